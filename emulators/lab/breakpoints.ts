@@ -1,0 +1,60 @@
+import type { Step, PartyId } from './step.js';
+
+/**
+ * A breakpoint is data (so the UI can show, save and send it) that compiles to a predicate on a step about to
+ * be sent. Every field given must match.
+ */
+export interface Breakpoint {
+  id: string;
+  /** Party that sends or receives the step. */
+  party?: PartyId;
+  /** Substring of the request path. */
+  path?: string;
+  /** SOAP action (a:Action), matched as a suffix so `RST/wstep` finds the enroll request. */
+  soapAction?: string;
+  /** A SyncML command element in the body (Alert, Get, Exec, Replace, Results...). */
+  syncmlCommand?: string;
+  /** A claim name, or `name=value`, in a JWT carried by the request. */
+  tokenClaim?: string;
+  enabled?: boolean;
+}
+
+function soapActionOf(body: string): string | null {
+  const m = /<(?:\w+:)?Action\b[^>]*>([^<]+)</.exec(body);
+  return m ? m[1]!.trim() : null;
+}
+
+function claimMatches(step: Step, spec: string): boolean {
+  const [name, value] = spec.split('=', 2) as [string, string | undefined];
+  return step.tokens.some((t) => {
+    const v = t.payload?.[name];
+    return v !== undefined && (value === undefined || String(v) === value);
+  });
+}
+
+export function matches(bp: Breakpoint, step: Step): boolean {
+  if (bp.enabled === false) return false;
+  const req = step.request;
+  if (bp.party && step.from !== bp.party && step.to !== bp.party) return false;
+  if (bp.path) {
+    if (!req) return false;
+    let path = req.url;
+    try {
+      path = new URL(req.url).pathname;
+    } catch {
+      /* a relative URL is its own path */
+    }
+    if (!path.includes(bp.path)) return false;
+  }
+  if (bp.soapAction) {
+    const action = req ? soapActionOf(req.body) : null;
+    if (!action || !action.endsWith(bp.soapAction)) return false;
+  }
+  if (bp.syncmlCommand) {
+    if (!req || !/<SyncBody\b/.test(req.body)) return false;
+    const re = new RegExp(`<${bp.syncmlCommand.replace(/[^A-Za-z]/g, '')}\\b`);
+    if (!re.test(req.body.slice(req.body.indexOf('<SyncBody')))) return false;
+  }
+  if (bp.tokenClaim && !claimMatches(step, bp.tokenClaim)) return false;
+  return Boolean(bp.party || bp.path || bp.soapAction || bp.syncmlCommand || bp.tokenClaim);
+}

@@ -1,0 +1,248 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { LabClock } from './clock.js';
+import { LabIds } from './ids.js';
+import { KeyFactory } from './keys.js';
+import { Recorder, type StepDraft } from './recorder.js';
+import { Gate } from './gate.js';
+import { Store } from './store.js';
+import { Snapshots } from './snapshots.js';
+import { currentStep, runInStep } from './context.js';
+import { sendHttp } from './client.js';
+import { createPartyServer, type PartyServerOptions } from './server.js';
+import type { HttpRequestRecord, HttpResponseRecord, PartyId, SpecRef, Step, PromptRecord } from './step.js';
+
+export interface LabOptions {
+  /** Folder for party DB files and the seeded key cache; default: a fresh temporary folder. */
+  dataDir?: string;
+  /** A seed pins the clock and makes ids deterministic. */
+  seed?: string | null;
+  /** The instant a seeded clock starts at (default 2026-01-15T09:00:00Z). */
+  startAt?: number;
+  /** Folder for cached seeded RSA keys (shared across runs); default `<dataDir>/.cache`. */
+  keyCacheDir?: string;
+}
+
+export interface SendOptions {
+  from: PartyId;
+  to: PartyId;
+  title?: string;
+  spec?: SpecRef;
+  request: HttpRequestRecord;
+  timeoutMs?: number;
+}
+
+export interface LabResponse extends HttpResponseRecord {
+  raw: Buffer;
+  step: Step;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+export interface LocalOptions {
+  /** The party that does the work (drawn on its lane). */
+  party: PartyId;
+  /** The party it acts for or talks to in-process (the device asking its TPM): defaults to `party`. */
+  to?: PartyId;
+  title: string;
+  spec?: SpecRef;
+  detail?: Record<string, unknown>;
+  /** A question to the user: counted, shown in red from the second authentication prompt on. */
+  prompt?: Omit<PromptRecord, 'count'>;
+}
+
+/**
+ * The lab: carries and records every message between the parties, holds the clock, the ids, the gate, the
+ * change log and the snapshots. Parties get the lab; they never get each other.
+ */
+export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
+  readonly clock: LabClock;
+  readonly ids: LabIds;
+  readonly keys: KeyFactory;
+  readonly recorder: Recorder;
+  readonly gate = new Gate();
+  readonly snapshots = new Snapshots();
+  readonly dataDir: string;
+  readonly seed: string | null;
+  private readonly stores = new Map<PartyId, Store>();
+  private prompts = 0;
+  /** The step whose world the stores show now; equals the last closed step unless the user stepped back. */
+  private cursorIndex = -1;
+
+  constructor(opts: LabOptions = {}) {
+    super();
+    this.seed = opts.seed ?? null;
+    this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
+    this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? Date.UTC(2026, 0, 15, 9, 0, 0)));
+    this.ids = new LabIds(this.seed);
+    this.keys = new KeyFactory(this.seed, opts.keyCacheDir ?? join(this.dataDir, '.cache'));
+    this.recorder = new Recorder(this.clock, this.ids);
+    this.recorder.on('closed', (step) => {
+      this.snapshots.take(step.index, this.stores.values(), this.clock.state(), this.ids.state());
+      this.cursorIndex = step.index;
+      this.emit('cursor', step.index);
+    });
+  }
+
+  /** Open a party's SQLite store under the data folder; its writes are attributed to the running step. */
+  openStore(party: PartyId, schema: string, opts: { fileName?: string; unlogged?: string[] } = {}): Store {
+    const existing = this.stores.get(party);
+    if (existing) return existing;
+    const file = join(this.dataDir, opts.fileName ?? `${party}.sqlite`);
+    const store = new Store(party, file, schema, (p, changes) => {
+      const ctx = currentStep();
+      if (ctx) this.recorder.addChanges(ctx.stepId, p, changes);
+    }, opts.unlogged);
+    this.stores.set(party, store);
+    return store;
+  }
+
+  store(party: PartyId): Store | undefined {
+    return this.stores.get(party);
+  }
+
+  allStores(): Store[] {
+    return [...this.stores.values()];
+  }
+
+  /** A party server whose routes record outside clients and attribute DB writes to steps. */
+  server(party: PartyId, opts: Omit<PartyServerOptions, 'party' | 'recorder'> = {}) {
+    return createPartyServer({ party, recorder: this.recorder, ...opts });
+  }
+
+  /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */
+  async send(opts: SendOptions): Promise<LabResponse> {
+    const step = this.recorder.open({
+      kind: 'http',
+      from: opts.from,
+      to: opts.to,
+      title: opts.title ?? `${opts.request.method} ${new URL(opts.request.url).pathname}`,
+      observedBy: 'lab',
+      request: opts.request,
+      ...(opts.spec && { spec: opts.spec }),
+    });
+    await this.admit(step);
+    step.status = 'sent';
+    this.recorder.touch(step);
+    try {
+      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs));
+      this.recorder.close(step, { response: record });
+      return {
+        ...record,
+        raw,
+        step,
+        text: () => raw.toString('utf8'),
+        json: <T>() => JSON.parse(raw.toString('utf8')) as T,
+      };
+    } catch (e) {
+      this.recorder.close(step, { error: (e as Error).message });
+      throw e;
+    }
+  }
+
+  /**
+   * Record an in-process operation (a TPM key creation, an MSI install, a prompt to the user) as a `local` step.
+   * `fn` runs after the gate admits the step; what it returns is merged into the step's detail.
+   */
+  async local<T>(opts: LocalOptions, fn: () => T | Promise<T>, describe?: (result: T) => Record<string, unknown>): Promise<T> {
+    const prompt = opts.prompt ? { ...opts.prompt, count: ++this.prompts } : undefined;
+    const step = this.recorder.open({
+      kind: 'local',
+      from: opts.party,
+      to: opts.to ?? opts.party,
+      title: opts.title,
+      observedBy: 'lab',
+      ...(opts.spec && { spec: opts.spec }),
+      ...(opts.detail && { detail: opts.detail }),
+      ...(prompt && { prompt }),
+    });
+    await this.admit(step);
+    step.status = 'sent';
+    try {
+      const result = await runInStep({ stepId: step.id }, fn);
+      this.recorder.close(step, describe ? { detail: describe(result) } : {});
+      if (prompt) this.emit('prompt', step);
+      return result;
+    } catch (e) {
+      this.recorder.close(step, { error: (e as Error).message });
+      throw e;
+    }
+  }
+
+  /** How many times the user was asked to authenticate in this run. */
+  get promptCount(): number {
+    return this.prompts;
+  }
+
+  private async admit(step: Step): Promise<void> {
+    // A step sent while the user looks at an earlier one: the world must be at the newest step first.
+    if (this.cursorIndex !== this.headIndex) this.moveTo(this.headIndex);
+    if (this.gate.mode === 'step' || this.gate.breakpoints.length > 0) {
+      step.status = 'pending';
+      const held = this.gate.admit(step);
+      if (this.gate.waiting?.id === step.id) {
+        step.status = 'waiting';
+        this.recorder.touch(step);
+      }
+      const release = await held;
+      if (release.edited && step.request) {
+        step.originalRequest = step.request;
+        step.request = release.edited;
+      }
+    }
+  }
+
+  /** Index of the newest closed step (-1 before any). */
+  get headIndex(): number {
+    const all = this.recorder.all();
+    for (let i = all.length - 1; i >= 0; i--) if (all[i]!.status === 'done' || all[i]!.status === 'error') return i;
+    return -1;
+  }
+
+  get cursor(): number {
+    return this.cursorIndex;
+  }
+
+  /** Put every party's DB (and the clock) back as it was after step `index`; -1 is before the first step. */
+  moveTo(index: number): void {
+    const snap = this.snapshots.restore(index, this.stores.values());
+    this.clock.restore(snap.clock);
+    this.cursorIndex = index;
+    this.emit('cursor', index);
+  }
+
+  /** Step back one step in the recorded history. Returns false at the start. */
+  back(): boolean {
+    if (this.cursorIndex < 0 || !this.snapshots.get(this.cursorIndex - 1)) return false;
+    this.moveTo(this.cursorIndex - 1);
+    return true;
+  }
+
+  /** Step forward: replay recorded history while behind the head; at the head, let the next step through. */
+  forward(): 'replayed' | 'released' | 'granted' {
+    if (this.cursorIndex < this.headIndex) {
+      this.moveTo(this.cursorIndex + 1);
+      return 'replayed';
+    }
+    if (this.gate.waiting) {
+      this.gate.step();
+      return 'released';
+    }
+    this.gate.setMode('step');
+    return 'granted';
+  }
+
+  /** Snapshot the world before the first step; call once the parties have initialised their stores. */
+  markStart(): void {
+    this.snapshots.take(-1, this.stores.values(), this.clock.state(), this.ids.state());
+    this.cursorIndex = -1;
+  }
+
+  /** Let held steps go and close every store. */
+  close(): void {
+    this.gate.drain();
+    for (const s of this.stores.values()) s.close();
+  }
+}

@@ -1,0 +1,138 @@
+import { EventEmitter } from 'node:events';
+import type { Step, DbChange, PartyId, HttpResponseRecord, TokenView } from './step.js';
+import type { RawChange } from './changelog.js';
+import type { LabClock } from './clock.js';
+import type { LabIds } from './ids.js';
+import { findTokens, type RegisteredKey } from './tokens.js';
+
+export type StepDraft = Pick<Step, 'kind' | 'from' | 'to' | 'title' | 'observedBy'> &
+  Partial<Pick<Step, 'spec' | 'request' | 'detail' | 'prompt'>>;
+
+export interface StepClose {
+  response?: HttpResponseRecord;
+  error?: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The timeline: opens a step when a message starts, closes it with the response, the tokens found in both
+ * directions and the DB rows its handling wrote. Emits `step` on every change so the UI updates live.
+ */
+export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset: [] }> {
+  private readonly list: Step[] = [];
+  private readonly byId = new Map<string, Step>();
+  private readonly keys: RegisteredKey[] = [];
+  private readonly startedHr = new Map<string, bigint>();
+
+  constructor(
+    private readonly clock: LabClock,
+    private readonly ids: LabIds,
+  ) {
+    super();
+  }
+
+  /** Public keys of token issuers (Entra's JWKS, the MDM WSTEP identity) so token views can check signatures. */
+  registerKey(key: RegisteredKey): void {
+    this.keys.push(key);
+  }
+
+  get registeredKeys(): readonly RegisteredKey[] {
+    return this.keys;
+  }
+
+  open(draft: StepDraft): Step {
+    const step: Step = {
+      ...draft,
+      // Step ids are not drawn from the seeded stream: recording must not shift the parties' ids.
+      id: `s${this.list.length + 1}-${process.hrtime.bigint().toString(36)}`,
+      index: this.list.length,
+      status: 'pending',
+      startedAt: this.clock.now(),
+      durationMs: 0,
+      tokens: [],
+      changes: [],
+    };
+    void this.ids;
+    this.list.push(step);
+    this.byId.set(step.id, step);
+    this.startedHr.set(step.id, process.hrtime.bigint());
+    this.tokensFor(step);
+    this.emit('step', step);
+    return step;
+  }
+
+  get(id: string): Step | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): readonly Step[] {
+    return this.list;
+  }
+
+  /** Re-emit after a field changed (status, edited request). */
+  touch(step: Step): void {
+    if (step.request) this.tokensFor(step);
+    this.emit('step', step);
+  }
+
+  addChanges(stepId: string, party: PartyId, changes: RawChange[]): void {
+    const step = this.byId.get(stepId);
+    if (!step) return;
+    step.changes.push(...changes.map((c): DbChange => ({ party, ...c })));
+    this.emit('step', step);
+  }
+
+  close(step: Step, result: StepClose): Step {
+    const t0 = this.startedHr.get(step.id);
+    step.durationMs = t0 === undefined ? 0 : Number(process.hrtime.bigint() - t0) / 1e6;
+    this.startedHr.delete(step.id);
+    if (result.response) step.response = result.response;
+    if (result.detail) step.detail = { ...step.detail, ...result.detail };
+    if (result.error !== undefined) step.error = result.error;
+    step.status = result.error !== undefined ? 'error' : 'done';
+    this.tokensFor(step);
+    this.emit('step', step);
+    this.emit('closed', step);
+    return step;
+  }
+
+  private tokensFor(step: Step): void {
+    const now = this.clock.now();
+    const found: TokenView[] = [];
+    const scan = (text: string | undefined, where: string) => {
+      if (!text) return;
+      for (const t of findTokens(text, where, this.keys, now)) if (!found.some((f) => f.raw === t.raw)) found.push(t);
+    };
+    const req = step.request;
+    if (req) {
+      for (const [k, v] of Object.entries(req.headers)) scan(v, `request header ${k}`);
+      if (req.bodyEncoding !== 'base64') scan(safeDecode(req.body), 'request body');
+      scan(req.url, 'request URL');
+    }
+    const res = step.response;
+    if (res) {
+      for (const [k, v] of Object.entries(res.headers)) scan(v, `response header ${k}`);
+      if (res.bodyEncoding !== 'base64') scan(res.body, 'response body');
+    }
+    if (step.detail) scan(JSON.stringify(step.detail), 'detail');
+    step.tokens = found;
+  }
+
+  /** Forget every step (a new run). */
+  reset(): void {
+    this.list.length = 0;
+    this.byId.clear();
+    this.startedHr.clear();
+    this.emit('reset');
+  }
+}
+
+/** Form bodies carry tokens percent-encoded. */
+function safeDecode(body: string): string {
+  if (!body.includes('%')) return body;
+  try {
+    return `${body}\n${decodeURIComponent(body.replace(/\+/g, ' '))}`;
+  } catch {
+    return body;
+  }
+}

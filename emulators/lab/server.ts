@@ -1,0 +1,117 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { runInStep, STEP_HEADER, type StepContext } from './context.js';
+import type { PartyId, Step, HttpRequestRecord } from './step.js';
+import type { Recorder } from './recorder.js';
+import { isTextContentType } from './client.js';
+
+export interface PartyServerOptions {
+  party: PartyId;
+  recorder: Recorder;
+  /** Largest body accepted (Fleet limits Microsoft MDM bodies); bigger gets 413 before any handler runs. */
+  bodyLimit?: number;
+  /** A title for steps the server records itself. */
+  title?: (req: FastifyRequest) => string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request body as received: text, or for binary types latin1 text of the bytes. */
+    rawBody: string;
+  }
+}
+
+function headerRecord(h: Record<string, string | string[] | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && k !== STEP_HEADER) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+/**
+ * A party's HTTP server, bound to 127.0.0.1. Every body arrives as a string (routes parse it themselves, so the
+ * recorded body is exactly what was sent). A request the lab client sent runs in its step's context; a request
+ * from outside the lab (curl, a real Windows VM) is recorded as a step of its own by this server.
+ */
+export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024, logger: false });
+  app.decorateRequest('rawBody', '');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    req.rawBody = body as string;
+    done(null, body);
+  });
+
+  const outside = new WeakMap<FastifyRequest, { step: Step; payload: string }>();
+  const ctxOf = new WeakMap<FastifyRequest, StepContext>();
+
+  app.addHook('onRequest', (req, _reply, done) => {
+    const hdr = req.headers[STEP_HEADER];
+    const labStep = typeof hdr === 'string' ? opts.recorder.get(hdr) : undefined;
+    let ctx: StepContext;
+    if (labStep) ctx = { stepId: labStep.id };
+    else {
+      const request: HttpRequestRecord = {
+        method: req.method,
+        url: `http://${req.headers.host ?? '127.0.0.1'}${req.url}`,
+        headers: headerRecord(req.headers),
+        body: '',
+      };
+      const step = opts.recorder.open({
+        kind: 'http',
+        from: 'external',
+        to: opts.party,
+        observedBy: opts.party,
+        title: opts.title?.(req) ?? `${req.method} ${req.url.split('?')[0]}`,
+        request,
+      });
+      step.status = 'sent';
+      outside.set(req, { step, payload: '' });
+      ctx = { stepId: step.id };
+    }
+    ctxOf.set(req, ctx);
+    runInStep(ctx, done);
+  });
+
+  // Body parsing may resume on another async path: enter the step's context again before the handler.
+  app.addHook('preValidation', (req, _reply, done) => {
+    const o = outside.get(req);
+    if (o && o.step.request) {
+      o.step.request.body = req.rawBody;
+      opts.recorder.touch(o.step);
+    }
+    const ctx = ctxOf.get(req);
+    if (ctx) runInStep(ctx, done);
+    else done();
+  });
+
+  app.addHook('onSend', (req, _reply, payload, done) => {
+    const o = outside.get(req);
+    if (o) o.payload = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('latin1') : '';
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (req, reply, done) => {
+    const o = outside.get(req);
+    if (o) {
+      const headers = headerRecord(reply.getHeaders() as Record<string, string | string[] | number | undefined>);
+      const text = isTextContentType(headers['content-type']);
+      opts.recorder.close(o.step, {
+        response: {
+          status: reply.statusCode,
+          headers,
+          body: text ? o.payload : Buffer.from(o.payload, 'latin1').toString('base64'),
+          ...(text ? {} : { bodyEncoding: 'base64' as const }),
+        },
+      });
+    }
+    done();
+  });
+  return app;
+}
+
+/** Listen on a free loopback port; returns the base URL. */
+export async function listenLoopback(app: FastifyInstance, port = 0): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port });
+  const addr = app.server.address() as AddressInfo;
+  return `http://127.0.0.1:${addr.port}`;
+}

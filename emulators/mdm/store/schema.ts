@@ -1,0 +1,210 @@
+/**
+ * Fleet's tables (server/datastore/mysql/schema.sql, reference/fleet.md §5) in SQLite, with Fleet's table and
+ * column names and unique keys. MySQL types map to SQLite affinities; timestamps are ISO-8601 text in lab time
+ * (written by the store layer, never CURRENT_TIMESTAMP, so that the lab clock rules).
+ */
+export const MDM_SCHEMA = `
+CREATE TABLE IF NOT EXISTS teams (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  -- the team's mdm.macos_setup.enable_end_user_authentication (Fleet keeps it in the team config JSON)
+  enable_end_user_authentication INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enroll_secrets (
+  secret TEXT NOT NULL PRIMARY KEY,
+  team_id INTEGER NULL REFERENCES teams(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hosts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  osquery_host_id TEXT NULL UNIQUE,
+  node_key TEXT NULL UNIQUE,
+  orbit_node_key TEXT NULL UNIQUE,
+  uuid TEXT NOT NULL DEFAULT '',
+  hostname TEXT NOT NULL DEFAULT '',
+  computer_name TEXT NOT NULL DEFAULT '',
+  platform TEXT NOT NULL DEFAULT '',
+  platform_like TEXT NOT NULL DEFAULT '',
+  os_version TEXT NOT NULL DEFAULT '',
+  osquery_version TEXT NOT NULL DEFAULT '',
+  hardware_serial TEXT NOT NULL DEFAULT '',
+  hardware_model TEXT NOT NULL DEFAULT '',
+  hardware_vendor TEXT NOT NULL DEFAULT '',
+  team_id INTEGER NULL REFERENCES teams(id) ON DELETE SET NULL,
+  last_enrolled_at TEXT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_hosts_uuid ON hosts(uuid);
+CREATE INDEX IF NOT EXISTS idx_hosts_hardware_serial ON hosts(hardware_serial);
+CREATE TABLE IF NOT EXISTS host_seen_times (
+  host_id INTEGER NOT NULL PRIMARY KEY,
+  seen_time TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_mdm (
+  host_id INTEGER NOT NULL PRIMARY KEY,
+  enrolled INTEGER NOT NULL DEFAULT 0,
+  server_url TEXT NOT NULL DEFAULT '',
+  installed_from_dep INTEGER NOT NULL DEFAULT 0,
+  mdm_id INTEGER NULL,
+  is_server INTEGER NULL,
+  fleet_enroll_ref TEXT NOT NULL DEFAULT '',
+  is_personal_enrollment INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_orbit_info (
+  host_id INTEGER NOT NULL PRIMARY KEY,
+  version TEXT NOT NULL DEFAULT '',
+  desktop_version TEXT NULL,
+  scripts_enabled INTEGER NULL
+);
+CREATE TABLE IF NOT EXISTS mdm_windows_enrollments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  mdm_device_id TEXT NOT NULL,
+  mdm_hardware_id TEXT NOT NULL,
+  device_state TEXT NOT NULL,
+  device_type TEXT NOT NULL,
+  device_name TEXT NOT NULL,
+  enroll_type TEXT NOT NULL,
+  enroll_user_id TEXT NOT NULL,
+  enroll_proto_version TEXT NOT NULL,
+  enroll_client_version TEXT NOT NULL,
+  not_in_oobe INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  host_uuid TEXT NOT NULL DEFAULT '',
+  credentials_hash BLOB NULL,
+  credentials_acknowledged INTEGER NOT NULL DEFAULT 0,
+  awaiting_configuration INTEGER NOT NULL DEFAULT 0,
+  awaiting_configuration_at TEXT NULL,
+  poll_schedule_relaxed INTEGER NOT NULL DEFAULT 0,
+  has_pending_commands INTEGER NOT NULL DEFAULT 0,
+  fleetd_sync_capable INTEGER NOT NULL DEFAULT 0,
+  CONSTRAINT idx_type UNIQUE (mdm_hardware_id)
+);
+CREATE INDEX IF NOT EXISTS idx_mdm_windows_enrollments_mdm_device_id ON mdm_windows_enrollments(mdm_device_id);
+CREATE INDEX IF NOT EXISTS idx_mdm_windows_enrollments_host_uuid ON mdm_windows_enrollments(host_uuid);
+CREATE TABLE IF NOT EXISTS mdm_idp_accounts (
+  uuid TEXT NOT NULL PRIMARY KEY,
+  username TEXT NOT NULL,
+  fullname TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  CONSTRAINT unique_idp_email UNIQUE (email)
+);
+CREATE TABLE IF NOT EXISTS host_mdm_idp_accounts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  host_uuid TEXT NOT NULL UNIQUE,
+  account_uuid TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_emails (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  host_id INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_host_emails_host_id_email ON host_emails(host_id, email);
+CREATE INDEX IF NOT EXISTS idx_host_emails_email ON host_emails(email);
+CREATE TABLE IF NOT EXISTS scim_users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT NULL,
+  user_name TEXT NOT NULL UNIQUE,
+  given_name TEXT NULL,
+  family_name TEXT NULL,
+  department TEXT NULL,
+  active INTEGER NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scim_user_emails (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  scim_user_id INTEGER NOT NULL REFERENCES scim_users(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  "primary" INTEGER NULL,
+  type TEXT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_scim_user_emails_type_email ON scim_user_emails(type, email);
+CREATE TABLE IF NOT EXISTS host_scim_user (
+  host_id INTEGER NOT NULL PRIMARY KEY,
+  scim_user_id INTEGER NOT NULL REFERENCES scim_users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS windows_mdm_commands (
+  command_uuid TEXT NOT NULL PRIMARY KEY,
+  raw_command TEXT NOT NULL,
+  target_loc_uri TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS windows_mdm_command_queue (
+  enrollment_id INTEGER NOT NULL REFERENCES mdm_windows_enrollments(id) ON DELETE CASCADE,
+  command_uuid TEXT NOT NULL REFERENCES windows_mdm_commands(command_uuid) ON DELETE CASCADE,
+  acked_at TEXT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (enrollment_id, command_uuid)
+);
+CREATE INDEX IF NOT EXISTS idx_wmcq_enrollment_acked ON windows_mdm_command_queue(enrollment_id, acked_at);
+CREATE TABLE IF NOT EXISTS windows_mdm_responses (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  enrollment_id INTEGER NOT NULL REFERENCES mdm_windows_enrollments(id) ON DELETE CASCADE,
+  -- migration 20260626120000: the gzip of the full SyncML
+  raw_response_gz BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS windows_mdm_command_results (
+  enrollment_id INTEGER NOT NULL REFERENCES mdm_windows_enrollments(id) ON DELETE CASCADE,
+  command_uuid TEXT NOT NULL,
+  raw_result TEXT NOT NULL,
+  response_id INTEGER NOT NULL REFERENCES windows_mdm_responses(id) ON DELETE CASCADE,
+  status_code TEXT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (enrollment_id, command_uuid)
+);
+CREATE TABLE IF NOT EXISTS wstep_serials (
+  serial INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wstep_certificates (
+  serial INTEGER NOT NULL PRIMARY KEY REFERENCES wstep_serials(serial),
+  name TEXT NOT NULL,
+  not_valid_before TEXT NOT NULL,
+  not_valid_after TEXT NOT NULL,
+  certificate_pem TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wstep_cert_auth_associations (
+  id TEXT NOT NULL PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+-- Lab-only tables (not Fleet's): the WSTEP identity CA, server settings, nonces and pending prompts that Fleet
+-- keeps in its config file and Redis. Kept in SQLite so that step back restores them too.
+CREATE TABLE IF NOT EXISTS lab_wstep_identity (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  certificate_pem TEXT NOT NULL,
+  private_key_pem TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lab_settings (
+  name TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lab_kv (
+  key TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+`;
