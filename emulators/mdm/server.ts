@@ -7,6 +7,7 @@ import { writeSettings, type MdmSettings } from './settings.js';
 import { registerEnrollment } from './enrollment/routes.js';
 import { registerManagement } from './management/routes.js';
 import { registerOrbit } from './orbit/routes.js';
+import { ensureIdentity } from './wstep/identity.js';
 
 export interface MdmServerOptions {
   lab: Lab;
@@ -32,5 +33,8 @@ export async function startMdmServer(opts: MdmServerOptions): Promise<MdmServer>
   await registerOrbit(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
   writeSettings(store, { ...opts.settings, serverUrl: opts.settings?.serverUrl || url });
+  const identity = await ensureIdentity(ctx);
+  // Lets the timeline check STS / EUA token signatures (observation only).
+  opts.lab.recorder.registerKey({ name: 'MDM WSTEP identity certificate', publicKey: identity.publicKey });
   return { url, ctx, app, close: () => app.close() };
 }
