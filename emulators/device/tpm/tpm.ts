@@ -1,0 +1,221 @@
+import { createPrivateKey, createPublicKey, createHash, privateDecrypt, sign as rsaSign, constants, type KeyObject } from 'node:crypto';
+import type { Lab } from '../../lab/lab.js';
+import type { Store } from '../../lab/store.js';
+import type { SpecRef } from '../../lab/step.js';
+import { TPM_SCHEMA } from './schema.js';
+import { loadOrCreateSrk } from './srk.js';
+import { seal, unseal } from './seal.js';
+import { buildCsr, hashFor, type CsrSpec } from './csr.js';
+import { bcryptRsaPublicBlob } from './bcrypt.js';
+import { sessionKeyDecryptJwe, sessionKeySignJwt, unwrapSessionKeyJwe } from './session-key.js';
+
+/** What each key is for (reference/entra-mde2.md §10, §11.1). */
+export type KeyPurpose = 'transport' | 'device' | 'mdm-client';
+
+/** A key's public face: everything the device may know about a TPM key. */
+export interface TpmKeyInfo {
+  handle: string;
+  purpose: KeyPurpose;
+  /** DER SubjectPublicKeyInfo. */
+  spki: Buffer;
+  /** Hex SHA-256 of the SPKI: how steps name the key. */
+  spkiSha256: string;
+}
+
+export type PublicFormat = 'spki' | 'bcrypt';
+
+const TPM_SPEC: SpecRef = {
+  doc: 'Enrollscope',
+  section: 'entra-mde2.md §10',
+  title: 'Software TPM model (kanidm hsm-crypto, as libhimmelblau uses it)',
+};
+
+interface ObjectRow {
+  handle: string;
+  kind: string;
+  purpose: string;
+  parent: string | null;
+  public_spki: Buffer | null;
+  sealed: Buffer;
+}
+
+const sha256Hex = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The virtual device's software TPM. Keys are created here and never leave in the clear: the DB holds them only
+ * sealed under the storage root key (srk.ts), and every operation unseals inside one call, uses the key and lets
+ * it go. No method returns private key material: callers get public keys, signatures, CSRs, handles, and the
+ * plaintext of what a key decrypts (never the PRT session key itself, which only ever exists sealed or inside a
+ * session-key operation). Every operation is a `local` step from the TPM to the device.
+ */
+export class SoftwareTpm {
+  private constructor(
+    private readonly lab: Lab,
+    private readonly store: Store,
+    private readonly srk: Buffer,
+  ) {}
+
+  /** The TPM of this lab's device: its own `tpm` store (tpm.sqlite) and the SRK file beside it. */
+  static open(lab: Lab): SoftwareTpm {
+    const store = lab.openStore('tpm', TPM_SCHEMA);
+    return new SoftwareTpm(lab, store, loadOrCreateSrk(lab));
+  }
+
+  /** TPM2_Create: a fresh RSA-2048 key for `purpose`, persisted only as a sealed blob. */
+  async createKey(purpose: KeyPurpose): Promise<TpmKeyInfo> {
+    return this.op(`TPM: create RSA-2048 ${purpose} key`, { operation: 'create', purpose, algorithm: 'RSA-2048' }, async () => {
+      const n = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects`).pluck().get() as number);
+      // Persistent-object handles as a real TPM numbers them (0x81xxxxxx).
+      const handle = `0x${(0x81000001 + n).toString(16)}`;
+      const used = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects WHERE purpose = ?`).pluck().get(purpose) as number);
+      const pair = await this.lab.keys.rsa(`device-tpm-${purpose}-${used + 1}`);
+      const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
+      const sealed = seal(this.srk, pair.privateKey.export({ type: 'pkcs8', format: 'der' }), handle);
+      this.store.tx((db) =>
+        db
+          .prepare(`INSERT INTO tpm_objects(handle, kind, purpose, parent, public_spki, sealed, created_at) VALUES (?, 'rsa-2048', ?, NULL, ?, ?, ?)`)
+          .run(handle, purpose, spki, sealed, this.lab.clock.date().toISOString()),
+      );
+      return { handle, purpose, spki, spkiSha256: sha256Hex(spki) };
+    }, (k) => ({ handle: k.handle, spkiSha256: k.spkiSha256 }));
+  }
+
+  /** The public key of a TPM key (no step: reading public data is not a TPM command worth a step). */
+  keyInfo(handle: string): TpmKeyInfo {
+    const row = this.row(handle);
+    if (!row.public_spki) throw new Error(`TPM object ${handle} has no public key`);
+    return { handle, purpose: row.purpose as KeyPurpose, spki: row.public_spki, spkiSha256: sha256Hex(row.public_spki) };
+  }
+
+  publicKey(handle: string): KeyObject {
+    return createPublicKey({ key: this.keyInfo(handle).spki, format: 'der', type: 'spki' });
+  }
+
+  /** TPM2_ReadPublic: the public key as SPKI DER or as a BCRYPT_RSAKEY_BLOB (entra-mde2.md §4). */
+  async exportPublic(handle: string, format: PublicFormat): Promise<Buffer> {
+    return this.op(`TPM: export public key ${handle} as ${format === 'spki' ? 'SPKI' : 'BCRYPT_RSAKEY_BLOB'}`, { operation: 'read-public', handle, format }, () => {
+      const info = this.keyInfo(handle);
+      return format === 'spki' ? info.spki : bcryptRsaPublicBlob(this.publicKey(handle));
+    }, (b) => ({ bytes: b.length }));
+  }
+
+  /** TPM2_Sign: RSASSA-PKCS1-v1_5 over `data` with SHA-256 (RS256) or SHA-1 (the OIW MDM CSR). */
+  async sign(handle: string, data: Buffer, hash: 'sha256' | 'sha1' = 'sha256'): Promise<Buffer> {
+    return this.op(`TPM: sign with ${handle} (PKCS#1 v1.5 ${hash.toUpperCase()})`, { operation: 'sign', handle, hash, inputSha256: sha256Hex(data) }, () =>
+      this.signInside(handle, data, hash),
+    (s) => ({ signatureBytes: s.length }));
+  }
+
+  /** A compact RS256 JWS signed inside the TPM (the device-key-signed PRT request, MS-OAPXBC 3.2.5.1.2). */
+  async signJwt(handle: string, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    return this.op(`TPM: sign JWT (RS256) with ${handle}`, { operation: 'sign-jwt', handle, header }, () => {
+      const sig = this.signInside(handle, Buffer.from(input, 'ascii'), 'sha256');
+      return `${input}.${sig.toString('base64url')}`;
+    });
+  }
+
+  /** ms_device_enrolment_begin: a PKCS#10 CSR for a TPM key, signed inside (entra-mde2.md §3.2, §7.4). */
+  async createCsr(handle: string, spec: CsrSpec): Promise<Buffer> {
+    return this.op(`TPM: make CSR for ${handle}`, { operation: 'create-csr', handle, subjectCn: spec.subjectCn.replace(/\0/g, '\\0'), signatureOid: spec.signatureOid }, () =>
+      buildCsr(this.keyInfo(handle).spki, spec, async (tbs) => this.signInside(handle, tbs, hashFor(spec.signatureOid))),
+    (csr) => ({ csrBytes: csr.length, csrSha256: sha256Hex(csr) }));
+  }
+
+  /** TPM2_RSA_Decrypt with OAEP (SHA-1 as JOSE RSA-OAEP, or SHA-256): returns the plaintext. */
+  async decryptOaep(handle: string, ciphertext: Buffer, hash: 'sha1' | 'sha256' = 'sha1'): Promise<Buffer> {
+    return this.op(`TPM: RSA-OAEP decrypt with ${handle}`, { operation: 'rsa-oaep-decrypt', handle, hash, inputBytes: ciphertext.length }, () =>
+      privateDecrypt({ key: this.privateKey(handle), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, ciphertext),
+    (p) => ({ outputBytes: p.length }));
+  }
+
+  /**
+   * msoapxbc_rsa_decipher_session_key: RSA-OAEP-SHA1-decrypt the encrypted-key part of `session_key_jwe` with the
+   * transport key, keep 32 bytes and seal them at once (MS-OAPXBC 3.2.5.1.2.2, entra-mde2.md §6.4). Returns only
+   * the handle of the sealed session key.
+   */
+  async unwrapSessionKey(transportHandle: string, sessionKeyJwe: string): Promise<string> {
+    return this.op('TPM: unwrap PRT session key (RSA-OAEP with the transport key), seal it', { operation: 'unwrap-session-key', parent: transportHandle }, () => {
+      const key = unwrapSessionKeyJwe(this.privateKey(transportHandle), sessionKeyJwe);
+      const n = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects`).pluck().get() as number);
+      // Transient-object handles for loaded secrets (0x80xxxxxx).
+      const handle = `0x${(0x80000001 + n).toString(16)}`;
+      const sealed = seal(this.srk, key, handle);
+      key.fill(0);
+      this.store.tx((db) =>
+        db
+          .prepare(`INSERT INTO tpm_objects(handle, kind, purpose, parent, public_spki, sealed, created_at) VALUES (?, 'session-key', 'prt-session', ?, NULL, ?, ?)`)
+          .run(handle, transportHandle, sealed, this.lab.clock.date().toISOString()),
+      );
+      return handle;
+    }, (h) => ({ sessionKeyHandle: h }));
+  }
+
+  /**
+   * A JWT signed HS256 with a key derived from the session key (SP800-108 KDF; KDFv2 context = SHA256(ctx ‖
+   * payload)); `ctx` is drawn from the lab ids (entra-mde2.md §6.5, §6.6). The session key stays inside.
+   */
+  async sessionKeySignJwt(handle: string, payload: Record<string, unknown>, opts: { kdfVer?: 1 | 2 } = {}): Promise<string> {
+    const ctx = this.lab.ids.bytes(24);
+    return this.op(`TPM: sign JWT with the PRT session key (HS256, KDFv${opts.kdfVer ?? 2})`, { operation: 'session-key-sign', handle, ctx: ctx.toString('base64') }, () =>
+      this.withSessionKey(handle, (key) => sessionKeySignJwt(key, ctx, payload, opts.kdfVer ?? 2)),
+    );
+  }
+
+  /** Decrypt a session-key JWE reply (alg dir; AES-256-CBC, or AES-GCM for a 12-byte IV) inside the TPM (§6.7). */
+  async sessionKeyDecrypt(handle: string, jwe: string): Promise<string> {
+    return this.op('TPM: decrypt reply with the PRT session key (KDFv1 + AES)', { operation: 'session-key-decrypt', handle, inputBytes: jwe.length }, () =>
+      this.withSessionKey(handle, (key) => sessionKeyDecryptJwe(key, jwe)),
+    (p) => ({ outputBytes: p.length }));
+  }
+
+  /** Handles of every object the TPM holds, with their purposes (public information). */
+  objects(): { handle: string; kind: string; purpose: string; parent: string | null }[] {
+    return this.store.read((db) => db.prepare(`SELECT handle, kind, purpose, parent FROM tpm_objects ORDER BY rowid`).all() as { handle: string; kind: string; purpose: string; parent: string | null }[]);
+  }
+
+  get storeFile(): string {
+    return this.store.file;
+  }
+
+  private row(handle: string): ObjectRow {
+    const row = this.store.read((db) => db.prepare(`SELECT * FROM tpm_objects WHERE handle = ?`).get(handle) as ObjectRow | undefined);
+    if (!row) throw new Error(`TPM: no object ${handle}`);
+    return row;
+  }
+
+  /** Load (unseal) a private key for the length of one operation. */
+  private privateKey(handle: string): KeyObject {
+    const row = this.row(handle);
+    if (row.kind !== 'rsa-2048') throw new Error(`TPM object ${handle} is not an RSA key`);
+    const der = unseal(this.srk, row.sealed, handle);
+    try {
+      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    } finally {
+      der.fill(0);
+    }
+  }
+
+  private signInside(handle: string, data: Buffer, hash: 'sha256' | 'sha1'): Buffer {
+    return rsaSign(hash, data, { key: this.privateKey(handle), padding: constants.RSA_PKCS1_PADDING });
+  }
+
+  private withSessionKey<T>(handle: string, fn: (key: Buffer) => T): T {
+    const row = this.row(handle);
+    if (row.kind !== 'session-key') throw new Error(`TPM object ${handle} is not a session key`);
+    const key = unseal(this.srk, row.sealed, handle);
+    try {
+      return fn(key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  private op<T>(title: string, detail: Record<string, unknown>, fn: () => T | Promise<T>, describe?: (r: T) => Record<string, unknown>): Promise<T> {
+    return this.lab.local({ party: 'tpm', to: 'device', title, spec: TPM_SPEC, detail }, fn, describe);
+  }
+}
+
+function b64url(s: string): string {
+  return Buffer.from(s, 'utf8').toString('base64url');
+}
