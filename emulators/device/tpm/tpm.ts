@@ -6,7 +6,7 @@ import { TPM_SCHEMA } from './schema.js';
 import { loadOrCreateSrk } from './srk.js';
 import { seal, unseal } from './seal.js';
 import { buildCsr, hashFor, type CsrSpec } from './csr.js';
-import { bcryptRsaPublicBlob } from './bcrypt.js';
+import { bcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
 import { sessionKeyDecryptJwe, sessionKeySignJwt, unwrapSessionKeyJwe } from './session-key.js';
 
 /** What each key is for (reference/entra-mde2.md §10, §11.1). */
@@ -95,7 +95,7 @@ export class SoftwareTpm {
   async exportPublic(handle: string, format: PublicFormat): Promise<Buffer> {
     return this.op(`TPM: export public key ${handle} as ${format === 'spki' ? 'SPKI' : 'BCRYPT_RSAKEY_BLOB'}`, { operation: 'read-public', handle, format }, () => {
       const info = this.keyInfo(handle);
-      return format === 'spki' ? info.spki : bcryptRsaPublicBlob(this.publicKey(handle));
+      return format === 'spki' ? info.spki : bcryptRsaKeyBlob(this.publicKey(handle));
     }, (b) => ({ bytes: b.length }));
   }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { tempLab } from '../../helpers/lab.js';
 import type { Lab } from '../../../emulators/lab/lab.js';
 import { SoftwareTpm } from '../../../emulators/device/tpm/tpm.js';
-import { kdfV1 } from '../../../emulators/device/tpm/kdf.js';
+import { kdfV1 } from '../../../emulators/protocols/prt-kdf.js';
 import { OID_OIW_SHA1_RSA, OID_SHA256_RSA } from '../../../emulators/device/tpm/csr.js';
 
 /** Every encoding of a private key that must never come out of the TPM or sit in a DB in the clear. */
