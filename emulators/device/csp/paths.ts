@@ -1,0 +1,37 @@
+/**
+ * LocURI handling (MS-MDM; OMA-DM 1.2 §6): URIs are relative (`./…`), segments may be URL-escaped (`%7B…%7D`,
+ * `MS%20DM%20Server`), and device-scope CSPs answer both as `./Vendor/MSFT/…` and `./Device/Vendor/MSFT/…`.
+ * Stored paths are decoded and use the `./Device/Vendor/…` form, without a trailing slash.
+ */
+export function normalizePath(locUri: string): string {
+  let p = locUri.trim().split('?')[0]!.replace(/\/+$/, '');
+  p = p
+    .split('/')
+    .map((seg) => {
+      try {
+        return decodeURIComponent(seg);
+      } catch {
+        return seg;
+      }
+    })
+    .join('/');
+  if (p.startsWith('./Vendor/')) p = `./Device/Vendor/${p.slice('./Vendor/'.length)}`;
+  return p;
+}
+
+/** The `?prop=` / `?list=` query of a LocURI, which CSP Gets may carry (`?prop=Type`). */
+export function queryOf(locUri: string): string | null {
+  const i = locUri.indexOf('?');
+  return i < 0 ? null : locUri.slice(i + 1);
+}
+
+export function parentOf(path: string): string | null {
+  const i = path.lastIndexOf('/');
+  return i <= 1 ? null : path.slice(0, i);
+}
+
+export function ancestorsOf(path: string): string[] {
+  const out: string[] = [];
+  for (let p = parentOf(path); p !== null && p !== '.'; p = parentOf(p)) out.unshift(p);
+  return out;
+}
