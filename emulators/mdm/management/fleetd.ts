@@ -1,0 +1,90 @@
+import type { Db } from '../../lab/store.js';
+import type { MdmContext } from '../context.js';
+import { escapeXml, escapeText } from '../../protocols/syncml.js';
+import { globalEnrollSecrets, hostByUuid, hostSeenTime, orbitVersion } from '../store/hosts.js';
+import { insertCommandForDevice, type WindowsEnrollment } from '../store/management.js';
+import { fleetdMetadata } from './fleetd-base.js';
+
+/** syncml.FleetdWindowsInstallerGUID: the fixed product code that stops the MSI being installed twice. */
+export const FLEETD_INSTALLER_LOC_URI =
+  './Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BA427C0AA-E2D5-40DF-ACE8-0D726A6BE096%7D/DownloadInstall';
+
+/**
+ * fleet.FleetInternalCmdIDPrefix: the value is UNCONFIRMED (fleet.md §10). Fleet's test says "foo-internal-bar" is
+ * not internal, so the prefix is most likely "fleet-internal-"; kept here, in one place.
+ */
+export const FLEET_INTERNAL_CMD_ID_PREFIX = 'fleet-internal-';
+
+/** fleetdPresenceGracePeriod (microsoft_mdm.go): a check-in this long before the enrollment still counts. */
+const FLEETD_PRESENCE_GRACE_MS = 90_000;
+
+/** microsoft_mdm.IsValidUPN: how Fleet tells a UPN (automatic) enrollment from an orbit node key (programmatic). */
+export function isValidUPN(s: string): boolean {
+  return /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/.test(s);
+}
+
+/**
+ * isFleetdPresentOnDevice (fleet.md §3): programmatic enrollments always have fleetd; a UPN enrollment has it only
+ * once it is linked to a host whose orbit reported a version and was seen since the enrollment (minus 90 s).
+ */
+export function isFleetdPresentOnDevice(db: Db, e: WindowsEnrollment): boolean {
+  if (!isValidUPN(e.enroll_user_id)) return true;
+  if (e.host_uuid === '') return false;
+  const host = hostByUuid(db, e.host_uuid);
+  if (!host) return false;
+  const version = orbitVersion(db, host.id);
+  const seen = hostSeenTime(db, host.id);
+  if (version === undefined || version === '' || seen === undefined) return false;
+  return Date.parse(seen) >= Date.parse(e.created_at) - FLEETD_PRESENCE_GRACE_MS;
+}
+
+export interface FleetdInstallCommand {
+  execCmdId: string;
+  rawCommand: string;
+}
+
+/**
+ * The one queued command of enqueueInstallFleetdCommand (fleet.md §3 step 5): an `<Add>` with the internal CmdID,
+ * then the `<Exec>` with the MsiInstallJob embedded raw (not escaped), Add first so the device creates the node.
+ */
+export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string; msiSha256: string; fleetUrl: string; enrollSecret: string; euaToken: string }): string {
+  const eua = o.euaToken === '' ? '' : ` EUA_TOKEN="${o.euaToken}"`;
+  const commandLine = `/quiet FLEET_URL="${o.fleetUrl}" FLEET_SECRET="${o.enrollSecret}" ENABLE_SCRIPTS="True"${eua}`;
+  const add =
+    `<Add><CmdID>${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add</CmdID>` +
+    `<Item><Target><LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI></Target></Item></Add>`;
+  const job =
+    `<MsiInstallJob id="{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}"><Product Version="1.0.0.0">` +
+    `<Download><ContentURLList><ContentURL>${escapeXml(o.msiUrl)}</ContentURL></ContentURLList></Download>` +
+    `<Validation><FileHash>${o.msiSha256}</FileHash></Validation>` +
+    `<Enforcement><CommandLine>${escapeText(commandLine)}</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement>` +
+    `</Product></MsiInstallJob>`;
+  const exec =
+    `<Exec><CmdID>${o.execCmdId}</CmdID><Item><Target><LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI></Target>` +
+    `<Meta><Type xmlns="syncml:metinf">text/plain</Type><Format xmlns="syncml:metinf">xml</Format></Meta>` +
+    `<Data>${job}</Data></Item></Exec>`;
+  return `${add}\n${exec}`;
+}
+
+/**
+ * enqueueInstallFleetdCommand(deviceID) inside the session's transaction. `euaToken` was minted before the
+ * transaction (generateWindowsEUAToken; "" when none could be). Returns the Exec CmdID, or undefined when Fleet would
+ * skip (no global enroll secret, no MSI metadata).
+ */
+export function enqueueInstallFleetdCommand(db: Db, ctx: MdmContext, deviceId: string, euaToken: string, now: string): string | undefined {
+  const secrets = globalEnrollSecrets(db);
+  if (secrets.length === 0) return undefined;
+  const meta = fleetdMetadata(db, ctx);
+  if (!meta) return undefined;
+  const execCmdId = ctx.lab.ids.uuid();
+  const rawCommand = buildInstallFleetdCommand({
+    execCmdId,
+    msiUrl: meta.fleetd_base_msi_url,
+    msiSha256: meta.fleetd_base_msi_sha256,
+    fleetUrl: ctx.settings().serverUrl,
+    enrollSecret: secrets[0]!.secret,
+    euaToken,
+  });
+  insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: rawCommand, target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+  return execCmdId;
+}

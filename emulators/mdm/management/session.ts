@@ -1,0 +1,160 @@
+import type { Db } from '../../lab/store.js';
+import type { MdmContext } from '../context.js';
+import {
+  ALERT,
+  AUTH_B64,
+  AUTH_MD5,
+  STATUS,
+  UNENROLL_ALERT_TYPE,
+  buildSyncML,
+  credentialsHash,
+  nodeCommand,
+  statusFor,
+  syncHdr,
+  type ParsedSyncMLCommand,
+  type ParsedSyncMLMessage,
+  type SyncMLCommand,
+} from '../../protocols/syncml.js';
+import {
+  acknowledgeCredentials,
+  deleteEnrollmentsByDeviceId,
+  pendingCommands,
+  queuedCommandUuids,
+  recordCommandResult,
+  refreshHasPendingCommands,
+  saveResponse,
+  storeNonce,
+  updateCredentials,
+  type WindowsEnrollment,
+} from '../store/management.js';
+import { enqueueInstallFleetdCommand, FLEET_INTERNAL_CMD_ID_PREFIX } from './fleetd.js';
+import { linkEnrollmentBySerial, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
+
+export const MANAGEMENT_PATH = '/api/mdm/microsoft/management';
+const NONCE_TTL_MS = 5 * 60_000;
+/** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
+const DMACC = './SyncML/DMAcc/0x0000800cABF8CA7D87C0FA21BB21B896AE2C8468CA07710326415228ACF2392EA1327077/AppAuth/CLCRED';
+
+/** Server-side CmdIDs for the Status and internal commands of one reply, counting from 1. */
+class CmdIds {
+  private n = 0;
+  next(): string {
+    return String(++this.n);
+  }
+}
+
+/** createResponseSyncML: SessionID and MsgID echo the request, Target = DeviceID, Source = the management URL. */
+function reply(ctx: MdmContext, req: ParsedSyncMLMessage, commands: (SyncMLCommand | string)[]): string {
+  const hdr = syncHdr({ sessionId: req.hdr.sessionId, msgId: req.hdr.msgId, target: req.hdr.source.trim(), source: ctx.url(MANAGEMENT_PATH.slice(1)) });
+  return `${buildSyncML({ hdr, commands, final: true })}\n`;
+}
+
+export function isNewSessionAlert(c: ParsedSyncMLCommand): boolean {
+  return c.verb === 'Alert' && (c.data === ALERT.clientInitiatedManagement || c.data === ALERT.serverInitiatedManagement);
+}
+
+/**
+ * Challenge / Unauthorized (processIncomingMDMCmds): a SyncHdr Status 407 or 401 with Chal/Meta NextNonce =
+ * base64(new uuid); the raw uuid is the nonce for 5 minutes. Unlike Fleet, nothing the untrusted device sent is
+ * saved (Fleet stores its Status/Results here too); only the nonce (Fleet's Redis, lab_kv) changes.
+ */
+export function challengeReply(db: Db, ctx: MdmContext, req: ParsedSyncMLMessage, code: '401' | '407', now: number): string {
+  const nonce = ctx.lab.ids.uuid();
+  storeNonce(db, req.hdr.source.trim(), nonce, new Date(now + NONCE_TTL_MS).toISOString());
+  const ids = new CmdIds();
+  const status = statusFor({
+    cmdId: ids.next(),
+    msgRef: req.hdr.msgId,
+    cmdRef: '0',
+    cmd: 'SyncHdr',
+    code,
+    chal: { type: AUTH_MD5, format: AUTH_B64, nextNonce: Buffer.from(nonce, 'utf8').toString('base64') },
+  });
+  return reply(ctx, req, [status]);
+}
+
+/**
+ * rekeyWindowsDevice: new credentials (username = DeviceID, password = new uuid), the hash stored unacknowledged,
+ * and a reply with Replace of AAuthName / AAuthSecret. The reply is not persisted (it holds the secret).
+ */
+export function rekeyReply(db: Db, ctx: MdmContext, req: ParsedSyncMLMessage, nowIso: string): string {
+  const deviceId = req.hdr.source.trim();
+  const password = ctx.lab.ids.uuid();
+  updateCredentials(db, deviceId, credentialsHash(deviceId, password), nowIso);
+  const ids = new CmdIds();
+  return reply(ctx, req, [
+    statusFor({ cmdId: ids.next(), msgRef: req.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok }),
+    nodeCommand('Replace', `${FLEET_INTERNAL_CMD_ID_PREFIX}rekey-credentials-username`, `${DMACC}/AAuthName`, deviceId, { format: 'chr' }),
+    nodeCommand('Replace', `${FLEET_INTERNAL_CMD_ID_PREFIX}rekey-credentials-password`, `${DMACC}/AAuthSecret`, password, { format: 'chr' }),
+  ]);
+}
+
+export interface TrustedInput {
+  req: ParsedSyncMLMessage;
+  rawRequest: string;
+  enrollment: WindowsEnrollment;
+  acknowledge: boolean;
+  /** Whether the new-session handling must queue the fleetd install, decided before the transaction. */
+  installFleetd: boolean;
+  /** generateWindowsEUAToken, minted before the transaction ("" when none). */
+  euaToken: string;
+  nowIso: string;
+}
+
+/** A command's Results / Status that answer a queued command (CmdRef = its command_uuid). */
+function trackedRefs(cmds: ParsedSyncMLCommand[]): ParsedSyncMLCommand[] {
+  return cmds.filter((c) => (c.verb === 'Status' || c.verb === 'Results') && c.cmdRef !== undefined && c.cmdRef !== '' && c.cmdRef !== '0');
+}
+
+/**
+ * A trusted message (processIncomingMDMCmds + getManagementResponse), in one transaction: SyncHdr Status 200, alerts
+ * (1201/1200 new session → fleetd install; 1226 unenroll), Status 200 for every other command but Status/Results,
+ * the device's message saved (gzip) when it answers commands, results matched by CmdRef and their queue rows acked,
+ * the SMBIOS serial Get while unlinked, then the pending queue oldest first.
+ */
+export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
+  const { req, enrollment } = t;
+  const deviceId = enrollment.mdm_device_id;
+  if (t.acknowledge) acknowledgeCredentials(db, deviceId, t.nowIso);
+  const ids = new CmdIds();
+  const out: (SyncMLCommand | string)[] = [statusFor({ cmdId: ids.next(), msgRef: req.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok })];
+
+  let hostUuid = enrollment.host_uuid;
+  if (hostUuid === '') hostUuid = linkEnrollmentBySerial(db, enrollment, req, t.nowIso) ?? '';
+
+  let unenrolled = false;
+  for (const c of req.commands) {
+    if (c.verb === 'Alert') {
+      if (isNewSessionAlert(c) && t.installFleetd) enqueueInstallFleetdCommand(db, ctx, deviceId, t.euaToken, t.nowIso);
+      if (c.data === ALERT.generic && c.items.some((i) => i.meta?.type === UNENROLL_ALERT_TYPE)) {
+        deleteEnrollmentsByDeviceId(db, deviceId);
+        unenrolled = true;
+      }
+      continue;
+    }
+    if (c.verb === 'Status' || c.verb === 'Results') continue;
+    out.push(statusFor({ cmdId: ids.next(), msgRef: req.hdr.msgId, cmdRef: c.cmdId, cmd: c.verb, code: STATUS.ok }));
+  }
+  if (unenrolled) return reply(ctx, req, out);
+
+  const refs = trackedRefs(req.commands);
+  if (refs.length > 0) {
+    const responseId = saveResponse(db, enrollment.id, t.rawRequest, t.nowIso);
+    const queued = queuedCommandUuids(db, enrollment.id, [...new Set(refs.map((r) => r.cmdRef!))]);
+    for (const uuid of queued) {
+      const status = refs.find((r) => r.verb === 'Status' && r.cmdRef === uuid);
+      const results = refs.find((r) => r.verb === 'Results' && r.cmdRef === uuid);
+      recordCommandResult(
+        db,
+        { enrollmentId: enrollment.id, commandUuid: uuid, rawResult: results?.xml ?? null, statusCode: status?.data ?? null, responseId },
+        t.nowIso,
+      );
+    }
+    refreshHasPendingCommands(db, enrollment.id, t.nowIso);
+  }
+
+  if (hostUuid === '') out.push(nodeCommand('Get', `${FLEET_INTERNAL_CMD_ID_PREFIX}devdetail-smbios-serial`, DEVDETAIL_SMBIOS_SERIAL_URI));
+  for (const p of pendingCommands(db, enrollment.id)) out.push(p.raw_command);
+  return reply(ctx, req, out);
+}
+
