@@ -21,6 +21,10 @@ export interface MdmSettings {
   endUserAuthEnabled: boolean;
   /** config.MDM.AllowOrbitEndUserAuthBypass: agents without the end_user_auth capability may enroll. */
   allowOrbitEndUserAuthBypass: boolean;
+  /** The IdP Fleet's SSO signs users in against (the lab's Entra emulator base URL); null = none configured. */
+  idpUrl: string | null;
+  /** The IdP tenant the SSO callback uses in `{idpUrl}/{tenant}/oauth2/token`. */
+  idpTenantId: string | null;
 }
 
 export const DEFAULT_MDM_SETTINGS: MdmSettings = {
@@ -32,6 +36,8 @@ export const DEFAULT_MDM_SETTINGS: MdmSettings = {
   euaTokenEnabled: true,
   endUserAuthEnabled: true,
   allowOrbitEndUserAuthBypass: false,
+  idpUrl: null,
+  idpTenantId: null,
 };
 
 export function readSettings(store: Store): MdmSettings {
