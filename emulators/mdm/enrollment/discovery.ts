@@ -1,0 +1,20 @@
+import type { MdmContext } from '../context.js';
+import type { SoapEnvelope } from '../../protocols/soap.js';
+import { MDE2, validateDiscover, buildDiscoverResponse } from '../../protocols/mde2.js';
+
+/**
+ * Discovery (MS-MDE2 3.1; fleet.md §2.2): Fleet's checks, then always AuthPolicy OnPremise, EnrollmentVersion 4.0
+ * and this server's policy and enroll URLs (no AuthenticationServiceUrl: Fleet does not federate).
+ */
+export function handleDiscover(ctx: MdmContext, env: SoapEnvelope): string {
+  const invalid = validateDiscover(env);
+  if (invalid) throw new Error(invalid);
+  return buildDiscoverResponse({
+    relatesTo: env.header.messageId,
+    activityId: ctx.lab.ids.uuid(),
+    authPolicy: MDE2.authOnPremise,
+    enrollmentVersion: MDE2.enrollmentVersion,
+    enrollmentPolicyServiceUrl: ctx.url('/api/mdm/microsoft/policy'),
+    enrollmentServiceUrl: ctx.url('/api/mdm/microsoft/enroll'),
+  });
+}

@@ -1,0 +1,150 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { Db } from '../../lab/store.js';
+import type { MdmContext } from '../context.js';
+import { decodeBase64Any } from '../../protocols/soap.js';
+
+/**
+ * GetAzureAuthTokenClaims (fleet.md §1.4): the Entra access token in the header BinarySecurityToken, verified
+ * RS256 against Entra's JWK Set. Fleet fetches the set from login.microsoftonline.com (or
+ * FLEET_DEV_AZURE_JWT_JWKS_URI) and caches it, refetching once on an unknown kid. Here the set is fetched through
+ * the lab (so the fetch is a step) and cached in the MDM DB's lab_kv; a fresh fetch is written by the request's
+ * own transaction (`jwksWrite`), so a request that faults writes nothing.
+ */
+
+/** Fleet's production default when no dev override is set. */
+export const DEFAULT_AZURE_JWKS_URI = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+/** How long the lab keeps a fetched JWK Set before fetching again (Fleet's jwkset refresh is about this). */
+export const JWKS_CACHE_SECS = 60 * 60;
+const JWKS_KV_PREFIX = 'azure_jwks:';
+
+export interface AzureData {
+  upn: string;
+  tenantId: string;
+  uniqueName: string;
+  scp: string;
+  audience: string[];
+}
+
+export interface AzureClaimsResult {
+  data: AzureData;
+  /** Caches a freshly fetched JWK Set; run it inside the request's store.tx, after validation. */
+  jwksWrite: ((db: Db) => void) | null;
+}
+
+function cachedJwks(ctx: MdmContext, uri: string): JSONWebKeySet | null {
+  const row = ctx.store.read(
+    (db) => db.prepare(`SELECT value, expires_at FROM lab_kv WHERE key = ?`).get(JWKS_KV_PREFIX + uri) as { value: string; expires_at: string } | undefined,
+  );
+  if (!row || Date.parse(row.expires_at) <= ctx.lab.clock.now()) return null;
+  return JSON.parse(row.value) as JSONWebKeySet;
+}
+
+async function fetchJwks(ctx: MdmContext, uri: string): Promise<{ jwks: JSONWebKeySet; text: string }> {
+  const res = await ctx.lab.send({
+    from: 'mdm',
+    to: 'entra',
+    title: 'GET JWKS (Entra signing keys)',
+    spec: { doc: 'Fleet', section: 'wstep.go GetAzureAuthTokenClaims', title: 'Azure JWT signing keys' },
+    request: { method: 'GET', url: uri, headers: { accept: 'application/json' }, body: '' },
+  });
+  if (res.status !== 200) throw new Error(`failed to fetch JWK set: HTTP ${res.status}`);
+  const jwks = res.json<JSONWebKeySet>();
+  if (!jwks || !Array.isArray(jwks.keys)) throw new Error('failed to fetch JWK set: no keys');
+  return { jwks, text: JSON.stringify(jwks) };
+}
+
+function hasKid(jwks: JSONWebKeySet, kid: string): boolean {
+  return jwks.keys.some((k) => k.kid === kid);
+}
+
+function claimString(p: JWTPayload, name: string): string {
+  const v = p[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Verify the header token and return Fleet's AzureData; errors carry the text Fleet wraps into the fault. */
+export async function getAzureAuthTokenClaims(ctx: MdmContext, content: string): Promise<AzureClaimsResult> {
+  const raw = decodeBase64Any(content);
+  if (!raw) throw new Error('illegal base64 data in token');
+  const jwt = raw.toString('utf8').trim();
+  if (jwt.split('.').length !== 3) throw new Error('token is malformed: token contains an invalid number of segments');
+  let header;
+  try {
+    header = decodeProtectedHeader(jwt);
+  } catch (e) {
+    throw new Error(`token is malformed: ${(e as Error).message}`);
+  }
+  if (!header.alg) throw new Error('token is unverifiable: missing alg header');
+  if (!header.kid) throw new Error('token is unverifiable: missing kid header');
+  const uri = ctx.settings().azureJwksUri ?? DEFAULT_AZURE_JWKS_URI;
+
+  let jwks = cachedJwks(ctx, uri);
+  let fetchedText: string | null = null;
+  // Fleet's newest manager refetches the set once when the kid is unknown.
+  if (!jwks || !hasKid(jwks, header.kid)) {
+    const fetched = await fetchJwks(ctx, uri);
+    jwks = fetched.jwks;
+    fetchedText = fetched.text;
+  }
+  if (!hasKid(jwks, header.kid)) throw new Error('token is unverifiable: key not found in JWK set');
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), {
+      currentDate: ctx.lab.clock.date(),
+      algorithms: ['RS256', 'RS384', 'RS512'],
+    }));
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err.code === 'ERR_JWT_EXPIRED') throw new Error('token has invalid claims: token is expired');
+    if (err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') throw new Error(`token has invalid claims: ${err.message}`);
+    if (err.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') throw new Error('token signature is invalid: crypto/rsa: verification error');
+    throw new Error(`token is unverifiable: ${err.message}`);
+  }
+
+  const tenantId = claimString(payload, 'tid');
+  if (!tenantId) throw new Error('invalid TID claim');
+  // Entra v2 tokens have no upn: Fleet falls back to preferred_username, and accepts an empty result.
+  const upn = claimString(payload, 'upn') || claimString(payload, 'preferred_username');
+  const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  const data: AzureData = { upn, tenantId, uniqueName: claimString(payload, 'unique_name'), scp: claimString(payload, 'scp'), audience: aud };
+
+  const text = fetchedText;
+  const expiresAt = new Date(ctx.lab.clock.now() + JWKS_CACHE_SECS * 1000).toISOString();
+  const jwksWrite = text
+    ? (db: Db) => {
+        db.prepare(`INSERT INTO lab_kv(key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`).run(
+          JWKS_KV_PREFIX + uri,
+          text,
+          expiresAt,
+        );
+      }
+    : null;
+  return { data, jwksWrite };
+}
+
+/** Go's url.Parse(u).Host: host and port exactly as written (a default port is kept), lower-cased for comparison. */
+export function urlHostPort(u: string): string | null {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(u.trim());
+  if (!m) return null;
+  const authority = m[1]!;
+  return authority.slice(authority.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** hasAuthorizedAzureAudience: an aud equals a configured client id, or its host:port is the server URL's. */
+export function hasAuthorizedAzureAudience(aud: string[], serverUrl: string, clientIds: string[]): boolean {
+  const ids = clientIds.map((c) => c.trim().toLowerCase()).filter(Boolean);
+  const serverHost = urlHostPort(serverUrl);
+  return aud.some((a) => {
+    const v = a.trim().toLowerCase();
+    if (ids.includes(v)) return true;
+    const host = urlHostPort(a);
+    return host !== null && host !== '' && host === serverHost;
+  });
+}
+
+/** hasAuthorizedAzureTenant: tid equals a configured tenant id, without case, trimmed. */
+export function hasAuthorizedAzureTenant(tid: string, tenantIds: string[]): boolean {
+  const t = tid.trim().toLowerCase();
+  return tenantIds.some((id) => id.trim().toLowerCase() === t);
+}
