@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { x509, thumbprint } from '../../protocols/x509.js';
+import { JOIN_CSR_CN, JOIN_TYPES, type DrsJoinResponse } from '../../protocols/drs.js';
+import { parseBcryptRsaKeyBlob, BcryptBlobError } from '../../protocols/bcrypt-blob.js';
+import type { EntraContext } from '../context.js';
+import { DrsError } from '../errors.js';
+import { getTenant, getUser } from '../directory.js';
+import { verifyDrsBearer } from './bearer.js';
+import { issueDeviceCertificate } from './device-cert.js';
+
+/** Keys of the join body are matched without case: ROADtools sends `attributes` and the service takes it (§3.2). */
+function field(body: Record<string, unknown>, name: string): unknown {
+  const k = Object.keys(body).find((x) => x.toLowerCase() === name.toLowerCase());
+  return k === undefined ? undefined : body[k];
+}
+
+function requiredString(body: Record<string, unknown>, name: string): string {
+  const v = field(body, name);
+  if (typeof v !== 'string' || v === '') throw new DrsError(400, 'invalid_request', 'missing_field', `The join request lacks '${name}'.`);
+  return v;
+}
+
+/** PKCS#10 as Windows sends it (§3.2): subject exactly CN=7E980AD9-…, RSA-2048, sha256WithRSAEncryption, self-signature valid. */
+async function checkCsr(data: string): Promise<x509.Pkcs10CertificateRequest> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(Buffer.from(data, 'base64'));
+  } catch {
+    throw new DrsError(400, 'invalid_request', 'invalid_csr', 'CertificateRequest.Data is not a DER PKCS#10 request.');
+  }
+  if (csr.subject !== `CN=${JOIN_CSR_CN}`) throw new DrsError(400, 'invalid_request', 'invalid_csr_subject', `The CSR subject must be CN=${JOIN_CSR_CN}, not ${csr.subject || '(empty)'}.`);
+  const alg = csr.publicKey.algorithm as RsaHashedKeyAlgorithm;
+  if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.modulusLength !== 2048)
+    throw new DrsError(400, 'invalid_request', 'invalid_csr_key', `The CSR key must be RSA-2048, not ${alg.name}${alg.modulusLength ? `-${alg.modulusLength}` : ''}.`);
+  if (csr.signatureAlgorithm.hash.name !== 'SHA-256') throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR must be signed with sha256WithRSAEncryption.');
+  if (!(await csr.verify())) throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR signature does not verify.');
+  return csr;
+}
+
+/**
+ * POST /EnrollmentServer/device/?api-version=2.0 (§3.2–§3.4): validate everything, mint the device id, issue the
+ * device certificate from MS-Organization-Access, then store the device in one transaction.
+ */
+export async function joinDevice(ctx: EntraContext, authorization: string | undefined, rawBody: string): Promise<DrsJoinResponse> {
+  const tenant = getTenant(ctx);
+  const caller = await verifyDrsBearer(ctx, tenant, authorization);
+  let body: Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(rawBody) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    body = parsed as Record<string, unknown>;
+  } catch {
+    throw new DrsError(400, 'invalid_request', 'invalid_json', 'The join request body is not a JSON object.');
+  }
+  const certReq = field(body, 'CertificateRequest');
+  if (certReq === null || typeof certReq !== 'object') throw new DrsError(400, 'invalid_request', 'missing_field', "The join request lacks 'CertificateRequest'.");
+  const type = field(certReq as Record<string, unknown>, 'Type');
+  if (typeof type !== 'string' || type.toLowerCase() !== 'pkcs10') throw new DrsError(400, 'invalid_request', 'invalid_csr', "CertificateRequest.Type must be 'pkcs10'.");
+  const csr = await checkCsr(requiredString(certReq as Record<string, unknown>, 'Data'));
+  const transportBlob = Buffer.from(requiredString(body, 'TransportKey'), 'base64');
+  try {
+    parseBcryptRsaKeyBlob(transportBlob);
+  } catch (e) {
+    if (e instanceof BcryptBlobError) throw new DrsError(400, 'invalid_request', `invalid_transport_key_${e.problem.replace(/-/g, '_')}`, `TransportKey: ${e.message}.`);
+    throw e;
+  }
+  const joinType = Number(field(body, 'JoinType'));
+  if (!Number.isInteger(joinType) || !JOIN_TYPES.includes(joinType)) throw new DrsError(400, 'invalid_request', 'invalid_join_type', `JoinType ${String(field(body, 'JoinType'))} is not one of ${JOIN_TYPES.join(', ')}.`);
+  const deviceType = requiredString(body, 'DeviceType');
+  const osVersion = requiredString(body, 'OSVersion');
+  const displayName = requiredString(body, 'DeviceDisplayName');
+  const targetDomain = typeof field(body, 'TargetDomain') === 'string' ? (field(body, 'TargetDomain') as string) : null;
+  const user = getUser(ctx, caller.oid);
+
+  const deviceId = ctx.lab.ids.uuid();
+  const cert = await issueDeviceCertificate(ctx, csr.publicKey, { deviceId, userObjectId: user.object_id, tenantId: tenant.id, joinType, region: tenant.region });
+  const der = Buffer.from(cert.rawData);
+  const spki = Buffer.from(csr.publicKey.rawData);
+  const row = {
+    device_id: deviceId,
+    object_id: ctx.lab.ids.uuid(),
+    display_name: displayName,
+    device_type: deviceType,
+    os_version: osVersion,
+    join_type: joinType,
+    target_domain: targetDomain,
+    owner_object_id: user.object_id,
+    owner_upn: user.upn,
+    transport_key: transportBlob.toString('base64'),
+    device_key_sha256: createHash('sha256').update(spki).digest('hex'),
+    cert_thumbprint: thumbprint(der),
+    cert_serial: cert.serialNumber,
+    cert_der: der.toString('base64'),
+    created_at: ctx.iso(),
+  };
+  ctx.store.tx((db) =>
+    db
+      .prepare(
+        `INSERT INTO devices(device_id, object_id, display_name, device_type, os_version, join_type, target_domain, owner_object_id, owner_upn, transport_key, device_key_sha256, cert_thumbprint, cert_serial, cert_der, created_at)
+         VALUES (@device_id, @object_id, @display_name, @device_type, @os_version, @join_type, @target_domain, @owner_object_id, @owner_upn, @transport_key, @device_key_sha256, @cert_thumbprint, @cert_serial, @cert_der, @created_at)`,
+      )
+      .run(row),
+  );
+  return { Certificate: { Thumbprint: row.cert_thumbprint, RawBody: row.cert_der }, User: { Upn: user.upn } };
+}

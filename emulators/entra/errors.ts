@@ -1,0 +1,100 @@
+import type { FastifyReply } from 'fastify';
+import type { OAuthErrorResponse } from '../protocols/oauth.js';
+import type { EntraContext } from './context.js';
+
+/**
+ * OAuth errors as Entra returns them (RFC 6749 §5.2 + `error_codes`, entra-mde2.md §5.1). The catalog keeps
+ * every AADSTS text in one place; where the live code is UNCONFIRMED the comment says so.
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly code: number,
+    readonly description: string,
+    readonly extra: Partial<OAuthErrorResponse> = {},
+  ) {
+    super(`AADSTS${code}: ${description}`);
+    this.name = 'OAuthError';
+  }
+}
+
+export const AADSTS = {
+  badPassword: () => new OAuthError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
+  unknownUser: (upn: string, tenant: string) =>
+    new OAuthError(400, 'invalid_grant', 50034, `The user account {EUII Hidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`, {
+      suberror: upn ? undefined : 'missing_username',
+    }),
+  mfaRequired: (resource: string, extra: Partial<OAuthErrorResponse>) =>
+    new OAuthError(400, 'invalid_grant', 50076, `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource}'.`, {
+      suberror: 'basic_action',
+      ...extra,
+    }),
+  /** RFC 8628 §3.5 */
+  authorizationPending: () => new OAuthError(400, 'authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'),
+  /** RFC 8628 §3.5; Entra's code for it UNCONFIRMED (it rarely sends it), 70016 kept. */
+  slowDown: (interval: number) => new OAuthError(400, 'slow_down', 70016, `Polling too fast. Wait ${interval} seconds between polls.`, { interval }),
+  codeExpired: () => new OAuthError(400, 'expired_token', 70019, 'Verification code expired.'),
+  /** §5.3 lists `authorization_declined`; its AADSTS number is UNCONFIRMED. */
+  deviceCodeDeclined: () => new OAuthError(400, 'authorization_declined', 70000, 'The user declined the authorization request.'),
+  codeRedeemed: () => new OAuthError(400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
+  badVerificationCode: () => new OAuthError(400, 'bad_verification_code', 70000, 'The provided value for the device code is not valid.'),
+  mfaDenied: () => new OAuthError(400, 'access_denied', 500121, 'Authentication failed during strong authentication request.'),
+  mfaExpired: () => new OAuthError(400, 'expired_token', 70019, 'The multi-factor authentication request expired.'),
+  unknownClient: (clientId: string, tenant: string) =>
+    new OAuthError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`),
+  invalidResource: (resource: string, tenant: string) =>
+    new OAuthError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`),
+  unknownTenant: (tenant: string) =>
+    new OAuthError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
+  missingParameter: (name: string) => new OAuthError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
+  malformed: (why: string) => new OAuthError(400, 'invalid_request', 9002313, `Invalid request. Request is malformed or invalid. ${why}`),
+  unsupportedGrant: (grant: string) => new OAuthError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`),
+  invalidGrant: (why: string) => new OAuthError(400, 'invalid_grant', 70000, `Provided grant is invalid or malformed. ${why}`),
+  /** The nonce failure's live code is UNCONFIRMED: Entra's generic invalid-grant code is used. */
+  badNonce: () => new OAuthError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed. The request_nonce is unknown, expired or was already used.'),
+  refreshTokenExpired: () => new OAuthError(400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity.'),
+  refreshTokenRevoked: () => new OAuthError(400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.'),
+  deviceAuthFailed: (why: string) => new OAuthError(400, 'invalid_grant', 50155, `Device authentication failed. ${why}`),
+  userDisabled: () => new OAuthError(400, 'invalid_grant', 50057, 'The user account is disabled.'),
+} as const;
+
+/** Entra's timestamp form: `2026-01-15 09:00:00Z`. */
+function entraTimestamp(ctx: EntraContext): string {
+  return ctx.iso().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+export function oauthErrorBody(ctx: EntraContext, e: OAuthError): OAuthErrorResponse {
+  const body: OAuthErrorResponse = {
+    error: e.error,
+    error_description: `AADSTS${e.code}: ${e.description} Trace ID: ${ctx.lab.ids.uuid()} Timestamp: ${entraTimestamp(ctx)}`,
+    error_codes: [e.code],
+    timestamp: entraTimestamp(ctx),
+    trace_id: ctx.lab.ids.uuid(),
+    correlation_id: ctx.lab.ids.uuid(),
+  };
+  for (const [k, v] of Object.entries(e.extra)) if (v !== undefined) (body as unknown as Record<string, unknown>)[k] = v;
+  return body;
+}
+
+export function sendOAuthError(ctx: EntraContext, reply: FastifyReply, e: OAuthError): FastifyReply {
+  return reply.code(e.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(oauthErrorBody(ctx, e)));
+}
+
+/** DRS errors (shape UNCONFIRMED, entra-mde2.md §3.3): {code, subcode, message, operationId, requestId, time}. */
+export class DrsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly subcode: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DrsError';
+  }
+}
+
+export function sendDrsError(ctx: EntraContext, reply: FastifyReply, e: DrsError): FastifyReply {
+  const body = { code: e.code, subcode: e.subcode, message: e.message, operationId: ctx.lab.ids.uuid(), requestId: ctx.lab.ids.uuid(), time: ctx.iso() };
+  return reply.code(e.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}

@@ -1,0 +1,69 @@
+import { parseBcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
+import { sessionKeyJwe } from '../../protocols/prt-kdf.js';
+import { clientInfo, type PrtResponse } from '../../protocols/oauth.js';
+import { LIFETIMES, type EntraContext } from '../context.js';
+import { AADSTS } from '../errors.js';
+import { getUser, requirePublicClient, type TenantRow, type UserRow } from '../directory.js';
+import { checkPassword } from '../signin.js';
+import { findRefreshToken, idTokenClaims, insertRefreshToken, newRefreshToken, unsignedToken } from '../tokens.js';
+import { authenticateDevice } from './device-auth.js';
+import { checkNonce, spendNonce } from './nonce.js';
+
+/** The user a PRT request proves (entra-mde2.md §6.2 payload variants: password, refresh_token). */
+function userOf(ctx: EntraContext, tenant: TenantRow, payload: Record<string, unknown>): { user: UserRow; amr: string[] } {
+  const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : undefined);
+  switch (payload.grant_type) {
+    case 'password':
+      // A PRT from a Windows logon carries pwd; MFA is enforced per app by policy, not at PRT issuance.
+      return { user: checkPassword(ctx, tenant, str('username'), str('password')), amr: ['pwd'] };
+    case 'refresh_token': {
+      const token = str('refresh_token');
+      if (!token) throw AADSTS.missingParameter('refresh_token');
+      const rt = findRefreshToken(ctx, token);
+      if (!rt || rt.kind !== 'rt') throw AADSTS.malformed('The refresh token is not one this tenant issued.');
+      if (rt.revoked_at) throw AADSTS.refreshTokenRevoked();
+      if (ctx.lab.clock.now() > Date.parse(rt.expires_at)) throw AADSTS.refreshTokenExpired();
+      return { user: getUser(ctx, rt.user_object_id), amr: JSON.parse(rt.amr) as string[] };
+    }
+    default:
+      throw AADSTS.unsupportedGrant(String(payload.grant_type ?? ''));
+  }
+}
+
+/**
+ * PRT request (§6.2–§6.4): a JWT signed by the device key (RS256, x5c) with a server nonce and the user's proof.
+ * Answer: the PRT (opaque), `session_key_jwe` (a fresh 32-byte session key, RSA-OAEP to the device's transport
+ * key from the join), an unsigned id_token. Nonce spent, PRT and session key stored, in one transaction.
+ */
+export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: string, header: Record<string, unknown>): Promise<PrtResponse> {
+  const { device, payload } = await authenticateDevice(ctx, jws, header);
+  const nonce = checkNonce(ctx, payload.request_nonce);
+  const client = requirePublicClient(ctx, typeof payload.client_id === 'string' ? payload.client_id : undefined);
+  const { user, amr: userAmr } = userOf(ctx, tenant, payload);
+  // Device-bound: the `rsa` method (§5.6).
+  const amr = [...new Set([...userAmr, 'rsa'])];
+  const transportKey = parseBcryptRsaKeyBlob(Buffer.from(device.transport_key, 'base64')).publicKey;
+
+  const sessionKey = ctx.lab.ids.bytes(32);
+  const prt = newRefreshToken(ctx, { kind: 'prt', user, clientId: client.app_id, deviceId: device.device_id, amr });
+  const jwe = sessionKeyJwe(sessionKey, transportKey, ctx.lab.ids.bytes(12));
+  const idToken = unsignedToken(idTokenClaims(ctx, { user, tenant, clientId: client.app_id, version: '1.0', amr }));
+  ctx.store.tx((db) => {
+    spendNonce(ctx, db, nonce);
+    insertRefreshToken(db, prt);
+    db.prepare(`INSERT INTO session_keys(prt_id, session_key) VALUES (?, ?)`).run(prt.id, sessionKey);
+  });
+  const expiresOn = Math.floor(Date.parse(prt.expires_at) / 1000);
+  return {
+    token_type: 'pop',
+    expires_in: String(LIFETIMES.prtS),
+    ext_expires_in: '0',
+    expires_on: String(expiresOn),
+    refresh_token: prt.token,
+    refresh_token_expires_in: LIFETIMES.prtS,
+    session_key_jwe: jwe,
+    id_token: idToken,
+    client_info: clientInfo(user.object_id, tenant.id),
+    device_tenant_id: tenant.id,
+  };
+}

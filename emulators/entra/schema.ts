@@ -1,0 +1,120 @@
+/**
+ * Entra's own state (DESIGN.md: no state outside SQLite). Times are ISO-8601 text from the lab clock, so they
+ * read well in the DB view and compare as text. `signing_keys` and `session_keys` hold secrets: the lab opens
+ * them unlogged so that their rows never appear as step changes.
+ */
+export const ENTRA_SCHEMA = `
+CREATE TABLE IF NOT EXISTS tenant (
+  id TEXT PRIMARY KEY,
+  domain TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  region TEXT NOT NULL DEFAULT 'NA',
+  created_at TEXT NOT NULL
+);
+-- Lab users: the lab prints their passwords (serve --json), so they are kept as typed.
+CREATE TABLE IF NOT EXISTS users (
+  object_id TEXT PRIMARY KEY,
+  upn TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  given_name TEXT,
+  family_name TEXT,
+  puid TEXT NOT NULL,
+  mfa_required INTEGER NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+-- Service principals: public clients that may sign users in, and resources tokens are minted for.
+CREATE TABLE IF NOT EXISTS applications (
+  app_id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  public_client INTEGER NOT NULL DEFAULT 0,
+  identifier_uris TEXT NOT NULL DEFAULT '[]',
+  scp TEXT,
+  -- The tenant's MDM application: any http(s) resource no other app claims resolves to it (the MDM server URL).
+  mdm_catch_all INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS devices (
+  device_id TEXT PRIMARY KEY,
+  object_id TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  device_type TEXT NOT NULL,
+  os_version TEXT NOT NULL,
+  join_type INTEGER NOT NULL,
+  target_domain TEXT,
+  owner_object_id TEXT NOT NULL REFERENCES users(object_id),
+  owner_upn TEXT NOT NULL,
+  transport_key TEXT NOT NULL,
+  device_key_sha256 TEXT NOT NULL,
+  cert_thumbprint TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  cert_der TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+-- Refresh tokens and PRTs: opaque dotted strings; a PRT is bound to a device and a session key.
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+  id TEXT PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('rt', 'prt')),
+  user_object_id TEXT NOT NULL REFERENCES users(object_id),
+  client_id TEXT NOT NULL,
+  device_id TEXT REFERENCES devices(device_id),
+  amr TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  parent_id TEXT,
+  revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS session_keys (
+  prt_id TEXT PRIMARY KEY REFERENCES refresh_tokens(id),
+  session_key BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nonces (
+  nonce TEXT PRIMARY KEY,
+  purpose TEXT NOT NULL CHECK (purpose IN ('prt', 'drs')),
+  tenant_alias TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+-- Device code (RFC 8628) and MFA requests share the polling life cycle: pending → approved|denied → redeemed.
+CREATE TABLE IF NOT EXISTS device_codes (
+  device_code TEXT PRIMARY KEY,
+  user_code TEXT NOT NULL UNIQUE,
+  client_id TEXT NOT NULL,
+  resource TEXT,
+  scope TEXT,
+  version TEXT NOT NULL,
+  poll_interval INTEGER NOT NULL,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  last_poll_at TEXT,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'redeemed')),
+  user_object_id TEXT REFERENCES users(object_id),
+  decided_at TEXT
+);
+CREATE TABLE IF NOT EXISTS mfa_requests (
+  id TEXT PRIMARY KEY,
+  user_object_id TEXT NOT NULL REFERENCES users(object_id),
+  client_id TEXT NOT NULL,
+  resource TEXT,
+  scope TEXT,
+  version TEXT NOT NULL,
+  entropy INTEGER NOT NULL,
+  poll_interval INTEGER NOT NULL,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  last_poll_at TEXT,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'redeemed')),
+  decided_at TEXT
+);
+CREATE TABLE IF NOT EXISTS signing_keys (
+  purpose TEXT PRIMARY KEY CHECK (purpose IN ('token', 'device-ca')),
+  kid TEXT NOT NULL,
+  certificate_pem TEXT NOT NULL,
+  private_key_pem TEXT NOT NULL
+);
+`;
+
+export const ENTRA_UNLOGGED = ['signing_keys', 'session_keys'];
