@@ -1,0 +1,118 @@
+import type { Db } from '../../lab/store.js';
+import type { MdmContext } from '../context.js';
+import { enrollOrbitHost, enrollSecret, hostPreviouslyOrbitEnrolled, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
+import { idpLinkByHostUuid } from '../store/idp.js';
+import { updateEnrollmentHostUuid } from '../store/management.js';
+import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
+import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
+import { checkWindowsEUAToken, linkEUAAccount, type EuaTokenCheck } from './eua.js';
+import type { EnrollOrbitRequest } from './request.js';
+
+/** fleet.CapabilityEndUserAuth */
+export const CAPABILITY_END_USER_AUTH = 'end_user_auth';
+/** RecordEndUserAuthPrompt's TTL. */
+const PROMPT_TTL_MS = 24 * 3600_000;
+/** osquery.node_key_size: GenerateRandomText(24). */
+const NODE_KEY_BYTES = 24;
+
+/** How the end-user-auth gate of fleet.md §4.2 decided, for the step detail and the tests. */
+export type GateDecision =
+  | { kind: 'not-required' }
+  | { kind: 'already-satisfied'; by: 'idp-link' | 'previously-enrolled' }
+  | { kind: 'eua-token'; check: EuaTokenCheck }
+  | { kind: 'capability-bypass' }
+  | { kind: 'end-user-auth-required'; reason: string };
+
+export type EnrollOutcome =
+  | { ok: true; nodeKey: string; hostId: number; gate: GateDecision }
+  | { ok: false; error: 'invalid-secret' }
+  | { ok: false; error: 'end-user-auth-required'; gate: GateDecision };
+
+/** Step 2: the team's setting when the secret is a team's, else the global one; macOS uses the ADE/SSO flow instead. */
+function endUserAuthRequired(db: Db, ctx: MdmContext, secret: EnrollSecret, platform: string): boolean {
+  if (platform === 'darwin') return false;
+  return secret.team_id !== null ? teamEndUserAuthEnabled(db, secret.team_id) : ctx.settings().endUserAuthEnabled;
+}
+
+/**
+ * The end-user-auth gate (fleet.md §4.2), in Fleet's order: (1) enroll secret, (2) EUA required, (3) already
+ * satisfied by an IdP link or a previous orbit enrollment, (4a) a Windows host's eua_token, (4b) the capability
+ * bypass setting, (4c) END_USER_AUTH_REQUIRED. Reads only; the enrollment writes happen in `enrollOrbit`.
+ */
+async function gate(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<{ secret: EnrollSecret; decision: GateDecision } | undefined> {
+  const pre = ctx.store.read((db) => {
+    const secret = req.enroll_secret === '' ? undefined : enrollSecret(db, req.enroll_secret);
+    if (!secret) return undefined;
+    if (!endUserAuthRequired(db, ctx, secret, req.platform)) return { secret, decision: { kind: 'not-required' } as GateDecision };
+    if (req.hardware_uuid !== '' && idpLinkByHostUuid(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'idp-link' } as GateDecision };
+    if (req.hardware_uuid !== '' && hostPreviouslyOrbitEnrolled(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'previously-enrolled' } as GateDecision };
+    return { secret, decision: undefined };
+  });
+  if (!pre) return undefined;
+  if (pre.decision) return { secret: pre.secret, decision: pre.decision };
+  // 4a: "the token case is ordered first"; any failure is END_USER_AUTH_REQUIRED.
+  if (req.platform === 'windows' && req.eua_token !== '') {
+    const check = await checkWindowsEUAToken(ctx, req.eua_token);
+    if ('reason' in check) return { secret: pre.secret, decision: { kind: 'end-user-auth-required', reason: check.reason } };
+    return { secret: pre.secret, decision: { kind: 'eua-token', check } };
+  }
+  if (!capabilities.has(CAPABILITY_END_USER_AUTH) && ctx.settings().allowOrbitEndUserAuthBypass) return { secret: pre.secret, decision: { kind: 'capability-bypass' } };
+  return { secret: pre.secret, decision: { kind: 'end-user-auth-required', reason: 'end user authentication required and not satisfied' } };
+}
+
+/** MaybeAssociateHostWithScimUser: a host linked to an IdP account gets the SCIM user that account names. */
+function maybeAssociateHostWithScimUser(db: Db, hostId: number, hostUuid: string, now: string): void {
+  const link = idpLinkByHostUuid(db, hostUuid);
+  if (!link) return;
+  const account = db.prepare(`SELECT username, email FROM mdm_idp_accounts WHERE uuid = ?`).get(link.account_uuid) as { username: string; email: string } | undefined;
+  if (!account) return;
+  const scim = scimUserByUserNameOrEmail(db, account.username, account.email);
+  if (scim) setHostScimUser(db, hostId, scim.id, now);
+}
+
+/**
+ * EnrollOrbit (fleet.md §4.1–§4.2): the gate, then in ONE transaction the EUA account link, the host enrollment
+ * with a new orbit node key, the SCIM association, and, after an EUA token, the enrollment's host_uuid and the SCIM
+ * refresh (step 6). A refused enrollment writes no Fleet row; END_USER_AUTH_REQUIRED records the pending prompt
+ * (Fleet's Redis key, lab_kv) so that the SSO page will start. Fleet may return before recording the prompt when
+ * the token fails (UNCONFIRMED); the lab records it, or the user could not take the second prompt at all.
+ */
+export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<EnrollOutcome> {
+  const g = await gate(ctx, req, capabilities);
+  if (!g) return { ok: false, error: 'invalid-secret' };
+  const { secret, decision } = g;
+  const nowMs = ctx.lab.clock.now();
+  const now = new Date(nowMs).toISOString();
+  if (decision.kind === 'end-user-auth-required') {
+    if (req.hardware_uuid !== '') ctx.store.tx((db) => recordEndUserAuthPrompt(db, req.hardware_uuid, new Date(nowMs + PROMPT_TTL_MS).toISOString()));
+    return { ok: false, error: 'end-user-auth-required', gate: decision };
+  }
+  const nodeKey = ctx.lab.ids.bytes(NODE_KEY_BYTES).toString('base64');
+  const hostId = ctx.store.tx((db) => {
+    if (decision.kind === 'eua-token') linkEUAAccount(db, ctx, req.hardware_uuid, decision.check.upn, now);
+    const id = enrollOrbitHost(
+      db,
+      {
+        hardwareUuid: req.hardware_uuid,
+        hardwareSerial: req.hardware_serial,
+        hostname: req.hostname,
+        computerName: req.computer_name,
+        platform: req.platform,
+        platformLike: req.platform_like,
+        hardwareModel: req.hardware_model,
+        osqueryIdentifier: req.osquery_identifier,
+      },
+      nodeKey,
+      secret.team_id,
+      now,
+    );
+    maybeAssociateHostWithScimUser(db, id, req.hardware_uuid, now);
+    if (decision.kind === 'eua-token') {
+      const updated = updateEnrollmentHostUuid(db, req.hardware_uuid, decision.check.deviceId, now);
+      if (updated) refreshHostScimUser(db, id, decision.check.upn, now);
+    }
+    clearEndUserAuthPrompt(db, req.hardware_uuid);
+    return id;
+  });
+  return { ok: true, nodeKey, hostId, gate: decision };
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MdmContext } from '../context.js';
+import { fleetError, sendFleetError } from '../management/fleet-error.js';
+import { associateHostIdpAccount, idpAccountByEmail, insertIdpAccount } from '../store/idp.js';
+import { clearEndUserAuthPrompt, deleteSsoSession, hasPendingEndUserAuthPrompt, putSsoSession, ssoSession } from '../store/orbit.js';
+import { idpLoginPage, ssoDonePage, ssoErrorPage, ssoStartPage } from './pages.js';
+import { signInAtIdp } from './idp.js';
+
+export const SSO_PAGE_PATH = '/mdm/sso';
+export const SSO_START_PATH = '/api/latest/fleet/mdm/sso';
+export const SSO_CALLBACK_PATH = '/api/v1/fleet/mdm/sso/callback';
+/** The lab's stand-in for the IdP's login page (see pages.ts). */
+export const SSO_IDP_PAGE_PATH = '/mdm/sso/idp';
+export const INITIATOR_SETUP_EXPERIENCE = 'setup_experience';
+const SSO_SESSION_TTL_MS = 10 * 60_000;
+
+const HTML = 'text/html; charset=UTF-8';
+
+/** A body as JSON or as a form, whichever the client sent (the page posts a form; Fleet's frontend posts JSON). */
+function fields(req: FastifyRequest): Record<string, string> {
+  const raw = req.rawBody ?? '';
+  const ct = String(req.headers['content-type'] ?? '');
+  if (ct.includes('application/json')) {
+    try {
+      const v: unknown = JSON.parse(raw);
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+        return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      }
+    } catch {
+      return {};
+    }
+    return {};
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function html(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).header('content-type', HTML).send(body);
+}
+
+/**
+ * The second prompt (fleet.md §4.3): `GET /mdm/sso` (the page orbit opens), `POST /api/latest/fleet/mdm/sso` (start,
+ * initiator setup_experience + host_uuid in the body; refused unless orbit's END_USER_AUTH_REQUIRED recorded a
+ * pending prompt for the host) and `POST /api/v1/fleet/mdm/sso/callback` (signs the user in at the IdP, then links
+ * host_mdm_idp_accounts so that orbit's next enroll retry passes step 3 of §4.2).
+ */
+export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
+  app.get(SSO_PAGE_PATH, async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    // The query string orbit puts on this URL is UNCONFIRMED (fleet.md §10); host_uuid (or uuid) and initiator.
+    const hostUuid = q.host_uuid ?? q.uuid ?? '';
+    return html(reply, 200, ssoStartPage({ hostUuid, initiator: q.initiator ?? INITIATOR_SETUP_EXPERIENCE, action: SSO_START_PATH }));
+  });
+
+  app.post(SSO_START_PATH, async (req, reply) => {
+    const f = fields(req);
+    const initiator = f.initiator ?? '';
+    const hostUuid = f.host_uuid ?? '';
+    if (initiator !== INITIATOR_SETUP_EXPERIENCE || hostUuid === '') {
+      return sendFleetError(reply, 422, fleetError('Validation Failed', 'initiator setup_experience and host_uuid are required'));
+    }
+    const now = ctx.lab.clock.now();
+    if (!ctx.store.read((db) => hasPendingEndUserAuthPrompt(db, hostUuid, new Date(now).toISOString()))) {
+      return sendFleetError(reply, 403, fleetError('forbidden', 'no pending end user authentication for this host'));
+    }
+    const relayState = ctx.lab.ids.hex(16);
+    ctx.store.tx((db) => putSsoSession(db, relayState, { initiator, hostUuid }, new Date(now + SSO_SESSION_TTL_MS).toISOString()));
+    const url = `${ctx.url(SSO_IDP_PAGE_PATH.slice(1))}?RelayState=${relayState}`;
+    if (String(req.headers['content-type'] ?? '').includes('application/json')) {
+      return reply.header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify({ url }, null, 2)}\n`);
+    }
+    return reply.code(303).header('location', url).send();
+  });
+
+  app.get(SSO_IDP_PAGE_PATH, async (req, reply) => {
+    const relayState = (req.query as Record<string, string | undefined>).RelayState ?? '';
+    if (!ctx.store.read((db) => ssoSession(db, relayState, ctx.nowIso()))) return html(reply, 400, ssoErrorPage('This sign-in link has expired. Start again from the device.'));
+    return html(reply, 200, idpLoginPage({ relayState, action: SSO_CALLBACK_PATH }));
+  });
+
+  app.post(SSO_CALLBACK_PATH, async (req, reply) => {
+    const f = fields(req);
+    const relayState = f.RelayState ?? '';
+    const session = ctx.store.read((db) => ssoSession(db, relayState, ctx.nowIso()));
+    if (!session) return html(reply, 400, ssoErrorPage('This sign-in link has expired. Start again from the device.'));
+    const username = (f.username ?? '').trim();
+    const password = f.password ?? '';
+    if (username === '' || password === '') {
+      return html(reply, 400, idpLoginPage({ relayState, action: SSO_CALLBACK_PATH, error: 'Enter your email and password.', username }));
+    }
+    const signIn = await signInAtIdp(ctx, username, password);
+    if (!signIn.ok) return html(reply, 401, idpLoginPage({ relayState, action: SSO_CALLBACK_PATH, error: signIn.error, username }));
+    const now = ctx.nowIso();
+    ctx.store.tx((db) => {
+      // The SSO callback saves the IdP account as Fleet does (InsertMDMIdPAccount: an upsert that refreshes names).
+      const existing = idpAccountByEmail(db, signIn.upn);
+      insertIdpAccount(db, { uuid: existing?.uuid ?? ctx.lab.ids.uuid(), username: signIn.upn, fullname: signIn.fullname, email: signIn.upn }, now);
+      const account = idpAccountByEmail(db, signIn.upn)!;
+      // initiator setup_experience: AssociateHostMDMIdPAccount(host_uuid, account).
+      associateHostIdpAccount(db, session.hostUuid, account.uuid, now);
+      clearEndUserAuthPrompt(db, session.hostUuid);
+      deleteSsoSession(db, relayState);
+    });
+    return html(reply, 200, ssoDonePage(signIn.upn));
+  });
+}
