@@ -1,0 +1,62 @@
+import type { Lab, LabResponse } from '../lab/lab.js';
+import type { Store } from '../lab/store.js';
+import type { PartyId, SpecRef } from '../lab/step.js';
+import type { SoftwareTpm } from './tpm/tpm.js';
+import type { CspTree } from './csp/tree.js';
+import type { DeviceState } from './state.js';
+import type { MsiLauncher } from './mdm/msi.js';
+
+/** What every phase of the device gets. */
+export interface DeviceContext {
+  lab: Lab;
+  store: Store;
+  tpm: SoftwareTpm;
+  csp: CspTree;
+  state: DeviceState;
+  entraUrl: string | null;
+  drsUrl: string | null;
+  mdmDiscoveryUrl: string | null;
+  /** Installers the MSI job runs for a product code (orbit for Fleet's fleetd MSI). */
+  launchers: Record<string, MsiLauncher>;
+}
+
+/** Who a request goes to, from its URL: the lab knows its own servers only by URL. */
+export function partyOf(ctx: DeviceContext, url: string): PartyId {
+  const origin = new URL(url).origin;
+  if (ctx.entraUrl && new URL(ctx.entraUrl).origin === origin) return 'entra';
+  if (ctx.drsUrl && new URL(ctx.drsUrl).origin === origin) return 'entra';
+  if (ctx.mdmDiscoveryUrl && new URL(ctx.mdmDiscoveryUrl).origin === origin) return 'mdm';
+  return 'mdm';
+}
+
+export interface SendArgs {
+  from?: PartyId;
+  to?: PartyId;
+  title: string;
+  spec: SpecRef;
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** One HTTP exchange of the device, through the lab client (recorded, gated, real HTTP on loopback). */
+export function send(ctx: DeviceContext, a: SendArgs): Promise<LabResponse> {
+  return ctx.lab.send({
+    from: a.from ?? 'device',
+    to: a.to ?? partyOf(ctx, a.url),
+    title: a.title,
+    spec: a.spec,
+    request: { method: a.method ?? (a.body === undefined ? 'GET' : 'POST'), url: a.url, headers: a.headers ?? {}, body: a.body ?? '' },
+  });
+}
+
+/** A JSON reply, or an error naming the step and what came back. */
+export function expectJson<T>(res: LabResponse, what: string): T {
+  if (res.status < 200 || res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text().slice(0, 300)}`);
+  try {
+    return res.json<T>();
+  } catch {
+    throw new Error(`${what}: the reply is not JSON: ${res.text().slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,119 @@
+import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type DeviceCodeResponse, type OAuthErrorResponse, type TokenResponse } from '../../protocols/oauth.js';
+import type { LabResponse } from '../../lab/lab.js';
+import { send, type DeviceContext } from '../context.js';
+import { SPEC } from '../specs.js';
+import type { SignInState } from '../state.js';
+import { accessTokenClaims } from './tokens.js';
+import type { DeviceUser, SignInMethod } from './user.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+/** What the broker asks for at OOBE: the MDM enrollment resource plus a refresh token (libhimmelblau, §5.2). */
+const SIGNIN_SCOPE = `openid profile offline_access ${RESOURCES.intuneEnrollment}.default`;
+/** Don't poll for ever: a lab user who never approves ends the sign-in after this much lab time. */
+const MAX_WAIT_MS = 15 * 60_000;
+
+function oauthError(res: LabResponse): OAuthErrorResponse | null {
+  if (res.status < 400) return null;
+  try {
+    return res.json<OAuthErrorResponse>();
+  } catch {
+    return null;
+  }
+}
+
+function tokensOf(res: LabResponse, what: string): TokenResponse {
+  const err = oauthError(res);
+  if (err || res.status !== 200) throw new Error(`${what}: ${err ? `${err.error}: ${err.error_description}` : `HTTP ${res.status}`}`);
+  return res.json<TokenResponse>();
+}
+
+/** Poll the token endpoint on the lab clock while Entra answers authorization_pending (RFC 8628 §3.5). */
+async function poll(ctx: DeviceContext, url: string, body: string, interval: number, title: string, spec: typeof SPEC.deviceCode): Promise<TokenResponse> {
+  const started = ctx.lab.clock.now();
+  for (;;) {
+    const res = await send(ctx, { title, spec, url, headers: FORM, body });
+    const err = oauthError(res);
+    if (!err) return tokensOf(res, title);
+    if (err.error !== 'authorization_pending' && err.error !== 'slow_down') throw new Error(`${title}: ${err.error}: ${err.error_description}`);
+    if (ctx.lab.clock.now() - started > MAX_WAIT_MS) throw new Error(`${title}: the user did not approve in time`);
+    ctx.lab.clock.advance((err.error === 'slow_down' ? interval + 5 : interval) * 1000);
+  }
+}
+
+/**
+ * The user signs in at OOBE ("Sign in with your work or school account", entra-mde2.md §11.1 step 1) with the
+ * Authentication Broker client: password (ROPC), device code, or password then an MFA push. The sign-in is the
+ * run's first authentication prompt. Leaves the refresh token in the device's token cache.
+ */
+export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: SignInMethod = 'password', tenant = 'organizations'): Promise<SignInState> {
+  if (!ctx.entraUrl) throw new Error('the device has no Entra URL');
+  const tokenUrl = `${ctx.entraUrl}/${tenant}/oauth2/v2.0/token`;
+  let tokens: TokenResponse;
+
+  if (method === 'device-code') {
+    const dc = await send(ctx, {
+      title: 'Device code: start',
+      spec: SPEC.deviceCode,
+      url: `${ctx.entraUrl}/${tenant}/oauth2/v2.0/devicecode`,
+      headers: FORM,
+      body: formBody({ client_id: CLIENT_IDS.authBroker, scope: SIGNIN_SCOPE }),
+    });
+    if (dc.status !== 200) throw new Error(`device code: HTTP ${dc.status} ${dc.text().slice(0, 200)}`);
+    const code = dc.json<DeviceCodeResponse>();
+    const page = code.verification_uri ?? code.verification_url ?? '';
+    await ctx.lab.local({ party: 'device', to: 'user', title: `OOBE: ${code.message}`, spec: SPEC.user, prompt: { kind: 'signin', text: code.message } }, async () => {
+      if (!user.approveDeviceCode) throw new Error('the user cannot enter a device code in this scenario');
+      await user.approveDeviceCode(code.user_code, page);
+    });
+    tokens = await poll(
+      ctx,
+      tokenUrl,
+      formBody({ grant_type: GRANT_TYPES.deviceCode, client_id: CLIENT_IDS.authBroker, device_code: code.device_code }),
+      Number(code.interval) || 5,
+      'Device code: poll token endpoint',
+      SPEC.deviceCode,
+    );
+  } else {
+    await ctx.lab.local(
+      { party: 'device', to: 'user', title: 'OOBE: "Sign in with your work or school account"', spec: SPEC.user, prompt: { kind: 'signin', text: `Sign in as ${user.upn} (Windows setup)` } },
+      () => ({ upn: user.upn }),
+    );
+    const res = await send(ctx, {
+      title: 'Sign-in: password (ROPC)',
+      spec: SPEC.ropc,
+      url: tokenUrl,
+      headers: FORM,
+      body: formBody({ client_id: CLIENT_IDS.authBroker, scope: SIGNIN_SCOPE, username: user.upn, password: user.password, grant_type: GRANT_TYPES.password, client_info: '1' }),
+    });
+    const err = oauthError(res);
+    if (err?.mfa_request_id) {
+      const id = err.mfa_request_id;
+      const entropy = err.mfa_entropy ?? 0;
+      await ctx.lab.local({ party: 'user', to: 'entra', title: `MFA: approve the sign-in on the phone (number ${entropy})`, spec: SPEC.user, detail: { mfaRequestId: id, entropy } }, async () => {
+        if (!user.approveMfa) throw new Error('the user cannot approve MFA in this scenario');
+        await user.approveMfa(id, entropy);
+      });
+      tokens = await poll(
+        ctx,
+        tokenUrl,
+        formBody({ grant_type: GRANT_TYPES.mfa, client_id: CLIENT_IDS.authBroker, mfa_request_id: id }),
+        err.interval ?? 5,
+        'MFA: redeem the approved request',
+        SPEC.ropc,
+      );
+    } else tokens = tokensOf(res, 'Sign-in');
+  }
+
+  const claims = accessTokenClaims(tokens.access_token);
+  const signIn: SignInState = {
+    method,
+    upn: claims.upn || user.upn,
+    tenantId: claims.tid,
+    userObjectId: claims.oid,
+    refreshToken: tokens.refresh_token ?? '',
+    accessToken: tokens.access_token,
+  };
+  if (!signIn.refreshToken) throw new Error('sign-in: Entra returned no refresh token');
+  await ctx.lab.local({ party: 'device', title: 'WAM: keep the refresh token', spec: SPEC.ropc }, () => ctx.store.tx((db) => ctx.state.set(db, 'signIn', signIn)));
+  return signIn;
+}

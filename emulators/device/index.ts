@@ -1,0 +1,138 @@
+/**
+ * # The virtual Windows device
+ *
+ * A Windows 11 machine with a software TPM, doing what Windows does during Autopilot / "Access work or school"
+ * (reference/entra-mde2.md §11.1), every message a real HTTP exchange through the lab client, every TPM operation
+ * a `local` step. It talks to Entra and the MDM server by URL only; it never imports them.
+ *
+ * ```ts
+ * const device = await createDevice({ lab, entraUrl, mdmUrl, user: { upn, password, approveMfa, approveDeviceCode },
+ *                                     launchers: { [FLEETD_PRODUCT_ID]: orbitLauncher({ lab }) } });
+ * await device.oobeSignIn();            // 'password' | 'device-code' | 'mfa': the user's one sign-in prompt
+ * await device.join();                  // DRS discovery + join: TPM device key CSR, transport key blob, device cert
+ * await device.getPrt();                // nonce, device-key-signed PRT request, session key unwrapped into the TPM,
+ *                                       // then the session-key-signed exchange for the MDM token (with deviceid)
+ * await device.enrollMdm();             // bare GET, Discover, GetPolicies, TPM-made CSR, RST, provisioning doc
+ * const s = await device.syncManagement(); // one OMA-DM session; MSI jobs it accepted run after it (orbit starts)
+ * ```
+ *
+ * - `createDevice` opens the `device` store (device.sqlite: state, certificate stores, MSI jobs, the CSP tree)
+ *   and the TPM's (`tpm` store), and on first use "boots" the hardware (DevInfo, DevDetail…).
+ * - `enrollMdm({ accessToken, notInOobe, enrollmentType, discoveryUrl })`: any Entra-shaped token can be used,
+ *   and `mdmDiscoveryUrl` may point at an MDM server outside the lab.
+ * - `launchers` maps an MSI product code (`{GUID}`) to what installing it starts; the device awaits it.
+ * - State lives in the stores only; `device.state`, `device.tpm`, `device.csp` read it.
+ */
+import type { Lab } from '../lab/lab.js';
+import type { Store } from '../lab/store.js';
+import { DEVICE_SCHEMA } from './schema.js';
+import { CspTree } from './csp/tree.js';
+import { SoftwareTpm } from './tpm/tpm.js';
+import { DeviceState, type Hardware, type JoinState, type MdmTokenState, type PrtState, type SignInState } from './state.js';
+import { makeHardware } from './hardware.js';
+import { writeBootNodes } from './setup.js';
+import { SPEC } from './specs.js';
+import type { DeviceContext } from './context.js';
+import { oobeSignIn } from './entra/oobe-signin.js';
+import { drsJoin } from './entra/drs-join.js';
+import { getMdmToken, getPrt } from './entra/prt.js';
+import { enrollMdm, type EnrollMdmOptions, type EnrollMdmResult } from './mdm/mde2-enroll.js';
+import { omadmSession, type OmaDmSessionResult } from './mdm/omadm.js';
+import type { MsiLauncher } from './mdm/msi.js';
+import type { DeviceUser, SignInMethod } from './entra/user.js';
+
+export type { DeviceUser, SignInMethod } from './entra/user.js';
+export type { MsiInstall, MsiLauncher } from './mdm/msi.js';
+export type { OmaDmSessionResult } from './mdm/omadm.js';
+export type { EnrollMdmOptions, EnrollMdmResult } from './mdm/mde2-enroll.js';
+export type { Hardware } from './state.js';
+
+/** Fleet's fleetd-base.msi product code (syncml.FleetdWindowsInstallerGUID, fleet.md §3). */
+export const FLEETD_PRODUCT_ID = '{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}';
+
+export interface CreateDeviceOptions {
+  lab: Lab;
+  /** Entra's base URL (token endpoints under /{tenant}/oauth2/…). */
+  entraUrl?: string;
+  /** DRS base URL (default: Entra's). */
+  drsUrl?: string;
+  /** The MDM discovery URL Entra's MDM app hands Windows (e.g. an external Fleet's …/api/mdm/microsoft/discovery). */
+  mdmDiscoveryUrl?: string;
+  /** The MDM server's base URL: discovery is then <mdmUrl>/EnrollmentServer/Discovery.svc. */
+  mdmUrl?: string;
+  /** The resource the MDM token is asked for (default: the MDM server's origin, what Fleet's audience check wants). */
+  mdmResource?: string;
+  user?: DeviceUser;
+  hardware?: Partial<Hardware>;
+  launchers?: Record<string, MsiLauncher>;
+}
+
+export interface VirtualDevice {
+  readonly lab: Lab;
+  readonly store: Store;
+  readonly tpm: SoftwareTpm;
+  readonly csp: CspTree;
+  readonly state: DeviceState;
+  readonly hardware: Hardware;
+  oobeSignIn(method?: SignInMethod): Promise<SignInState>;
+  join(): Promise<JoinState>;
+  /** PRT, then the MDM token from it. */
+  getPrt(): Promise<{ prt: PrtState; mdmToken: MdmTokenState }>;
+  enrollMdm(opts?: EnrollMdmOptions): Promise<EnrollMdmResult>;
+  syncManagement(): Promise<OmaDmSessionResult>;
+}
+
+export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDevice> {
+  const { lab } = opts;
+  const store = lab.openStore('device', DEVICE_SCHEMA);
+  const csp = new CspTree(store);
+  const state = new DeviceState(store);
+  const tpm = SoftwareTpm.open(lab);
+  const trim = (u: string | undefined) => (u ? u.replace(/\/+$/, '') : null);
+  const mdmDiscoveryUrl = opts.mdmDiscoveryUrl ?? (opts.mdmUrl ? `${trim(opts.mdmUrl)}/EnrollmentServer/Discovery.svc` : null);
+  const ctx: DeviceContext = {
+    lab,
+    store,
+    tpm,
+    csp,
+    state,
+    entraUrl: trim(opts.entraUrl),
+    drsUrl: trim(opts.drsUrl),
+    mdmDiscoveryUrl,
+    launchers: opts.launchers ?? {},
+  };
+  if (!state.get('hardware')) {
+    const hw = makeHardware(lab.ids, opts.hardware);
+    await lab.local({ party: 'device', title: `Windows setup: ${hw.deviceName} (${hw.manufacturer} ${hw.model})`, spec: SPEC.setup, detail: { ...hw } }, () =>
+      store.tx((db) => {
+        state.set(db, 'hardware', hw);
+        writeBootNodes(csp, db, hw, lab.clock.date());
+      }),
+    );
+  }
+  const hardware = state.require('hardware', 'setup failed');
+  const user = () => {
+    if (!opts.user) throw new Error('this device has no user');
+    return opts.user;
+  };
+  const mdmResource = () => opts.mdmResource ?? (mdmDiscoveryUrl ? `${new URL(mdmDiscoveryUrl).origin}/` : null);
+
+  return {
+    lab,
+    store,
+    tpm,
+    csp,
+    state,
+    hardware,
+    oobeSignIn: (method = 'password') => oobeSignIn(ctx, user(), method),
+    join: () => drsJoin(ctx),
+    getPrt: async () => {
+      const prt = await getPrt(ctx);
+      const resource = mdmResource();
+      if (!resource) throw new Error('the device has no MDM URL to ask a token for');
+      return { prt, mdmToken: await getMdmToken(ctx, resource) };
+    },
+    enrollMdm: (o) => enrollMdm(ctx, o),
+    syncManagement: () => omadmSession(ctx),
+  };
+}
