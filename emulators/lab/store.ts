@@ -40,15 +40,16 @@ export class Store {
   /** Run `fn` in one transaction; if it throws, nothing is written and the error propagates. */
   tx<T>(fn: (db: Db) => T): T {
     let changes: RawChange[] = [];
+    // Writes to unlogged tables (nonces, pending prompts) leave no change log rows but must still reach snapshots.
+    const total = this.handle.prepare(`SELECT total_changes() AS n`).pluck();
+    const before = total.get() as number;
     const result = this.handle.transaction(() => {
       const r = fn(this.handle);
       changes = drainChangeLog(this.handle);
       return r;
     }).immediate();
-    if (changes.length > 0) {
-      this.writes++;
-      this.sink(this.party, changes);
-    }
+    if (changes.length > 0 || (total.get() as number) !== before) this.writes++;
+    if (changes.length > 0) this.sink(this.party, changes);
     return result;
   }
 
