@@ -276,6 +276,16 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
     expect(mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))!.enroll_user_id).toBe('sam@contoso.example');
   });
 
+  it('accepts the header JWT and the CSR in the URL-safe base64 alphabet (Fleet\'s own test client encodes that way)', async () => {
+    const d = device('base64url');
+    const std = await entraToken();
+    const token: HeaderToken = { ...std, content: Buffer.from(std.content, 'base64').toString('base64url') };
+    const csr = makeWindowsCsr({ keys: deviceKey }).der.toString('base64url');
+    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(token, windowsItems(d), csr));
+    expect(fault(enr.text)).toBeNull();
+    expect(mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))).toBeDefined();
+  });
+
   it('refetches the JWK Set once when a token names a kid it has not seen (key rotation)', async () => {
     const d = device('rotation');
     jwks.keys = [{ kid: KID, publicKey: entraKey.publicKey }, { kid: 'rotated', publicKey: otherKey.publicKey }];
