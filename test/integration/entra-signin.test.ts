@@ -109,6 +109,13 @@ describe('ROPC (entra-mde2.md §5.2)', () => {
     expect(info).toEqual({ uid: claims.oid, utid: f.entra.tenantId });
   });
 
+  it('the timeline decodes the access token and verifies it with the registered Entra key', async () => {
+    const r = await ropcV1(f, DRS_RESOURCE);
+    const access = r.step.tokens.find((t) => t.raw === r.json<{ access_token: string }>().access_token);
+    expect(access?.signature).toMatchObject({ verdict: 'valid', key: 'Entra token signing key' });
+    expect(access?.time.verdict).toBe('valid');
+  });
+
   it('a wrong password gets invalid_grant AADSTS50126 and writes nothing', async () => {
     const { status, body } = await refusedWithoutWrites(() =>
       postForm(f.lab, tokenUrl(f.entra.tenantId), { client_id: BROKER, grant_type: 'password', username: alice(f).upn, password: 'nope', resource: DRS_RESOURCE }),
