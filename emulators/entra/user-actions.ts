@@ -1,4 +1,4 @@
-import { runInStep } from '../lab/context.js';
+import { currentStep, runInStep } from '../lab/context.js';
 import type { EntraContext } from './context.js';
 import { findUser } from './directory.js';
 import { findDeviceCodeByUserCode } from './device-code.js';
@@ -6,9 +6,11 @@ import { findMfaRequest } from './mfa.js';
 
 /**
  * What the user does at Entra through the lab (the device-login page, the authenticator prompt): each action
- * is a `local` step from the user to Entra, and its row changes are attributed to that step.
+ * is a `local` step from the user to Entra, and its row changes are attributed to that step. Called inside a
+ * step already (a scenario's own `lab.local` for the user's prompt), the changes go to that step instead.
  */
 function userStep<T>(ctx: EntraContext, title: string, detail: Record<string, unknown>, fn: () => T): T {
+  if (currentStep()) return fn();
   const step = ctx.lab.recorder.open({ kind: 'local', from: 'user', to: 'entra', title, observedBy: 'lab', detail });
   step.status = 'sent';
   try {
