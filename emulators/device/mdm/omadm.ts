@@ -36,7 +36,12 @@ export interface OmaDmSessionResult {
   /** Every management command the server sent, with the status the device gave it. */
   commands: { verb: string; target: string; status: string }[];
   installs: MsiInstall[];
+  /** The device ended the session after MAX_MESSAGES_PER_SESSION packages although the server sent more commands. */
+  truncated: boolean;
 }
+
+/** A guard against servers that never stop sending commands (not a Windows constant). */
+export const MAX_MESSAGES_PER_SESSION = 12;
 
 const HEADERS = {
   accept: 'application/vnd.syncml.dm+xml, application/vnd.syncml.dm+wbxml, application/octet-stream',
@@ -167,7 +172,7 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
   const sessionId = (ctx.state.get('omadm')?.lastSessionId ?? 0) + 1;
   const reports = unreportedMsiResults(ctx);
   const url = `${e.managementUrl}${e.managementUrl.includes('?') ? '&' : '?'}mode=Maintenance&Platform=WoA`;
-  const result: OmaDmSessionResult = { sessionId, messages: 0, challenged: false, commands: [], installs: [] };
+  const result: OmaDmSessionResult = { sessionId, messages: 0, challenged: false, commands: [], installs: [], truncated: false };
   let msgId = 1;
   let commands = firstPackage(ctx, reports);
   let authRetries = 0;
@@ -187,7 +192,12 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
     });
     result.messages++;
     if (res.status !== 200) throw new Error(`OMA-DM: HTTP ${res.status} ${res.text().slice(0, 300)}`);
-    const msg = parseSyncML(res.text());
+    let msg: ParsedSyncMLMessage;
+    try {
+      msg = parseSyncML(res.text());
+    } catch {
+      throw new Error(`OMA-DM: the server's reply is not SyncML: ${res.text().slice(0, 300)}`);
+    }
     const hs = headerStatus(msg);
     const nextNonce = hs?.chal?.nextNonce;
     const challenge = hs && (hs.data === STATUS.authenticationRequired || hs.data === STATUS.invalidCredentials);
@@ -226,6 +236,11 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
     );
     result.commands.push(...out.log);
     if (mgmt.length === 0) break;
+    if (result.messages >= MAX_MESSAGES_PER_SESSION) {
+      // A server that answers every package with more commands would keep the session open for ever.
+      result.truncated = true;
+      break;
+    }
     msgId++;
     commands = [statusFor({ cmdId: '1', msgRef: msg.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok }), ...interleave(out.statuses, out.results)];
   }

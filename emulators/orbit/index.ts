@@ -1,0 +1,228 @@
+/**
+ * # The orbit agent (fleetd) emulator
+ *
+ * What the fleetd MSI starts on Windows: it reads FLEET_URL, FLEET_SECRET and EUA_TOKEN (ORBIT_FLEET_URL,
+ * the secret file, ORBIT_EUA_TOKEN, fleet.md §3), enrolls at `POST /api/fleet/orbit/enroll` with `eua_token` when
+ * it has one and its version supports it (≥ 1.55.0), sends X-Fleet-Capabilities, and on 401
+ * END_USER_AUTH_REQUIRED opens the /mdm/sso page as a prompt to the user, retrying on the lab clock about every
+ * 30 s and reopening the page after 5 min (fleet.md §4.3). Then it keeps its node key and fetches its config.
+ *
+ * ```ts
+ * const result = await startOrbit({ lab, fleetUrl, enrollSecret, euaToken, version: '1.55.0', hardwareUuid, serial,
+ *                                   hostname, ssoUser: { upn, password } });
+ * // or, started by the device's MSI install:
+ * const orbit = orbitLauncher({ lab, hardwareUuid, serial, hostname, ssoUser });
+ * createDevice({ …, launchers: { [FLEETD_PRODUCT_ID]: orbit.launch } });  … orbit.result()
+ * ```
+ */
+import type { Lab } from '../lab/lab.js';
+import type { SpecRef } from '../lab/step.js';
+import { ORBIT_SCHEMA } from './schema.js';
+import { signInOnSsoPage, type SsoUser } from './sso.js';
+import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
+
+export type { SsoUser } from './sso.js';
+
+const ENROLL_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.1', title: 'Orbit enroll (POST /api/fleet/orbit/enroll)' };
+const CONFIG_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'Orbit config (POST /api/fleet/orbit/config)' };
+const SSO_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'END_USER_AUTH_REQUIRED: orbit opens the SSO window (the second prompt)' };
+
+/** OrbitClient's end-user-auth loop (fleet.md §4.3): sleep 20 s between attempts (≈30 s a round), reopen after 5 min. */
+export const ORBIT_TIMING = { euaRetryMs: 30_000, ssoReopenMs: 5 * 60_000, backoffStartMs: 10_000, maxBackoffRetries: 5 } as const;
+
+export interface OrbitOptions {
+  lab: Lab;
+  fleetUrl: string;
+  enrollSecret: string;
+  /** The EUA_TOKEN MSI property (ORBIT_EUA_TOKEN). */
+  euaToken?: string;
+  /** The modelled orbit version: below 1.55.0 the EUA token is not sent. */
+  version?: string;
+  hardwareUuid: string;
+  serial: string;
+  hostname: string;
+  hardwareModel?: string;
+  /** Who answers the SSO window; null: nobody signs in (the prompt stays unanswered). */
+  ssoUser?: SsoUser | null;
+  /** Give up after this much lab time of END_USER_AUTH_REQUIRED (Fleet's orbit never does; a run must end). */
+  maxWaitMs?: number;
+}
+
+export interface OrbitResult {
+  enrolled: boolean;
+  nodeKey: string | null;
+  /** Enroll requests sent. */
+  attempts: number;
+  /** Times orbit opened the SSO page (each is a prompt to the user). */
+  ssoPrompts: number;
+  sentEuaToken: boolean;
+  capabilities: string[];
+  config: Record<string, unknown> | null;
+  error: string | null;
+}
+
+interface FleetError {
+  message?: string;
+  errors?: { name: string; reason: string }[];
+}
+
+/** Start orbit: enroll (with the end-user-auth loop), keep the node key, fetch the config. Resolves when done. */
+export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
+  const { lab } = o;
+  const store = lab.openStore('orbit', ORBIT_SCHEMA);
+  const put = (values: Record<string, string>) =>
+    store.tx((db) => {
+      const up = db.prepare(`INSERT INTO orbit_state(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`);
+      for (const [k, v] of Object.entries(values)) up.run(k, v);
+    });
+  const get = (name: string) => store.read((db) => db.prepare(`SELECT value FROM orbit_state WHERE name = ?`).pluck().get(name) as string | undefined);
+  const version = o.version ?? EUA_TOKEN_MIN_VERSION;
+  const capabilities = capabilitiesFor(version);
+  const sendEua = !!o.euaToken && versionAtLeast(version, EUA_TOKEN_MIN_VERSION);
+  const base = o.fleetUrl.replace(/\/+$/, '');
+  await lab.local(
+    {
+      party: 'orbit',
+      title: `orbit ${version} starts (FLEET_URL, FLEET_SECRET${o.euaToken ? ', EUA_TOKEN' : ''})`,
+      spec: { doc: 'Fleet', section: 'fleet.md §3', title: 'The fleetd MSI passes its properties to orbit' },
+      detail: { version, fleetUrl: o.fleetUrl, euaToken: o.euaToken ?? null, sendsEuaToken: sendEua, capabilities },
+    },
+    () => put({ fleet_url: o.fleetUrl, enroll_secret: o.enrollSecret, version, ...(o.euaToken ? { eua_token: o.euaToken } : {}) }),
+  );
+
+  const result: OrbitResult = { enrolled: false, nodeKey: get('node_key') ?? null, attempts: 0, ssoPrompts: 0, sentEuaToken: false, capabilities, config: null, error: null };
+  const started = lab.clock.now();
+  let ssoOpenedAt: number | null = null;
+  let failures = 0;
+  while (!result.nodeKey) {
+    const body: Record<string, string> = {
+      enroll_secret: o.enrollSecret,
+      hardware_uuid: o.hardwareUuid,
+      hardware_serial: o.serial,
+      hostname: o.hostname,
+      platform: 'windows',
+      platform_like: 'windows',
+      osquery_identifier: o.hardwareUuid,
+      computer_name: o.hostname,
+      hardware_model: o.hardwareModel ?? 'Virtual Machine',
+    };
+    if (sendEua) body.eua_token = o.euaToken!;
+    result.attempts++;
+    result.sentEuaToken ||= sendEua;
+    const res = await lab.send({
+      from: 'orbit',
+      to: 'mdm',
+      title: `orbit enroll${sendEua ? ' with eua_token' : ''}${result.attempts > 1 ? ` (retry ${result.attempts - 1})` : ''}`,
+      spec: ENROLL_SPEC,
+      request: {
+        method: 'POST',
+        url: `${base}/api/fleet/orbit/enroll`,
+        headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(','), 'user-agent': `fleetd/${version}` },
+        body: JSON.stringify(body),
+      },
+    });
+    if (res.status === 200) {
+      const key = res.json<{ orbit_node_key?: string }>().orbit_node_key;
+      if (!key) {
+        result.error = 'enroll answered 200 without orbit_node_key';
+        break;
+      }
+      // Written atomically to secret-orbit-node-key.txt by fleetd; here, to orbit's store.
+      await lab.local({ party: 'orbit', title: 'orbit keeps its node key (secret-orbit-node-key.txt)', spec: ENROLL_SPEC }, () => put({ node_key: key }));
+      result.nodeKey = key;
+      break;
+    }
+    const text = res.text();
+    if (res.status === 401 && text.includes('END_USER_AUTH_REQUIRED')) {
+      // BaseClient.ParseResponse → ErrEndUserAuthRequired: open the SSO window the first time and every 5 min.
+      const now = lab.clock.now();
+      if (ssoOpenedAt === null || now - ssoOpenedAt >= ORBIT_TIMING.ssoReopenMs) {
+        ssoOpenedAt = now;
+        result.ssoPrompts++;
+        const pageUrl = `${base}/mdm/sso?initiator=setup_experience&host_uuid=${encodeURIComponent(o.hardwareUuid)}`;
+        await lab.local(
+          {
+            party: 'orbit',
+            to: 'user',
+            title: 'orbit opens the SSO page: the user must sign in again',
+            spec: SSO_SPEC,
+            prompt: { kind: 'sso', text: `Your organization requires you to sign in (${pageUrl})` },
+            detail: { url: pageUrl },
+          },
+          async () => {
+            put({ sso_opened_at: new Date(now).toISOString() });
+            return o.ssoUser ? signInOnSsoPage(lab, pageUrl, o.ssoUser) : false;
+          },
+          (signedIn) => ({ signedIn }),
+        );
+      }
+      if (lab.clock.now() - started >= (o.maxWaitMs ?? 30 * 60_000)) {
+        result.error = 'END_USER_AUTH_REQUIRED: the user never signed in';
+        break;
+      }
+      lab.clock.advance(ORBIT_TIMING.euaRetryMs);
+      continue;
+    }
+    const err = (() => {
+      try {
+        return res.json<FleetError>().message ?? text;
+      } catch {
+        return text;
+      }
+    })();
+    if (res.status === 401 || res.status === 404 || failures >= ORBIT_TIMING.maxBackoffRetries) {
+      result.error = `enroll failed: HTTP ${res.status} ${err}`;
+      break;
+    }
+    lab.clock.advance(ORBIT_TIMING.backoffStartMs * 2 ** failures++);
+  }
+
+  if (result.nodeKey) {
+    result.enrolled = true;
+    const res = await lab.send({
+      from: 'orbit',
+      to: 'mdm',
+      title: 'orbit config',
+      spec: CONFIG_SPEC,
+      request: { method: 'POST', url: `${base}/api/fleet/orbit/config`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey }) },
+    });
+    if (res.status === 200) {
+      result.config = res.json<Record<string, unknown>>();
+      await lab.local({ party: 'orbit', title: 'orbit keeps its config', spec: CONFIG_SPEC }, () => put({ config: res.text() }));
+    } else result.error = `config failed: HTTP ${res.status}`;
+  }
+  return result;
+}
+
+/** An installed MSI as the device hands it over (structurally the device's MsiInstall; parties share no code). */
+export interface InstalledMsi {
+  productId: string;
+  properties: Record<string, string>;
+}
+
+export interface OrbitLauncher {
+  /** Give this to the device as the launcher of Fleet's fleetd MSI. */
+  launch(install: InstalledMsi): Promise<void>;
+  /** The last orbit run's result, null until the MSI ran. */
+  result(): OrbitResult | null;
+  /** Every MSI install that started orbit. */
+  runs(): OrbitResult[];
+}
+
+/**
+ * Orbit as the fleetd MSI starts it: FLEET_URL, FLEET_SECRET and EUA_TOKEN come from the MSI properties (the
+ * WiX template's ORBIT_FLEET_URL / ORBIT_ENROLL_SECRET_PATH / ORBIT_EUA_TOKEN, fleet.md §3); the machine facts
+ * come from the scenario (the device's hardware).
+ */
+export function orbitLauncher(base: Omit<OrbitOptions, 'fleetUrl' | 'enrollSecret' | 'euaToken'>): OrbitLauncher {
+  const runs: OrbitResult[] = [];
+  return {
+    async launch(install) {
+      const p = install.properties;
+      if (!p.FLEET_URL || !p.FLEET_SECRET) throw new Error('the fleetd MSI was installed without FLEET_URL / FLEET_SECRET');
+      runs.push(await startOrbit({ ...base, fleetUrl: p.FLEET_URL, enrollSecret: p.FLEET_SECRET, ...(p.EUA_TOKEN ? { euaToken: p.EUA_TOKEN } : {}) }));
+    },
+    result: () => runs[runs.length - 1] ?? null,
+    runs: () => [...runs],
+  };
+}
