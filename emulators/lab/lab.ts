@@ -70,6 +70,12 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   private prompts = 0;
   /** The step whose world the stores show now; equals the last closed step unless the user stepped back. */
   private cursorIndex = -1;
+  /**
+   * The step that closed last in time. A server that calls out while handling a request (the MDM fetching
+   * Entra's JWKS inside an enroll) closes a later-indexed step before the outer one: the newest world is the
+   * outer step's snapshot, not the highest index's.
+   */
+  private lastClosedIndex = -1;
 
   constructor(opts: LabOptions = {}) {
     super();
@@ -82,7 +88,11 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.recorder.on('closed', (step) => {
       this.snapshots.take(step.index, this.stores.values(), this.clock.state(), this.ids.state());
       this.cursorIndex = step.index;
+      this.lastClosedIndex = step.index;
       this.emit('cursor', step.index);
+    });
+    this.recorder.on('reset', () => {
+      this.lastClosedIndex = -1;
     });
   }
 
@@ -194,11 +204,9 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     }
   }
 
-  /** Index of the newest closed step (-1 before any). */
+  /** Index of the step closed last (-1 before any): the newest world. */
   get headIndex(): number {
-    const all = this.recorder.all();
-    for (let i = all.length - 1; i >= 0; i--) if (all[i]!.status === 'done' || all[i]!.status === 'error') return i;
-    return -1;
+    return this.lastClosedIndex;
   }
 
   get cursor(): number {
