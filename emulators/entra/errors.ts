@@ -21,10 +21,9 @@ export class OAuthError extends Error {
 
 export const AADSTS = {
   badPassword: () => new OAuthError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
-  unknownUser: (upn: string, tenant: string) =>
-    new OAuthError(400, 'invalid_grant', 50034, `The user account {EUII Hidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`, {
-      suberror: upn ? undefined : 'missing_username',
-    }),
+  // Entra hides the UPN in this text ({EUII Hidden}); the lab does too.
+  unknownUser: (tenant: string) =>
+    new OAuthError(400, 'invalid_grant', 50034, `The user account {EUII Hidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`),
   mfaRequired: (resource: string, extra: Partial<OAuthErrorResponse>) =>
     new OAuthError(400, 'invalid_grant', 50076, `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource}'.`, {
       suberror: 'basic_action',

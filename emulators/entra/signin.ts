@@ -27,7 +27,7 @@ export function checkPassword(ctx: EntraContext, tenant: TenantRow, username: st
   if (!username) throw AADSTS.missingParameter('username');
   if (password === undefined || password === '') throw AADSTS.missingParameter('password');
   const user = findUser(ctx, username);
-  if (!user) throw AADSTS.unknownUser(username, tenant.domain);
+  if (!user) throw AADSTS.unknownUser(tenant.domain);
   if (user.password !== password) throw AADSTS.badPassword();
   if (!user.enabled) throw AADSTS.userDisabled();
   return user;

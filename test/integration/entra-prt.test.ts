@@ -208,6 +208,14 @@ describe('session-key-signed exchange (entra-mde2.md §6.5–§6.7)', () => {
     expect(e.error).toBe('invalid_grant');
   });
 
+  it('an exchange replaying a spent nonce is refused and nothing is written', async () => {
+    const { prt, sessionKey } = await getPrt();
+    const form = await exchangeForm(prt.refresh_token, sessionKey);
+    expect((await postForm(f.lab, tokenUrl(), form)).status).toBe(200);
+    const e = await refused(() => postForm(f.lab, tokenUrl(), form));
+    expect(e.error_codes).toEqual([70000]);
+  });
+
   it('a PRT presented as a plain refresh_token grant is refused', async () => {
     const { prt } = await getPrt();
     const e = await refused(() => postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, { client_id: BROKER, grant_type: 'refresh_token', refresh_token: prt.refresh_token, resource: MDM_ENROLL }));
