@@ -1,0 +1,43 @@
+#!/usr/bin/env -S npx tsx
+import { Command, Option } from 'commander';
+import { serveCommand } from './serve.js';
+import { uiCommand } from './ui.js';
+import { listCommand, runCommand } from './run.js';
+
+/** `enrollscope`: the headless CLI (QA in CI) and the host launcher. */
+const program = new Command()
+  .name('enrollscope')
+  .description('Step through Windows Entra ID join and Windows MDM enrollment against emulated parties.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the emulators only and print their URLs, tenant, users and DB files')
+  .option('--json', 'print one JSON line')
+  .option('--data-dir <dir>', 'folder for the DB files (default: a fresh temporary folder)')
+  .option('--seed <seed>', 'pin the clock and ids for a reproducible lab')
+  .addOption(new Option('--mdm-port <port>', 'fixed port for the MDM server').argParser((v) => Number(v)))
+  .action(serveCommand);
+
+program
+  .command('ui')
+  .description('start the host and serve the UI on a loopback URL (npm start uses this)')
+  .option('--port <port>', 'UI port (default: a free one)', (v) => Number(v))
+  .option('--data-dir <dir>', 'folder for run data')
+  .option('--electron', 'open an Electron window when its binary exists')
+  .action(uiCommand);
+
+program.command('list').description('list the scenarios').option('--json', 'print JSON').action(listCommand);
+
+program
+  .command('run')
+  .description('run scenarios headless; exit 0 when every expectation holds, 1 otherwise')
+  .argument('<scenario...>', 'scenario names (see list), or "all"')
+  .option('--seed <seed>', 'seed for ids, clock and cached keys')
+  .option('--json', 'print one JSON document with every run')
+  .option('--junit <file>', 'write a JUnit XML report')
+  .option('--bundle <file>', 'write the run bundle(s) as JSON')
+  .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
+  .action(runCommand);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,57 @@
+import { writeFileSync } from 'node:fs';
+import { listScenarios } from '../../emulators/scenarios/index.js';
+import { runScenarios, type RunReport } from '../host/headless.js';
+import { toJUnit } from './junit.js';
+
+export function listCommand(opts: { json?: boolean }): void {
+  const all = listScenarios();
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(all.map((s) => ({ name: s.name, title: s.title, description: s.description })))}\n`);
+    return;
+  }
+  const w = Math.max(8, ...all.map((s) => s.name.length));
+  for (const s of all) process.stdout.write(`${s.name.padEnd(w)}  ${s.title}\n`);
+}
+
+interface RunOpts {
+  seed?: string;
+  json?: boolean;
+  junit?: string;
+  bundle?: string;
+  set?: string[];
+}
+
+function parseSets(sets: string[] = []): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const s of sets) {
+    const i = s.indexOf('=');
+    if (i <= 0) throw new Error(`--set wants name=value, got "${s}"`);
+    const v = s.slice(i + 1);
+    out[s.slice(0, i)] = v === 'true' ? true : v === 'false' ? false : v;
+  }
+  return out;
+}
+
+export async function runCommand(names: string[], opts: RunOpts): Promise<void> {
+  const known = listScenarios().map((s) => s.name);
+  const wanted = names.includes('all') ? known : names;
+  const unknown = wanted.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${known.join(', ') || '(none)'}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let report: RunReport;
+  try {
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options: parseSets(opts.set), progress: (line) => process.stderr.write(`${line}\n`) });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify({ runs: report.runs.map(({ bundle: _b, ...r }) => r), passed: report.passed, failed: report.failed })}\n`);
+  else for (const r of report.runs) process.stdout.write(`${r.passed ? 'PASS' : 'FAIL'}  ${r.scenario}  (${r.steps} steps, ${r.prompts} prompt(s))${r.failures.length ? `\n      ${r.failures.join('\n      ')}` : ''}\n`);
+  if (opts.junit) writeFileSync(opts.junit, toJUnit(report));
+  if (opts.bundle) writeFileSync(opts.bundle, JSON.stringify(report.runs.length === 1 ? report.runs[0]!.bundle : report.runs.map((r) => r.bundle), null, 1));
+  process.exitCode = report.failed === 0 ? 0 : 1;
+}

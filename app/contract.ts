@@ -1,0 +1,194 @@
+/**
+ * The one typed contract between the host and the UI: zod schemas for every message, and the types inferred from
+ * them. The host validates what it receives with these; the renderer imports the types (`import type`) and the
+ * runtime schemas it needs to check what it receives.
+ */
+import { z } from 'zod';
+
+export const PartyIdSchema = z.enum(['user', 'device', 'tpm', 'entra', 'mdm', 'orbit', 'external']);
+export type PartyIdT = z.infer<typeof PartyIdSchema>;
+
+const HeadersSchema = z.record(z.string(), z.string());
+
+export const HttpRequestSchema = z.object({
+  method: z.string().min(1).max(16),
+  url: z.string().min(1).max(8192),
+  headers: HeadersSchema,
+  body: z.string().max(8 * 1024 * 1024),
+  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+});
+export type HttpRequest = z.infer<typeof HttpRequestSchema>;
+
+export const HttpResponseSchema = z.object({
+  status: z.number().int(),
+  headers: HeadersSchema,
+  body: z.string(),
+  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+});
+export type HttpResponse = z.infer<typeof HttpResponseSchema>;
+
+export const SpecRefSchema = z.object({ doc: z.string(), section: z.string(), title: z.string(), url: z.string().optional() });
+export type SpecRef = z.infer<typeof SpecRefSchema>;
+
+export const DbChangeSchema = z.object({
+  party: PartyIdSchema,
+  table: z.string(),
+  op: z.enum(['insert', 'update', 'delete']),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+export type DbChange = z.infer<typeof DbChangeSchema>;
+
+export const TokenViewSchema = z.object({
+  where: z.string(),
+  format: z.enum(['jws', 'jwe']),
+  raw: z.string(),
+  header: z.record(z.string(), z.unknown()),
+  payload: z.record(z.string(), z.unknown()).nullable(),
+  signature: z.object({
+    verdict: z.enum(['valid', 'invalid', 'unknown-key', 'unsigned', 'encrypted']),
+    key: z.string().optional(),
+    detail: z.string().optional(),
+  }),
+  time: z.object({
+    verdict: z.enum(['valid', 'expired', 'not-yet-valid', 'no-expiry']),
+    checkedAt: z.number(),
+    iat: z.number().optional(),
+    nbf: z.number().optional(),
+    exp: z.number().optional(),
+  }),
+});
+export type TokenView = z.infer<typeof TokenViewSchema>;
+
+export const StepSchema = z.object({
+  id: z.string(),
+  index: z.number().int(),
+  kind: z.enum(['http', 'local']),
+  from: PartyIdSchema,
+  to: PartyIdSchema,
+  title: z.string(),
+  status: z.enum(['pending', 'waiting', 'sent', 'done', 'error']),
+  observedBy: z.union([z.literal('lab'), PartyIdSchema]),
+  spec: SpecRefSchema.optional(),
+  request: HttpRequestSchema.optional(),
+  originalRequest: HttpRequestSchema.optional(),
+  response: HttpResponseSchema.optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().optional(),
+  prompt: z.object({ kind: z.string(), count: z.number().int(), text: z.string() }).optional(),
+  startedAt: z.number(),
+  durationMs: z.number(),
+  tokens: z.array(TokenViewSchema),
+  changes: z.array(DbChangeSchema),
+});
+export type Step = z.infer<typeof StepSchema>;
+
+export const BreakpointSchema = z.object({
+  id: z.string().min(1).max(64),
+  party: PartyIdSchema.optional(),
+  path: z.string().max(512).optional(),
+  soapAction: z.string().max(512).optional(),
+  syncmlCommand: z.string().max(32).optional(),
+  tokenClaim: z.string().max(256).optional(),
+  enabled: z.boolean().optional(),
+});
+export type Breakpoint = z.infer<typeof BreakpointSchema>;
+
+/** A named scenario and the options a user may set before Run. */
+export const ScenarioOptionSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  kind: z.enum(['boolean', 'select', 'text']),
+  choices: z.array(z.string()).optional(),
+  default: z.union([z.string(), z.boolean()]),
+});
+export const ScenarioInfoSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  options: z.array(ScenarioOptionSchema),
+});
+export type ScenarioInfo = z.infer<typeof ScenarioInfoSchema>;
+
+export const PartyInfoSchema = z.object({ id: PartyIdSchema, label: z.string(), url: z.string().nullable() });
+export type PartyInfo = z.infer<typeof PartyInfoSchema>;
+
+export const RunStatusSchema = z.enum(['idle', 'running', 'waiting', 'done', 'failed']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const ExpectationResultSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string() });
+export type ExpectationResult = z.infer<typeof ExpectationResultSchema>;
+
+export const LabStateSchema = z.object({
+  runId: z.string(),
+  scenario: z.string().nullable(),
+  options: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  status: RunStatusSchema,
+  mode: z.enum(['run', 'step']),
+  waitingStepId: z.string().nullable(),
+  /** Index of the step whose world the DBs show now; head is the newest closed step. */
+  cursor: z.number().int(),
+  head: z.number().int(),
+  stepCount: z.number().int(),
+  clock: z.object({ now: z.number(), offsetMs: z.number(), pinned: z.boolean() }),
+  prompts: z.number().int(),
+  breakpoints: z.array(BreakpointSchema),
+  parties: z.array(PartyInfoSchema),
+  expectations: z.array(ExpectationResultSchema),
+  error: z.string().nullable(),
+});
+export type LabState = z.infer<typeof LabStateSchema>;
+
+/** Server-sent events on /api/events. */
+export const LabEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('step'), step: StepSchema }),
+  z.object({ type: z.literal('state'), state: LabStateSchema }),
+  z.object({ type: z.literal('reset'), state: LabStateSchema }),
+]);
+export type LabEvent = z.infer<typeof LabEventSchema>;
+
+// ---- requests the UI sends ----
+
+export const RunRequestSchema = z.object({
+  scenario: z.string().min(1).max(64),
+  options: z.record(z.string(), z.union([z.string(), z.boolean()])).default({}),
+  /** Start held at the first step (step mode) instead of running. */
+  stepMode: z.boolean().default(false),
+});
+export type RunRequest = z.input<typeof RunRequestSchema>;
+
+export const ControlRequestSchema = z.object({
+  action: z.enum(['step', 'back', 'continue', 'pause', 'reset']),
+  /** With step/continue while a request waits at the gate: the edited request to send instead. */
+  edited: HttpRequestSchema.optional(),
+});
+export type ControlRequest = z.infer<typeof ControlRequestSchema>;
+
+export const ClockAdvanceSchema = z.object({ ms: z.number().int().positive().max(366 * 24 * 3600_000) });
+export type ClockAdvance = z.infer<typeof ClockAdvanceSchema>;
+
+export const BreakpointsRequestSchema = z.object({ breakpoints: z.array(BreakpointSchema).max(100) });
+
+/** The rows of every party's DB as they were after a step (from the snapshots). */
+export const DbViewSchema = z.object({
+  stepIndex: z.number().int(),
+  parties: z.record(z.string(), z.record(z.string(), z.array(z.record(z.string(), z.unknown())))),
+});
+export type DbView = z.infer<typeof DbViewSchema>;
+
+/** A saved run: every step, the scenario and its outcome. */
+export const RunBundleSchema = z.object({
+  format: z.literal('enrollscope-run/1'),
+  scenario: z.string().nullable(),
+  seed: z.string().nullable(),
+  options: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  createdAt: z.string(),
+  prompts: z.number().int(),
+  passed: z.boolean().nullable(),
+  expectations: z.array(ExpectationResultSchema),
+  steps: z.array(StepSchema),
+});
+export type RunBundle = z.infer<typeof RunBundleSchema>;
+
+export const ApiErrorSchema = z.object({ error: z.string(), detail: z.unknown().optional() });
+export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -1,0 +1,61 @@
+import { Session } from './session.js';
+import type { ExpectationResult, RunBundle } from '../contract.js';
+
+export interface RunResult {
+  scenario: string;
+  seed: string | null;
+  passed: boolean;
+  prompts: number;
+  steps: number;
+  failures: string[];
+  expectations: ExpectationResult[];
+  error: string | null;
+  durationMs: number;
+  bundle: RunBundle;
+}
+
+export interface RunReport {
+  runs: RunResult[];
+  passed: number;
+  failed: number;
+}
+
+/** Run scenarios one after another in fresh worlds, headless; the CLI and tests use this. */
+export async function runScenarios(
+  names: string[],
+  opts: { seed: string | null; options?: Record<string, string | boolean>; progress?: (line: string) => void },
+): Promise<RunReport> {
+  const runs: RunResult[] = [];
+  for (const name of names) {
+    const session = await Session.start({ seed: opts.seed });
+    const t0 = performance.now();
+    try {
+      opts.progress?.(`running ${name}…`);
+      session.on('event', (ev) => {
+        if (ev.type === 'step' && (ev.step.status === 'done' || ev.step.status === 'error')) opts.progress?.(`  ${ev.step.index + 1}. ${ev.step.from} → ${ev.step.to}  ${ev.step.title}${ev.step.response ? `  ${ev.step.response.status}` : ''}`);
+      });
+      await session.run(name, opts.options ?? {}, false);
+      await session.settled();
+      const state = session.state();
+      const expectations = state.expectations;
+      const failures = [...expectations.filter((e) => !e.passed).map((e) => `${e.name}: ${e.detail}`), ...(state.error ? [`error: ${state.error}`] : [])];
+      runs.push({
+        scenario: name,
+        seed: opts.seed,
+        passed: state.status === 'done' && failures.length === 0,
+        prompts: state.prompts,
+        steps: state.stepCount,
+        failures,
+        expectations,
+        error: state.error,
+        durationMs: performance.now() - t0,
+        bundle: session.bundle(),
+      });
+      opts.progress?.(`${failures.length === 0 && state.status === 'done' ? 'passed' : 'FAILED'} ${name}`);
+    } finally {
+      await session.close();
+    }
+  }
+  const passed = runs.filter((r) => r.passed).length;
+  return { runs, passed, failed: runs.length - passed };
+}

@@ -1,0 +1,228 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { startWorld, type World } from '../../emulators/scenarios/world.js';
+import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
+import { evaluate } from '../../emulators/scenarios/expect.js';
+import type { Step as LabStep } from '../../emulators/lab/step.js';
+import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
+import { dumpImage } from './db-view.js';
+
+// The lab's Step and the contract's Step must stay the same shape: this line stops the build if they drift.
+const asContractStep: (s: LabStep) => Step = (s) => s;
+
+export interface SessionOptions {
+  /** Base folder for run data; default a fresh temporary folder, removed on close. */
+  dataDir?: string;
+  seed?: string | null;
+}
+
+const PARTY_LABELS: Record<string, string> = {
+  user: 'User', device: 'Windows device', tpm: 'TPM', entra: 'Entra ID', mdm: 'MDM server (Fleet)', orbit: 'Orbit', external: 'Outside client',
+};
+
+/**
+ * The host's live session: the current world, the run in it, and the controls the UI and CLI use. A new run
+ * starts a new world on the same ports, so URLs handed to outside clients stay valid.
+ */
+export class Session extends EventEmitter<{ event: [LabEvent] }> {
+  private world!: World;
+  private runCounter = 0;
+  private runId = 'run-0';
+  private scenario: string | null = null;
+  private options: Record<string, string | boolean> = {};
+  private status: RunStatus = 'idle';
+  private expectations: ExpectationResult[] = [];
+  private error: string | null = null;
+  private readonly baseDir: string;
+  private readonly ownsBaseDir: boolean;
+  private statePending = false;
+  private running: Promise<void> | null = null;
+
+  private constructor(private readonly opts: SessionOptions) {
+    super();
+    this.ownsBaseDir = !opts.dataDir;
+    this.baseDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
+    mkdirSync(this.baseDir, { recursive: true });
+  }
+
+  static async start(opts: SessionOptions = {}): Promise<Session> {
+    const s = new Session(opts);
+    await s.newWorld();
+    return s;
+  }
+
+  get lab() {
+    return this.world.lab;
+  }
+
+  get current(): World {
+    return this.world;
+  }
+
+  private async newWorld(): Promise<void> {
+    const ports = this.world ? { mdm: Number(new URL(this.world.mdm.url).port) } : undefined;
+    if (this.world) await this.world.close();
+    this.runId = `run-${++this.runCounter}`;
+    const dataDir = join(this.baseDir, this.runId);
+    this.world = await startWorld({ dataDir, keyCacheDir: join(this.baseDir, '.cache'), seed: this.opts.seed ?? null, ...(ports && { ports }) });
+    const lab = this.world.lab;
+    lab.recorder.on('step', (step) => this.emit('event', { type: 'step', step: asContractStep(step) }));
+    lab.gate.on('held', () => this.stateChanged());
+    lab.gate.on('released', () => this.stateChanged());
+    lab.gate.on('mode', () => this.stateChanged());
+    lab.on('cursor', () => this.stateChanged());
+    lab.clock.onChange(() => this.stateChanged());
+    this.emit('event', { type: 'reset', state: this.state() });
+  }
+
+  /** Coalesce state broadcasts: many steps can close within one tick. */
+  private stateChanged(): void {
+    if (this.statePending) return;
+    this.statePending = true;
+    setImmediate(() => {
+      this.statePending = false;
+      this.emit('event', { type: 'state', state: this.state() });
+    });
+  }
+
+  parties(): PartyInfo[] {
+    const urls: Partial<Record<string, string>> = { mdm: this.world.mdm.url };
+    return (['user', 'device', 'tpm', 'entra', 'mdm', 'orbit'] as const).map((id) => ({ id, label: PARTY_LABELS[id]!, url: urls[id] ?? null }));
+  }
+
+  state(): LabState {
+    const lab = this.world.lab;
+    const waiting = lab.gate.waiting;
+    return {
+      runId: this.runId,
+      scenario: this.scenario,
+      options: this.options,
+      status: waiting && this.status === 'running' ? 'waiting' : this.status,
+      mode: lab.gate.mode,
+      waitingStepId: waiting?.id ?? null,
+      cursor: lab.cursor,
+      head: lab.headIndex,
+      stepCount: lab.recorder.all().length,
+      clock: { now: lab.clock.now(), offsetMs: lab.clock.offset, pinned: lab.clock.pinned },
+      prompts: lab.promptCount,
+      breakpoints: [...lab.gate.breakpoints],
+      parties: this.parties(),
+      expectations: this.expectations,
+      error: this.error,
+    };
+  }
+
+  steps(): Step[] {
+    return this.world.lab.recorder.all().map(asContractStep);
+  }
+
+  scenarios(): ScenarioInfo[] {
+    return listScenarios().map((s) => ({ name: s.name, title: s.title, description: s.description, options: s.options }));
+  }
+
+  /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
+  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean): Promise<void> {
+    const scenario = findScenario(name);
+    if (!scenario) throw new Error(`unknown scenario "${name}"`);
+    const breakpoints = [...this.world.lab.gate.breakpoints];
+    await this.reset();
+    this.scenario = name;
+    this.options = options;
+    this.status = 'running';
+    const lab = this.world.lab;
+    lab.gate.setBreakpoints(breakpoints);
+    if (stepMode) lab.gate.setMode('step');
+    const world = this.world;
+    this.running = (async () => {
+      try {
+        const outcome = await scenario.run(world, options);
+        this.expectations = evaluate(scenario.expect(outcome, options), world);
+        this.status = this.expectations.every((e) => e.passed) ? 'done' : 'failed';
+      } catch (e) {
+        if (this.world !== world) return; // the run was reset under it
+        this.error = (e as Error).message;
+        this.status = 'failed';
+      }
+      this.stateChanged();
+    })();
+    this.stateChanged();
+  }
+
+  /** Wait for the current run to end (CLI, tests). */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  control(action: 'step' | 'back' | 'continue' | 'pause' | 'reset', edited?: HttpRequest): boolean {
+    const lab = this.world.lab;
+    switch (action) {
+      case 'step':
+        if (edited && lab.gate.waiting) return lab.gate.step({ edited });
+        lab.forward();
+        return true;
+      case 'back':
+        return lab.back();
+      case 'continue':
+        if (lab.cursor !== lab.headIndex) lab.moveTo(lab.headIndex);
+        lab.gate.continue(edited ? { edited } : {});
+        return true;
+      case 'pause':
+        lab.gate.setMode('step');
+        return true;
+      case 'reset':
+        void this.reset();
+        return true;
+    }
+  }
+
+  async reset(): Promise<void> {
+    this.scenario = null;
+    this.options = {};
+    this.status = 'idle';
+    this.expectations = [];
+    this.error = null;
+    await this.newWorld();
+  }
+
+  advanceClock(ms: number): void {
+    this.world.lab.clock.advance(ms);
+  }
+
+  setBreakpoints(bps: Breakpoint[]): void {
+    this.world.lab.gate.setBreakpoints(bps);
+    this.stateChanged();
+  }
+
+  /** Every party's rows as they were after step `index` (-1: before the first). */
+  dbView(index: number): DbView {
+    const snap = this.world.lab.snapshots.get(index);
+    if (!snap) throw new Error(`no snapshot after step ${index}`);
+    const parties: DbView['parties'] = {};
+    for (const [party, image] of snap.images) parties[party] = dumpImage(image);
+    return { stepIndex: index, parties };
+  }
+
+  bundle(): RunBundle {
+    return {
+      format: 'enrollscope-run/1',
+      scenario: this.scenario,
+      seed: this.world.lab.seed,
+      options: this.options,
+      createdAt: new Date().toISOString(),
+      prompts: this.world.lab.promptCount,
+      passed: this.status === 'done' ? true : this.status === 'failed' ? false : null,
+      expectations: this.expectations,
+      steps: this.steps(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.world.close();
+    if (this.ownsBaseDir) rmSync(this.baseDir, { recursive: true, force: true });
+  }
+}
+
+export type { FastifyInstance };
