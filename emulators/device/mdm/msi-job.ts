@@ -49,7 +49,7 @@ export interface MsiCommandLine {
 export function parseMsiCommandLine(line: string): MsiCommandLine {
   const switches: string[] = [];
   const properties: Record<string, string> = {};
-  const re = /\s*(?:(\/[A-Za-z!+*-]+)|([A-Za-z_][A-Za-z0-9_.]*)=(?:"((?:[^"]|"")*)"|(\S*)))/gy;
+  const re = /\s*(?:(\/[A-Za-z!+*-]+)|([A-Za-z_][A-Za-z0-9_.]*)=(?:"((?:[^"]|"")*)"|([^\s"]*)))(?=\s|$)/gy;
   let m: RegExpExecArray | null;
   let last = 0;
   while ((m = re.exec(line)) !== null) {
