@@ -17,6 +17,7 @@ program
   .option('--data-dir <dir>', 'folder for the DB files (default: a fresh temporary folder)')
   .option('--seed <seed>', 'pin the clock and ids for a reproducible lab')
   .addOption(new Option('--mdm-port <port>', 'fixed port for the MDM server').argParser((v) => Number(v)))
+  .addOption(new Option('--entra-port <port>', 'fixed port for the Entra ID emulator').argParser((v) => Number(v)))
   .action(serveCommand);
 
 program

@@ -6,6 +6,7 @@ interface ServeOpts {
   dataDir?: string;
   seed?: string;
   mdmPort?: number;
+  entraPort?: number;
 }
 
 /** Start the emulators and keep them up until SIGINT/SIGTERM. */
@@ -13,12 +14,15 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
   const world = await startWorld({
     ...(opts.dataDir && { dataDir: opts.dataDir }),
     seed: opts.seed ?? null,
-    ...(opts.mdmPort !== undefined && { ports: { mdm: opts.mdmPort } }),
+    ports: { ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
   });
   const info = serveInfo(world);
   if (opts.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else {
     process.stdout.write(`Enrollscope emulators are up.\n  MDM server  ${info.mdm}\n  Entra ID    ${info.entra ?? '(not running)'}\n`);
+    if (info.tenantId) process.stdout.write(`  tenant      ${info.tenantId}\n`);
+    for (const u of info.users) process.stdout.write(`  user        ${u.upn}  ${u.password}\n`);
+    if (info.enrollSecret) process.stdout.write(`  enroll secret ${info.enrollSecret}\n`);
     for (const [party, file] of Object.entries(info.db)) process.stdout.write(`  ${party} DB  ${file}\n`);
     process.stdout.write('Press Ctrl+C to stop.\n');
   }

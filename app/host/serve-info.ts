@@ -19,11 +19,11 @@ export function serveInfo(world: World): ServeInfo {
   for (const s of world.lab.allStores()) db[s.party] = s.file;
   return {
     mdm: world.mdm.url,
-    entra: null,
-    drs: null,
-    tenantId: null,
+    entra: world.entra.url,
+    drs: world.entra.drsUrl,
+    tenantId: world.entra.tenantId,
     enrollSecret: secret ?? null,
-    users: [],
+    users: world.entra.users.map((u) => ({ upn: u.upn, password: u.password })),
     db,
   };
 }

@@ -63,7 +63,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   private async newWorld(): Promise<void> {
-    const ports = this.world ? { mdm: Number(new URL(this.world.mdm.url).port) } : undefined;
+    const ports = this.world ? { mdm: Number(new URL(this.world.mdm.url).port), entra: Number(new URL(this.world.entra.url).port) } : undefined;
     if (this.world) await this.world.close();
     this.runId = `run-${++this.runCounter}`;
     const dataDir = join(this.baseDir, this.runId);
@@ -89,7 +89,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   parties(): PartyInfo[] {
-    const urls: Partial<Record<string, string>> = { mdm: this.world.mdm.url };
+    const urls: Partial<Record<string, string>> = { mdm: this.world.mdm.url, entra: this.world.entra.url };
     return (['user', 'device', 'tpm', 'entra', 'mdm', 'orbit'] as const).map((id) => ({ id, label: PARTY_LABELS[id]!, url: urls[id] ?? null }));
   }
 

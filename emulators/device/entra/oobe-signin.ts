@@ -61,18 +61,24 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
     if (dc.status !== 200) throw new Error(`device code: HTTP ${dc.status} ${dc.text().slice(0, 200)}`);
     const code = dc.json<DeviceCodeResponse>();
     const page = code.verification_uri ?? code.verification_url ?? '';
-    await ctx.lab.local({ party: 'device', to: 'user', title: `OOBE: ${code.message}`, spec: SPEC.user, prompt: { kind: 'signin', text: code.message } }, async () => {
-      if (!user.approveDeviceCode) throw new Error('the user cannot enter a device code in this scenario');
-      await user.approveDeviceCode(code.user_code, page);
-    });
-    tokens = await poll(
-      ctx,
-      tokenUrl,
-      formBody({ grant_type: GRANT_TYPES.deviceCode, client_id: CLIENT_IDS.authBroker, device_code: code.device_code }),
-      Number(code.interval) || 5,
-      'Device code: poll token endpoint',
-      SPEC.deviceCode,
-    );
+    await ctx.lab.local({ party: 'device', to: 'user', title: `OOBE: ${code.message}`, spec: SPEC.user, prompt: { kind: 'signin', text: code.message } }, () => ({
+      userCode: code.user_code,
+      verificationUri: page,
+    }));
+    const interval = Number(code.interval) || 5;
+    const pollBody = formBody({ grant_type: GRANT_TYPES.deviceCode, client_id: CLIENT_IDS.authBroker, device_code: code.device_code });
+    // Windows polls while the user walks to another screen (RFC 8628 §3.4–3.5): the first answer is
+    // authorization_pending; the user enters the code in between.
+    ctx.lab.clock.advance(interval * 1000);
+    const first = await send(ctx, { title: 'Device code: poll token endpoint', spec: SPEC.deviceCode, url: tokenUrl, headers: FORM, body: pollBody });
+    if (oauthError(first)) {
+      await ctx.lab.local({ party: 'user', to: 'entra', title: `Device code: the user enters ${code.user_code} at ${page}`, spec: SPEC.user }, async () => {
+        if (!user.approveDeviceCode) throw new Error('the user cannot enter a device code in this scenario');
+        await user.approveDeviceCode(code.user_code, page);
+      });
+      ctx.lab.clock.advance(interval * 1000);
+      tokens = await poll(ctx, tokenUrl, pollBody, interval, 'Device code: poll token endpoint', SPEC.deviceCode);
+    } else tokens = tokensOf(first, 'Device code');
   } else {
     await ctx.lab.local(
       { party: 'device', to: 'user', title: 'OOBE: "Sign in with your work or school account"', spec: SPEC.user, prompt: { kind: 'signin', text: `Sign in as ${user.upn} (Windows setup)` } },

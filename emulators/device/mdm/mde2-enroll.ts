@@ -26,6 +26,11 @@ export const OID_MDM_DEVICE_ID_EXT = '1.3.6.1.4.1.311.66.1.0';
 export interface EnrollMdmOptions {
   /** The Entra access token for the MDM (default: the one the PRT exchange got). */
   accessToken?: string;
+  /**
+   * A ready header token instead of an Entra JWT: programmatic enrollment, where orbit calls
+   * RegisterDeviceWithManagement with Fleet's DeviceEnrollmentUserToken (fleet.md §2.5 A).
+   */
+  headerToken?: HeaderToken;
   /** Settings app / "Access work or school" (true) or OOBE / Autopilot (false, the default). */
   notInOobe?: boolean;
   /** `Device` for an Entra-joined device (default), `Full` for a user enrollment. */
@@ -89,14 +94,14 @@ export function windowsContextItems(hw: Hardware, o: { enrollmentType: 'Device' 
  */
 export async function enrollMdm(ctx: DeviceContext, opts: EnrollMdmOptions = {}): Promise<EnrollMdmResult> {
   const hw = ctx.state.require('hardware', 'the device was not set up');
-  const accessToken = opts.accessToken ?? ctx.state.require('mdmToken', 'get the MDM token from the PRT first (device.getPrt())').accessToken;
-  const claims = decodeJwt(accessToken);
+  const accessToken = opts.headerToken ? null : (opts.accessToken ?? ctx.state.require('mdmToken', 'get the MDM token from the PRT first (device.getPrt())').accessToken);
+  const claims = accessToken ? decodeJwt(accessToken) : {};
   const upn = String(claims.upn ?? claims.unique_name ?? claims.preferred_username ?? ctx.state.get('signIn')?.upn ?? '');
   const discoveryUrl = opts.discoveryUrl ?? ctx.mdmDiscoveryUrl;
   if (!discoveryUrl) throw new Error('the device has no MDM discovery URL');
   const notInOobe = opts.notInOobe ?? false;
   const enrollmentType = opts.enrollmentType ?? 'Device';
-  const token = headerToken(accessToken);
+  const token = opts.headerToken ?? headerToken(accessToken!);
 
   // Windows probes the discovery service with a bare GET before its Discover POST (fleet.md §7.3).
   await send(ctx, { title: 'GET Discovery (probe)', spec: SPEC.discoveryGet, url: discoveryUrl, headers: { 'user-agent': USER_AGENT, 'cache-control': 'no-cache', pragma: 'no-cache' } });

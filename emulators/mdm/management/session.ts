@@ -153,7 +153,10 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
     refreshHasPendingCommands(db, enrollment.id, t.nowIso);
   }
 
-  if (hostUuid === '') out.push(nodeCommand('Get', `${FLEET_INTERNAL_CMD_ID_PREFIX}devdetail-smbios-serial`, DEVDETAIL_SMBIOS_SERIAL_URI));
+  // Once per session (on the 1201/1200 message), not on every message: re-asking in each reply would keep the
+  // session going forever while the enrollment stays unlinked.
+  const newSession = req.commands.some((c) => c.verb === 'Alert' && isNewSessionAlert(c));
+  if (hostUuid === '' && newSession) out.push(nodeCommand('Get', `${FLEET_INTERNAL_CMD_ID_PREFIX}devdetail-smbios-serial`, DEVDETAIL_SMBIOS_SERIAL_URI));
   for (const p of pendingCommands(db, enrollment.id)) out.push(p.raw_command);
   return reply(ctx, req, out);
 }

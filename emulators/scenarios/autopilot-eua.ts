@@ -1,0 +1,17 @@
+import type { Scenario } from './types.js';
+import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { linkedByEuaToken } from './flows/expectations.js';
+
+/** Fleet #41381 as designed: one sign-in at OOBE, the EUA token carries it to orbit, no second prompt. */
+export const autopilotEua: Scenario<AutopilotOutcome> = {
+  name: 'autopilot-eua',
+  title: 'Autopilot with the EUA token: one prompt',
+  description:
+    'OOBE Entra join with a password, PRT, MDM enrollment with the Entra token, a management session whose MsiInstallJob carries EUA_TOKEN, orbit enrolls with eua_token: the idp account is linked, host_uuid set and the SCIM user mapped without asking the user again.',
+  options: AUTOPILOT_OPTIONS,
+  run: (world, o) => runAutopilot(world, optionsOf(o)),
+  expect: (out, o) => [
+    ...linkedByEuaToken(out),
+    ...(optionsOf(o).scimUser ? [{ kind: 'change' as const, party: 'mdm' as const, table: 'host_scim_user', op: 'insert' as const }] : []),
+  ],
+};

@@ -1,0 +1,110 @@
+import { createDevice, FLEETD_PRODUCT_ID, type MsiInstall, type MsiLauncher, type VirtualDevice, type SignInMethod } from '../../device/index.js';
+import { orbitLauncher, type OrbitResult } from '../../orbit/index.js';
+import { createScimUser, updateSettings } from '../../mdm/admin.js';
+import type { World } from '../world.js';
+import type { ScenarioOption, ScenarioOptions } from '../types.js';
+
+/**
+ * The Autopilot / Entra-join story every scenario builds on (entra-mde2.md §11.1, fleet.md §3–§4): the user signs
+ * in at OOBE, the device joins Entra, gets a PRT and an MDM token, enrolls in the MDM server, runs management
+ * sessions; the MsiInstallJob installs fleetd, which starts orbit with the EUA_TOKEN it was given.
+ */
+export interface AutopilotSettings {
+  /** Fleet after #41381 (EUA token on the MSI command line) or before it. */
+  eua: boolean;
+  orbitVersion: string;
+  signIn: SignInMethod;
+  /** A SCIM user whose user_name is the UPN exists in Fleet. */
+  scimUser: boolean;
+  /** Settings app / "Access work or school" instead of OOBE. */
+  notInOobe: boolean;
+  /** Runs after the MSI install hands orbit its properties, before orbit starts: a scenario's twist. */
+  beforeOrbit?: (install: MsiInstall, world: World, device: VirtualDevice) => Promise<unknown>;
+  /** Runs before the device starts (seed Fleet rows, for example). */
+  before?: (world: World, upn: string) => Promise<unknown> | void;
+}
+
+export interface AutopilotOutcome {
+  upn: string;
+  hardwareUuid: string;
+  mdmDeviceId: string;
+  hwDevId: string;
+  orbit: OrbitResult | null;
+  device: VirtualDevice;
+}
+
+/** The options the UI offers on every Autopilot scenario. */
+export const AUTOPILOT_OPTIONS: ScenarioOption[] = [
+  { name: 'eua', label: 'EUA token (Fleet ≥ #41381)', kind: 'boolean', default: true },
+  { name: 'orbitVersion', label: 'Orbit version', kind: 'select', choices: ['1.55.0', '1.50.0'], default: '1.55.0' },
+  { name: 'signIn', label: 'Sign-in method', kind: 'select', choices: ['password', 'device-code', 'mfa'], default: 'password' },
+  { name: 'scimUser', label: 'SCIM user for the UPN', kind: 'boolean', default: true },
+];
+
+export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSettings> = {}): AutopilotSettings {
+  const bool = (name: string, d: boolean) => (typeof o[name] === 'boolean' ? (o[name] as boolean) : typeof o[name] === 'string' ? o[name] === 'true' : d);
+  const str = (name: string, d: string) => (typeof o[name] === 'string' && o[name] !== '' ? (o[name] as string) : d);
+  const signIn = str('signIn', defaults.signIn ?? 'password');
+  if (signIn !== 'password' && signIn !== 'device-code' && signIn !== 'mfa') throw new Error(`signIn must be password, device-code or mfa, not "${signIn}"`);
+  return {
+    eua: bool('eua', defaults.eua ?? true),
+    orbitVersion: str('orbitVersion', defaults.orbitVersion ?? '1.55.0'),
+    signIn,
+    scimUser: bool('scimUser', defaults.scimUser ?? true),
+    notInOobe: bool('notInOobe', defaults.notInOobe ?? false),
+    ...(defaults.beforeOrbit && { beforeOrbit: defaults.beforeOrbit }),
+    ...(defaults.before && { before: defaults.before }),
+  };
+}
+
+export async function runAutopilot(world: World, s: AutopilotSettings): Promise<AutopilotOutcome> {
+  const { lab, entra, mdm } = world;
+  updateSettings(mdm.ctx, { euaTokenEnabled: s.eua });
+  const user = entra.users.find((u) => u.mfa === (s.signIn === 'mfa'));
+  if (!user) throw new Error(`the lab tenant has no ${s.signIn === 'mfa' ? 'MFA' : 'password-only'} user`);
+  if (s.scimUser) createScimUser(mdm.ctx, { userName: user.upn, emails: [{ email: user.upn, primary: true, type: 'work' }], givenName: user.displayName.split(' ')[0] ?? user.displayName });
+  await s.before?.(world, user.upn);
+
+  const launchers: Record<string, MsiLauncher> = {};
+  const device = await createDevice({
+    lab,
+    entraUrl: entra.url,
+    mdmUrl: mdm.url,
+    user: {
+      upn: user.upn,
+      password: user.password,
+      approveDeviceCode: (code) => entra.approveDeviceCode(code, user.upn),
+      approveMfa: (id) => entra.resolveMfa(id, true),
+    },
+    launchers,
+  });
+  const orbit = orbitLauncher({
+    lab,
+    version: s.orbitVersion,
+    hardwareUuid: device.hardware.hardwareUuid,
+    serial: device.hardware.serial,
+    hostname: device.hardware.deviceName,
+    ssoUser: { upn: user.upn, password: user.password },
+  });
+  launchers[FLEETD_PRODUCT_ID] = async (install) => {
+    await s.beforeOrbit?.(install, world, device);
+    await orbit.launch(install);
+  };
+
+  await device.oobeSignIn(s.signIn);
+  await device.join();
+  await device.getPrt();
+  const enrolled = await device.enrollMdm({ notInOobe: s.notInOobe });
+  // First session: Fleet queues the fleetd install; the device installs it and orbit starts.
+  await device.syncManagement();
+  // Second session: the device reports the install; orbit has checked in, so nothing is queued again.
+  await device.syncManagement();
+  return {
+    upn: user.upn,
+    hardwareUuid: device.hardware.hardwareUuid,
+    mdmDeviceId: enrolled.deviceId,
+    hwDevId: enrolled.hwDevId,
+    orbit: orbit.result(),
+    device,
+  };
+}

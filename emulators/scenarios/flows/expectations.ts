@@ -1,0 +1,36 @@
+import type { Expectation } from '../types.js';
+import type { AutopilotOutcome } from './autopilot.js';
+
+/** Fleet #41381 worked: the EUA token linked the host to the user without a second prompt. */
+export function linkedByEuaToken(o: AutopilotOutcome): Expectation[] {
+  return [
+    { kind: 'prompts', equals: 1, why: 'only the OOBE sign-in' },
+    { kind: 'change', party: 'mdm', table: 'mdm_idp_accounts', op: 'insert' },
+    { kind: 'change', party: 'mdm', table: 'host_mdm_idp_accounts', op: 'insert' },
+    { kind: 'change', party: 'mdm', table: 'mdm_windows_enrollments', op: 'update', column: 'host_uuid' },
+    { kind: 'row', party: 'mdm', table: 'mdm_windows_enrollments', where: { mdm_device_id: o.mdmDeviceId, host_uuid: o.hardwareUuid }, present: true },
+    { kind: 'row', party: 'mdm', table: 'mdm_idp_accounts', where: { email: o.upn }, present: true },
+    { kind: 'row', party: 'mdm', table: 'host_mdm_idp_accounts', where: { host_uuid: o.hardwareUuid }, present: true },
+    { kind: 'status', path: '/api/fleet/orbit/enroll', status: 200 },
+    {
+      kind: 'check',
+      name: 'orbit sent the EUA token and was never refused',
+      check: () => ({ passed: Boolean(o.orbit?.sentEuaToken && o.orbit.enrolled && o.orbit.ssoPrompts === 0), detail: JSON.stringify({ sentEuaToken: o.orbit?.sentEuaToken, enrolled: o.orbit?.enrolled, ssoPrompts: o.orbit?.ssoPrompts }) }),
+    },
+  ];
+}
+
+/** The double-authentication bug: orbit is refused, opens /mdm/sso, and the user signs in a second time. */
+export function secondPrompt(o: AutopilotOutcome): Expectation[] {
+  return [
+    { kind: 'prompts', equals: 2, why: 'the OOBE sign-in and orbit\'s SSO page' },
+    { kind: 'status', path: '/api/fleet/orbit/enroll', status: 401 },
+    { kind: 'status', path: '/api/fleet/orbit/enroll', status: 200 },
+    { kind: 'row', party: 'mdm', table: 'host_mdm_idp_accounts', where: { host_uuid: o.hardwareUuid }, present: true },
+    {
+      kind: 'check',
+      name: 'orbit opened the SSO page once and then enrolled',
+      check: () => ({ passed: Boolean(o.orbit?.enrolled && o.orbit.ssoPrompts === 1), detail: JSON.stringify({ enrolled: o.orbit?.enrolled, ssoPrompts: o.orbit?.ssoPrompts, attempts: o.orbit?.attempts }) }),
+    },
+  ];
+}
