@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+import { useLab } from '../../store';
+import { connect } from '../../api/connect';
+import { TopBar } from '../topbar/TopBar';
+import { StepList } from '../steps/StepList';
+import { SequenceDiagram } from '../diagram/SequenceDiagram';
+import { Inspector } from '../inspector/Inspector';
+import { ShortcutSheet } from '../keyboard/ShortcutSheet';
+import { useKeymap } from '../keyboard/useKeymap';
+
+/** The console: top bar; step list (left), sequence diagram (centre), inspector (right). */
+export function App() {
+  const loaded = useLab((s) => s.lab !== null);
+  const theme = useLab((s) => s.theme);
+  useEffect(() => connect(useLab), []);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useKeymap();
+  return (
+    <div className="app" data-app-state={loaded ? 'loaded' : 'loading'}>
+      <TopBar />
+      <main className="panes">
+        <StepList />
+        <SequenceDiagram />
+        <Inspector />
+      </main>
+      <ShortcutSheet />
+    </div>
+  );
+}

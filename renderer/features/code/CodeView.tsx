@@ -1,0 +1,91 @@
+import { useEffect, useRef } from 'react';
+import { EditorView, drawSelection, highlightActiveLineGutter, highlightSpecialChars, keymap, lineNumbers } from '@codemirror/view';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, syntaxHighlighting } from '@codemirror/language';
+import { xml } from '@codemirror/lang-xml';
+import { json } from '@codemirror/lang-json';
+import { oneDark } from '@codemirror/theme-one-dark';
+import type { BodyLanguage } from '../../lib/pretty';
+import { useLab } from '../../store';
+
+interface Props {
+  value: string;
+  language: BodyLanguage;
+  label: string;
+  /** Editable (the request held at the gate); onChange receives every edit. */
+  editable?: boolean;
+  onChange?: (value: string) => void;
+}
+
+const lang = (l: BodyLanguage): Extension => (l === 'xml' ? xml() : l === 'json' ? json() : []);
+
+/** What the view needs: line numbers, folding (XML elements, JSON objects), highlighting, bracket matching. */
+const setup: Extension = [
+  lineNumbers(),
+  highlightActiveLineGutter(),
+  highlightSpecialChars(),
+  foldGutter(),
+  drawSelection(),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+  bracketMatching(),
+  keymap.of(foldKeymap),
+];
+
+const lightTheme = EditorView.theme({ '&': { backgroundColor: 'var(--bg-code)' }, '.cm-gutters': { backgroundColor: 'var(--bg-code)', border: 'none' } }, { dark: false });
+
+/**
+ * A CodeMirror 6 view of a body: XML/JSON highlighting and folding. The editor is created once per mount and
+ * updated by transactions, never rebuilt on render.
+ */
+export function CodeView({ value, language, label, editable = false, onChange }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const compartments = useRef({ lang: new Compartment(), theme: new Compartment(), edit: new Compartment(), attrs: new Compartment() });
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const theme = useLab((s) => s.theme);
+
+  useEffect(() => {
+    const c = compartments.current;
+    const v = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          setup,
+          EditorView.lineWrapping,
+          c.lang.of(lang(language)),
+          c.theme.of(theme === 'dark' ? oneDark : lightTheme),
+          c.edit.of([EditorState.readOnly.of(!editable), EditorView.editable.of(editable)]),
+          c.attrs.of(EditorView.contentAttributes.of({ 'aria-label': label })),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) onChangeRef.current?.(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    view.current = v;
+    return () => v.destroy();
+    // created once; later changes arrive as transactions below
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+  }, [value]);
+
+  useEffect(() => {
+    const c = compartments.current;
+    view.current?.dispatch({
+      effects: [
+        c.lang.reconfigure(lang(language)),
+        c.theme.reconfigure(theme === 'dark' ? oneDark : lightTheme),
+        c.edit.reconfigure([EditorState.readOnly.of(!editable), EditorView.editable.of(editable)]),
+        c.attrs.reconfigure(EditorView.contentAttributes.of({ 'aria-label': label })),
+      ],
+    });
+  }, [language, theme, editable, label]);
+
+  return <div className={`code-view${editable ? ' editable' : ''}`} ref={host} data-testid={editable ? 'gate-editor' : undefined} />;
+}

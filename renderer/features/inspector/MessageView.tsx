@@ -1,0 +1,53 @@
+import { useMemo, useState } from 'react';
+import type { HttpRequest, HttpResponse } from '../../../app/contract';
+import { useLab } from '../../store';
+import { outlineOf, prettyOf } from '../../lib/body-cache';
+import { rawLanguage } from '../../lib/pretty';
+import { byteSize } from '../../lib/format';
+import { CodeView } from '../code/CodeView';
+import { OutlineView } from './OutlineView';
+
+/** Headers, body (pretty or raw, highlighted and foldable) and the protocol outline of one message. */
+export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; label: string }) {
+  const bodyView = useLab((s) => s.bodyView);
+  const setBodyView = useLab((s) => s.setBodyView);
+  const [headersOpen, setHeadersOpen] = useState(true);
+  const pretty = useMemo(() => (bodyView === 'pretty' ? prettyOf(msg) : null), [msg, bodyView]);
+  const tree = useMemo(() => outlineOf(msg), [msg]);
+  const headers = Object.entries(msg.headers);
+  const size = msg.bodyEncoding === 'base64' ? Math.floor((msg.body.length * 3) / 4) : new TextEncoder().encode(msg.body).length;
+  return (
+    <div className="message">
+      <details open={headersOpen} onToggle={(e) => setHeadersOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>Headers ({headers.length})</summary>
+        <table className="kv">
+          <tbody>
+            {headers.map(([k, v]) => (
+              <tr key={k}>
+                <th>{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      {tree && <OutlineView outline={tree} />}
+      <div className="body-head">
+        <span>Body · {byteSize(size)}</span>
+        <div className="seg" role="group" aria-label="Body view">
+          <button aria-pressed={bodyView === 'pretty'} onClick={() => setBodyView('pretty')}>Pretty</button>
+          <button aria-pressed={bodyView === 'raw'} onClick={() => setBodyView('raw')}>Raw</button>
+        </div>
+      </div>
+      {msg.body ? (
+        <CodeView
+          label={`${label} body`}
+          value={pretty ? pretty.text : msg.body}
+          language={pretty ? pretty.language : rawLanguage(msg.body, msg.headers, msg.bodyEncoding)}
+        />
+      ) : (
+        <p className="muted">No body.</p>
+      )}
+    </div>
+  );
+}

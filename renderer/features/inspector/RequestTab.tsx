@@ -1,0 +1,145 @@
+import { useMemo, useState } from 'react';
+import { diffLines } from 'diff';
+import type { HttpRequest, Step } from '../../../app/contract';
+import { useLab } from '../../store';
+import { sendEdited } from '../../store/actions';
+import { CodeView } from '../code/CodeView';
+import { MessageView } from './MessageView';
+import { rawLanguage } from '../../lib/pretty';
+
+/** The request: read-only, or editable while it waits at the gate; an edited step shows what was sent and the original. */
+export function RequestTab({ step }: { step: Step }) {
+  if (step.kind === 'local') return <LocalDetail step={step} />;
+  if (!step.request) return <p className="muted">No request.</p>;
+  if (step.status === 'waiting') return <GateEditor step={step} request={step.request} />;
+  return (
+    <div>
+      <RequestLine req={step.request} />
+      {step.originalRequest ? <EditedView sent={step.request} original={step.originalRequest} /> : <MessageView msg={step.request} label="Request" />}
+    </div>
+  );
+}
+
+function RequestLine({ req }: { req: HttpRequest }) {
+  return (
+    <p className="req-line">
+      <strong>{req.method}</strong> <code>{req.url}</code>
+    </p>
+  );
+}
+
+function EditedView({ sent, original }: { sent: HttpRequest; original: HttpRequest }) {
+  const [which, setWhich] = useState<'sent' | 'original' | 'diff'>('sent');
+  const parts = useMemo(() => (which === 'diff' ? diffLines(serialize(original), serialize(sent)) : []), [which, original, sent]);
+  return (
+    <div>
+      <div className="edited-banner" role="note">
+        Edited at the gate: the server received the edited request.
+        <div className="seg" role="group" aria-label="Request version">
+          <button aria-pressed={which === 'sent'} onClick={() => setWhich('sent')}>Sent (edited)</button>
+          <button aria-pressed={which === 'original'} onClick={() => setWhich('original')}>Original</button>
+          <button aria-pressed={which === 'diff'} onClick={() => setWhich('diff')}>Diff</button>
+        </div>
+      </div>
+      {which === 'diff' ? (
+        <pre className="diff" aria-label="Edit diff">
+          {parts.map((p, i) => (
+            <span key={i} className={p.added ? 'add' : p.removed ? 'del' : undefined}>{p.value}</span>
+          ))}
+        </pre>
+      ) : (
+        <MessageView msg={which === 'sent' ? sent : original} label={which === 'sent' ? 'Sent request' : 'Original request'} />
+      )}
+    </div>
+  );
+}
+
+function serialize(r: HttpRequest): string {
+  const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+  return `${r.method} ${r.url}\n${headers}\n\n${r.body}\n`;
+}
+
+const headerText = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
+
+function parseHeaders(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** The gate: the request waits; edit method, URL, headers or body, then Send releases the edited version. */
+function GateEditor({ step, request }: { step: Step; request: HttpRequest }) {
+  const draft = useLab((s) => (s.draft?.stepId === step.id ? s.draft.request : null));
+  const setDraft = useLab((s) => s.setDraft);
+  const clearDraft = useLab((s) => s.clearDraft);
+  const current = draft ?? request;
+  const [headersText, setHeadersText] = useState(() => headerText(current.headers));
+  const update = (patch: Partial<HttpRequest>) => setDraft(step.id, { ...current, ...patch });
+  return (
+    <form
+      className="gate"
+      aria-label="Request waiting at the gate"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void sendEdited();
+      }}
+    >
+      <p className="gate-banner" role="status">
+        <strong>Waiting at the gate.</strong> Edit the request below; <em>Send</em> sends your version (the step keeps both), <em>Step</em> sends it as is.
+      </p>
+      <div className="gate-line">
+        <input aria-label="Method" className="method" value={current.method} onChange={(e) => update({ method: e.target.value })} />
+        <input aria-label="URL" className="url" value={current.url} onChange={(e) => update({ url: e.target.value })} />
+      </div>
+      <label className="field">
+        Headers
+        <textarea
+          aria-label="Headers"
+          rows={Math.min(8, Object.keys(current.headers).length + 1)}
+          value={headersText}
+          onChange={(e) => {
+            setHeadersText(e.target.value);
+            update({ headers: parseHeaders(e.target.value) });
+          }}
+        />
+      </label>
+      <div className="field">Body</div>
+      <CodeView label="Request body" editable value={current.body} language={rawLanguage(current.body, current.headers)} onChange={(body) => body !== current.body && update({ body })} />
+      <div className="gate-actions">
+        <button type="submit" className="primary">Send</button>
+        <button
+          type="button"
+          disabled={!draft}
+          onClick={() => {
+            clearDraft();
+            setHeadersText(headerText(request.headers));
+          }}
+        >
+          Discard edits
+        </button>
+        {draft && <span className="muted">edited, not sent yet</span>}
+      </div>
+    </form>
+  );
+}
+
+function LocalDetail({ step }: { step: Step }) {
+  const text = useMemo(() => JSON.stringify(step.detail ?? {}, null, 2), [step.detail]);
+  return (
+    <div>
+      <p className="req-line">
+        <strong>local</strong> {step.title}
+      </p>
+      {step.prompt && (
+        <p className={`prompt-note${step.prompt.count > 1 ? ' second' : ''}`}>
+          Prompt {step.prompt.count} ({step.prompt.kind}): {step.prompt.text}
+        </p>
+      )}
+      {step.error && <p className="error-text">{step.error}</p>}
+      <CodeView label="Local step detail" value={text} language="json" />
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Step } from '../../../app/contract';
+import { MessageView } from './MessageView';
+
+const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 201: 'Created', 204: 'No Content', 302: 'Found', 303: 'See Other', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error' };
+
+/** The response, or why there is none yet (waiting at the gate, on the wire, failed). */
+export function ResponseTab({ step }: { step: Step }) {
+  if (step.kind === 'local') return <p className="muted">A local step has no response; its result is on the Request tab.</p>;
+  if (step.error && !step.response) return <p className="error-text">No response: {step.error}</p>;
+  if (!step.response) return <p className="muted">{step.status === 'waiting' ? 'The request is waiting at the gate: not sent yet.' : 'No response yet.'}</p>;
+  const r = step.response;
+  return (
+    <div>
+      <p className="req-line">
+        <strong className={`tone-${r.status >= 400 ? 'error' : 'ok'}`}>{r.status}</strong> {REASONS[r.status] ?? ''} <span className="muted">· {Math.round(step.durationMs)} ms</span>
+      </p>
+      <MessageView msg={r} label="Response" />
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useEffect, useState } from 'react';
+import type { Step, TokenView } from '../../../app/contract';
+import { useLab } from '../../store';
+import { labNow } from '../../store/selectors/clock';
+import { claimMeaning, claimValue, expiryAt, headerMeaning, TIME_CLAIMS, type ExpiryVerdict } from '../../lib/claims';
+import { duration, labDateTime } from '../../lib/format';
+
+const SIG: Record<TokenView['signature']['verdict'], { text: string; tone: string }> = {
+  valid: { text: 'signature valid', tone: 'ok' },
+  invalid: { text: 'signature INVALID', tone: 'error' },
+  'unknown-key': { text: 'signing key unknown to the lab', tone: 'warn' },
+  unsigned: { text: 'unsigned (alg none)', tone: 'error' },
+  encrypted: { text: 'encrypted (JWE)', tone: 'info' },
+};
+
+const EXP: Record<ExpiryVerdict, { text: string; tone: string }> = {
+  valid: { text: 'not expired', tone: 'ok' },
+  expired: { text: 'expired', tone: 'error' },
+  'not-yet-valid': { text: 'not yet valid', tone: 'error' },
+  'no-expiry': { text: 'no expiry', tone: 'info' },
+};
+
+/** Re-render once a second so verdicts against the running lab clock stay current. */
+function useLabNow(): number | null {
+  const clock = useLab((s) => s.clock);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return labNow(clock, performance.now());
+}
+
+/** Every JWT/JWE in the step, decoded like jwt.io, with signature and expiry verdicts in lab time. */
+export function TokensTab({ step }: { step: Step }) {
+  const now = useLabNow();
+  if (step.tokens.length === 0) return <p className="muted">No tokens in this step.</p>;
+  return (
+    <div className="tokens">
+      {step.tokens.map((t, i) => (
+        <TokenCard key={i} token={t} now={now} />
+      ))}
+    </div>
+  );
+}
+
+function TokenCard({ token, now }: { token: TokenView; now: number | null }) {
+  const sig = SIG[token.signature.verdict];
+  const atStep = EXP[token.time.verdict];
+  const nowVerdict = now === null || !token.payload ? null : expiryAt(token.payload, now);
+  const [h, p, s] = token.raw.split('.');
+  return (
+    <article className="token-card" aria-label={`Token in ${token.where}`}>
+      <header>
+        <span className="badge">{token.format.toUpperCase()}</span>
+        <strong className="where">{token.where}</strong>
+      </header>
+      <div className="verdicts">
+        <span className={`verdict tone-${sig.tone}`} data-verdict="signature" title={token.signature.detail ?? token.signature.key ?? ''}>
+          {sig.text}
+          {token.signature.key ? ` · key ${token.signature.key}` : ''}
+        </span>
+        <span className={`verdict tone-${atStep.tone}`} data-verdict="expiry" title={`checked at ${labDateTime(token.time.checkedAt)} (lab time of the step)`}>
+          {atStep.text} at the step
+        </span>
+        {nowVerdict && (
+          <span className={`verdict tone-${EXP[nowVerdict].tone}`} data-verdict="expiry-now" title="against the lab clock now">
+            {EXP[nowVerdict].text} now
+          </span>
+        )}
+      </div>
+      {token.time.exp !== undefined && (
+        <p className="muted small">
+          {token.time.exp * 1000 > token.time.checkedAt ? `expires ${duration(token.time.exp * 1000 - token.time.checkedAt)} after the step` : `expired ${duration(token.time.checkedAt - token.time.exp * 1000)} before the step`}
+          {' · '}exp {labDateTime(token.time.exp * 1000)}
+        </p>
+      )}
+      <details className="raw-token">
+        <summary>Encoded</summary>
+        <p className="jwt-raw">
+          <span className="jwt-h">{h}</span>.<span className="jwt-p">{p}</span>
+          {token.format === 'jws' ? (
+            <>
+              .<span className="jwt-s">{s}</span>
+            </>
+          ) : (
+            <span className="jwt-s">{token.raw.slice((h?.length ?? 0) + (p?.length ?? 0) + 1)}</span>
+          )}
+        </p>
+      </details>
+      <h4>Header</h4>
+      <ClaimTable obj={token.header} meaning={headerMeaning} />
+      <h4>Payload</h4>
+      {token.payload ? <ClaimTable obj={token.payload} meaning={claimMeaning} checkedAt={token.time.checkedAt} /> : <p className="muted">Encrypted: the payload is readable only by the holder of the recipient key ({String(token.header.alg ?? '?')}, {String(token.header.enc ?? '?')}).</p>}
+    </article>
+  );
+}
+
+function ClaimTable({ obj, meaning, checkedAt }: { obj: Record<string, unknown>; meaning: (k: string) => string | undefined; checkedAt?: number }) {
+  return (
+    <table className="claims">
+      <tbody>
+        {Object.entries(obj).map(([k, v]) => (
+          <tr key={k}>
+            <th>{k}</th>
+            <td>
+              <code>{claimValue(k, v)}</code>
+              {checkedAt !== undefined && TIME_CLAIMS.has(k) && typeof v === 'number' && <span className="muted small"> ({v * 1000 >= checkedAt ? 'in ' : ''}{duration(Math.abs(v * 1000 - checkedAt))}{v * 1000 < checkedAt ? ' before the step' : ''})</span>}
+            </td>
+            <td className="meaning">{meaning(k) ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

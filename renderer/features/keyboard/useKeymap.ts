@@ -1,0 +1,53 @@
+import { useEffect } from 'react';
+import { useLab } from '../../store';
+import { back, cont, run, step } from '../../store/actions';
+import { filterSteps } from '../../store/selectors/steps';
+import { neighbour } from '../../store/selectors/selection';
+import { isTypingTarget, resolveKey, type KeyAction } from './keymap';
+
+function moveSelection(delta: 1 | -1 | 'first' | 'last'): void {
+  const s = useLab.getState();
+  const visible = filterSteps(s.steps, s.filter);
+  const target = delta === 'first' ? visible[0] : delta === 'last' ? visible[visible.length - 1] : neighbour(visible, s.selected, delta);
+  if (target !== undefined && target !== null) s.select(target);
+}
+
+/** What each action of the keymap table does. */
+const HANDLERS: Record<KeyAction, () => void> = {
+  next: () => moveSelection(1),
+  previous: () => moveSelection(-1),
+  first: () => moveSelection('first'),
+  last: () => moveSelection('last'),
+  step: () => void step(),
+  back: () => void back(),
+  continue: () => void cont(),
+  run: () => void run(false),
+  filter: () => useLab.getState().focusFilter(),
+  shortcuts: () => useLab.getState().setSheetOpen(true),
+  close: () => useLab.getState().setSheetOpen(false),
+  theme: () => {
+    const s = useLab.getState();
+    s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
+  },
+  'tab-request': () => useLab.getState().setTab('request'),
+  'tab-response': () => useLab.getState().setTab('response'),
+  'tab-tokens': () => useLab.getState().setTab('tokens'),
+  'tab-db': () => useLab.getState().setTab('db'),
+  'tab-spec': () => useLab.getState().setTab('spec'),
+};
+
+/** One window listener resolving keys through the keymap table; typing in a field is left alone. */
+export function useKeymap(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = resolveKey(e);
+      if (!action) return;
+      if (action !== 'close' && isTypingTarget(e.target)) return;
+      if (action !== 'close' && (e.target as Element | null)?.closest?.('button, a, summary') && (e.key === ' ' || e.key === 'Enter')) return;
+      e.preventDefault();
+      HANDLERS[action]();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}

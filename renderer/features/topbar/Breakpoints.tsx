@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import type { Breakpoint, PartyIdT } from '../../../app/contract';
+import { useLab } from '../../store';
+import { setBreakpoints } from '../../store/actions';
+import { LANE_ORDER, PARTY_LABEL } from '../../lib/parties';
+
+type Kind = 'path' | 'party' | 'soapAction' | 'syncmlCommand' | 'tokenClaim';
+const KINDS: ReadonlyArray<[Kind, string, string]> = [
+  ['path', 'Path', '/api/fleet/orbit/enroll'],
+  ['party', 'Party', ''],
+  ['soapAction', 'SOAP action', 'RST/wstep'],
+  ['syncmlCommand', 'SyncML command', 'Exec'],
+  ['tokenClaim', 'Token claim', 'upn or name=value'],
+];
+
+export function describeBreakpoint(bp: Breakpoint): string {
+  if (bp.party) return `party ${bp.party}`;
+  if (bp.path) return `path ${bp.path}`;
+  if (bp.soapAction) return `SOAP ${bp.soapAction}`;
+  if (bp.syncmlCommand) return `SyncML ${bp.syncmlCommand}`;
+  if (bp.tokenClaim) return `claim ${bp.tokenClaim}`;
+  return bp.id;
+}
+
+/** Breakpoints by party, path, SOAP action, SyncML command or token claim; they survive a new Run. */
+export function Breakpoints() {
+  const bps = useLab((s) => s.lab?.breakpoints ?? []);
+  const [kind, setKind] = useState<Kind>('path');
+  const [value, setValue] = useState('');
+  const [party, setParty] = useState<PartyIdT>('orbit');
+  const add = () => {
+    const v = kind === 'party' ? party : value.trim();
+    if (!v) return;
+    const bp = { id: `bp-${Date.now().toString(36)}`, [kind]: v, enabled: true } as Breakpoint;
+    void setBreakpoints([...bps, bp]);
+    setValue('');
+  };
+  const active = bps.filter((b) => b.enabled !== false).length;
+  return (
+    <details className="breakpoints">
+      <summary>Breakpoints{bps.length ? ` (${active})` : ''}</summary>
+      <div className="popover" role="group" aria-label="Breakpoints">
+        <form
+          className="bp-add"
+          onSubmit={(e) => {
+            e.preventDefault();
+            add();
+          }}
+        >
+          <select aria-label="Breakpoint kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            {KINDS.map(([k, l]) => (
+              <option key={k} value={k}>{l}</option>
+            ))}
+          </select>
+          {kind === 'party' ? (
+            <select aria-label="Breakpoint party" value={party} onChange={(e) => setParty(e.target.value as PartyIdT)}>
+              {LANE_ORDER.map((p) => (
+                <option key={p} value={p}>{PARTY_LABEL[p]}</option>
+              ))}
+            </select>
+          ) : (
+            <input aria-label="Breakpoint value" placeholder={KINDS.find(([k]) => k === kind)![2]} value={value} onChange={(e) => setValue(e.target.value)} />
+          )}
+          <button type="submit">Add breakpoint</button>
+        </form>
+        {bps.length === 0 ? (
+          <p className="muted small">No breakpoints. A run stops before sending a matching request.</p>
+        ) : (
+          <ul className="bp-list">
+            {bps.map((bp) => (
+              <li key={bp.id}>
+                <label>
+                  <input type="checkbox" checked={bp.enabled !== false} onChange={(e) => void setBreakpoints(bps.map((b) => (b.id === bp.id ? { ...b, enabled: e.target.checked } : b)))} />
+                  {describeBreakpoint(bp)}
+                </label>
+                <button aria-label={`Remove breakpoint ${describeBreakpoint(bp)}`} onClick={() => void setBreakpoints(bps.filter((b) => b.id !== bp.id))}>×</button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </details>
+  );
+}

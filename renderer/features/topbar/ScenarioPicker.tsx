@@ -1,0 +1,45 @@
+import { useLab } from '../../store';
+
+/** The scenario to run and its options (EUA on/off, orbit version, sign-in method, SCIM user, seed…). */
+export function ScenarioPicker() {
+  const scenarios = useLab((s) => s.scenarios);
+  const scenario = useLab((s) => s.scenario);
+  const options = useLab((s) => s.options);
+  const choose = useLab((s) => s.chooseScenario);
+  const setOption = useLab((s) => s.setOption);
+  const info = scenarios.find((s) => s.name === scenario);
+  return (
+    <div className="scenario">
+      <select aria-label="Scenario" value={scenario} onChange={(e) => choose(e.target.value)} title={info?.description}>
+        {scenarios.length === 0 && <option value={scenario}>{scenario} (not available yet)</option>}
+        {scenarios.map((s) => (
+          <option key={s.name} value={s.name}>{s.name}</option>
+        ))}
+      </select>
+      {info && info.options.length > 0 && (
+        <details className="options">
+          <summary>Options</summary>
+          <div className="popover" role="group" aria-label="Scenario options">
+            <p className="muted small">{info.description}</p>
+            {info.options.map((o) => (
+              <label key={o.name} className="opt">
+                <span>{o.label}</span>
+                {o.kind === 'boolean' ? (
+                  <input type="checkbox" checked={options[o.name] === true} onChange={(e) => setOption(o.name, e.target.checked)} />
+                ) : o.kind === 'select' ? (
+                  <select value={String(options[o.name] ?? o.default)} onChange={(e) => setOption(o.name, e.target.value)}>
+                    {(o.choices ?? []).map((c) => (
+                      <option key={c} value={c}>{c}</option>
+                    ))}
+                  </select>
+                ) : (
+                  <input type="text" value={String(options[o.name] ?? o.default)} onChange={(e) => setOption(o.name, e.target.value)} />
+                )}
+              </label>
+            ))}
+          </div>
+        </details>
+      )}
+    </div>
+  );
+}

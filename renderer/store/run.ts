@@ -1,0 +1,39 @@
+import type { LabState, ScenarioInfo } from '../../app/contract';
+import type { Slice } from './types';
+
+export const DEFAULT_SCENARIO = 'autopilot-eua';
+
+/** The run: the host's LabState, the scenarios it offers and what the user picked before Run. */
+export interface RunSlice {
+  lab: LabState | null;
+  scenarios: ScenarioInfo[];
+  scenario: string;
+  options: Record<string, string | boolean>;
+  /** A control or run request failed: shown in the top bar until the next success. */
+  apiError: string | null;
+  setLab(state: LabState): void;
+  setScenarios(list: ScenarioInfo[]): void;
+  chooseScenario(name: string): void;
+  setOption(name: string, value: string | boolean): void;
+  setApiError(e: string | null): void;
+}
+
+function defaultsOf(s: ScenarioInfo | undefined): Record<string, string | boolean> {
+  return Object.fromEntries((s?.options ?? []).map((o) => [o.name, o.default]));
+}
+
+export const createRunSlice: Slice<RunSlice> = (set, get) => ({
+  lab: null,
+  scenarios: [],
+  scenario: DEFAULT_SCENARIO,
+  options: {},
+  apiError: null,
+  setLab: (lab) => set({ lab }),
+  setScenarios: (scenarios) => {
+    const current = scenarios.find((s) => s.name === get().scenario) ?? scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? scenarios[0];
+    set({ scenarios, scenario: current?.name ?? get().scenario, options: { ...defaultsOf(current), ...get().options } });
+  },
+  chooseScenario: (name) => set({ scenario: name, options: defaultsOf(get().scenarios.find((s) => s.name === name)) }),
+  setOption: (name, value) => set({ options: { ...get().options, [name]: value } }),
+  setApiError: (apiError) => set({ apiError }),
+});

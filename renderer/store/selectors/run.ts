@@ -1,0 +1,42 @@
+import type { LabState, PartyIdT, Step } from '../../../app/contract';
+import type { LabStore } from '../types';
+
+export const selectLab = (s: LabStore) => s.lab;
+export const selectLoaded = (s: LabStore) => s.lab !== null;
+
+/** The step held at the gate, if any. */
+export function selectWaitingStep(s: Pick<LabStore, 'lab' | 'steps'>): Step | null {
+  const id = s.lab?.waitingStepId;
+  if (!id) return null;
+  for (let i = s.steps.length - 1; i >= 0; i--) if (s.steps[i]?.id === id) return s.steps[i]!;
+  return null;
+}
+
+/** The party whose request waits at the gate (the one that is "waiting" in the progress bar). */
+export function selectWaitingParty(s: Pick<LabStore, 'lab' | 'steps'>): PartyIdT | null {
+  return selectWaitingStep(s)?.from ?? null;
+}
+
+export const selectPrompts = (s: LabStore) => s.lab?.prompts ?? 0;
+
+/** The current step: the world the DBs are at (the cursor), or the step waiting at the gate. */
+export function currentIndex(lab: LabState | null, waiting: Step | null): number | null {
+  if (waiting) return waiting.index;
+  if (!lab || lab.cursor < 0) return null;
+  return lab.cursor;
+}
+
+export type Control = 'run' | 'step' | 'back' | 'continue' | 'reset';
+
+/** Which controls make sense now (buttons stay visible; these only disable). */
+export function enabledControls(lab: LabState | null, scenarioKnown: boolean): Record<Control, boolean> {
+  if (!lab) return { run: false, step: false, back: false, continue: false, reset: false };
+  const active = lab.status === 'running' || lab.status === 'waiting';
+  return {
+    run: scenarioKnown,
+    step: active ? lab.mode === 'step' || lab.waitingStepId !== null : scenarioKnown || lab.cursor < lab.head,
+    back: lab.cursor >= 0,
+    continue: active || lab.cursor < lab.head,
+    reset: true,
+  };
+}

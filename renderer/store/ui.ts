@@ -1,0 +1,58 @@
+import type { PartyIdT } from '../../app/contract';
+import type { Slice } from './types';
+
+export type InspectorTab = 'request' | 'response' | 'tokens' | 'db' | 'spec';
+export const INSPECTOR_TABS: readonly InspectorTab[] = ['request', 'response', 'tokens', 'db', 'spec'];
+
+export interface StepFilter {
+  text: string;
+  party: PartyIdT | '';
+  /** '', an HTTP status class ('2xx', '4xx'…), an exact status ('401'), or a step status ('waiting', 'error'). */
+  status: string;
+}
+
+export type Theme = 'dark' | 'light';
+
+/** Presentation state: theme, filter, open sheets and tabs. */
+export interface UiSlice {
+  theme: Theme;
+  filter: StepFilter;
+  filterFocus: number;
+  sheetOpen: boolean;
+  tab: InspectorTab;
+  bodyView: 'pretty' | 'raw';
+  setTheme(t: Theme): void;
+  setFilter(f: Partial<StepFilter>): void;
+  focusFilter(): void;
+  setSheetOpen(open: boolean): void;
+  setTab(tab: InspectorTab): void;
+  setBodyView(v: 'pretty' | 'raw'): void;
+}
+
+function initialTheme(): Theme {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('enrollscope.theme') : null;
+  if (saved === 'light' || saved === 'dark') return saved;
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+export const createUiSlice: Slice<UiSlice> = (set, get) => ({
+  theme: initialTheme(),
+  filter: { text: '', party: '', status: '' },
+  filterFocus: 0,
+  sheetOpen: false,
+  tab: 'request',
+  bodyView: 'pretty',
+  setTheme: (theme) => {
+    try {
+      localStorage.setItem('enrollscope.theme', theme);
+    } catch {
+      /* storage may be unavailable (sandboxed file page) */
+    }
+    set({ theme });
+  },
+  setFilter: (f) => set({ filter: { ...get().filter, ...f } }),
+  focusFilter: () => set({ filterFocus: get().filterFocus + 1 }),
+  setSheetOpen: (sheetOpen) => set({ sheetOpen }),
+  setTab: (tab) => set({ tab }),
+  setBodyView: (bodyView) => set({ bodyView }),
+});
