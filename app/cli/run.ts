@@ -49,7 +49,10 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     process.exitCode = 2;
     return;
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify({ runs: report.runs.map(({ bundle: _b, ...r }) => r), passed: report.passed, failed: report.failed })}\n`);
+  if (opts.json) {
+    const runs = report.runs.map((r) => ({ scenario: r.scenario, seed: r.seed, passed: r.passed, prompts: r.prompts, steps: r.steps, failures: r.failures }));
+    process.stdout.write(`${JSON.stringify({ runs, passed: report.passed, failed: report.failed })}\n`);
+  }
   else for (const r of report.runs) process.stdout.write(`${r.passed ? 'PASS' : 'FAIL'}  ${r.scenario}  (${r.steps} steps, ${r.prompts} prompt(s))${r.failures.length ? `\n      ${r.failures.join('\n      ')}` : ''}\n`);
   if (opts.junit) writeFileSync(opts.junit, toJUnit(report));
   if (opts.bundle) writeFileSync(opts.bundle, JSON.stringify(report.runs.length === 1 ? report.runs[0]!.bundle : report.runs.map((r) => r.bundle), null, 1));

@@ -23,11 +23,11 @@ export interface RunReport {
 /** Run scenarios one after another in fresh worlds, headless; the CLI and tests use this. */
 export async function runScenarios(
   names: string[],
-  opts: { seed: string | null; options?: Record<string, string | boolean>; progress?: (line: string) => void },
+  opts: { seed: string | null; options?: Record<string, string | boolean>; progress?: (line: string) => void; ports?: { mdm?: number; entra?: number } },
 ): Promise<RunReport> {
   const runs: RunResult[] = [];
   for (const name of names) {
-    const session = await Session.start({ seed: opts.seed });
+    const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }) });
     const t0 = performance.now();
     try {
       opts.progress?.(`running ${name}…`);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, homedir } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
@@ -13,10 +13,17 @@ import { dumpImage } from './db-view.js';
 // The lab's Step and the contract's Step must stay the same shape: this line stops the build if they drift.
 const asContractStep: (s: LabStep) => Step = (s) => s;
 
+/** Seeded runs reuse the RSA keys their seed made before (DESIGN.md "Clock and determinism"); kept across runs. */
+export function defaultKeyCacheDir(): string {
+  return process.env.ENROLLSCOPE_KEY_CACHE ?? join(homedir(), '.cache', 'enrollscope');
+}
+
 export interface SessionOptions {
   /** Base folder for run data; default a fresh temporary folder, removed on close. */
   dataDir?: string;
   seed?: string | null;
+  /** Fixed ports for the servers (a seeded re-run on the same ports is byte-identical). */
+  ports?: { mdm?: number; entra?: number };
 }
 
 const PARTY_LABELS: Record<string, string> = {
@@ -63,11 +70,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   private async newWorld(): Promise<void> {
-    const ports = this.world ? { mdm: Number(new URL(this.world.mdm.url).port), entra: Number(new URL(this.world.entra.url).port) } : undefined;
+    const ports = this.world ? { mdm: Number(new URL(this.world.mdm.url).port), entra: Number(new URL(this.world.entra.url).port) } : this.opts.ports;
     if (this.world) await this.world.close();
     this.runId = `run-${++this.runCounter}`;
     const dataDir = join(this.baseDir, this.runId);
-    this.world = await startWorld({ dataDir, keyCacheDir: join(this.baseDir, '.cache'), seed: this.opts.seed ?? null, ...(ports && { ports }) });
+    this.world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.opts.seed ?? null, ...(ports && { ports }) });
     const lab = this.world.lab;
     lab.recorder.on('step', (step) => this.emit('event', { type: 'step', step: asContractStep(step) }));
     lab.gate.on('held', () => this.stateChanged());

@@ -133,13 +133,47 @@ export function decryptWithSessionKey(jwe: string, sessionKey: Buffer): Buffer {
  * key under the device's transport key; parts 3–5 = AES-256-GCM of one byte 0x20 with an EMPTY AAD, as the
  * captured sample has it (clients only unwrap part 2).
  */
-export function sessionKeyJwe(sessionKey: Buffer, transportKey: KeyObject, iv: Buffer): string {
+export function sessionKeyJwe(sessionKey: Buffer, transportKey: KeyObject, iv: Buffer, oaepSeed?: Buffer): string {
   if (sessionKey.length !== 32) throw new RangeError('the PRT session key is 32 bytes');
   const header = { enc: 'A256GCM', alg: 'RSA-OAEP' };
-  const wrapped = publicEncrypt({ key: transportKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, sessionKey);
+  const wrapped = oaepSeed
+    ? publicEncrypt({ key: transportKey, padding: constants.RSA_NO_PADDING }, emeOaepSha1(sessionKey, oaepSeed, modulusBytes(transportKey)))
+    : publicEncrypt({ key: transportKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, sessionKey);
   const gcm = createCipheriv('aes-256-gcm', sessionKey, iv);
   const ct = Buffer.concat([gcm.update(Buffer.from([0x20])), gcm.final()]);
   return [jsonSegment(header), wrapped.toString('base64url'), iv.toString('base64url'), ct.toString('base64url'), gcm.getAuthTag().toString('base64url')].join('.');
+}
+
+function modulusBytes(key: KeyObject): number {
+  return Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
+}
+
+/** MGF1 with SHA-1 (RFC 8017 B.2.1). */
+function mgf1Sha1(seed: Buffer, length: number): Buffer {
+  const out: Buffer[] = [];
+  for (let counter = 0; out.length * 20 < length; counter++) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(counter);
+    out.push(createHash('sha1').update(seed).update(c).digest());
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+/**
+ * EME-OAEP encoding with SHA-1 and an empty label (RFC 8017 §7.1.1 step 2) from a caller-given seed: the same
+ * padding node's RSA_PKCS1_OAEP_PADDING makes, but reproducible, so a seeded lab run is byte-identical.
+ */
+export function emeOaepSha1(message: Buffer, seed: Buffer, k: number): Buffer {
+  const hLen = 20;
+  if (seed.length !== hLen) throw new RangeError('the OAEP seed is 20 bytes for SHA-1');
+  if (message.length > k - 2 * hLen - 2) throw new RangeError('message too long for OAEP');
+  const lHash = createHash('sha1').update(Buffer.alloc(0)).digest();
+  const db = Buffer.concat([lHash, Buffer.alloc(k - message.length - 2 * hLen - 2), Buffer.from([1]), message]);
+  const dbMask = mgf1Sha1(seed, db.length);
+  const maskedDb = Buffer.from(db.map((b, i) => b ^ dbMask[i]!));
+  const seedMask = mgf1Sha1(maskedDb, hLen);
+  const maskedSeed = Buffer.from(seed.map((b, i) => b ^ seedMask[i]!));
+  return Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
 }
 
 /** The RSA-OAEP-wrapped session key of a `session_key_jwe` (part 2), for a TPM to decrypt. */

@@ -101,3 +101,20 @@ describe('session_key_jwe (§6.4)', () => {
     expect(Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()])).toEqual(Buffer.from([0x20]));
   });
 });
+
+describe('EME-OAEP with a given seed', () => {
+  it('pads exactly as RSA-OAEP-SHA1 does: the transport private key unwraps it', async () => {
+    const { generateKeyPairSync, privateDecrypt, publicEncrypt, constants } = await import('node:crypto');
+    const { emeOaepSha1 } = await import('../../../emulators/protocols/prt-kdf.js');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const message = Buffer.alloc(32, 7);
+    const em = emeOaepSha1(message, Buffer.alloc(20, 1), 256);
+    const wrapped = publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, em);
+    expect(privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, wrapped)).toEqual(message);
+  });
+
+  it('the same seed gives the same ciphertext', async () => {
+    const { emeOaepSha1 } = await import('../../../emulators/protocols/prt-kdf.js');
+    expect(emeOaepSha1(Buffer.alloc(32, 3), Buffer.alloc(20, 9), 256)).toEqual(emeOaepSha1(Buffer.alloc(32, 3), Buffer.alloc(20, 9), 256));
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { listScenarios } from '../../emulators/scenarios/index.js';
+import { createServer } from 'node:net';
+import { runScenarios } from '../../app/host/headless.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('every scenario in the list passes its own expectations', () => {
+  it.each(listScenarios().map((s) => s.name))('%s', async (name) => {
+    const report = await runScenarios([name], { seed: `scenario-${name}` });
+    const run = report.runs[0]!;
+    expect(run.failures).toEqual([]);
+    expect(run.error).toBeNull();
+    expect(run.passed).toBe(true);
+  });
+});
+
+describe('a seeded run is reproducible', () => {
+  it('the same seed on the same ports gives byte-identical messages, tokens and rows', async () => {
+    const ports = { mdm: await freePort(), entra: await freePort() };
+    const view = (r: Awaited<ReturnType<typeof runScenarios>>) =>
+      r.runs[0]!.bundle.steps.map((s) => ({ title: s.title, request: s.request?.body, response: s.response?.body, tokens: s.tokens.map((t) => t.raw), changes: s.changes }));
+    const a = await runScenarios(['autopilot-eua'], { seed: 'repro', ports });
+    const b = await runScenarios(['autopilot-eua'], { seed: 'repro', ports });
+    expect(view(b)).toEqual(view(a));
+  });
+
+  it('a different seed gives different ids', async () => {
+    const a = await runScenarios(['autopilot-eua'], { seed: 'repro-a' });
+    const b = await runScenarios(['autopilot-eua'], { seed: 'repro-b' });
+    const deviceIds = (r: Awaited<ReturnType<typeof runScenarios>>) => r.runs[0]!.bundle.steps.flatMap((s) => s.changes).find((c) => c.table === 'mdm_windows_enrollments')?.after?.mdm_device_id;
+    expect(deviceIds(a)).not.toEqual(deviceIds(b));
+  });
+});

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session } from '../../app/host/session.js';
+import { startUiServer, type UiServer } from '../../app/api/server.js';
+import { LabStateSchema, RunBundleSchema, DbViewSchema, type LabEvent } from '../../app/contract.js';
+
+let session: Session;
+let ui: UiServer;
+const auth = () => ({ authorization: `Bearer ${ui.token}`, 'content-type': 'application/json' });
+
+beforeAll(async () => {
+  session = await Session.start({ seed: 'ui-api' });
+  ui = await startUiServer({ session });
+});
+afterAll(async () => {
+  await ui.close();
+  await session.close();
+});
+
+describe('the UI API', () => {
+  it('refuses a request without the per-launch token', async () => {
+    const res = await fetch(`${ui.url}/api/state`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'missing or wrong UI token' });
+  });
+
+  it('refuses a wrong token', async () => {
+    expect((await fetch(`${ui.url}/api/state`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+  });
+
+  it('serves the lab state in the contract\'s shape, with the parties\' URLs', async () => {
+    const state = LabStateSchema.parse(await (await fetch(`${ui.url}/api/state`, { headers: auth() })).json());
+    expect(state.parties.find((p) => p.id === 'mdm')?.url).toBe(session.current.mdm.url);
+    expect(state.status).toBe('idle');
+  });
+
+  it('answers 400 with the validation error for a malformed command, and changes nothing', async () => {
+    const before = session.state();
+    const res = await fetch(`${ui.url}/api/clock/advance`, { method: 'POST', headers: auth(), body: JSON.stringify({ ms: -5 }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe('invalid request');
+    expect(session.state().clock.offsetMs).toBe(before.clock.offsetMs);
+  });
+
+  it('answers 400 for an unknown scenario', async () => {
+    const res = await fetch(`${ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'nope' }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'unknown scenario "nope"' });
+  });
+
+  it('runs a scenario, streams its steps as server-sent events, and exports the run', async () => {
+    const events: LabEvent[] = [];
+    const ac = new AbortController();
+    const stream = fetch(`${ui.url}/api/events?token=${ui.token}`, { signal: ac.signal }).then(async (res) => {
+      const reader = res.body!.getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += new TextDecoder().decode(value);
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const chunk = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (chunk.startsWith('data: ')) events.push(JSON.parse(chunk.slice(6)) as LabEvent);
+        }
+      }
+    }).catch(() => undefined);
+    const res = await fetch(`${ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'autopilot-eua' }) });
+    expect(res.status).toBe(200);
+    await session.settled();
+    await new Promise((r) => setTimeout(r, 100));
+    ac.abort();
+    await stream;
+    const closed = events.filter((e) => e.type === 'step' && e.step.status === 'done');
+    expect(closed.length).toBeGreaterThan(30);
+    const last = [...events].reverse().find((e) => e.type === 'state');
+    expect(last && last.type === 'state' && last.state.status).toBe('done');
+    const bundle = RunBundleSchema.parse(await (await fetch(`${ui.url}/api/export`, { headers: auth() })).json());
+    expect(bundle).toMatchObject({ scenario: 'autopilot-eua', prompts: 1, passed: true });
+    const har = (await (await fetch(`${ui.url}/api/export.har`, { headers: auth() })).json()) as { log: { version: string; entries: unknown[] } };
+    expect(har.log.version).toBe('1.2');
+    expect(har.log.entries.length).toBe(bundle.steps.filter((s) => s.kind === 'http' && s.response).length);
+  });
+
+  it('shows every party\'s rows as they were after a given step', async () => {
+    const head = session.state().head;
+    const view = DbViewSchema.parse(await (await fetch(`${ui.url}/api/db?step=${head}`, { headers: auth() })).json());
+    expect(view.parties.mdm?.mdm_windows_enrollments?.length).toBe(1);
+    expect(view.parties.mdm?.lab_wstep_identity).toBeUndefined();
+    const start = DbViewSchema.parse(await (await fetch(`${ui.url}/api/db?step=-1`, { headers: auth() })).json());
+    expect(start.parties.mdm?.mdm_windows_enrollments).toEqual([]);
+  });
+});
