@@ -208,7 +208,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const snap = this.world.lab.snapshots.get(index);
     if (!snap) throw new Error(`no snapshot after step ${index}`);
     const parties: DbView['parties'] = {};
-    for (const [party, image] of snap.images) parties[party] = dumpImage(image);
+    for (const party of snap.images.keys()) parties[party] = dumpImage(this.world.lab.snapshots.image(index, party)!);
     return { stepIndex: index, parties };
   }
 
