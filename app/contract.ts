@@ -190,5 +190,36 @@ export const RunBundleSchema = z.object({
 });
 export type RunBundle = z.infer<typeof RunBundleSchema>;
 
+/** A finished run of this session, for the compare picker (GET /api/runs). */
+export const RunSummaryItemSchema = z.object({
+  runId: z.string(),
+  scenario: z.string().nullable(),
+  prompts: z.number().int(),
+  passed: z.boolean().nullable(),
+  steps: z.number().int(),
+  createdAt: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummaryItemSchema>;
+
+/** Two runs aligned step by step (app/compare/compare.ts). Indexes point into each bundle's steps. */
+export const CompareRowSchema = z.object({
+  kind: z.enum(['same', 'changed', 'only-a', 'only-b']),
+  a: z.number().int().nullable(),
+  b: z.number().int().nullable(),
+  differences: z.array(z.string()),
+});
+export type CompareRow = z.infer<typeof CompareRowSchema>;
+
+const RunSummarySchema = z.object({ scenario: z.string().nullable(), seed: z.string().nullable(), prompts: z.number().int(), passed: z.boolean().nullable(), steps: z.number().int() });
+export const CompareResultSchema = z.object({
+  a: RunSummarySchema,
+  b: RunSummarySchema,
+  summary: z.object({ same: z.number().int(), changed: z.number().int(), onlyA: z.number().int(), onlyB: z.number().int() }),
+  rows: z.array(CompareRowSchema),
+});
+export type CompareResult = z.infer<typeof CompareResultSchema>;
+
+export const CompareRequestSchema = z.object({ a: RunBundleSchema, b: RunBundleSchema });
+
 export const ApiErrorSchema = z.object({ error: z.string(), detail: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
-  BreakpointsRequestSchema, ClockAdvanceSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
+  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
 } from '../contract.js';
 import type { Session } from '../host/session.js';
 import { toHar } from './har.js';
+import { compareRuns } from '../compare/compare.js';
 
 export interface UiServerOptions {
   session: Session;
@@ -99,6 +100,23 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   app.get('/api/export.har', (_req, reply) => {
     reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.har"`);
     return toHar(session.steps());
+  });
+
+  app.get('/api/runs', () => session.runs());
+  // Compare two runs of this session by id (`current` is the run on screen): GET /api/compare?a=run-1&b=run-2.
+  app.get('/api/compare', (req, reply) => {
+    const q = parse(z.object({ a: z.string().min(1), b: z.string().min(1) }), req.query, reply);
+    if (!q) return reply;
+    const a = session.bundleOf(q.a);
+    const b = session.bundleOf(q.b);
+    if (!a || !b) return bad(reply, 404, `no run ${!a ? q.a : q.b}`);
+    return compareRuns(a, b);
+  });
+  // Compare two saved bundles (files the user opened).
+  app.post('/api/compare', (req, reply) => {
+    const body = parse(CompareRequestSchema, req.body, reply);
+    if (!body) return reply;
+    return compareRuns(body.a, body.b);
   });
 
   app.post('/api/run', async (req, reply) => {

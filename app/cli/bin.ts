@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { serveCommand } from './serve.js';
 import { uiCommand } from './ui.js';
 import { listCommand, runCommand } from './run.js';
+import { compareCommand, exportCommand } from './compare.js';
 
 /** `enrollscope`: the headless CLI (QA in CI) and the host launcher. */
 const program = new Command()
@@ -40,5 +41,20 @@ program
   .option('--bundle <file>', 'write the run bundle(s) as JSON')
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .action(runCommand);
+
+program
+  .command('compare')
+  .description('compare two saved runs step by step; exit 0 when they match, 1 when they differ')
+  .argument('<a>', 'run bundle A (from run --bundle or the UI export)')
+  .argument('<b>', 'run bundle B')
+  .option('--json', 'print the comparison as JSON')
+  .action(compareCommand);
+
+program
+  .command('export')
+  .description('export a saved run\'s HTTP steps as HAR 1.2')
+  .argument('<bundle>', 'run bundle')
+  .option('--har <file>', 'write the HAR here (default: stdout)')
+  .action(exportCommand);
 
 await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
 import type { Step as LabStep } from '../../emulators/lab/step.js';
-import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
+import type { RunSummary, Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
 
 // The lab's Step and the contract's Step must stay the same shape: this line stops the build if they drift.
@@ -153,6 +153,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
         this.error = (e as Error).message;
         this.status = 'failed';
       }
+      this.remember();
       this.stateChanged();
     })();
     this.stateChanged();
@@ -210,6 +211,23 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const parties: DbView['parties'] = {};
     for (const party of snap.images.keys()) parties[party] = dumpImage(this.world.lab.snapshots.image(index, party)!);
     return { stepIndex: index, parties };
+  }
+
+  /** Finished runs of this session, newest last, so two of them can be compared. */
+  private readonly history = new Map<string, RunBundle>();
+
+  private remember(): void {
+    this.history.set(this.runId, this.bundle());
+    while (this.history.size > 20) this.history.delete(this.history.keys().next().value!);
+  }
+
+  runs(): RunSummary[] {
+    return [...this.history].map(([runId, b]) => ({ runId, scenario: b.scenario, prompts: b.prompts, passed: b.passed, steps: b.steps.length, createdAt: b.createdAt }));
+  }
+
+  /** A finished run's bundle, or the current run's (`current`). */
+  bundleOf(runId: string): RunBundle | undefined {
+    return runId === 'current' || runId === this.runId ? this.bundle() : this.history.get(runId);
   }
 
   bundle(): RunBundle {

@@ -179,12 +179,15 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
 
   if (result.nodeKey) {
     result.enrolled = true;
+    // Lab stand-in for osquery: Fleet fills host_orbit_info from osquery's orbit_info detail query, which the lab
+    // has no osquery to answer; the MDM server accepts the version here instead (emulators/mdm/orbit/config.ts).
+    // Without it, Fleet would keep re-queuing the fleetd install every management session (fleet.md §3).
     const res = await lab.send({
       from: 'orbit',
       to: 'mdm',
       title: 'orbit config',
       spec: CONFIG_SPEC,
-      request: { method: 'POST', url: `${base}/api/fleet/orbit/config`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey }) },
+      request: { method: 'POST', url: `${base}/api/fleet/orbit/config`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey, orbit_info: { version } }) },
     });
     if (res.status === 200) {
       result.config = res.json<Record<string, unknown>>();

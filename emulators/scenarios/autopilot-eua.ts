@@ -12,6 +12,14 @@ export const autopilotEua: Scenario<AutopilotOutcome> = {
   run: (world, o) => runAutopilot(world, optionsOf(o)),
   expect: (out, o) => [
     ...linkedByEuaToken(out),
+    {
+      kind: 'check',
+      name: 'the fleetd install was queued once: orbit checked in before the next session',
+      check: (w) => {
+        const n = w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands`).pluck().get() as number);
+        return { passed: n === 1, detail: `${n} command(s) queued` };
+      },
+    },
     ...(optionsOf(o).scimUser ? [{ kind: 'change' as const, party: 'mdm' as const, table: 'host_scim_user', op: 'insert' as const }] : []),
   ],
 };
