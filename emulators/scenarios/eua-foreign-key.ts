@@ -1,25 +1,10 @@
-import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
-import { secondPrompt } from './flows/expectations.js';
+import { refusedTokenScenario } from './flows/refused-token.js';
 import { twists } from './twists.js';
 
-/** The EUA token is re-signed with an RSA key that is not the WSTEP identity's: Fleet verifies with the identity certificate's public key and refuses it. */
-export const euaForeignKey: Scenario<AutopilotOutcome> = {
+/** Fleet verifies with the WSTEP identity certificate's public key, so another key's RS256 signature fails. */
+export const euaForeignKey = refusedTokenScenario({
   name: 'eua-foreign-key',
   title: 'An EUA token signed by another key is refused',
   description: "The EUA token is re-signed with an RSA key that is not the WSTEP identity's: Fleet verifies with the identity certificate's public key and refuses it.",
-  options: AUTOPILOT_OPTIONS.filter((o) => o.name !== 'eua'),
-  run: (world, o) => runAutopilot(world, optionsOf({ ...o, eua: true }, { beforeOrbit: (i, w) => twists.foreignKey(w, i) })),
-  expect: (out) => [
-    ...secondPrompt(out),
-    {
-      kind: 'check',
-      name: 'the refused token path wrote no idp account before the SSO sign-in',
-      check: (w) => {
-        const refused = w.lab.recorder.all().find((s) => s.request?.url.includes('/api/fleet/orbit/enroll') && s.response?.status === 401);
-        const wrote = refused ? refused.changes.filter((c) => c.table === 'mdm_idp_accounts' || c.table === 'host_mdm_idp_accounts') : [];
-        return { passed: Boolean(refused) && wrote.length === 0, detail: refused ? `the 401 step wrote ${wrote.length} idp row(s)` : 'no refused enroll' };
-      },
-    },
-  ],
-};
+  twist: (install, world) => twists.foreignKey(world, install),
+});

@@ -1,25 +1,10 @@
-import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
-import { secondPrompt } from './flows/expectations.js';
+import { refusedTokenScenario } from './flows/refused-token.js';
 import { twists } from './twists.js';
 
-/** A correctly signed EUA token whose device_id has no mdm_windows_enrollments row: Fleet refuses it and writes nothing. */
-export const euaUnknownDevice: Scenario<AutopilotOutcome> = {
+/** A valid token whose device_id has no mdm_windows_enrollments row fails at the lookup (fleet.md §4.2 a.3). */
+export const euaUnknownDevice = refusedTokenScenario({
   name: 'eua-unknown-device',
   title: 'An EUA token for an unknown device is refused',
-  description: "A correctly signed EUA token whose device_id has no mdm_windows_enrollments row: Fleet refuses it and writes nothing.",
-  options: AUTOPILOT_OPTIONS.filter((o) => o.name !== 'eua'),
-  run: (world, o) => runAutopilot(world, optionsOf({ ...o, eua: true }, { beforeOrbit: (i, w) => twists.unknownDevice(w, i) })),
-  expect: (out) => [
-    ...secondPrompt(out),
-    {
-      kind: 'check',
-      name: 'the refused token path wrote no idp account before the SSO sign-in',
-      check: (w) => {
-        const refused = w.lab.recorder.all().find((s) => s.request?.url.includes('/api/fleet/orbit/enroll') && s.response?.status === 401);
-        const wrote = refused ? refused.changes.filter((c) => c.table === 'mdm_idp_accounts' || c.table === 'host_mdm_idp_accounts') : [];
-        return { passed: Boolean(refused) && wrote.length === 0, detail: refused ? `the 401 step wrote ${wrote.length} idp row(s)` : 'no refused enroll' };
-      },
-    },
-  ],
-};
+  description: 'A correctly signed EUA token whose device_id has no mdm_windows_enrollments row: Fleet refuses it and writes nothing.',
+  twist: (install, world) => twists.unknownDevice(world, install),
+});
