@@ -1,28 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Db } from '../../lab/store.js';
 
-/** A `mdm_windows_enrollments` row (fleet.md §5), as the management and orbit paths read it. */
-export interface WindowsEnrollment {
-  id: number;
-  mdm_device_id: string;
-  mdm_hardware_id: string;
-  device_state: string;
-  enroll_type: string;
-  enroll_user_id: string;
-  not_in_oobe: number;
-  created_at: string;
-  host_uuid: string;
-  credentials_hash: Buffer | null;
-  credentials_acknowledged: number;
-  has_pending_commands: number;
-}
-
-/** MDMWindowsGetEnrolledDeviceWithDeviceID: the latest row for a DeviceID (created_at DESC, id DESC). */
-export function enrollmentByDeviceId(db: Db, deviceId: string): WindowsEnrollment | undefined {
-  return db
-    .prepare(`SELECT * FROM mdm_windows_enrollments WHERE mdm_device_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`)
-    .get(deviceId) as WindowsEnrollment | undefined;
-}
+// One definition of the enrollment row and its lookup, shared with the enrollment path.
+export { enrollmentByDeviceId, type WindowsEnrollment } from './enrollments.js';
 
 /** MDMWindowsAcknowledgeEnrolledDeviceCredentials. */
 export function acknowledgeCredentials(db: Db, deviceId: string, now: string): void {

@@ -79,13 +79,7 @@ async function parseRsa(ctx: MdmContext, token: string, publicKey?: KeyObject): 
   return payload;
 }
 
-/** GetSTSAuthTokenUPNClaim(token): the UPN; `sub` is not checked (as Fleet). */
-export async function getSTSAuthTokenUPNClaim(ctx: MdmContext, token: string): Promise<string> {
-  if (token === '') throw new WstepTokenError('invalid STS token');
-  const payload = await parseRsa(ctx, token);
-  if (typeof payload.upn !== 'string' || payload.upn === '') throw new WstepTokenError('issue with UPN token claim');
-  return payload.upn;
-}
+// GetSTSAuthTokenUPNClaim lives in wstep/sts.ts (verifyStsAuthToken): one verifier for the STS token.
 
 /**
  * GetEUATokenClaims(token): UPN and DeviceID. `device_id` is required (an STS token fails with "issue with device_id
