@@ -221,5 +221,24 @@ export type CompareResult = z.infer<typeof CompareResultSchema>;
 
 export const CompareRequestSchema = z.object({ a: RunBundleSchema, b: RunBundleSchema });
 
+// ---- the trainer's console: talk to the MDM server and the run's device after (or between) runs ----
+
+/** Queue any SyncML command for the run's device (windows_mdm_commands), e.g. a Get of ./DevDetail/SwV. */
+export const QueueCommandRequestSchema = z.object({ raw: z.string().min(1).max(64 * 1024) });
+export const QueuedCommandSchema = z.object({ commandUuid: z.string(), targetLocUri: z.string(), deviceId: z.string() });
+export type QueuedCommand = z.infer<typeof QueuedCommandSchema>;
+
+export const ScimUserRequestSchema = z.object({ userName: z.string().min(1).max(255), emails: z.array(z.email()).max(10).default([]) });
+
+/** The MDM server settings a user may flip (emulators/mdm/settings.ts). */
+export const MdmSettingsViewSchema = z.object({
+  euaTokenEnabled: z.boolean(),
+  endUserAuthEnabled: z.boolean(),
+  allowOrbitEndUserAuthBypass: z.boolean(),
+  windowsMdmEnabled: z.boolean(),
+});
+export type MdmSettingsView = z.infer<typeof MdmSettingsViewSchema>;
+export const MdmSettingsPatchSchema = MdmSettingsViewSchema.partial();
+
 export const ApiErrorSchema = z.object({ error: z.string(), detail: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
-  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
+  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, MdmSettingsPatchSchema, QueueCommandRequestSchema, ScimUserRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
 } from '../contract.js';
-import type { Session } from '../host/session.js';
+import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
 import { compareRuns } from '../compare/compare.js';
 
@@ -117,6 +117,32 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     const body = parse(CompareRequestSchema, req.body, reply);
     if (!body) return reply;
     return compareRuns(body.a, body.b);
+  });
+
+  // The trainer's console. Errors: 409 when a run is in progress or no device is enrolled, 400 for bad input.
+  const consoleAction = async <T>(reply: FastifyReply, fn: () => T | Promise<T>) => {
+    try {
+      return await fn();
+    } catch (e) {
+      return bad(reply, e instanceof SessionBusyError ? 409 : 400, (e as Error).message);
+    }
+  };
+  app.post('/api/mdm/commands', (req, reply) => {
+    const body = parse(QueueCommandRequestSchema, req.body, reply);
+    if (!body) return reply;
+    return consoleAction(reply, () => session.queueCommand(body.raw));
+  });
+  app.post('/api/device/sync', (_req, reply) => consoleAction(reply, async () => (await session.syncDevice(), session.state())));
+  app.post('/api/mdm/scim-users', (req, reply) => {
+    const body = parse(ScimUserRequestSchema, req.body, reply);
+    if (!body) return reply;
+    return consoleAction(reply, () => (session.createScimUser(body.userName, body.emails), { ok: true }));
+  });
+  app.get('/api/mdm/settings', () => session.mdmSettings());
+  app.put('/api/mdm/settings', (req, reply) => {
+    const body = parse(MdmSettingsPatchSchema, req.body, reply);
+    if (!body) return reply;
+    return consoleAction(reply, () => session.updateMdmSettings(body));
   });
 
   app.post('/api/run', async (req, reply) => {

@@ -7,8 +7,13 @@ import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
 import type { Step as LabStep } from '../../emulators/lab/step.js';
-import type { RunSummary, Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
+import type { MdmSettingsView, QueuedCommand, RunSummary, Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
+import { queueCommand, createScimUser } from '../../emulators/mdm/admin.js';
+import { readSettings, writeSettings } from '../../emulators/mdm/settings.js';
+
+/** The session cannot do that now (a run is in progress, or there is no device yet): HTTP 409. */
+export class SessionBusyError extends Error {}
 
 // The lab's Step and the contract's Step must stay the same shape: this line stops the build if they drift.
 const asContractStep: (s: LabStep) => Step = (s) => s;
@@ -211,6 +216,62 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const parties: DbView['parties'] = {};
     for (const party of snap.images.keys()) parties[party] = dumpImage(this.world.lab.snapshots.image(index, party)!);
     return { stepIndex: index, parties };
+  }
+
+  // ---- the trainer's console ----
+
+  private requireIdle(): void {
+    if (this.status === 'running') throw new SessionBusyError('a run is in progress: wait for it to end, or reset');
+  }
+
+  private runDevice() {
+    const device = this.world.devices.at(-1);
+    if (!device || !device.state.get('enrollment')) throw new SessionBusyError('no enrolled device in this run: run a scenario first');
+    return device;
+  }
+
+  /** Queue a SyncML command for the run's device; it is sent in the device's next management session. */
+  async queueCommand(raw: string): Promise<QueuedCommand> {
+    this.requireIdle();
+    const device = this.runDevice();
+    const deviceId = device.hardware.mdmDeviceId;
+    const q = await this.world.lab.local(
+      { party: 'mdm', title: 'Lab: a trainer queues a command for the device', spec: { doc: 'Fleet', section: 'fleet.md §2.10', title: 'windows_mdm_commands / windows_mdm_command_queue' }, detail: { raw } },
+      () => queueCommand(this.world.mdm.ctx, deviceId, raw),
+    );
+    return { commandUuid: q.commandUuid, targetLocUri: q.targetLocUri, deviceId };
+  }
+
+  /** The run's device starts a management session now (as when its poll timer fires). */
+  async syncDevice(): Promise<void> {
+    this.requireIdle();
+    const device = this.runDevice();
+    this.status = 'running';
+    this.stateChanged();
+    try {
+      await device.syncManagement();
+    } finally {
+      this.status = 'done';
+      this.stateChanged();
+    }
+  }
+
+  createScimUser(userName: string, emails: string[]): void {
+    this.requireIdle();
+    void this.world.lab.local({ party: 'mdm', title: `Lab: SCIM user ${userName} is provisioned` }, () =>
+      createScimUser(this.world.mdm.ctx, { userName, emails: emails.map((email, i) => ({ email, primary: i === 0, type: 'work' })) }),
+    );
+  }
+
+  mdmSettings(): MdmSettingsView {
+    const s = readSettings(this.world.mdm.ctx.store);
+    return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
+  }
+
+  updateMdmSettings(patch: Partial<MdmSettingsView>): MdmSettingsView {
+    this.requireIdle();
+    writeSettings(this.world.mdm.ctx.store, patch);
+    return this.mdmSettings();
   }
 
   /** Finished runs of this session, newest last, so two of them can be compared. */

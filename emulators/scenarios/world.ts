@@ -2,6 +2,7 @@ import { Lab, type LabOptions } from '../lab/lab.js';
 import { startMdmServer, type MdmServer } from '../mdm/server.js';
 import { startEntraServer, type EntraServer } from '../entra/server.js';
 import type { MdmSettings } from '../mdm/settings.js';
+import type { VirtualDevice } from '../device/index.js';
 
 /**
  * A world: one lab and the server parties listening in it, configured to trust each other the way a Fleet admin
@@ -18,6 +19,8 @@ export interface World {
   lab: Lab;
   mdm: MdmServer;
   entra: EntraServer;
+  /** The virtual devices scenarios made in this world, so a trainer can keep talking to them after the run. */
+  devices: VirtualDevice[];
   close(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     lab,
     mdm,
     entra,
+    devices: [],
     close: async () => {
       lab.gate.drain();
       await Promise.allSettled([mdm.close(), entra.close()]);

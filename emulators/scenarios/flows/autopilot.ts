@@ -78,6 +78,7 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     },
     launchers,
   });
+  world.devices.push(device);
   const orbit = orbitLauncher({
     lab,
     version: s.orbitVersion,
