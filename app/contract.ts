@@ -136,6 +136,8 @@ export const LabStateSchema = z.object({
   parties: z.array(PartyInfoSchema),
   expectations: z.array(ExpectationResultSchema),
   error: z.string().nullable(),
+  /** `live`: the run in this lab; `bundle`: a saved run opened for viewing (no gate, no clock). */
+  source: z.enum(['live', 'bundle']).default('live'),
 });
 export type LabState = z.infer<typeof LabStateSchema>;
 
@@ -187,6 +189,13 @@ export const RunBundleSchema = z.object({
   passed: z.boolean().nullable(),
   expectations: z.array(ExpectationResultSchema),
   steps: z.array(StepSchema),
+  /** Every party's DB after every step, each distinct SQLite page once (base64), so an opened run has its DB tab. */
+  snapshots: z
+    .object({
+      pages: z.record(z.string(), z.string()),
+      images: z.record(z.string(), z.record(z.string(), z.object({ pageSize: z.number().int(), pages: z.array(z.string()), bytes: z.number().int() }))),
+    })
+    .optional(),
 });
 export type RunBundle = z.infer<typeof RunBundleSchema>;
 
@@ -239,6 +248,8 @@ export const MdmSettingsViewSchema = z.object({
 });
 export type MdmSettingsView = z.infer<typeof MdmSettingsViewSchema>;
 export const MdmSettingsPatchSchema = MdmSettingsViewSchema.partial();
+
+export const OpenBundleRequestSchema = z.object({ bundle: RunBundleSchema });
 
 export const ApiErrorSchema = z.object({ error: z.string(), detail: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
-  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, MdmSettingsPatchSchema, QueueCommandRequestSchema, ScimUserRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
+  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, MdmSettingsPatchSchema, OpenBundleRequestSchema, QueueCommandRequestSchema, ScimUserRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
 } from '../contract.js';
 import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
@@ -63,7 +63,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T |
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const { session } = opts;
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 * 1024 }); // bundles with snapshots can be large
 
   app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('content-security-policy', CSP);
@@ -95,7 +95,14 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   app.get('/api/export', (_req, reply) => {
     reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.json"`);
-    return session.bundle();
+    return session.bundle({ snapshots: true });
+  });
+  // Open a saved run (a bundle file the user picked) in place of the live one, until the next Run or Reset.
+  app.post('/api/open', (req, reply) => {
+    const body = parse(OpenBundleRequestSchema, req.body, reply);
+    if (!body) return reply;
+    session.open(body.bundle);
+    return session.state();
   });
   app.get('/api/export.har', (_req, reply) => {
     reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.har"`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command, Option } from 'commander';
 import { serveCommand } from './serve.js';
-import { uiCommand } from './ui.js';
+import { openCommand, uiCommand } from './ui.js';
 import { listCommand, runCommand } from './run.js';
 import { compareCommand, exportCommand } from './compare.js';
 
@@ -28,6 +28,14 @@ program
   .option('--data-dir <dir>', 'folder for run data')
   .option('--electron', 'open an Electron window when its binary exists')
   .action(uiCommand);
+
+program
+  .command('open')
+  .description('start the UI with a saved run on screen (a bundle from run --bundle or the UI export)')
+  .argument('<bundle>', 'run bundle file')
+  .option('--port <port>', 'UI port (default: a free one)', (v) => Number(v))
+  .option('--electron', 'open an Electron window when its binary exists')
+  .action(openCommand);
 
 program.command('list').description('list the scenarios').option('--json', 'print JSON').action(listCommand);
 

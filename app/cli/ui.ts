@@ -4,6 +4,21 @@ import { spawn } from 'node:child_process';
 import { Session } from '../host/session.js';
 import { startUiServer } from '../api/server.js';
 import { electronBinary } from '../host/electron-binary.js';
+import type { RunBundle } from '../contract.js';
+import { readBundle } from './compare.js';
+
+/** `open BUNDLE`: the UI with a saved run on screen. */
+export async function openCommand(file: string, opts: Omit<UiOpts, 'bundle'>): Promise<void> {
+  let bundle: RunBundle;
+  try {
+    bundle = readBundle(file);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await uiCommand({ ...opts, bundle });
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -11,11 +26,14 @@ interface UiOpts {
   port?: number;
   dataDir?: string;
   electron?: boolean;
+  /** A saved run to show first (`enrollscope open BUNDLE`). */
+  bundle?: RunBundle;
 }
 
 /** The host: emulators + UI API + the built UI on loopback; an Electron window on top where its binary exists. */
 export async function uiCommand(opts: UiOpts): Promise<void> {
   const session = await Session.start(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  if (opts.bundle) session.open(opts.bundle);
   const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }) });
   const bin = opts.electron ? electronBinary(root) : null;
   process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdm.url}\n`);

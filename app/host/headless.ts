@@ -49,7 +49,7 @@ export async function runScenarios(
         expectations,
         error: state.error,
         durationMs: performance.now() - t0,
-        bundle: session.bundle(),
+        bundle: session.bundle({ snapshots: true }),
       });
       opts.progress?.(`${failures.length === 0 && state.status === 'done' ? 'passed' : 'FAILED'} ${name}`);
     } finally {

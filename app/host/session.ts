@@ -9,6 +9,7 @@ import { evaluate } from '../../emulators/scenarios/expect.js';
 import type { Step as LabStep } from '../../emulators/lab/step.js';
 import type { MdmSettingsView, QueuedCommand, RunSummary, Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
+import { BundleViewer } from './bundle-viewer.js';
 import { queueCommand, createScimUser } from '../../emulators/mdm/admin.js';
 import { readSettings, writeSettings } from '../../emulators/mdm/settings.js';
 
@@ -106,6 +107,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   state(): LabState {
+    if (this.viewer) return this.viewer.state(this.parties());
     const lab = this.world.lab;
     const waiting = lab.gate.waiting;
     return {
@@ -124,12 +126,25 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
       parties: this.parties(),
       expectations: this.expectations,
       error: this.error,
+      source: 'live',
     };
   }
 
   steps(): Step[] {
+    if (this.viewer) return this.viewer.steps();
     return this.world.lab.recorder.all().map(asContractStep);
   }
+
+  /** A saved run shown instead of the live one, until the next Run or Reset. */
+  private viewer: BundleViewer | null = null;
+
+  /** Open a saved run for viewing. */
+  open(bundle: RunBundle): void {
+    this.viewer = new BundleViewer(bundle);
+    this.emit('event', { type: 'reset', state: this.state() });
+    for (const step of bundle.steps) this.emit('event', { type: 'step', step });
+  }
+
 
   scenarios(): ScenarioInfo[] {
     return listScenarios().map((s) => ({ name: s.name, title: s.title, description: s.description, options: s.options }));
@@ -170,6 +185,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   control(action: 'step' | 'back' | 'continue' | 'pause' | 'reset', edited?: HttpRequest): boolean {
+    if (this.viewer && action !== 'reset') {
+      const moved = action === 'back' ? this.viewer.back() : action === 'step' ? this.viewer.forward() : false;
+      this.stateChanged();
+      return moved;
+    }
     const lab = this.world.lab;
     switch (action) {
       case 'step':
@@ -192,6 +212,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   async reset(): Promise<void> {
+    this.viewer = null;
     this.scenario = null;
     this.options = {};
     this.status = 'idle';
@@ -211,6 +232,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   /** Every party's rows as they were after step `index` (-1: before the first). */
   dbView(index: number): DbView {
+    if (this.viewer) return this.viewer.dbView(index);
     const snap = this.world.lab.snapshots.get(index);
     if (!snap) throw new Error(`no snapshot after step ${index}`);
     const parties: DbView['parties'] = {};
@@ -279,6 +301,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   private remember(): void {
     this.history.set(this.runId, this.bundle());
+
     while (this.history.size > 20) this.history.delete(this.history.keys().next().value!);
   }
 
@@ -291,8 +314,10 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return runId === 'current' || runId === this.runId ? this.bundle() : this.history.get(runId);
   }
 
-  bundle(): RunBundle {
+  bundle(opts: { snapshots?: boolean } = {}): RunBundle {
+    if (this.viewer) return this.viewer.bundle;
     return {
+      ...(opts.snapshots && { snapshots: this.world.lab.snapshots.archive() }),
       format: 'enrollscope-run/1',
       scenario: this.scenario,
       seed: this.world.lab.seed,

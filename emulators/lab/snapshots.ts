@@ -20,6 +20,13 @@ export interface Snapshot {
   ids: { counter: number };
 }
 
+/** Every snapshot of a run in a portable form (bundles): each distinct page once, as base64. */
+export interface SnapshotArchive {
+  pages: Record<string, string>;
+  /** step index (as a string, -1 = before the first step) → party → its image. */
+  images: Record<string, Record<string, PagedImage>>;
+}
+
 /** Page size from the SQLite header (bytes 16–17, big-endian; 1 means 65,536). */
 function pageSizeOf(image: Buffer): number {
   if (image.length < 100) return image.length || 1;
@@ -60,6 +67,19 @@ class PagePool {
     this.pages.clear();
     this.total = 0;
   }
+
+  encode(keys: Iterable<string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const k of keys) out[k] = this.pages.get(k)!.toString('base64');
+    return out;
+  }
+}
+
+/** Read DB images back out of a SnapshotArchive (a saved run opened for viewing). */
+export function imageFromArchive(archive: SnapshotArchive, index: number, party: string): Buffer | undefined {
+  const img = archive.images[String(index)]?.[party];
+  if (!img) return undefined;
+  return Buffer.concat(img.pages.map((k) => Buffer.from(archive.pages[k] ?? '', 'base64')), img.bytes);
 }
 
 /**
@@ -108,6 +128,21 @@ export class Snapshots {
     }
     this.last = { images: new Map(snap.images), writes };
     return snap;
+  }
+
+  /** Every snapshot, portable: for run bundles. */
+  archive(): SnapshotArchive {
+    const images: SnapshotArchive['images'] = {};
+    const used = new Set<string>();
+    for (const [index, snap] of this.byIndex) {
+      const parties: Record<string, PagedImage> = {};
+      for (const [party, img] of snap.images) {
+        parties[party] = img;
+        for (const k of img.pages) used.add(k);
+      }
+      images[String(index)] = parties;
+    }
+    return { pages: this.pool.encode(used), images };
   }
 
   /** Memory the snapshots hold: every distinct page once. */

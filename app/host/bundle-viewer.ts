@@ -1,0 +1,63 @@
+import type { DbView, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
+import { imageFromArchive } from '../../emulators/lab/snapshots.js';
+import { dumpImage } from './db-view.js';
+
+/**
+ * A saved run opened for viewing (`enrollscope open BUNDLE`, the UI's Open): the same timeline, tokens and DB tab
+ * as a live run, with Back and Step moving through its history. Nothing is sent; the lab keeps running beside it.
+ */
+export class BundleViewer {
+  private cursor: number;
+
+  constructor(readonly bundle: RunBundle) {
+    this.cursor = bundle.steps.length - 1;
+  }
+
+  steps(): Step[] {
+    return this.bundle.steps;
+  }
+
+  state(parties: PartyInfo[]): LabState {
+    const b = this.bundle;
+    const last = b.steps.at(-1);
+    return {
+      runId: `bundle:${b.createdAt}`,
+      scenario: b.scenario,
+      options: b.options,
+      status: b.passed === false ? 'failed' : 'done',
+      mode: 'step',
+      waitingStepId: null,
+      cursor: this.cursor,
+      head: b.steps.length - 1,
+      stepCount: b.steps.length,
+      clock: { now: last ? last.startedAt : Date.parse(b.createdAt), offsetMs: 0, pinned: true },
+      prompts: b.prompts,
+      breakpoints: [],
+      parties,
+      expectations: b.expectations,
+      error: null,
+      source: 'bundle',
+    };
+  }
+
+  back(): boolean {
+    if (this.cursor < 0) return false;
+    this.cursor--;
+    return true;
+  }
+
+  forward(): boolean {
+    if (this.cursor >= this.bundle.steps.length - 1) return false;
+    this.cursor++;
+    return true;
+  }
+
+  dbView(index: number): DbView {
+    const archive = this.bundle.snapshots;
+    const images = archive?.images[String(index)];
+    if (!archive || !images) throw new Error(archive ? `no snapshot after step ${index}` : 'this bundle was saved without DB snapshots');
+    const parties: DbView['parties'] = {};
+    for (const party of Object.keys(images)) parties[party] = dumpImage(imageFromArchive(archive, index, party)!);
+    return { stepIndex: index, parties };
+  }
+}
