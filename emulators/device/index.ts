@@ -18,7 +18,7 @@
  *
  * - `createDevice` opens the `device` store (device.sqlite: state, certificate stores, MSI jobs, the CSP tree)
  *   and the TPM's (`tpm` store), and on first use "boots" the hardware (DevInfo, DevDetail…).
- * - `enrollMdm({ accessToken, notInOobe, enrollmentType, discoveryUrl })`: any Entra-shaped token can be used,
+ * - `enrollMdm({ accessToken, notInOobe, enrollmentType, discoveryUrl })`: an Entra-shaped token of your own can be used,
  *   and `mdmDiscoveryUrl` may point at an MDM server outside the lab.
  * - `launchers` maps an MSI product code (`{GUID}`) to what installing it starts; the device awaits it.
  * - State lives in the stores only; `device.state`, `device.tpm`, `device.csp` read it.

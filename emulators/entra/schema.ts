@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS applications (
   public_client INTEGER NOT NULL DEFAULT 0,
   identifier_uris TEXT NOT NULL DEFAULT '[]',
   scp TEXT,
-  -- The tenant's MDM application: any http(s) resource no other app claims resolves to it (the MDM server URL).
+  -- The tenant's MDM application: every http(s) resource no other app claims resolves to it (the MDM server URL).
   mdm_catch_all INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS devices (

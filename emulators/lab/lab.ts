@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { LabClock } from './clock.js';
 import { LabIds } from './ids.js';
 import { KeyFactory } from './keys.js';
-import { Recorder, type StepDraft } from './recorder.js';
+import { Recorder } from './recorder.js';
 import { Gate } from './gate.js';
 import { Store } from './store.js';
 import { Snapshots } from './snapshots.js';

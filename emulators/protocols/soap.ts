@@ -97,7 +97,7 @@ export function attr(el: Element | null, localName: string): string {
   return '';
 }
 
-/** Parse XML strictly: any well-formedness error throws SoapParseError. */
+/** Parse XML strictly: every well-formedness error throws SoapParseError. */
 export function parseXml(xml: string): Element {
   let doc;
   try {

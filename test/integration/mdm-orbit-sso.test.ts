@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { tempLab } from '../helpers/lab.js';
 import { startMdmServer, type MdmServer } from '../../emulators/mdm/server.js';
 import { startEntraServer, type EntraServer } from '../../emulators/entra/server.js';
-import { globalEnrollSecret, updateSettings } from '../../emulators/mdm/admin.js';
+import { globalEnrollSecret } from '../../emulators/mdm/admin.js';
 import { seedEnrollment, fleetRows } from '../unit/mdm/fixture.js';
 import { TestDmClient, package1 } from './mdm-management-client.js';
 import { orbitEnroll } from './mdm-orbit-client.js';

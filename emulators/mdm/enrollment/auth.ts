@@ -1,8 +1,8 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import type { BinarySecurityToken } from '../../protocols/soap.js';
-import { decodeBase64Any } from '../../protocols/soap.js';
-import { MDE2 } from '../../protocols/mde2.js';
+import { decodeBase64Any, type SoapEnvelope } from '../../protocols/soap.js';
+import { MDE2, readHeaderToken } from '../../protocols/mde2.js';
 import { getAzureAuthTokenClaims, hasAuthorizedAzureAudience, hasAuthorizedAzureTenant } from '../wstep/azure.js';
 import { verifyStsAuthToken } from '../wstep/sts.js';
 
@@ -112,4 +112,15 @@ export async function authBinarySecurityToken(ctx: MdmContext, token: BinarySecu
     return { userId: result.data.upn, hostUuid: '', kind: 'automatic', writes: result.jwksWrite ? [result.jwksWrite] : [] };
   }
   throw new Error('token is not authorized');
+}
+
+/** GetHeaderBinarySecurityToken then authBinarySecurityToken, with Fleet's error wrapping (fleet.md §2.3, §2.5). */
+export async function authorizeHeaderToken(ctx: MdmContext, env: SoapEnvelope): Promise<AuthorizedToken> {
+  const header = readHeaderToken(env);
+  if ('error' in header) throw new Error(header.error);
+  try {
+    return await authBinarySecurityToken(ctx, header.token);
+  } catch (e) {
+    throw new Error(`validate binary security token: ${(e as Error).message}`);
+  }
 }

@@ -5,13 +5,12 @@ import { decodeBase64Any } from '../../protocols/soap.js';
 import {
   MDE2,
   contextItem,
-  readHeaderToken,
   readRequestSecurityToken,
   validateRequestSecurityToken,
   buildRequestSecurityTokenResponseCollection,
 } from '../../protocols/mde2.js';
 import { parseCsr, verifyCsr, stripNul, type ParsedCsr } from '../../protocols/pkcs10.js';
-import { authBinarySecurityToken } from './auth.js';
+import { authorizeHeaderToken } from './auth.js';
 import { fleetProvisioningDoc } from './provisioning.js';
 import { loadIdentity } from '../wstep/identity.js';
 import { signClientCsr } from '../wstep/client-cert.js';
@@ -62,15 +61,7 @@ export async function handleEnroll(ctx: MdmContext, env: SoapEnvelope): Promise<
   const invalid = validateRequestSecurityToken(env);
   if (invalid) throw new Error(invalid);
   const rst = readRequestSecurityToken(env)!;
-  const header = readHeaderToken(env);
-  if ('error' in header) throw new Error(header.error);
-
-  let auth;
-  try {
-    auth = await authBinarySecurityToken(ctx, header.token);
-  } catch (e) {
-    throw new Error(`validate binary security token: ${(e as Error).message}`);
-  }
+  const auth = await authorizeHeaderToken(ctx, env);
 
   const csr = clientCsr(rst.binarySecurityToken.valueType, rst.binarySecurityToken.content);
 
