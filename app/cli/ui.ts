@@ -36,7 +36,7 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   if (opts.bundle) session.open(opts.bundle);
   const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }) });
   const bin = opts.electron ? electronBinary(root) : null;
-  process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdm.url}\n`);
+  process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdm.url}\n  Entra ID    ${session.current.entra.url}  (tenant ${session.current.entra.tenantId})\n`);
   let child: ReturnType<typeof spawn> | null = null;
   if (bin) {
     child = spawn(bin, [join(root, 'dist', 'main', 'main', 'index.js')], { stdio: 'inherit', env: { ...process.env, ENROLLSCOPE_URL: ui.openUrl } });
