@@ -10,6 +10,7 @@ rm -f .ci-out/vitest.json .ci-out/playwright.json
 rc=0; typefail=0
 node_modules/.bin/tsc --noEmit -p . || { rc=1; typefail=1; }
 node_modules/.bin/tsc --noEmit -p renderer/tsconfig.json || { rc=1; typefail=1; }
+node_modules/.bin/tsc --noEmit -p test/unit/renderer/tsconfig.json || { rc=1; typefail=1; }
 node_modules/.bin/vite build --logLevel warn || rc=1
 node_modules/.bin/tsc -p tsconfig.main.json || rc=1
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=.ci-out/vitest.json || rc=1
