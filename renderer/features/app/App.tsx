@@ -8,6 +8,19 @@ import { Inspector } from '../inspector/Inspector';
 import { ShortcutSheet } from '../keyboard/ShortcutSheet';
 import { useKeymap } from '../keyboard/useKeymap';
 
+/** Top-bar popovers (<details data-popover>) behave like menus: a click outside one, or opening another, closes it. */
+function usePopoversCloseOutside(): void {
+  useEffect(() => {
+    const onDown = (e: MouseEvent) => {
+      for (const d of document.querySelectorAll<HTMLDetailsElement>('details[data-popover][open]')) {
+        if (!d.contains(e.target as Node)) d.open = false;
+      }
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, []);
+}
+
 /** The console: top bar; step list (left), sequence diagram (centre), inspector (right). */
 export function App() {
   const loaded = useLab((s) => s.lab !== null);
@@ -17,6 +30,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useKeymap();
+  usePopoversCloseOutside();
   return (
     <div className="app" data-app-state={loaded ? 'loaded' : 'loading'}>
       <TopBar />

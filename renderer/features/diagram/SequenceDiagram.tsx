@@ -4,7 +4,7 @@ import type { PartyIdT, Step } from '../../../app/contract';
 import { useLab } from '../../store';
 import { lanesOf, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
 import { PARTY_LABEL } from '../../lib/parties';
-import { GUTTER, ROW, fit, laneX } from './layout';
+import { GUTTER, ROW, fit, labelRoom, laneX } from './layout';
 
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [w, setW] = useState(800);
@@ -84,7 +84,8 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, curren
   const mid = y + ROW / 2 + 5;
   const tone = statusTone(step);
   const cls = `seq-step tone-${tone}${selected ? ' selected' : ''}${step.status === 'waiting' ? ' waiting' : ''}${step.kind === 'local' ? ' local' : ''}`;
-  const action = step.kind === 'local' ? step.title : `${stepAction(step)} ${stepPath(step)}`;
+  const action = step.kind === 'local' || step.observedBy === 'lab' ? step.title : `${stepAction(step)} ${stepPath(step)}`;
+  const room = labelRoom(x1, x2, width);
   const status = stepStatus(step);
   const prompt = step.prompt;
   return (
@@ -100,8 +101,8 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, curren
       ) : (
         <>
           <line className="arrow" x1={x1} x2={x2 + (x2 > x1 ? -2 : 2)} y1={mid} y2={mid} markerEnd="url(#arrowhead)" />
-          <text className="arrow-label" x={(x1 + x2) / 2} y={mid - 5} textAnchor="middle">
-            {fit(action, Math.abs(x2 - x1) - 12)}
+          <text className="arrow-label" x={room.x} y={mid - 5} textAnchor="middle">
+            {fit(action, room.px)}
           </text>
           <text className={`arrow-status tone-${tone}`} x={x2 + (x2 > x1 ? 8 : -8)} y={mid + 4} textAnchor={x2 > x1 ? 'start' : 'end'}>
             {status}

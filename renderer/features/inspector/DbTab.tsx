@@ -36,6 +36,7 @@ export function DbTab({ step }: { step: Step }) {
   const closed = step.status === 'done' || step.status === 'error';
   return (
     <div className="db">
+      {closed ? <Linked index={step.index} /> : null}
       <h3>Rows this step changed ({step.changes.length})</h3>
       {step.changes.length === 0 ? <p className="muted">{closed ? 'This step changed no rows.' : 'The step has not run yet.'}</p> : <Changes changes={step.changes} />}
       {closed ? <World index={step.index} /> : null}
@@ -90,15 +91,24 @@ function ChangeTable({ change }: { change: DbChange }) {
   );
 }
 
+function Linked({ index }: { index: number }) {
+  const { view } = useDbView(index);
+  const links = useMemo(() => (view ? enrollmentLinks(view) : []), [view]);
+  if (!view) return null;
+  return (
+    <>
+      <h3>Links after step {index + 1}: enrollment ↔ host ↔ IdP account ↔ SCIM user</h3>
+      {links.length === 0 ? <p className="muted">No Windows enrollment yet.</p> : links.map((l, i) => <Links key={i} chain={l} />)}
+    </>
+  );
+}
+
 function World({ index }: { index: number }) {
   const { view, error } = useDbView(index);
-  const links = useMemo(() => (view ? enrollmentLinks(view) : []), [view]);
   if (error) return <p className="muted">DB snapshot unavailable: {error}</p>;
   if (!view) return <p className="muted">Loading the DB after step {index + 1}…</p>;
   return (
     <>
-      <h3>Links after step {index + 1}</h3>
-      {links.length === 0 ? <p className="muted">No Windows enrollment yet.</p> : links.map((l, i) => <Links key={i} chain={l} />)}
       <h3>Every DB after step {index + 1}</h3>
       <div aria-label={`DB after step ${index + 1}`} role="region">
         {Object.entries(view.parties).map(([party, tables]) => (

@@ -52,6 +52,8 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
   const path = stepPath(step);
   const showPath = path && !step.title.includes(path);
   const tone = statusTone(step);
+  const action = stepAction(step);
+  const showAction = !(step.request && action === step.request.method && step.title.startsWith(action));
   return (
     <div
       role="listitem"
@@ -84,7 +86,7 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
         <span className={`status tone-${tone}`}>{stepStatus(step)}</span>
       </div>
       <div className="row-line second">
-        <span className="action">{stepAction(step)}</span>
+        {showAction && <span className="action">{action}</span>}
         <span className="title" title={step.title}>{step.title}</span>
         {showPath && <span className="path">{path}</span>}
       </div>

@@ -13,6 +13,8 @@ const KINDS: ReadonlyArray<[Kind, string, string]> = [
   ['tokenClaim', 'Token claim', 'upn or name=value'],
 ];
 
+const NO_BREAKPOINTS: Breakpoint[] = [];
+
 export function describeBreakpoint(bp: Breakpoint): string {
   if (bp.party) return `party ${bp.party}`;
   if (bp.path) return `path ${bp.path}`;
@@ -24,7 +26,7 @@ export function describeBreakpoint(bp: Breakpoint): string {
 
 /** Breakpoints by party, path, SOAP action, SyncML command or token claim; they survive a new Run. */
 export function Breakpoints() {
-  const bps = useLab((s) => s.lab?.breakpoints ?? []);
+  const bps = useLab((s) => s.lab?.breakpoints) ?? NO_BREAKPOINTS;
   const [kind, setKind] = useState<Kind>('path');
   const [value, setValue] = useState('');
   const [party, setParty] = useState<PartyIdT>('orbit');
@@ -37,7 +39,7 @@ export function Breakpoints() {
   };
   const active = bps.filter((b) => b.enabled !== false).length;
   return (
-    <details className="breakpoints">
+    <details className="breakpoints" data-popover>
       <summary>Breakpoints{bps.length ? ` (${active})` : ''}</summary>
       <div className="popover" role="group" aria-label="Breakpoints">
         <form

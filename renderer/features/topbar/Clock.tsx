@@ -27,7 +27,7 @@ export function Clock() {
         {now === null ? '--:--:--' : labTime(now)}
       </span>
       {clock && clock.offsetMs !== 0 && <span className="clock-offset" aria-label="Clock offset">+{duration(clock.offsetMs)}</span>}
-      <details className="advance">
+      <details className="advance" data-popover>
         <summary>Advance by…</summary>
         <div className="popover" role="group" aria-label="Advance the lab clock">
           {PRESETS.map(([label, ms]) => (

@@ -17,7 +17,7 @@ export function ScenarioPicker() {
         ))}
       </select>
       {info && info.options.length > 0 && (
-        <details className="options">
+        <details className="options" data-popover>
           <summary>Options</summary>
           <div className="popover" role="group" aria-label="Scenario options">
             <p className="muted small">{info.description}</p>

@@ -19,11 +19,15 @@ export function selectWaitingParty(s: Pick<LabStore, 'lab' | 'steps'>): PartyIdT
 
 export const selectPrompts = (s: LabStore) => s.lab?.prompts ?? 0;
 
-/** The current step: the world the DBs are at (the cursor), or the step waiting at the gate. */
+/**
+ * The current step: while the user browses history (cursor behind the head) the step the world is at; at the head,
+ * the request waiting at the gate if there is one, else the newest closed step.
+ */
 export function currentIndex(lab: LabState | null, waiting: Step | null): number | null {
+  if (!lab) return null;
+  if (lab.cursor < lab.head) return lab.cursor < 0 ? null : lab.cursor;
   if (waiting) return waiting.index;
-  if (!lab || lab.cursor < 0) return null;
-  return lab.cursor;
+  return lab.cursor < 0 ? null : lab.cursor;
 }
 
 export type Control = 'run' | 'step' | 'back' | 'continue' | 'reset';

@@ -1,0 +1,36 @@
+import { test, expect } from './fixtures.js';
+import { ui } from './ui.js';
+
+test('an eua_token edited at the gate is refused with 401 END_USER_AUTH_REQUIRED and the user is asked a second time', async ({ host, page }) => {
+  await host.open(page);
+  await ui.addBreakpoint(page, 'Path', '/api/fleet/orbit/enroll');
+  await ui.button(page, 'Run').click();
+  await ui.waitUntilWaiting(page);
+
+  // Break the token's signature: change a character inside it (the last one may carry only padding bits).
+  const waiting = host.session.steps().find((s) => s.status === 'waiting')!;
+  const original = waiting.request!.body;
+  const body = JSON.parse(original) as { eua_token: string };
+  const sig = body.eua_token;
+  const at = sig.length - 10;
+  const edited = JSON.stringify({ ...body, eua_token: sig.slice(0, at) + (sig[at] === 'A' ? 'B' : 'A') + sig.slice(at + 1) });
+  const editor = page.getByRole('textbox', { name: 'Request body' });
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(edited);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await ui.clearBreakpoints(page);
+  await ui.button(page, 'Continue').click();
+  await ui.waitUntilEnded(page);
+
+  const step = host.session.steps()[waiting.index]!;
+  expect(step.originalRequest?.body).toBe(original);
+  expect(step.request?.body).toBe(edited);
+  await ui.steps(page).locator(`[data-step-index="${waiting.index}"]`).click();
+  await expect(ui.steps(page).locator(`[data-step-index="${waiting.index}"] .status`)).toHaveText('401');
+  await expect(page.getByRole('note')).toContainText('Edited at the gate');
+  await ui.tab(page, 'Response').click();
+  await expect(page.getByRole('tabpanel')).toContainText('END_USER_AUTH_REQUIRED');
+  await expect(page.getByTestId('prompts')).toHaveText('prompts 2');
+  await expect(ui.diagram(page).locator('g.prompt-mark.second')).toHaveCount(1);
+});
