@@ -13,6 +13,7 @@ export function Progress() {
   return (
     <div className="progress" aria-live="polite">
       <span className={`run-status s-${lab.status}`} data-status={lab.status}>{lab.status}</span>
+      {lab.source === 'bundle' && <span className="chip">saved run{lab.scenario ? `: ${lab.scenario}` : ''}</span>}
       {lab.mode === 'step' && lab.status !== 'done' && <span className="chip">step mode</span>}
       {waiting && (
         <span className="chip waiting-chip" data-testid="waiting">

@@ -21,7 +21,7 @@ const steps: Step[] = [
   http(5, 'orbit', 'mdm', 'http://m/api/fleet/orbit/enroll', null),
 ];
 const lab = (over: Partial<LabState> = {}): LabState => ({
-  runId: 'run-1', scenario: 'autopilot-eua', options: {}, status: 'waiting', mode: 'step', waitingStepId: 's5', cursor: 4, head: 4, stepCount: 6,
+  runId: 'run-1', source: 'live', scenario: 'autopilot-eua', options: {}, status: 'waiting', mode: 'step', waitingStepId: 's5', cursor: 4, head: 4, stepCount: 6,
   clock: { now: 0, offsetMs: 0, pinned: false }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null, ...over,
 });
 const none = { text: '', party: '' as const, status: '' };
