@@ -96,7 +96,9 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, curren
         {current ? '▶ ' : ''}
         {step.index + 1}
       </text>
-      {prompt && step.from === step.to ? null : step.from === step.to ? (
+      {prompt ? (
+        step.from !== step.to && <line className="arrow" x1={x1} x2={x2 + (x2 > x1 ? -2 : 2)} y1={mid} y2={mid} markerEnd="url(#arrowhead)" />
+      ) : step.from === step.to ? (
         <LocalBox x={x1} y={y} label={action} width={width} status={status} />
       ) : (
         <>
@@ -111,8 +113,9 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, curren
       )}
       {prompt && (
         <g className={`prompt-mark${prompt.count > 1 ? ' second' : ''}`}>
-          <circle cx={xs.get('user') ?? x1} cy={mid} r={9} />
-          <text x={(xs.get('user') ?? x1) + 14} y={mid + 4}>
+          <circle cx={xs.get('user') ?? x1} cy={mid} r={8} />
+          <text className="prompt-count" x={xs.get('user') ?? x1} y={mid + 4} textAnchor="middle">{prompt.count}</text>
+          <text x={(xs.get('user') ?? x1) + 14} y={mid - 5}>
             {fit(`${prompt.count > 1 ? `prompt ${prompt.count}: asked again` : `prompt ${prompt.count}`} · ${step.title}`, width - (xs.get('user') ?? x1) - 30)}
           </text>
         </g>

@@ -4,7 +4,7 @@ import { useLab } from '../../store';
 import { LANE_ORDER, PARTY_LABEL } from '../../lib/parties';
 
 const STATUSES: ReadonlyArray<[string, string]> = [
-  ['', 'Any status'],
+  ['', 'Status'],
   ['2xx', '2xx'],
   ['3xx', '3xx'],
   ['4xx', '4xx'],
@@ -37,7 +37,7 @@ export function StepFilterBar({ shown, total }: { shown: number; total: number }
         }}
       />
       <select aria-label="Party" value={filter.party} onChange={(e) => setFilter({ party: e.target.value as PartyIdT | '' })}>
-        <option value="">All parties</option>
+        <option value="">Party</option>
         {LANE_ORDER.map((p) => (
           <option key={p} value={p}>{PARTY_LABEL[p]}</option>
         ))}

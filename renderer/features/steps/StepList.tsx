@@ -77,18 +77,18 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
             </>
           )}
         </span>
-        <span className="badges">
-          {step.prompt && <span className={`badge prompt-badge${step.prompt.count > 1 ? ' second' : ''}`} title={step.prompt.text}>prompt {step.prompt.count}</span>}
-          {step.originalRequest && <span className="badge edited" title="Edited at the gate">edited</span>}
-          {step.tokens.length > 0 && <span className="badge token" title={`${step.tokens.length} token(s)`}>JWT {step.tokens.length}</span>}
-          {step.changes.length > 0 && <span className="badge db" title={`${step.changes.length} row change(s)`}>DB {step.changes.length}</span>}
-        </span>
         <span className={`status tone-${tone}`}>{stepStatus(step)}</span>
       </div>
       <div className="row-line second">
         {showAction && <span className="action">{action}</span>}
         <span className="title" title={step.title}>{step.title}</span>
         {showPath && <span className="path">{path}</span>}
+        <span className="badges">
+          {step.prompt && <span className={`badge prompt-badge${step.prompt.count > 1 ? ' second' : ''}`} title={step.prompt.text}>prompt {step.prompt.count}</span>}
+          {step.originalRequest && <span className="badge edited" title="Edited at the gate">edited</span>}
+          {step.tokens.length > 0 && <span className="badge token" title={`${step.tokens.length} token(s)`}>JWT {step.tokens.length}</span>}
+          {step.changes.length > 0 && <span className="badge db" title={`${step.changes.length} row change(s)`}>DB {step.changes.length}</span>}
+        </span>
       </div>
     </div>
   );

@@ -1,0 +1,78 @@
+import { test, expect } from './fixtures.js';
+import type { Page } from '@playwright/test';
+import { ui } from './ui.js';
+
+/**
+ * Screenshots of each main view for docs/screenshots/ (shown in the README): real runs of the scenarios, each view
+ * selected as a person would.
+ */
+const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/${name}.png` });
+
+/** Select the first step whose row matches `text` (filter, click, clear the filter: the selection stays). */
+async function selectStep(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Filter steps').fill(text);
+  await ui.steps(page).getByRole('listitem').first().click();
+  await page.getByLabel('Filter steps').fill('');
+  await page.locator('.diagram').click({ position: { x: 2, y: 2 } });
+}
+
+async function runToEnd(page: Page, scenario = 'autopilot-eua'): Promise<void> {
+  await page.getByLabel('Scenario', { exact: true }).selectOption(scenario);
+  await ui.button(page, 'Run').click();
+  await ui.waitUntilEnded(page);
+}
+
+for (const theme of ['dark', 'light'] as const) {
+  test(`screenshots: the whole story of autopilot-eua (${theme})`, async ({ host, page }) => {
+    await page.addInitScript((t) => localStorage.setItem('enrollscope.theme', t), theme);
+    await host.open(page);
+    await runToEnd(page);
+    await selectStep(page, 'orbit enroll with eua_token');
+    await shot(page, `overview-${theme}`);
+    if (theme === 'light') return;
+
+    await ui.tab(page, 'Tokens').click();
+    await shot(page, 'inspector-tokens');
+    await ui.tab(page, 'DB').click();
+    await expect(page.getByRole('group', { name: 'Enrollment links' })).toBeVisible();
+    await shot(page, 'inspector-db-links');
+
+    await selectStep(page, 'RST/wstep');
+    await ui.tab(page, 'Request').click();
+    await expect(page.getByRole('list', { name: 'Message outline' })).toBeVisible();
+    await shot(page, 'inspector-request-soap');
+    await ui.tab(page, 'Response').click();
+    await shot(page, 'inspector-response-provisioning');
+
+    await selectStep(page, 'OMA-DM session 1 message 3');
+    await ui.tab(page, 'Request').click();
+    await expect(page.getByRole('list', { name: 'Message outline' })).toBeVisible();
+    await shot(page, 'inspector-request-syncml');
+    await ui.tab(page, 'Spec').click();
+    await shot(page, 'inspector-spec');
+
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await shot(page, 'shortcuts');
+  });
+}
+
+test('screenshots: a request waiting at the gate, editable', async ({ host, page }) => {
+  await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
+  await host.open(page);
+  await ui.addBreakpoint(page, 'Path', '/api/fleet/orbit/enroll');
+  await ui.button(page, 'Run').click();
+  await ui.waitUntilWaiting(page);
+  await expect(page.getByRole('form', { name: 'Request waiting at the gate' })).toBeVisible();
+  await shot(page, 'gate-editor');
+});
+
+test('screenshots: the double-auth bug (autopilot-no-eua), the second prompt in red', async ({ host, page }) => {
+  await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
+  await host.open(page);
+  await runToEnd(page, 'autopilot-no-eua');
+  await expect(page.getByTestId('prompts')).toHaveText('prompts 2');
+  await selectStep(page, 'must sign in again');
+  await expect(ui.diagram(page).locator('g.prompt-mark.second')).toHaveCount(1);
+  await shot(page, 'second-prompt');
+});
