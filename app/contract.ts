@@ -249,6 +249,16 @@ export const MdmSettingsViewSchema = z.object({
 export type MdmSettingsView = z.infer<typeof MdmSettingsViewSchema>;
 export const MdmSettingsPatchSchema = MdmSettingsViewSchema.partial();
 
+/** What waits for the user at Entra: device codes to enter, MFA pushes to answer (the lab is their phone). */
+export const EntraPendingSchema = z.object({
+  deviceCodes: z.array(z.object({ userCode: z.string(), clientId: z.string(), expiresAt: z.string() })),
+  mfa: z.array(z.object({ id: z.string(), upn: z.string(), entropy: z.number() })),
+  users: z.array(z.object({ upn: z.string(), mfa: z.boolean() })),
+});
+export type EntraPending = z.infer<typeof EntraPendingSchema>;
+export const MfaAnswerSchema = z.object({ approve: z.boolean() });
+export const DeviceCodeAnswerSchema = z.object({ upn: z.string().min(1).optional(), deny: z.boolean().optional() });
+
 export const OpenBundleRequestSchema = z.object({ bundle: RunBundleSchema });
 
 export const ApiErrorSchema = z.object({ error: z.string(), detail: z.unknown().optional() });

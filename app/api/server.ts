@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
-  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, MdmSettingsPatchSchema, OpenBundleRequestSchema, QueueCommandRequestSchema, ScimUserRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
+  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, MdmSettingsPatchSchema, MfaAnswerSchema, DeviceCodeAnswerSchema, OpenBundleRequestSchema, QueueCommandRequestSchema, ScimUserRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
 } from '../contract.js';
 import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
@@ -150,6 +150,19 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     const body = parse(MdmSettingsPatchSchema, req.body, reply);
     if (!body) return reply;
     return consoleAction(reply, () => session.updateMdmSettings(body));
+  });
+
+  // The user's other screen: device codes to enter and MFA pushes to answer (entra-mde2.md §5.3, §5.5).
+  app.get('/api/entra/pending', () => session.entraPending());
+  app.post('/api/entra/mfa/:id', (req, reply) => {
+    const body = parse(MfaAnswerSchema, req.body, reply);
+    if (!body) return reply;
+    return consoleAction(reply, () => (session.answerMfa((req.params as { id: string }).id, body.approve), session.entraPending()));
+  });
+  app.post('/api/entra/device-codes/:userCode', (req, reply) => {
+    const body = parse(DeviceCodeAnswerSchema, req.body, reply);
+    if (!body) return reply;
+    return consoleAction(reply, () => (session.answerDeviceCode((req.params as { userCode: string }).userCode, body), session.entraPending()));
   });
 
   app.post('/api/run', async (req, reply) => {

@@ -7,7 +7,7 @@ import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
 import type { Step as LabStep } from '../../emulators/lab/step.js';
-import type { MdmSettingsView, QueuedCommand, RunSummary, Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
+import type { EntraPending, MdmSettingsView, QueuedCommand, RunSummary, Breakpoint, DbView, ExpectationResult, HttpRequest, LabEvent, LabState, PartyInfo, RunBundle, RunStatus, ScenarioInfo, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
 import { BundleViewer } from './bundle-viewer.js';
 import { queueCommand, createScimUser } from '../../emulators/mdm/admin.js';
@@ -294,6 +294,24 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     this.requireIdle();
     writeSettings(this.world.mdm.ctx.store, patch);
     return this.mdmSettings();
+  }
+
+  /** Device codes and MFA requests waiting for the user (an outside client's sign-in, or a held scenario). */
+  entraPending(): EntraPending {
+    const e = this.world.entra;
+    return { deviceCodes: e.pendingDeviceCodes(), mfa: e.pendingMfa(), users: e.users.map((u) => ({ upn: u.upn, mfa: u.mfa })) };
+  }
+
+  /** The user answers an MFA push in the lab (approve or deny); recorded as a step from the user to Entra. */
+  answerMfa(id: string, approve: boolean): void {
+    this.world.entra.resolveMfa(id, approve);
+  }
+
+  /** The user enters a device code and signs in as `upn`, or declines it. */
+  answerDeviceCode(userCode: string, answer: { upn?: string; deny?: boolean }): void {
+    if (answer.deny) this.world.entra.denyDeviceCode(userCode);
+    else if (answer.upn) this.world.entra.approveDeviceCode(userCode, answer.upn);
+    else throw new Error('say which user signs in (upn), or deny');
   }
 
   /** Finished runs of this session, newest last, so two of them can be compared. */

@@ -13,6 +13,7 @@ import { exchangePrt } from './prt/exchange.js';
 import { drsDiscovery, drsNonce } from './drs/discovery.js';
 import { joinDevice } from './drs/join.js';
 import type { TokenVersion } from './tokens.js';
+import { registerDeviceLogin } from './devicelogin.js';
 
 type Params = { tenant: string };
 type Req = FastifyRequest<{ Params: Params; Querystring: Record<string, string | undefined> }>;
@@ -103,12 +104,8 @@ export function registerEntraRoutes(app: FastifyInstance, ctx: EntraContext): vo
   app.post('/:tenant/oauth2/v2.0/devicecode', (req: Req, reply) =>
     oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), startDeviceCode(ctx, '2.0', parseForm(req.rawBody)))),
   );
-  // The page a device-code message points at: in the lab the user approves in the Enrollscope UI.
-  app.get('/devicelogin', (_req, reply) =>
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .send('<!doctype html><title>Enter code</title><p>Enrollscope lab: approve this sign-in from the lab (Users → pending device codes).</p>'),
-  );
+  // The page a device-code message points at: the user enters the code and signs in (devicelogin.ts).
+  registerDeviceLogin(app, ctx);
 
   // Device Registration Service (entra-mde2.md §2–§3).
   app.get('/:tenant/Discover', (req: Req, reply) => drs(ctx, reply, () => drsDiscovery(ctx, resolveDrsTenant(ctx, req.params.tenant))));

@@ -38,6 +38,8 @@ export interface EntraServer {
   denyDeviceCode(userCode: string): void;
   pendingMfa(): { id: string; upn: string; entropy: number }[];
   resolveMfa(id: string, approve: boolean): void;
+  /** Device codes a user has not entered yet (not expired on the lab clock). */
+  pendingDeviceCodes(): { userCode: string; clientId: string; expiresAt: string }[];
 }
 
 /** The Entra ID emulator (issue 4): token service, device code, MFA, OIDC metadata, DRS and PRT on 127.0.0.1. */
@@ -72,5 +74,14 @@ export async function startEntraServer(opts: EntraServerOptions): Promise<EntraS
     denyDeviceCode: (userCode) => actions.denyDeviceCode(ctx, userCode),
     pendingMfa: () => pendingMfaRequests(ctx).map((r) => ({ id: r.id, upn: r.upn, entropy: r.entropy })),
     resolveMfa: (id, approve) => actions.resolveMfa(ctx, id, approve),
+    pendingDeviceCodes: () =>
+      store.read(
+        (db) =>
+          db.prepare(`SELECT user_code AS userCode, client_id AS clientId, expires_at AS expiresAt FROM device_codes WHERE status = 'pending' AND expires_at > ? ORDER BY issued_at`).all(ctx.iso()) as {
+            userCode: string;
+            clientId: string;
+            expiresAt: string;
+          }[],
+      ),
   };
 }
