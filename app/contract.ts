@@ -156,6 +156,8 @@ export const RunRequestSchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.boolean()])).default({}),
   /** Start held at the first step (step mode) instead of running. */
   stepMode: z.boolean().default(false),
+  /** Pin the lab clock and ids for this run (reproducible); default: the session's seed, usually none. */
+  seed: z.string().min(1).max(64).nullable().optional(),
 });
 export type RunRequest = z.input<typeof RunRequestSchema>;
 

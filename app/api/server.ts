@@ -169,7 +169,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     const body = parse(RunRequestSchema, req.body, reply);
     if (!body) return reply;
     try {
-      await session.run(body.scenario, body.options, body.stepMode);
+      await session.run(body.scenario, body.options, body.stepMode, body.seed);
     } catch (e) {
       return bad(reply, 400, (e as Error).message);
     }

@@ -80,7 +80,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     if (this.world) await this.world.close();
     this.runId = `run-${++this.runCounter}`;
     const dataDir = join(this.baseDir, this.runId);
-    this.world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.opts.seed ?? null, ...(ports && { ports }) });
+    this.world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }) });
+    this.nextSeed = undefined;
     const lab = this.world.lab;
     lab.recorder.on('step', (step) => this.emit('event', { type: 'step', step: asContractStep(step) }));
     lab.gate.on('held', () => this.stateChanged());
@@ -151,10 +152,14 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
-  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean): Promise<void> {
+  /** The seed the next world starts with, when a run asks for one. */
+  private nextSeed: string | null | undefined = undefined;
+
+  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null): Promise<void> {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`unknown scenario "${name}"`);
     const breakpoints = [...this.world.lab.gate.breakpoints];
+    if (seed !== undefined) this.nextSeed = seed;
     await this.reset();
     this.scenario = name;
     this.options = options;

@@ -89,4 +89,12 @@ describe('the UI API', () => {
     const start = DbViewSchema.parse(await (await fetch(`${ui.url}/api/db?step=-1`, { headers: auth() })).json());
     expect(start.parties.mdm?.mdm_windows_enrollments).toEqual([]);
   });
+
+  it('a run may ask for its own seed, which pins the lab clock', async () => {
+    const res = await fetch(`${ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'programmatic', seed: 'ui-seed-7' }) });
+    expect(res.status).toBe(200);
+    await session.settled();
+    expect(session.bundle().seed).toBe('ui-seed-7');
+    expect(session.state().clock.pinned).toBe(true);
+  });
 });
