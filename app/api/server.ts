@@ -110,6 +110,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
 
   app.get('/api/runs', () => session.runs());
+  // One run's bundle without snapshots (`current` is the run on screen): the compare view shows its steps.
+  app.get('/api/runs/:runId', (req, reply) => {
+    const { runId } = req.params as { runId: string };
+    return session.bundleOf(runId) ?? bad(reply, 404, `no run ${runId}`);
+  });
   // Compare two runs of this session by id (`current` is the run on screen): GET /api/compare?a=run-1&b=run-2.
   app.get('/api/compare', (req, reply) => {
     const q = parse(z.object({ a: z.string().min(1), b: z.string().min(1) }), req.query, reply);

@@ -80,7 +80,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     if (this.world) await this.world.close();
     this.runId = `run-${++this.runCounter}`;
     const dataDir = join(this.baseDir, this.runId);
-    this.world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }) });
+    this.world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: this.settingsChosen });
     this.nextSeed = undefined;
     const lab = this.world.lab;
     lab.recorder.on('step', (step) => this.emit('event', { type: 'step', step: asContractStep(step) }));
@@ -295,9 +295,13 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
   }
 
+  /** Settings the user flipped in this session: every new world (Run, Reset) starts with them, as a real server keeps its config. */
+  private settingsChosen: Partial<MdmSettingsView> = {};
+
   updateMdmSettings(patch: Partial<MdmSettingsView>): MdmSettingsView {
     this.requireIdle();
     writeSettings(this.world.mdm.ctx.store, patch);
+    this.settingsChosen = { ...this.settingsChosen, ...patch };
     return this.mdmSettings();
   }
 
