@@ -1,6 +1,5 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
-import { escapeXml, escapeText } from '../../protocols/syncml.js';
 import { globalEnrollSecrets, hostByUuid, hostSeenTime, orbitVersion } from '../store/hosts.js';
 import { insertCommandForDevice, type WindowsEnrollment } from '../store/management.js';
 import { fleetdMetadata } from './fleetd-base.js';
@@ -44,26 +43,51 @@ export interface FleetdInstallCommand {
 }
 
 /**
- * The one queued command of enqueueInstallFleetdCommand (fleet.md §3 step 5): an `<Add>` with the internal CmdID,
- * then the `<Exec>` with the MsiInstallJob embedded raw (not escaped), Add first so the device creates the node.
+ * The one queued command of enqueueInstallFleetdCommand (fleet.md §3 step 5), byte for byte as Fleet writes it
+ * (server/service/microsoft_mdm.go rawAddCmd + rawExecCmd, concatenated): an `<Add>` with the internal CmdID, then
+ * the `<Exec>` whose Item holds Target, Data, Meta in that order (Fleet's, not the DTD's), with Fleet's newlines and
+ * tab indents. The MsiInstallJob and its values (URL, hash, fleet URL, secret, token) are embedded raw, not escaped.
  */
 export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string; msiSha256: string; fleetUrl: string; enrollSecret: string; euaToken: string }): string {
   const eua = o.euaToken === '' ? '' : ` EUA_TOKEN="${o.euaToken}"`;
-  const commandLine = `/quiet FLEET_URL="${o.fleetUrl}" FLEET_SECRET="${o.enrollSecret}" ENABLE_SCRIPTS="True"${eua}`;
-  const add =
-    `<Add><CmdID>${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add</CmdID>` +
-    `<Item><Target><LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI></Target></Item></Add>`;
-  const job =
-    `<MsiInstallJob id="{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}"><Product Version="1.0.0.0">` +
-    `<Download><ContentURLList><ContentURL>${escapeXml(o.msiUrl)}</ContentURL></ContentURLList></Download>` +
-    `<Validation><FileHash>${o.msiSha256}</FileHash></Validation>` +
-    `<Enforcement><CommandLine>${escapeText(commandLine)}</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement>` +
-    `</Product></MsiInstallJob>`;
-  const exec =
-    `<Exec><CmdID>${o.execCmdId}</CmdID><Item><Target><LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI></Target>` +
-    `<Meta><Type xmlns="syncml:metinf">text/plain</Type><Format xmlns="syncml:metinf">xml</Format></Meta>` +
-    `<Data>${job}</Data></Item></Exec>`;
-  return `${add}\n${exec}`;
+  const add = ['', '<Add>', `\t<CmdID>${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add</CmdID>`, '\t<Item>', '\t\t<Target>', `\t\t\t<LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI>`, '\t\t</Target>', '\t</Item>', '</Add>'];
+  const exec = [
+    '',
+    '<Exec>',
+    `\t<CmdID>${o.execCmdId}</CmdID>`,
+    '\t<Item>',
+    '\t\t<Target>',
+    `\t\t\t<LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI>`,
+    '\t\t</Target>',
+    '\t\t<Data>',
+    '\t\t\t<MsiInstallJob id="{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}">',
+    '\t\t\t<Product Version="1.0.0.0">',
+    '\t\t\t\t<Download>',
+    '\t\t\t\t\t<ContentURLList>',
+    `\t\t\t\t\t\t<ContentURL>${o.msiUrl}</ContentURL>`,
+    '\t\t\t\t\t</ContentURLList>',
+    '\t\t\t\t</Download>',
+    '\t\t\t\t<Validation>',
+    `\t\t\t\t\t<FileHash>${o.msiSha256}</FileHash>`,
+    '\t\t\t\t</Validation>',
+    '\t\t\t\t<Enforcement>',
+    `\t\t\t\t\t<CommandLine>/quiet FLEET_URL="${o.fleetUrl}" FLEET_SECRET="${o.enrollSecret}" ENABLE_SCRIPTS="True"${eua}</CommandLine>`,
+    '\t\t\t\t\t<TimeOut>10</TimeOut>',
+    '\t\t\t\t\t<RetryCount>1</RetryCount>',
+    '\t\t\t\t\t<RetryInterval>5</RetryInterval>',
+    '\t\t\t\t</Enforcement>',
+    '\t\t\t</Product>',
+    '\t\t\t</MsiInstallJob>',
+    '\t\t</Data>',
+    '\t\t<Meta>',
+    '\t\t\t<Type xmlns="syncml:metinf">text/plain</Type>',
+    '\t\t\t<Format xmlns="syncml:metinf">xml</Format>',
+    '\t\t</Meta>',
+    '\t</Item>',
+    '</Exec>',
+    '',
+  ];
+  return add.join('\n') + exec.join('\n');
 }
 
 /**

@@ -35,9 +35,32 @@ describe('the fleetd install command (fleet.md §3)', () => {
     expect(cmds.map((c) => [c.verb, c.cmdId])).toEqual([['Add', 'fleet-internal-fleetd-install-add'], ['Exec', 'exec-1']]);
     expect(cmds.every((c) => c.items[0]!.target === FLEETD_INSTALLER_LOC_URI)).toBe(true);
     const data = dataText(cmds[1]!.items[0]!.data)!;
-    expect(data).toContain('<MsiInstallJob id="{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}"><Product Version="1.0.0.0">');
+    expect(data).toMatch(/^<MsiInstallJob id="\{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096\}">\s*<Product Version="1.0.0.0">/);
     expect(data).toContain('<CommandLine>/quiet FLEET_URL="http://127.0.0.1:1" FLEET_SECRET="s3cret" ENABLE_SCRIPTS="True" EUA_TOKEN="a.b.c"</CommandLine>');
-    expect(data).toContain('<TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval>');
+    expect(data).toMatch(/<TimeOut>10<\/TimeOut>\s*<RetryCount>1<\/RetryCount>\s*<RetryInterval>5<\/RetryInterval>/);
+  });
+
+  // fleet.md §3 step 5: the queued raw_command is Fleet's rawAddCmd + rawExecCmd byte for byte (Fleet's newlines and
+  // tabs, Item order Target, Data, Meta, the command line embedded raw).
+  it('§3: the queued raw XML is byte-identical to Fleet\'s Add + Exec', () => {
+    const raw = buildInstallFleetdCommand({ execCmdId: 'e-1', msiUrl: 'https://dl/fleetd-base.msi', msiSha256: 'AB'.repeat(32), fleetUrl: 'https://fleet', enrollSecret: 'sec', euaToken: 'h.p.s' });
+    const loc = './Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BA427C0AA-E2D5-40DF-ACE8-0D726A6BE096%7D/DownloadInstall';
+    const fleetAdd = `\n<Add>\n\t<CmdID>fleet-internal-fleetd-install-add</CmdID>\n\t<Item>\n\t\t<Target>\n\t\t\t<LocURI>${loc}</LocURI>\n\t\t</Target>\n\t</Item>\n</Add>`;
+    const fleetExec =
+      `\n<Exec>\n\t<CmdID>e-1</CmdID>\n\t<Item>\n\t\t<Target>\n\t\t\t<LocURI>${loc}</LocURI>\n\t\t</Target>\n\t\t<Data>\n` +
+      `\t\t\t<MsiInstallJob id="{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}">\n\t\t\t<Product Version="1.0.0.0">\n` +
+      `\t\t\t\t<Download>\n\t\t\t\t\t<ContentURLList>\n\t\t\t\t\t\t<ContentURL>https://dl/fleetd-base.msi</ContentURL>\n\t\t\t\t\t</ContentURLList>\n\t\t\t\t</Download>\n` +
+      `\t\t\t\t<Validation>\n\t\t\t\t\t<FileHash>${'AB'.repeat(32)}</FileHash>\n\t\t\t\t</Validation>\n` +
+      `\t\t\t\t<Enforcement>\n\t\t\t\t\t<CommandLine>/quiet FLEET_URL="https://fleet" FLEET_SECRET="sec" ENABLE_SCRIPTS="True" EUA_TOKEN="h.p.s"</CommandLine>\n` +
+      `\t\t\t\t\t<TimeOut>10</TimeOut>\n\t\t\t\t\t<RetryCount>1</RetryCount>\n\t\t\t\t\t<RetryInterval>5</RetryInterval>\n\t\t\t\t</Enforcement>\n` +
+      `\t\t\t</Product>\n\t\t\t</MsiInstallJob>\n\t\t</Data>\n\t\t<Meta>\n\t\t\t<Type xmlns="syncml:metinf">text/plain</Type>\n\t\t\t<Format xmlns="syncml:metinf">xml</Format>\n\t\t</Meta>\n\t</Item>\n</Exec>\n`;
+    expect(raw).toBe(fleetAdd + fleetExec);
+  });
+
+  it('§3: without a token the command line ends at ENABLE_SCRIPTS (no EUA_TOKEN property)', () => {
+    const raw = buildInstallFleetdCommand({ execCmdId: 'e-1', msiUrl: 'https://dl/m.msi', msiSha256: 'AB'.repeat(32), fleetUrl: 'https://fleet', enrollSecret: 'sec', euaToken: '' });
+    expect(raw).toContain('<CommandLine>/quiet FLEET_URL="https://fleet" FLEET_SECRET="sec" ENABLE_SCRIPTS="True"</CommandLine>');
+    expect(raw).not.toContain('EUA_TOKEN');
   });
 
   it('tells UPN enrollments from orbit node keys', () => {
