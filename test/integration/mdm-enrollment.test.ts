@@ -391,6 +391,13 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
       expect(body.errors[0]!.reason).toMatch(/^unmarshalling soap mdm request: /);
     });
 
+    // Fleet's encodeError writes its JSON errors with SetIndent("", "  ") and a final newline (fleet.md §2.1, §4.1).
+    it('garbage XML: the JSON error is pretty-printed with two spaces, as Fleet\'s encodeError writes it', async () => {
+      const res = await post('/api/mdm/microsoft/enroll', '<s:Envelope><oops></s:Envelope>');
+      expect(res.text).toBe(`${JSON.stringify(JSON.parse(res.text), null, 2)}\n`);
+      expect(res.text).toContain('\n  "message": "Bad request",\n');
+    });
+
     it('an empty body is a fault with RelatesTo invalid_message_id (Fleet decodes nothing, then validation fails)', async () => {
       const before = mdm.ctx.store.fileBytes();
       const res = await post('/api/mdm/microsoft/discovery', '');

@@ -3,6 +3,7 @@ import { mdmLab, TestDmClient, package1, post, MGMT } from './mdm-management-cli
 import { seedEnrollment, fleetRows } from '../unit/mdm/fixture.js';
 import { parseSyncML } from '../../emulators/protocols/syncml.js';
 import { updateSettings } from '../../emulators/mdm/admin.js';
+import { MDM_NOT_CONFIGURED_MESSAGE } from '../../emulators/mdm/enrollment/fleet-error.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
 
@@ -105,5 +106,14 @@ describe('management endpoint: bad input gets the protocol error and writes noth
     expect(res.status).toBe(400);
     expect(res.json<{ message: string }>().message).toMatch(/^MDM features aren't turned on in Fleet/);
     expect(() => parseSyncML(res.text())).toThrow();
+  });
+
+  // fleet.md §2.1: VerifyMDMWindowsConfigured returns fleet.ErrMDMNotConfigured on every route, management included:
+  // the same message as the enrollment routes, written by encodeError with a two-space indent.
+  it('§2.1: MDM off on the management route is fleet.ErrMDMNotConfigured, pretty-printed', async () => {
+    updateSettings(server.ctx, { windowsMdmEnabled: false });
+    const client = new TestDmClient(lab, server.url, DEVICE, PASSWORD);
+    const res = await post(lab, server.url + MGMT, client.message(package1(DEVICE)));
+    expect(res.text()).toBe(`${JSON.stringify({ message: MDM_NOT_CONFIGURED_MESSAGE, errors: [{ name: 'base', reason: MDM_NOT_CONFIGURED_MESSAGE }] }, null, 2)}\n`);
   });
 });

@@ -15,7 +15,8 @@ export const MDM_NOT_CONFIGURED_MESSAGE =
 
 export function sendFleetError(reply: FastifyReply, status: number, message: string, reason = message): FastifyReply {
   const body: FleetJsonError = { message, errors: [{ name: 'base', reason }] };
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify(body)}\n`);
+  // encodeError writes with json.Encoder SetIndent("", "  "), as every Fleet JSON error (and the orbit bodies, §4.1).
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** fleet.BadRequestError from SoapRequestContainer.DecodeBody: HTTP 400 "Bad request". */

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { MDM_NOT_CONFIGURED_MESSAGE } from '../enrollment/fleet-error.js';
 
 /**
  * Fleet's JSON error body (server/service/transport_error.go): `{"message", "errors":[{"name":"base","reason"}]}`,
@@ -18,7 +19,8 @@ export function sendFleetError(reply: FastifyReply, status: number, body: FleetJ
   return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify(body, null, 2)}\n`);
 }
 
-/** fleet.ErrMDMNotConfigured for Windows (fleet.md §2.1): HTTP 400. */
-export const MDM_NOT_CONFIGURED = fleetError(
-  "MDM features aren't turned on in Fleet. For more information about setting up MDM, please visit https://fleetdm.com/learn-more-about/windows-mdm",
-);
+/**
+ * VerifyMDMWindowsConfigured returns fleet.ErrMDMNotConfigured (fleet.md §2.1), the same error and text as the
+ * enrollment routes: HTTP 400, "MDM features aren't turned on in Fleet…" (not the Windows-specific message).
+ */
+export const MDM_NOT_CONFIGURED = fleetError(MDM_NOT_CONFIGURED_MESSAGE);
