@@ -27,7 +27,11 @@ const ENROLL_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.1', title: '
 const CONFIG_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'Orbit config (POST /api/fleet/orbit/config)' };
 const SSO_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'END_USER_AUTH_REQUIRED: orbit opens the SSO window (the second prompt)' };
 
-/** OrbitClient's end-user-auth loop (fleet.md §4.3): sleep 20 s between attempts (≈30 s a round), reopen after 5 min. */
+/**
+ * OrbitClient's enroll loop (fleet.md §4.3): end-user-auth rounds sleep 20 s (≈30 s a round) and reopen the SSO page
+ * after 5 min; other errors back off from 10 s, doubling, for at most 6 attempts (OrbitEnrollMaxRetries = 6,
+ * maxBackoffRetries = the 5 waits between them).
+ */
 export const ORBIT_TIMING = { euaRetryMs: 30_000, ssoReopenMs: 5 * 60_000, backoffStartMs: 10_000, maxBackoffRetries: 5 } as const;
 
 export interface OrbitOptions {
@@ -170,7 +174,9 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
         return text;
       }
     })();
-    if (res.status === 401 || res.status === 404 || failures >= ORBIT_TIMING.maxBackoffRetries) {
+    // getNodeKeyOrEnroll's error filter (fleet.md §4.3): only a 404 (NotFoundErr) stops at once; every other error,
+    // a 401 for a bad secret included, backs off 10 s, 20 s, 40 s, … until OrbitEnrollMaxRetries attempts failed.
+    if (res.status === 404 || failures >= ORBIT_TIMING.maxBackoffRetries) {
       result.error = `enroll failed: HTTP ${res.status} ${err}`;
       break;
     }

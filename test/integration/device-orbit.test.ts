@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { deviceLab } from './device-support.js';
 import { createDevice, FLEETD_PRODUCT_ID, type MsiLauncher } from '../../emulators/device/index.js';
-import { orbitLauncher, type OrbitLauncher } from '../../emulators/orbit/index.js';
+import { orbitLauncher, startOrbit, type OrbitLauncher } from '../../emulators/orbit/index.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
 import type { MdmSettings } from '../../emulators/mdm/settings.js';
@@ -70,5 +70,20 @@ describe('MSI install starts orbit with the properties it was given', () => {
     const { lab, orbit } = await autopilot('device-orbit-old', { euaTokenEnabled: true }, '1.50.0');
     expect(orbit.result()!.sentEuaToken).toBe(false);
     expect(lab.promptCount).toBe(2);
+  });
+});
+
+// fleet.md §4.3: a 401 that is not END_USER_AUTH_REQUIRED (a bad enroll secret) is an ordinary error for orbit's
+// retry loop: 10 s, 20 s, 40 s, 80 s, 160 s between six attempts, then it gives up (only a 404 stops at once).
+describe('orbit enroll retries (fleet.md §4.3)', () => {
+  it('§4.3: a bad enroll secret (401) is retried with exponential backoff for six attempts', async () => {
+    const env = await deviceLab('orbit-bad-secret', { endUserAuthEnabled: false });
+    dispose = env.dispose;
+    const started = env.lab.clock.now();
+    const r = await startOrbit({ lab: env.lab, fleetUrl: env.mdm.url, enrollSecret: 'not-a-secret', hardwareUuid: 'HW-UUID-1', serial: 'SER-1', hostname: 'DESKTOP-1', ssoUser: null });
+    expect(r.enrolled).toBe(false);
+    expect(r.attempts).toBe(6);
+    expect(r.error).toMatch(/^enroll failed: HTTP 401 /);
+    expect(env.lab.clock.now() - started).toBe((10 + 20 + 40 + 80 + 160) * 1000);
   });
 });
