@@ -39,6 +39,19 @@ const sent = (title: string) => steps.find((s) => s.kind === 'http' && s.title =
 const names = (els: { localName: string | null }[]) => els.map((e) => e.localName);
 
 describe("the device's messages have the shape of a captured Windows device's (fleet.md §7.3)", () => {
+  // entra-mde2.md §6.2 and PROTOCOL.md (client quirks): the device-key-signed PRT request as Windows sends it.
+  it('§6.2: the PRT request form is windows_api_version=2.2, jwt-bearer, client_info=1, tgt=True; header x5c is one string with kdf_ver 2', () => {
+    const form = new URLSearchParams(sent('PRT request (device-key-signed JWT)').request!.body);
+    expect([...form.keys()]).toEqual(['windows_api_version', 'grant_type', 'request', 'client_info', 'tgt']);
+    expect(form.get('windows_api_version')).toBe('2.2');
+    expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(form.get('client_info')).toBe('1');
+    expect(form.get('tgt')).toBe('True');
+    const header = JSON.parse(Buffer.from(form.get('request')!.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(header).toMatchObject({ alg: 'RS256', kdf_ver: 2 });
+    expect(typeof header.x5c).toBe('string');
+  });
+
   it('probes the discovery URL with a bare GET as ENROLLClient first', () => {
     const probe = sent('GET Discovery (probe)');
     expect(probe.request!.method).toBe(captured.discoveryProbe.method);

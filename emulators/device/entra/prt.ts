@@ -46,7 +46,8 @@ export async function getPrt(ctx: DeviceContext): Promise<PrtState> {
     spec: SPEC.prtRequest,
     url: `${ctx.entraUrl}/${join.tenantId}/oauth2/token`,
     headers: FORM,
-    body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'true' }),
+    // Windows writes the flag as .NET prints a boolean: tgt=True (PROTOCOL.md; entra-mde2.md §6.2).
+    body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'True' }),
   });
   const prt = expectJson<PrtResponse>(res, 'PRT request');
   const sessionKeyHandle = await ctx.tpm.unwrapSessionKey(join.transportKeyHandle, prt.session_key_jwe);
