@@ -9,6 +9,8 @@ import { stsAuthPage, tosPage } from './pages.js';
 
 /** Fleet's path constants (server/mdm/microsoft/microsoft_mdm.go). */
 export const MDE2_PATHS = {
+  // MSEnrollEntryPoint: whether Fleet routes it is UNCONFIRMED (fleet.md §2.1, §10: no registration found). The lab
+  // serves it (GET probe → 200 empty, POST → discovery) so that a device given the well-known URL still enrolls.
   enrollEntryPoint: '/EnrollmentServer/Discovery.svc',
   discovery: '/api/mdm/microsoft/discovery',
   auth: '/api/mdm/microsoft/auth',
