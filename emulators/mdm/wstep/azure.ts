@@ -102,6 +102,8 @@ export async function getAzureAuthTokenClaims(ctx: MdmContext, content: string):
     throw new Error(`token is unverifiable: ${err.message}`);
   }
 
+  // Whether the newest Fleet still requires scp == "mdm_delegation" or validates iss is UNCONFIRMED (fleet.md §1.4,
+  // §10): neither is checked here; the service layer authorizes aud and tid (§2.5).
   const tenantId = claimString(payload, 'tid');
   if (!tenantId) throw new Error('invalid TID claim');
   // Entra v2 tokens have no upn: Fleet falls back to preferred_username, and accepts an empty result.
