@@ -1,7 +1,21 @@
-import type { Breakpoint, ControlRequest, DbView, HttpRequest, LabEvent, LabState, RunRequest, ScenarioInfo, Step } from '../../app/contract';
+import type {
+  Breakpoint, CompareResult, ControlRequest, DbView, HttpRequest, LabEvent, LabState, MdmSettingsView, QueuedCommand, RunBundle, RunRequest, RunSummary, ScenarioInfo, Step,
+} from '../../app/contract';
+import { apiErrorText } from '../lib/api-error';
 
 /** The typed client of the host's UI API (app/api/server.ts); the per-launch token comes from the page URL. */
 const token = new URLSearchParams(location.search).get('token') ?? '';
+
+/** A refused API call: `status` and the host's own words (`reason`), for errors shown beside the form that caused them. */
+export class ApiCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    where: string,
+  ) {
+    super(`${where}: ${status} ${reason}`);
+  }
+}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
@@ -13,11 +27,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     const text = await res.text();
     let msg = text;
     try {
-      msg = (JSON.parse(text) as { error?: string }).error ?? text;
+      msg = apiErrorText(JSON.parse(text), text);
     } catch {
       /* plain text error */
     }
-    throw new Error(`${method} ${path}: ${res.status} ${msg}`);
+    throw new ApiCallError(res.status, msg, `${method} ${path}`);
   }
   return (await res.json()) as T;
 }
@@ -32,6 +46,16 @@ export const api = {
     call<{ ok: boolean; state: LabState }>('POST', '/api/control', edited ? { action, edited } : { action }),
   advanceClock: (ms: number) => call<LabState>('POST', '/api/clock/advance', { ms }),
   setBreakpoints: (breakpoints: Breakpoint[]) => call<LabState>('PUT', '/api/breakpoints', { breakpoints }),
+  runs: () => call<RunSummary[]>('GET', '/api/runs'),
+  runBundle: (runId: string) => call<RunBundle>('GET', `/api/runs/${encodeURIComponent(runId)}`),
+  compareRuns: (a: string, b: string) => call<CompareResult>('GET', `/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`),
+  compareBundles: (a: RunBundle, b: RunBundle) => call<CompareResult>('POST', '/api/compare', { a, b }),
+  open: (bundle: RunBundle) => call<LabState>('POST', '/api/open', { bundle }),
+  queueCommand: (raw: string) => call<QueuedCommand>('POST', '/api/mdm/commands', { raw }),
+  syncDevice: () => call<LabState>('POST', '/api/device/sync'),
+  createScimUser: (userName: string, emails: string[]) => call<{ ok: boolean }>('POST', '/api/mdm/scim-users', { userName, emails }),
+  mdmSettings: () => call<MdmSettingsView>('GET', '/api/mdm/settings'),
+  updateMdmSettings: (patch: Partial<MdmSettingsView>) => call<MdmSettingsView>('PUT', '/api/mdm/settings', patch),
   exportUrl: (kind: 'json' | 'har') => `/api/export${kind === 'har' ? '.har' : ''}?token=${encodeURIComponent(token)}`,
   events(onEvent: (ev: LabEvent) => void): () => void {
     const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);

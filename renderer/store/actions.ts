@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { follow } from '../api/connect';
 import { useLab } from './index';
 import { selectWaitingStep } from './selectors/run';
+import { readBundleFile } from '../lib/bundle-file';
 
 /** What the buttons and keys do: each calls the typed client and reports failures in the top bar. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
@@ -45,6 +46,7 @@ async function control(action: ControlRequest['action']): Promise<void> {
 /** Step: at an idle lab, start the chosen scenario held at its first step; otherwise one step forward. */
 export async function step(): Promise<void> {
   const lab = useLab.getState().lab;
+  if (lab?.source === 'bundle') return control('step');
   if (!lab || lab.status === 'idle' || ((lab.status === 'done' || lab.status === 'failed') && lab.cursor >= lab.head)) return run(true);
   return control('step');
 }
@@ -52,6 +54,20 @@ export async function step(): Promise<void> {
 export const back = () => control('back');
 export const cont = () => control('continue');
 export const reset = () => control('reset');
+
+/** Open a saved run (a bundle file) in place of the live one; Back/Step then move through it. */
+export async function openBundleFile(file: File): Promise<void> {
+  const s = useLab.getState();
+  s.setFollow(true);
+  const lab = await guarded(async () => api.open(await readBundleFile(file)));
+  if (lab) {
+    adopt(lab);
+    s.setCompareOpen(false);
+  }
+}
+
+/** Leave a saved run: a fresh live lab (Reset). */
+export const backToLive = () => reset();
 
 /** Send the edited request waiting at the gate (the Request tab's Send). */
 export const sendEdited = () => control('step');

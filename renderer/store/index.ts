@@ -6,6 +6,8 @@ import { createSelectionSlice } from './selection';
 import { createGateSlice } from './gate';
 import { createClockSlice } from './clock';
 import { createUiSlice } from './ui';
+import { createCompareSlice } from './compare';
+import { createConsoleSlice } from './console';
 
 export type { LabStore };
 
@@ -18,6 +20,8 @@ export const createLabStore = () =>
     ...createGateSlice(...a),
     ...createClockSlice(...a),
     ...createUiSlice(...a),
+    ...createCompareSlice(...a),
+    ...createConsoleSlice(...a),
   }));
 
 export const useLab = createLabStore();

@@ -13,6 +13,7 @@ export interface RunSlice {
   apiError: string | null;
   setLab(state: LabState): void;
   setScenarios(list: ScenarioInfo[]): void;
+  /** Pick a scenario: its options start from their defaults (picking the same one again keeps them). */
   chooseScenario(name: string): void;
   setOption(name: string, value: string | boolean): void;
   setApiError(e: string | null): void;
@@ -33,7 +34,9 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
     const current = scenarios.find((s) => s.name === get().scenario) ?? scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? scenarios[0];
     set({ scenarios, scenario: current?.name ?? get().scenario, options: { ...defaultsOf(current), ...get().options } });
   },
-  chooseScenario: (name) => set({ scenario: name, options: defaultsOf(get().scenarios.find((s) => s.name === name)) }),
+  chooseScenario: (name) => {
+    if (name !== get().scenario) set({ scenario: name, options: defaultsOf(get().scenarios.find((s) => s.name === name)) });
+  },
   setOption: (name, value) => set({ options: { ...get().options, [name]: value } }),
   setApiError: (apiError) => set({ apiError }),
 });

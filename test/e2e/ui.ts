@@ -33,5 +33,15 @@ export const ui = {
     }
     await page.locator('details.breakpoints > summary').click();
   },
+  /** Choose a scenario and run it to its end. */
+  async runScenario(page: Page, scenario: string): Promise<void> {
+    await page.getByLabel('Scenario', { exact: true }).selectOption(scenario);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(page.locator('[data-status="running"], [data-status="waiting"]').or(page.getByTestId('prompts'))).toBeVisible();
+    await expect(page.locator('[data-status="done"], [data-status="failed"]')).toBeVisible({ timeout: 45_000 });
+  },
+  /** Aligned rows of the compare view. */
+  compareRows: (page: Page) => page.getByRole('list', { name: 'Aligned steps' }).getByRole('listitem'),
+  console: (page: Page) => page.getByRole('region', { name: 'Trainer console' }),
   tab: (page: Page, name: 'Request' | 'Response' | 'Tokens' | 'DB' | 'Spec') => page.getByRole('tab', { name: new RegExp(`^${name}`) }),
 };

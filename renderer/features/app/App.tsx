@@ -7,6 +7,8 @@ import { SequenceDiagram } from '../diagram/SequenceDiagram';
 import { Inspector } from '../inspector/Inspector';
 import { ShortcutSheet } from '../keyboard/ShortcutSheet';
 import { useKeymap } from '../keyboard/useKeymap';
+import { CompareView } from '../compare/CompareView';
+import { ConsolePanel } from '../console/ConsolePanel';
 
 /** Top-bar popovers (<details data-popover>) behave like menus: a click outside one, or opening another, closes it. */
 function usePopoversCloseOutside(): void {
@@ -21,10 +23,15 @@ function usePopoversCloseOutside(): void {
   }, []);
 }
 
-/** The console: top bar; step list (left), sequence diagram (centre), inspector (right). */
+/**
+ * The console: top bar; step list (left), sequence diagram (centre; the trainer console takes its place while open),
+ * inspector (right). The compare view takes the whole window below the top bar.
+ */
 export function App() {
   const loaded = useLab((s) => s.lab !== null);
   const theme = useLab((s) => s.theme);
+  const compareOpen = useLab((s) => s.compareOpen);
+  const consoleOpen = useLab((s) => s.consoleOpen);
   useEffect(() => connect(useLab), []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -34,11 +41,17 @@ export function App() {
   return (
     <div className="app" data-app-state={loaded ? 'loaded' : 'loading'}>
       <TopBar />
-      <main className="panes">
-        <StepList />
-        <SequenceDiagram />
-        <Inspector />
-      </main>
+      {compareOpen ? (
+        <main className="full">
+          <CompareView />
+        </main>
+      ) : (
+        <main className="panes">
+          <StepList />
+          {consoleOpen ? <ConsolePanel /> : <SequenceDiagram />}
+          <Inspector />
+        </main>
+      )}
       <ShortcutSheet />
     </div>
   );

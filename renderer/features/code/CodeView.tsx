@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { EditorView, drawSelection, highlightActiveLineGutter, highlightSpecialChars, keymap, lineNumbers } from '@codemirror/view';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, syntaxHighlighting } from '@codemirror/language';
 import { xml } from '@codemirror/lang-xml';
 import { json } from '@codemirror/lang-json';
@@ -15,11 +16,15 @@ interface Props {
   /** Editable (the request held at the gate); onChange receives every edit. */
   editable?: boolean;
   onChange?: (value: string) => void;
+  testId?: string;
 }
 
 const lang = (l: BodyLanguage): Extension => (l === 'xml' ? xml() : l === 'json' ? json() : []);
 
-/** What the view needs: line numbers, folding (XML elements, JSON objects), highlighting, bracket matching. */
+/**
+ * What the view needs: line numbers, folding (XML elements, JSON objects), highlighting, bracket matching, and for
+ * the editors (the gate, the console) undo/redo history with the standard keys (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y).
+ */
 const setup: Extension = [
   lineNumbers(),
   highlightActiveLineGutter(),
@@ -28,7 +33,8 @@ const setup: Extension = [
   drawSelection(),
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
   bracketMatching(),
-  keymap.of(foldKeymap),
+  history(),
+  keymap.of([...defaultKeymap, ...historyKeymap, ...foldKeymap]),
 ];
 
 const lightTheme = EditorView.theme({ '&': { backgroundColor: 'var(--bg-code)' }, '.cm-gutters': { backgroundColor: 'var(--bg-code)', border: 'none' } }, { dark: false });
@@ -37,7 +43,7 @@ const lightTheme = EditorView.theme({ '&': { backgroundColor: 'var(--bg-code)' }
  * A CodeMirror 6 view of a body: XML/JSON highlighting and folding. The editor is created once per mount and
  * updated by transactions, never rebuilt on render.
  */
-export function CodeView({ value, language, label, editable = false, onChange }: Props) {
+export function CodeView({ value, language, label, editable = false, onChange, testId }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const compartments = useRef({ lang: new Compartment(), theme: new Compartment(), edit: new Compartment(), attrs: new Compartment() });
@@ -87,5 +93,5 @@ export function CodeView({ value, language, label, editable = false, onChange }:
     });
   }, [language, theme, editable, label]);
 
-  return <div className={`code-view${editable ? ' editable' : ''}`} ref={host} data-testid={editable ? 'gate-editor' : undefined} />;
+  return <div className={`code-view${editable ? ' editable' : ''}`} ref={host} data-testid={testId} />;
 }

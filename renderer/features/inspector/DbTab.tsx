@@ -44,7 +44,7 @@ export function DbTab({ step }: { step: Step }) {
   );
 }
 
-function Changes({ changes }: { changes: DbChange[] }) {
+export function Changes({ changes }: { changes: DbChange[] }) {
   return (
     <ul className="changes" aria-label="Row changes">
       {changes.map((c, i) => (

@@ -59,6 +59,8 @@ function serialize(r: HttpRequest): string {
   return `${r.method} ${r.url}\n${headers}\n\n${r.body}\n`;
 }
 
+const sameRequest = (a: HttpRequest, b: HttpRequest) => a.method === b.method && a.url === b.url && a.body === b.body && JSON.stringify(a.headers) === JSON.stringify(b.headers);
+
 const headerText = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
 
 function parseHeaders(text: string): Record<string, string> {
@@ -77,7 +79,12 @@ function GateEditor({ step, request }: { step: Step; request: HttpRequest }) {
   const clearDraft = useLab((s) => s.clearDraft);
   const current = draft ?? request;
   const [headersText, setHeadersText] = useState(() => headerText(current.headers));
-  const update = (patch: Partial<HttpRequest>) => setDraft(step.id, { ...current, ...patch });
+  // Undoing every edit (Ctrl+Z) leaves no draft: the request goes out as it was.
+  const update = (patch: Partial<HttpRequest>) => {
+    const next = { ...current, ...patch };
+    if (sameRequest(next, request)) clearDraft();
+    else setDraft(step.id, next);
+  };
   return (
     <form
       className="gate"
@@ -107,7 +114,7 @@ function GateEditor({ step, request }: { step: Step; request: HttpRequest }) {
         />
       </label>
       <div className="field">Body</div>
-      <CodeView label="Request body" editable value={current.body} language={rawLanguage(current.body, current.headers)} onChange={(body) => body !== current.body && update({ body })} />
+      <CodeView label="Request body" testId="gate-editor" editable value={current.body} language={rawLanguage(current.body, current.headers)} onChange={(body) => body !== current.body && update({ body })} />
       <div className="gate-actions">
         <button type="submit" className="primary">Send</button>
         <button

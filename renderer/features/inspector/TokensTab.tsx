@@ -44,7 +44,7 @@ export function TokensTab({ step }: { step: Step }) {
   );
 }
 
-function TokenCard({ token, now }: { token: TokenView; now: number | null }) {
+export function TokenCard({ token, now }: { token: TokenView; now: number | null }) {
   const sig = SIG[token.signature.verdict];
   const atStep = EXP[token.time.verdict];
   const nowVerdict = now === null || !token.payload ? null : expiryAt(token.payload, now);

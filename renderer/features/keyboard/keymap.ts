@@ -40,7 +40,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'run', keys: ['r'], section: 'Run', description: 'Run the chosen scenario' },
   { action: 'filter', keys: ['/'], section: 'View', description: 'Filter the step list (party, text, status)' },
   { action: 'shortcuts', keys: ['?'], section: 'View', description: 'Show this shortcut sheet' },
-  { action: 'close', keys: ['Escape'], section: 'View', description: 'Close the sheet or leave the filter' },
+  { action: 'close', keys: ['Escape'], section: 'View', description: 'Close the sheet or the compare view, or leave the filter' },
   { action: 'theme', keys: ['t'], section: 'View', description: 'Switch light / dark theme' },
   { action: 'tab-request', keys: ['1'], section: 'View', description: 'Inspector: Request' },
   { action: 'tab-response', keys: ['2'], section: 'View', description: 'Inspector: Response' },

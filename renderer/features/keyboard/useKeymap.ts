@@ -7,9 +7,20 @@ import { isTypingTarget, resolveKey, type KeyAction } from './keymap';
 
 function moveSelection(delta: 1 | -1 | 'first' | 'last'): void {
   const s = useLab.getState();
+  if (s.compareOpen) return moveCompareRow(delta);
   const visible = filterSteps(s.steps, s.filter);
   const target = delta === 'first' ? visible[0] : delta === 'last' ? visible[visible.length - 1] : neighbour(visible, s.selected, delta);
   if (target !== undefined && target !== null) s.select(target);
+}
+
+/** In the compare view the same keys move through the aligned rows. */
+function moveCompareRow(delta: 1 | -1 | 'first' | 'last'): void {
+  const s = useLab.getState();
+  const n = s.comparison?.result.rows.length ?? 0;
+  if (n === 0) return;
+  const cur = s.compareRow;
+  const target = delta === 'first' ? 0 : delta === 'last' ? n - 1 : cur === null ? (delta > 0 ? 0 : n - 1) : Math.min(Math.max(cur + delta, 0), n - 1);
+  s.selectCompareRow(target);
 }
 
 /** What each action of the keymap table does. */
@@ -24,7 +35,11 @@ const HANDLERS: Record<KeyAction, () => void> = {
   run: () => void run(false),
   filter: () => useLab.getState().focusFilter(),
   shortcuts: () => useLab.getState().setSheetOpen(true),
-  close: () => useLab.getState().setSheetOpen(false),
+  close: () => {
+    const s = useLab.getState();
+    if (s.sheetOpen) s.setSheetOpen(false);
+    else if (s.compareOpen) s.setCompareOpen(false);
+  },
   theme: () => {
     const s = useLab.getState();
     s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
@@ -36,6 +51,8 @@ const HANDLERS: Record<KeyAction, () => void> = {
   'tab-spec': () => useLab.getState().setTab('spec'),
 };
 
+const RUN_ACTIONS = new Set<KeyAction>(['step', 'back', 'continue', 'run']);
+
 /** One window listener resolving keys through the keymap table; typing in a field is left alone. */
 export function useKeymap(): void {
   useEffect(() => {
@@ -44,6 +61,8 @@ export function useKeymap(): void {
       if (!action) return;
       if (action !== 'close' && isTypingTarget(e.target)) return;
       if (action !== 'close' && (e.target as Element | null)?.closest?.('button, a, summary') && (e.key === ' ' || e.key === 'Enter')) return;
+      // The compare view hides the live run: keys that would drive it unseen do nothing there.
+      if (useLab.getState().compareOpen && RUN_ACTIONS.has(action)) return;
       e.preventDefault();
       HANDLERS[action]();
     };

@@ -2,6 +2,7 @@ import { useLab } from '../../store';
 import { selectWaitingStep } from '../../store/selectors/run';
 import { PARTY_LABEL } from '../../lib/parties';
 import { stepPath } from '../../store/selectors/steps';
+import { backToLive } from '../../store/actions';
 
 /** Always visible: the run's status, who waits at the gate, prompts so far, where the world is. */
 export function Progress() {
@@ -13,7 +14,12 @@ export function Progress() {
   return (
     <div className="progress" aria-live="polite">
       <span className={`run-status s-${lab.status}`} data-status={lab.status}>{lab.status}</span>
-      {lab.source === 'bundle' && <span className="chip">saved run{lab.scenario ? `: ${lab.scenario}` : ''}</span>}
+      {lab.source === 'bundle' && (
+        <span className="chip saved-run" data-testid="saved-run">
+          Saved run: {lab.scenario ?? '(no scenario)'}
+          <button className="chip-action" onClick={() => void backToLive()}>Back to the live lab</button>
+        </span>
+      )}
       {lab.mode === 'step' && lab.status !== 'done' && <span className="chip">step mode</span>}
       {waiting && (
         <span className="chip waiting-chip" data-testid="waiting">

@@ -5,11 +5,17 @@ import { Controls } from './Controls';
 import { Breakpoints } from './Breakpoints';
 import { Clock } from './Clock';
 import { Progress } from './Progress';
+import { openBundleFile } from '../../store/actions';
+import { openCompare } from '../../store/compare-actions';
 
 export function TopBar() {
   const theme = useLab((s) => s.theme);
   const setTheme = useLab((s) => s.setTheme);
   const openSheet = useLab((s) => s.setSheetOpen);
+  const compareOpen = useLab((s) => s.compareOpen);
+  const setCompareOpen = useLab((s) => s.setCompareOpen);
+  const consoleOpen = useLab((s) => s.consoleOpen);
+  const setConsoleOpen = useLab((s) => s.setConsoleOpen);
   return (
     <header className="topbar">
       <div className="bar-row">
@@ -19,7 +25,22 @@ export function TopBar() {
         <Breakpoints />
         <Clock />
         <span className="spacer" />
-        <a className="link-btn" href={api.exportUrl('json')} download>Export</a>
+        <button aria-pressed={compareOpen} onClick={() => (compareOpen ? setCompareOpen(false) : void openCompare())} title="Compare two runs step by step">Compare</button>
+        <button aria-pressed={consoleOpen} onClick={() => { setConsoleOpen(!consoleOpen); setCompareOpen(false); }} title="Trainer console: queue SyncML commands, sync the device, SCIM users, MDM settings">Console</button>
+        <label className="link-btn file-btn" title="Open a saved run (a bundle .json from Export or enrollscope run --bundle)">
+          Open…
+          <input
+            type="file"
+            accept=".json,application/json"
+            aria-label="Open a saved run"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void openBundleFile(f);
+            }}
+          />
+        </label>
+        <a className="link-btn" href={api.exportUrl('json')} download title="Save this run as a bundle (every step, token, DB change and snapshot)">Export</a>
         <a className="link-btn" href={api.exportUrl('har')} download>HAR</a>
         <button className="icon" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? '☀' : '☾'}

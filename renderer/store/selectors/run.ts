@@ -35,6 +35,8 @@ export type Control = 'run' | 'step' | 'back' | 'continue' | 'reset';
 /** Which controls make sense now (buttons stay visible; these only disable). */
 export function enabledControls(lab: LabState | null, scenarioKnown: boolean): Record<Control, boolean> {
   if (!lab) return { run: false, step: false, back: false, continue: false, reset: false };
+  // A saved run: Back/Step move through its history; nothing waits at a gate, so nothing to continue.
+  if (lab.source === 'bundle') return { run: scenarioKnown, step: lab.cursor < lab.head, back: lab.cursor >= 0, continue: false, reset: true };
   const active = lab.status === 'running' || lab.status === 'waiting';
   return {
     run: scenarioKnown,

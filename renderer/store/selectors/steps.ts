@@ -80,3 +80,25 @@ export function lanesOf(steps: readonly (Step | undefined)[]): PartyIdT[] {
 export function promptsOf(steps: readonly (Step | undefined)[]): Step[] {
   return steps.filter((s): s is Step => !!s?.prompt);
 }
+
+/**
+ * Why a request failed, in the server's own words, short: Fleet's JSON `message` / `errors[].reason`
+ * (END_USER_AUTH_REQUIRED), an OAuth `error`, a SOAP fault's subcode or reason. Null when the step did not fail.
+ */
+export function errorGist(step: Step): string | null {
+  if (step.error && !step.response) return step.error.slice(0, 80);
+  const r = step.response;
+  if (!r || (r.status < 400 && !bodyIsFault(step))) return null;
+  const body = r.body.slice(0, 20_000);
+  try {
+    const j = JSON.parse(body) as { message?: unknown; error?: unknown; errors?: { reason?: unknown }[] };
+    const reason = Array.isArray(j.errors) ? j.errors.find((e) => typeof e?.reason === 'string')?.reason : undefined;
+    const pick = [j.message, reason, j.error].find((v): v is string => typeof v === 'string' && v.length > 0);
+    if (pick) return pick.slice(0, 80);
+  } catch {
+    /* not JSON */
+  }
+  const sub = /<(?:\w+:)?Subcode>\s*<(?:\w+:)?Value>([^<]+)</.exec(body)?.[1] ?? /<(?:\w+:)?Text\b[^>]*>([^<]+)</.exec(body)?.[1];
+  if (sub) return sub.trim().slice(0, 80);
+  return null;
+}
