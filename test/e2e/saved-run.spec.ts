@@ -5,10 +5,8 @@ test('an exported bundle opened again shows its steps, and the DB tab at an earl
   await host.open(page);
   await ui.runScenario(page, 'autopilot-eua');
   const steps = host.session.steps();
-  const download = page.waitForEvent('download');
-  await page.getByRole('link', { name: 'Export' }).click();
   const file = info.outputPath('run.json');
-  await (await download).saveAs(file);
+  await ui.exportBundle(page, file);
 
   const ran = host.session.current;
   await ui.button(page, 'Reset').click();

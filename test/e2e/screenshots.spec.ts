@@ -76,3 +76,54 @@ test('screenshots: the double-auth bug (autopilot-no-eua), the second prompt in 
   await expect(ui.diagram(page).locator('g.prompt-mark.second')).toHaveCount(1);
   await shot(page, 'second-prompt');
 });
+
+test('screenshots: compare autopilot-eua with autopilot-no-eua, the orbit enroll row picked', async ({ host, page }) => {
+  await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
+  await host.open(page);
+  await runToEnd(page, 'autopilot-eua');
+  await expect.poll(() => host.session.runs().length).toBe(1);
+  await runToEnd(page, 'autopilot-no-eua');
+  await expect.poll(() => host.session.runs().length).toBe(2);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page.getByTestId('compare-prompts')).toHaveText('prompts 1 vs 2');
+  await ui.compareRows(page).filter({ hasText: 'OMA-DM session 1 message 2' }).click();
+  await expect(page.getByRole('region', { name: 'Both steps' })).toBeVisible();
+  await page.getByRole('list', { name: 'Aligned steps' }).evaluate((el) => {
+    const row = el.querySelector('[aria-current="true"]') as HTMLElement | null;
+    if (row) el.scrollTop = row.offsetTop - el.offsetTop;
+  });
+  await shot(page, 'compare');
+});
+
+test('screenshots: a saved run opened from its bundle, the DB tab at an earlier step', async ({ host, page }, info) => {
+  await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
+  await host.open(page);
+  await runToEnd(page, 'autopilot-no-eua');
+  const file = info.outputPath('run.json');
+  await ui.exportBundle(page, file);
+  await page.getByLabel('Open a saved run').setInputFiles(file);
+  await expect(page.getByTestId('saved-run')).toContainText('Saved run: autopilot-no-eua');
+  // Back to the second prompt: the world (and the DB tab) as it was then.
+  const prompt = host.session.steps().find((s) => s.prompt?.count === 2)!;
+  for (let n = host.session.steps().length - 1; n > prompt.index; n--) await ui.button(page, 'Back').click();
+  await expect(ui.steps(page).locator(`[data-step-index="${prompt.index}"]`)).toHaveAttribute('aria-current', 'true');
+  await ui.tab(page, 'DB').click();
+  await expect(page.getByRole('region', { name: /^DB after step/ })).toBeVisible();
+  await shot(page, 'saved-run');
+  const world = host.session.current;
+  await page.getByRole('button', { name: 'Back to the live lab' }).click();
+  await expect.poll(() => host.session.current !== world).toBe(true);
+});
+
+test('screenshots: the trainer console after a Get of ./DevDetail/SwV and a sync', async ({ host, page }) => {
+  await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
+  await host.open(page);
+  await runToEnd(page, 'autopilot-eua');
+  await page.getByRole('button', { name: 'Console', exact: true }).click();
+  await ui.console(page).getByRole('button', { name: 'Queue command' }).click();
+  await ui.console(page).getByRole('button', { name: 'Sync device now' }).click();
+  const answer = ui.console(page).getByRole('list', { name: 'Queued commands' }).getByRole('listitem').first();
+  await expect(answer).toContainText('= ');
+  await answer.getByRole('button', { name: /^step \d+$/ }).click();
+  await shot(page, 'console');
+});

@@ -40,6 +40,14 @@ export const ui = {
     await expect(page.locator('[data-status="running"], [data-status="waiting"]').or(page.getByTestId('prompts'))).toBeVisible();
     await expect(page.locator('[data-status="done"], [data-status="failed"]')).toBeVisible({ timeout: 45_000 });
   },
+  /** Export the run as a bundle file (the Run file menu) and save it at `path`. */
+  async exportBundle(page: Page, path: string): Promise<void> {
+    await page.locator('details.file-menu > summary').click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export the run (bundle .json)' }).click();
+    await (await download).saveAs(path);
+    await page.locator('details.file-menu > summary').click();
+  },
   /** Aligned rows of the compare view. */
   compareRows: (page: Page) => page.getByRole('list', { name: 'Aligned steps' }).getByRole('listitem'),
   console: (page: Page) => page.getByRole('region', { name: 'Trainer console' }),

@@ -27,21 +27,27 @@ export function TopBar() {
         <span className="spacer" />
         <button aria-pressed={compareOpen} onClick={() => (compareOpen ? setCompareOpen(false) : void openCompare())} title="Compare two runs step by step">Compare</button>
         <button aria-pressed={consoleOpen} onClick={() => { setConsoleOpen(!consoleOpen); setCompareOpen(false); }} title="Trainer console: queue SyncML commands, sync the device, SCIM users, MDM settings">Console</button>
-        <label className="link-btn file-btn" title="Open a saved run (a bundle .json from Export or enrollscope run --bundle)">
-          Open…
-          <input
-            type="file"
-            accept=".json,application/json"
-            aria-label="Open a saved run"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void openBundleFile(f);
-            }}
-          />
-        </label>
-        <a className="link-btn" href={api.exportUrl('json')} download title="Save this run as a bundle (every step, token, DB change and snapshot)">Export</a>
-        <a className="link-btn" href={api.exportUrl('har')} download>HAR</a>
+        <details className="file-menu" data-popover>
+          <summary>Run file</summary>
+          <div className="popover menu" role="group" aria-label="Run file">
+            <label className="link-btn file-btn" title="Open a saved run (a bundle .json from Export or enrollscope run --bundle)">
+              Open a saved run…
+              <input
+                type="file"
+                accept=".json,application/json"
+                aria-label="Open a saved run"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  e.target.value = '';
+                  (e.target.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+                  if (f) void openBundleFile(f);
+                }}
+              />
+            </label>
+            <a className="link-btn" href={api.exportUrl('json')} download title="Every step, token, DB change and snapshot, to open again or compare">Export the run (bundle .json)</a>
+            <a className="link-btn" href={api.exportUrl('har')} download title="The HTTP legs as HAR 1.2, for browser dev tools">Export HTTP as HAR</a>
+          </div>
+        </details>
         <button className="icon" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? '☀' : '☾'}
         </button>
