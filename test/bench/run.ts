@@ -4,6 +4,7 @@
  *  - a full autopilot-eua run headless
  *  - step back / forward between any two steps of a 1,000-step run (target ≤ 50 ms)
  *  - snapshot memory of that run
+ *  - the UI with 10,000 steps: scroll frame gaps and DOM size (test/bench/ui-scroll.ts)
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -15,6 +16,7 @@ import { runAutopilot, optionsOf } from '../../emulators/scenarios/flows/autopil
 import { queueCommand } from '../../emulators/mdm/admin.js';
 import { runScenarios } from '../../app/host/headless.js';
 import { defaultKeyCacheDir } from '../../app/host/session.js';
+import { uiScrollBench } from './ui-scroll.js';
 
 const rows: [string, string][] = [];
 const stat = (xs: number[]) => {
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
   lab.moveTo(head);
   await world.close();
   rmSync(dir, { recursive: true, force: true });
+
+  rows.push(...(await uiScrollBench()));
 
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log('Enrollscope benchmarks (2 cores, Node ' + process.version + ')');

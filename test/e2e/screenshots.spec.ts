@@ -90,7 +90,7 @@ test('screenshots: compare autopilot-eua with autopilot-no-eua, the orbit enroll
   await expect(page.getByRole('region', { name: 'Both steps' })).toBeVisible();
   await page.getByRole('list', { name: 'Aligned steps' }).evaluate((el) => {
     const row = el.querySelector('[aria-current="true"]') as HTMLElement | null;
-    if (row) el.scrollTop = row.offsetTop - el.offsetTop;
+    if (row) el.scrollTop = row.offsetTop - (el as HTMLElement).offsetTop;
   });
   await shot(page, 'compare');
 });
