@@ -28,3 +28,13 @@ export function outlineOf(msg: HttpRequest | HttpResponse): Outline | null {
   if (v.outline === undefined) v.outline = msg.bodyEncoding === 'base64' ? null : outline(msg.body);
   return v.outline;
 }
+
+/** The pretty view if it was made already (by prettyOf or by the decode worker), else null. */
+export function cachedPretty(msg: HttpRequest | HttpResponse): PrettyBody | null {
+  return cache.get(msg)?.pretty ?? null;
+}
+
+/** Keep a pretty view the decode worker made. */
+export function storePretty(msg: HttpRequest | HttpResponse, pretty: PrettyBody): void {
+  views(msg).pretty = pretty;
+}

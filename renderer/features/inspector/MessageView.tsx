@@ -1,19 +1,24 @@
 import { useMemo, useState } from 'react';
 import type { HttpRequest, HttpResponse } from '../../../app/contract';
 import { useLab } from '../../store';
-import { outlineOf, prettyOf } from '../../lib/body-cache';
+import { outlineOf } from '../../lib/body-cache';
+import { usePrettyBody } from './usePrettyBody';
 import { rawLanguage } from '../../lib/pretty';
 import { byteSize } from '../../lib/format';
 import { CodeView } from '../code/CodeView';
 import { OutlineView } from './OutlineView';
+
+const OUTLINE_LIMIT = 512 * 1024;
 
 /** Headers, body (pretty or raw, highlighted and foldable) and the protocol outline of one message. */
 export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; label: string }) {
   const bodyView = useLab((s) => s.bodyView);
   const setBodyView = useLab((s) => s.setBodyView);
   const [headersOpen, setHeadersOpen] = useState(true);
-  const pretty = useMemo(() => (bodyView === 'pretty' ? prettyOf(msg) : null), [msg, bodyView]);
-  const tree = useMemo(() => outlineOf(msg), [msg]);
+  const { pretty, pending } = usePrettyBody(msg, bodyView === 'pretty');
+  // DOMParser does not exist in workers, so the outline is built here: skipped for bodies too large to parse in a frame.
+  const outlineSkipped = msg.body.length > OUTLINE_LIMIT;
+  const tree = useMemo(() => (outlineSkipped ? null : outlineOf(msg)), [msg, outlineSkipped]);
   const headers = Object.entries(msg.headers);
   const size = msg.bodyEncoding === 'base64' ? Math.floor((msg.body.length * 3) / 4) : new TextEncoder().encode(msg.body).length;
   return (
@@ -32,8 +37,12 @@ export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; l
         </table>
       </details>
       {tree && <OutlineView outline={tree} />}
+      {outlineSkipped && <p className="muted small">No outline for a body this large ({byteSize(msg.body.length)}); the pretty view below is decoded in the background.</p>}
       <div className="body-head">
-        <span>Body · {byteSize(size)}</span>
+        <span>
+          Body · {byteSize(size)}
+          {pending && <span className="muted small"> · formatting in the background…</span>}
+        </span>
         <div className="seg" role="group" aria-label="Body view">
           <button aria-pressed={bodyView === 'pretty'} onClick={() => setBodyView('pretty')}>Pretty</button>
           <button aria-pressed={bodyView === 'raw'} onClick={() => setBodyView('raw')}>Raw</button>
