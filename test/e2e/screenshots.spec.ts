@@ -77,7 +77,7 @@ test('screenshots: the double-auth bug (autopilot-no-eua), the second prompt in 
   await shot(page, 'second-prompt');
 });
 
-test('screenshots: compare autopilot-eua with autopilot-no-eua, the orbit enroll row picked', async ({ host, page }) => {
+test('screenshots: compare autopilot-eua with autopilot-no-eua, the EUA token row picked', async ({ host, page }) => {
   await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
   await host.open(page);
   await runToEnd(page, 'autopilot-eua');
