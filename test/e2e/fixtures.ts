@@ -29,3 +29,11 @@ export const test = base.extend<{ host: Host }>({
 });
 
 export { expect };
+
+/**
+ * Where a screenshot goes: docs/screenshots/ (the README's pictures) only when they are being refreshed on purpose
+ * (`npm run screenshots`), otherwise test-results/, so that a test run leaves the working tree clean.
+ */
+export function screenshotPath(name: string): string {
+  return process.env.UPDATE_SCREENSHOTS === '1' ? join('docs', 'screenshots', name) : join('test-results', 'screenshots', name);
+}

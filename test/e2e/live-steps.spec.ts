@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { test, expect } from './fixtures.js';
+import { test, expect, screenshotPath } from './fixtures.js';
 
 // curl runs asynchronously: the MDM server answering it lives in this same process.
 const run = promisify(execFile);
@@ -12,5 +12,5 @@ test('the step list shows requests an outside client (curl) sends to the MDM ser
   const steps = page.getByRole('list', { name: 'Steps' });
   await expect(steps.getByText('/EnrollmentServer/Discovery.svc')).toBeVisible();
   await expect(steps.getByText('external')).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/live-steps.png' });
+  await page.screenshot({ path: screenshotPath('live-steps.png') });
 });

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures.js';
+import { test, expect, screenshotPath } from './fixtures.js';
 import type { Page } from '@playwright/test';
 import { ui } from './ui.js';
 
@@ -6,7 +6,7 @@ import { ui } from './ui.js';
  * Screenshots of each main view for docs/screenshots/ (shown in the README): real runs of the scenarios, each view
  * selected as a person would.
  */
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/${name}.png` });
+const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`${name}.png`) });
 
 /** Select the first step whose row matches `text` (filter, click, clear the filter: the selection stays). */
 async function selectStep(page: Page, text: string): Promise<void> {
