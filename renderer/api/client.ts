@@ -1,5 +1,5 @@
 import type {
-  Breakpoint, CompareResult, ControlRequest, DbView, HttpRequest, LabEvent, LabState, MdmSettingsView, QueuedCommand, RunBundle, RunRequest, RunSummary, ScenarioInfo, Step,
+  Breakpoint, CompareResult, ControlRequest, DbView, EntraPending, HttpRequest, LabEvent, LabState, MdmSettingsView, QueuedCommand, RunBundle, RunRequest, RunSummary, ScenarioInfo, Step,
 } from '../../app/contract';
 import { apiErrorText } from '../lib/api-error';
 
@@ -56,6 +56,10 @@ export const api = {
   createScimUser: (userName: string, emails: string[]) => call<{ ok: boolean }>('POST', '/api/mdm/scim-users', { userName, emails }),
   mdmSettings: () => call<MdmSettingsView>('GET', '/api/mdm/settings'),
   updateMdmSettings: (patch: Partial<MdmSettingsView>) => call<MdmSettingsView>('PUT', '/api/mdm/settings', patch),
+  entraPending: () => call<EntraPending>('GET', '/api/entra/pending'),
+  answerMfa: (id: string, approve: boolean) => call<EntraPending>('POST', `/api/entra/mfa/${encodeURIComponent(id)}`, { approve }),
+  answerDeviceCode: (userCode: string, answer: { upn: string } | { deny: true }) =>
+    call<EntraPending>('POST', `/api/entra/device-codes/${encodeURIComponent(userCode)}`, answer),
   exportUrl: (kind: 'json' | 'har') => `/api/export${kind === 'har' ? '.har' : ''}?token=${encodeURIComponent(token)}`,
   events(onEvent: (ev: LabEvent) => void): () => void {
     const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);

@@ -57,3 +57,21 @@ export async function updateMdmSetting(patch: Partial<MdmSettingsView>): Promise
   const info = s.scenarios.find((x) => x.name === s.scenario);
   if (patch.euaTokenEnabled !== undefined && info?.options.some((o) => o.name === 'eua')) s.setOption('eua', patch.euaTokenEnabled);
 }
+
+/** What waits for the user at Entra (an outside client's device code, an MFA push): the lab is the user's phone. */
+export async function loadPending(): Promise<void> {
+  const r = await inSection('signin', () => api.entraPending());
+  if (r) useLab.getState().setPending(r);
+}
+
+export async function answerMfa(id: string, approve: boolean): Promise<void> {
+  const r = await inSection('signin', () => api.answerMfa(id, approve), () => (approve ? 'Approved on the phone.' : 'Denied on the phone.'));
+  if (r) useLab.getState().setPending(r);
+}
+
+export async function answerDeviceCode(userCode: string, answer: { upn: string } | { deny: true }): Promise<void> {
+  const r = await inSection('signin', () => api.answerDeviceCode(userCode, answer), () =>
+    'upn' in answer ? `${answer.upn} entered ${userCode} and signed in.` : `Code ${userCode} declined.`,
+  );
+  if (r) useLab.getState().setPending(r);
+}

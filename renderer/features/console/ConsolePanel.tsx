@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { MdmSettingsView, QueuedCommand } from '../../../app/contract';
 import { useLab } from '../../store';
 import type { ConsoleSection } from '../../store/console';
-import { createScimUser, loadMdmSettings, queueCommand, syncDevice, updateMdmSetting } from '../../store/console-actions';
+import { answerDeviceCode, answerMfa, createScimUser, loadMdmSettings, loadPending, queueCommand, syncDevice, updateMdmSetting } from '../../store/console-actions';
 import { COMMAND_TEMPLATES, answerTo, commandXml, newCmdId, withCmdId } from '../../lib/syncml-templates';
 import { statusMeaning } from '../../lib/syncml-codes';
 import { CodeView } from '../code/CodeView';
@@ -28,6 +28,7 @@ export function ConsolePanel() {
       <div className="console-body">
         <CommandForm />
         <SyncForm />
+        <SignInRequests />
         <ScimForm />
         <SettingsForm />
       </div>
@@ -196,6 +197,58 @@ function SettingsForm() {
         </div>
       )}
       <Outcome section="settings" />
+    </section>
+  );
+}
+
+/**
+ * The user's other screen: a device code an outside client is polling for (RFC 8628 §3.3) and MFA pushes
+ * (entra-mde2.md §5.5). Reloaded whenever a step arrives, since each poll or sign-in attempt is one.
+ */
+function SignInRequests() {
+  const stepCount = useLab((s) => s.steps.length);
+  const pending = useLab((s) => s.pending);
+  const busy = useLab((s) => s.consoleBusy === 'signin');
+  const [asUser, setAsUser] = useState<string>('');
+  useEffect(() => {
+    void loadPending();
+  }, [stepCount]);
+  const users = pending?.users ?? [];
+  const upn = asUser || users.find((u) => !u.mfa)?.upn || users[0]?.upn || '';
+  const empty = pending && pending.deviceCodes.length === 0 && pending.mfa.length === 0;
+  return (
+    <section className="console-section" aria-label="Sign-in requests">
+      <h3>Sign-in requests</h3>
+      <p className="muted small">Device codes waiting to be entered and MFA pushes waiting for an answer: here the lab is the user's phone and browser.</p>
+      {empty && <p className="muted small">Nothing is waiting for the user.</p>}
+      {pending?.deviceCodes.map((d) => (
+        <div key={d.userCode} className="console-row" data-user-code={d.userCode}>
+          <span>
+            Device code <strong>{d.userCode}</strong> <span className="muted small">(expires {d.expiresAt.slice(11, 19)})</span>
+          </span>
+          <div className="console-actions">
+            <select aria-label={`Sign in with code ${d.userCode} as`} value={upn} onChange={(e) => setAsUser(e.target.value)}>
+              {users.map((u) => (
+                <option key={u.upn} value={u.upn}>{u.upn}</option>
+              ))}
+            </select>
+            <button disabled={busy || !upn} onClick={() => void answerDeviceCode(d.userCode, { upn })}>Enter code and sign in</button>
+            <button disabled={busy} onClick={() => void answerDeviceCode(d.userCode, { deny: true })}>Decline</button>
+          </div>
+        </div>
+      ))}
+      {pending?.mfa.map((m) => (
+        <div key={m.id} className="console-row" data-mfa-id={m.id}>
+          <span>
+            MFA push for <strong>{m.upn}</strong>: number <strong>{m.entropy}</strong>
+          </span>
+          <div className="console-actions">
+            <button disabled={busy} onClick={() => void answerMfa(m.id, true)}>Approve</button>
+            <button disabled={busy} onClick={() => void answerMfa(m.id, false)}>Deny</button>
+          </div>
+        </div>
+      ))}
+      <Outcome section="signin" />
     </section>
   );
 }
