@@ -3,7 +3,7 @@ import { mdmLab, TestDmClient, package1, post, MGMT } from './mdm-management-cli
 import { seedEnrollment, fleetRows } from '../unit/mdm/fixture.js';
 import { parseSyncML } from '../../emulators/protocols/syncml.js';
 import { updateSettings } from '../../emulators/mdm/admin.js';
-import { MDM_NOT_CONFIGURED_MESSAGE } from '../../emulators/mdm/enrollment/fleet-error.js';
+import { MDM_NOT_CONFIGURED_MESSAGE } from '../../emulators/mdm/fleet-error.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
-import { sendFleetError } from './fleet-error.js';
+import { fleetError, sendFleetError } from '../fleet-error.js';
 import { sendFault } from './soap-endpoint.js';
 
 /**
@@ -29,10 +29,10 @@ export function stsAuthPage(_ctx: MdmContext) {
     const q = req.query as Query;
     // Both parameters must be present and non-empty; the status of these errors is UNCONFIRMED (fleet.md §10):
     // Fleet returns a plain error from the endpoint, which its error encoder sends as a 500.
-    if (q.appru === undefined || q.login_hint === undefined) return sendFleetError(reply, 500, 'expected STS params are not present');
-    if (!q.appru || !q.login_hint) return sendFleetError(reply, 500, 'expected STS params are empty');
+    if (q.appru === undefined || q.login_hint === undefined) return sendFleetError(reply, 500, fleetError('expected STS params are not present'));
+    if (!q.appru || !q.login_hint) return sendFleetError(reply, 500, fleetError('expected STS params are empty'));
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(q.appru)?.[1]?.toLowerCase();
-    if (!scheme || !['http', 'https', 'ms-app'].includes(scheme)) return sendFleetError(reply, 500, 'error generating STS content');
+    if (!scheme || !['http', 'https', 'ms-app'].includes(scheme)) return sendFleetError(reply, 500, fleetError('error generating STS content'));
     const page = `
 				<script>
 				function performPost() {

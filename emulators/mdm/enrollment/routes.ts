@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { MdmContext } from '../context.js';
-import { MDM_NOT_CONFIGURED_MESSAGE, sendFleetError } from './fleet-error.js';
+import { verifyWindowsMdm } from '../fleet-error.js';
 import { soapEndpoint } from './soap-endpoint.js';
 import { handleDiscover } from './discovery.js';
 import { handleGetPolicies } from './policy.js';
@@ -18,13 +18,6 @@ export const MDE2_PATHS = {
   enroll: '/api/mdm/microsoft/enroll',
   tos: '/api/mdm/microsoft/tos',
 } as const;
-
-type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | FastifyReply;
-
-/** mdmConfiguredMiddleware.VerifyWindowsMDM: Windows MDM off → HTTP 400 Fleet JSON error on every route. */
-function verifyWindowsMdm(ctx: MdmContext, handler: Handler): Handler {
-  return (req, reply) => (ctx.settings().windowsMdmEnabled ? handler(req, reply) : sendFleetError(reply, 400, MDM_NOT_CONFIGURED_MESSAGE));
-}
 
 /** Registers the MS-MDE2 enrollment routes (fleet.md §2.1) on the MDM server. */
 export async function registerEnrollment(app: FastifyInstance, ctx: MdmContext): Promise<void> {

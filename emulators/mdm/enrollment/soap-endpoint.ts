@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { parseSoapEnvelope, SoapParseError, SOAP_CONTENT_TYPE, type SoapEnvelope } from '../../protocols/soap.js';
 import { buildFault, type Mde2MessageKind } from '../../protocols/mde2.js';
-import { sendBadRequest } from './fleet-error.js';
+import { sendBadRequest } from '../fleet-error.js';
 
 /**
  * One MS-MDE2 SOAP endpoint as Fleet runs it (fleet.md §2.1, §2.8): unparseable XML → HTTP 400 Fleet JSON; any

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { parseSyncML, SyncMLParseError, SYNCML_CONTENT_TYPE, type ParsedSyncMLMessage } from '../../protocols/syncml.js';
 import { newEUAToken } from '../wstep/tokens.js';
-import { fleetError, MDM_NOT_CONFIGURED, sendFleetError } from './fleet-error.js';
+import { fleetError, sendFleetError, verifyWindowsMdm } from '../fleet-error.js';
 import { managementSoapFault, SOAP_CONTENT_TYPE } from './fault.js';
 import { validateSyncML } from './validate.js';
 import { authenticate } from './auth.js';
@@ -47,8 +47,7 @@ export async function registerManagement(app: FastifyInstance, ctx: MdmContext):
       if (e.statusCode === 413) return sendFleetError(reply, 413, fleetError('request body too large'));
       return sendFleetError(reply, e.statusCode ?? 500, fleetError(e.message ?? 'internal error', e.message ?? 'internal error', ctx.lab.ids.uuid()));
     },
-    handler: async (req, reply) => {
-      if (!ctx.settings().windowsMdmEnabled) return sendFleetError(reply, 400, MDM_NOT_CONFIGURED);
+    handler: verifyWindowsMdm(ctx, async (req, reply) => {
       const raw = req.rawBody ?? '';
       let msg: ParsedSyncMLMessage;
       try {
@@ -88,6 +87,6 @@ export async function registerManagement(app: FastifyInstance, ctx: MdmContext):
       } catch (e) {
         return soapFault(reply, ctx, msg.hdr.msgId, `message processing error ${(e as Error).message}`);
       }
-    },
+    }),
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { MdmContext } from '../context.js';
-import { fleetError, sendFleetError } from '../management/fleet-error.js';
+import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
 import { globalEnrollSecrets, insertEnrollSecret } from '../store/hosts.js';
 import { registerSso } from '../sso/routes.js';
 import { enrollOrbit } from './enroll.js';
@@ -35,7 +35,7 @@ export async function registerOrbit(app: FastifyInstance, ctx: MdmContext): Prom
     if (body instanceof Error) return sendFleetError(reply, 400, fleetError(body.message));
     const outcome = await enrollOrbit(ctx, body, parseCapabilities(req.headers[CAPABILITIES_HEADER]));
     if (!outcome.ok) return sendFleetError(reply, 401, outcome.error === 'invalid-secret' ? AUTH_FAILED : END_USER_AUTH_REQUIRED);
-    return reply.header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify({ orbit_node_key: outcome.nodeKey }, null, 2)}\n`);
+    return sendFleetJson(reply, { orbit_node_key: outcome.nodeKey });
   });
 
   app.post(ORBIT_CONFIG_PATH, async (req, reply) => {
@@ -47,6 +47,6 @@ export async function registerOrbit(app: FastifyInstance, ctx: MdmContext): Prom
     const version = typeof info === 'object' && info !== null && 'version' in info && typeof info.version === 'string' ? info.version : undefined;
     const config = nodeKey === '' ? undefined : orbitConfig(ctx, nodeKey, version);
     if (!config) return sendFleetError(reply, 401, AUTH_FAILED);
-    return reply.header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify(config, null, 2)}\n`);
+    return sendFleetJson(reply, config);
   });
 }

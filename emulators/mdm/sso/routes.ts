@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
-import { fleetError, sendFleetError } from '../management/fleet-error.js';
+import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
 import { associateHostIdpAccount, idpAccountByEmail, insertIdpAccount } from '../store/idp.js';
 import { clearEndUserAuthPrompt, deleteSsoSession, hasPendingEndUserAuthPrompt, putSsoSession, ssoSession } from '../store/orbit.js';
 import { idpLoginPage, ssoDonePage, ssoErrorPage, ssoStartPage } from './pages.js';
@@ -67,7 +67,7 @@ export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
     ctx.store.tx((db) => putSsoSession(db, relayState, { initiator, hostUuid }, new Date(now + SSO_SESSION_TTL_MS).toISOString()));
     const url = `${ctx.url(SSO_IDP_PAGE_PATH.slice(1))}?RelayState=${relayState}`;
     if (String(req.headers['content-type'] ?? '').includes('application/json')) {
-      return reply.header('content-type', 'application/json; charset=utf-8').send(`${JSON.stringify({ url }, null, 2)}\n`);
+      return sendFleetJson(reply, { url });
     }
     return reply.code(303).header('location', url).send();
   });
