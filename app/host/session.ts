@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
-import type { FastifyInstance } from 'fastify';
 import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
@@ -53,6 +52,14 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   private readonly ownsBaseDir: boolean;
   private statePending = false;
   private running: Promise<void> | null = null;
+  /** The seed the next world starts with, when a run asks for one. */
+  private nextSeed: string | null | undefined = undefined;
+  /** A saved run shown instead of the live one, until the next Run or Reset. */
+  private viewer: BundleViewer | null = null;
+  /** Settings the user flipped in this session: every new world (Run, Reset) starts with them, as a real server keeps its config. */
+  private settingsChosen: Partial<MdmSettingsView> = {};
+  /** Finished runs of this session, newest last, so two of them can be compared. */
+  private readonly history = new Map<string, RunBundle>();
 
   private constructor(private readonly opts: SessionOptions) {
     super();
@@ -136,9 +143,6 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return this.world.lab.recorder.all().map(asContractStep);
   }
 
-  /** A saved run shown instead of the live one, until the next Run or Reset. */
-  private viewer: BundleViewer | null = null;
-
   /** Open a saved run for viewing. */
   open(bundle: RunBundle): void {
     this.viewer = new BundleViewer(bundle);
@@ -146,15 +150,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     for (const step of bundle.steps) this.emit('event', { type: 'step', step });
   }
 
-
   scenarios(): ScenarioInfo[] {
     return listScenarios().map((s) => ({ name: s.name, title: s.title, description: s.description, options: s.options }));
   }
 
   /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
-  /** The seed the next world starts with, when a run asks for one. */
-  private nextSeed: string | null | undefined = undefined;
-
   async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null): Promise<void> {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`unknown scenario "${name}"`);
@@ -295,9 +295,6 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
   }
 
-  /** Settings the user flipped in this session: every new world (Run, Reset) starts with them, as a real server keeps its config. */
-  private settingsChosen: Partial<MdmSettingsView> = {};
-
   updateMdmSettings(patch: Partial<MdmSettingsView>): MdmSettingsView {
     this.requireIdle();
     writeSettings(this.world.mdm.ctx.store, patch);
@@ -323,12 +320,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     else throw new Error('say which user signs in (upn), or deny');
   }
 
-  /** Finished runs of this session, newest last, so two of them can be compared. */
-  private readonly history = new Map<string, RunBundle>();
-
   private remember(): void {
     this.history.set(this.runId, this.bundle());
-
     while (this.history.size > 20) this.history.delete(this.history.keys().next().value!);
   }
 
@@ -362,5 +355,3 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     if (this.ownsBaseDir) rmSync(this.baseDir, { recursive: true, force: true });
   }
 }
-
-export type { FastifyInstance };
