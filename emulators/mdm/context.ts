@@ -9,7 +9,7 @@ export interface MdmContext {
   settings(): MdmSettings;
   /** Lab time as Fleet's DATETIME(6) text. */
   nowIso(): string;
-  /** Absolute URL on this server for a path (Fleet's commonmdm.ResolveURL). */
+  /** Absolute URL on this server for a path, joined under server_url's own path (Fleet's commonmdm.ResolveURL). */
   url(path: string): string;
 }
 
@@ -19,6 +19,6 @@ export function createMdmContext(lab: Lab, store: Store): MdmContext {
     store,
     settings: () => readSettings(store),
     nowIso: () => lab.clock.date().toISOString(),
-    url: (path) => new URL(path, readSettings(store).serverUrl + '/').toString(),
+    url: (path) => new URL(path.replace(/^\/+/, ''), readSettings(store).serverUrl + '/').toString(),
   };
 }

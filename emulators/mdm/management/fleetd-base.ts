@@ -39,7 +39,7 @@ export function fleetdBaseMsiBytes(db: Db): Buffer | undefined {
 export function fleetdMetadata(db: Db, ctx: MdmContext): FleetdMetadata | undefined {
   const bytes = fleetdBaseMsiBytes(db);
   if (!bytes) return undefined;
-  return { fleetd_base_msi_url: ctx.url(FLEETD_BASE_MSI_PATH.slice(1)), fleetd_base_msi_sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { fleetd_base_msi_url: ctx.url(FLEETD_BASE_MSI_PATH), fleetd_base_msi_sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 export function registerFleetdBase(app: FastifyInstance, ctx: MdmContext): void {

@@ -45,7 +45,7 @@ class CmdIds {
 
 /** createResponseSyncML: SessionID and MsgID echo the request, Target = DeviceID, Source = the management URL. */
 function reply(ctx: MdmContext, req: ParsedSyncMLMessage, commands: (SyncMLCommand | string)[]): string {
-  const hdr = syncHdr({ sessionId: req.hdr.sessionId, msgId: req.hdr.msgId, target: req.hdr.source.trim(), source: ctx.url(MANAGEMENT_PATH.slice(1)) });
+  const hdr = syncHdr({ sessionId: req.hdr.sessionId, msgId: req.hdr.msgId, target: req.hdr.source.trim(), source: ctx.url(MANAGEMENT_PATH) });
   return `${buildSyncML({ hdr, commands, final: true })}\n`;
 }
 

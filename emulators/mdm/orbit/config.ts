@@ -35,7 +35,7 @@ export function orbitConfig(ctx: MdmContext, nodeKey: string, orbitInfoVersion: 
   const notifications: OrbitNotifications = {};
   if (host.platform === 'windows' && ctx.settings().windowsMdmEnabled && !mdmEnrolled) {
     notifications.needs_programmatic_windows_mdm_enrollment = true;
-    notifications.windows_mdm_discovery_endpoint = ctx.url('api/mdm/microsoft/discovery');
+    notifications.windows_mdm_discovery_endpoint = ctx.url('/api/mdm/microsoft/discovery');
   }
   return { script_execution_timeout: 300, command_line_startup_flags: null, extensions: null, nudge_config: null, notifications, update_channels: null };
 }

@@ -65,7 +65,7 @@ export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
     }
     const relayState = ctx.lab.ids.hex(16);
     ctx.store.tx((db) => putSsoSession(db, relayState, { initiator, hostUuid }, new Date(now + SSO_SESSION_TTL_MS).toISOString()));
-    const url = `${ctx.url(SSO_IDP_PAGE_PATH.slice(1))}?RelayState=${relayState}`;
+    const url = `${ctx.url(SSO_IDP_PAGE_PATH)}?RelayState=${relayState}`;
     if (String(req.headers['content-type'] ?? '').includes('application/json')) {
       return sendFleetJson(reply, { url });
     }
