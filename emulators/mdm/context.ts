@@ -6,6 +6,7 @@ import { readSettings, type MdmSettings } from './settings.js';
 export interface MdmContext {
   lab: Lab;
   store: Store;
+  /** The settings as stored now (read again only after the store has committed a write or been restored). */
   settings(): MdmSettings;
   /** Lab time as Fleet's DATETIME(6) text. */
   nowIso(): string;
@@ -14,11 +15,18 @@ export interface MdmContext {
 }
 
 export function createMdmContext(lab: Lab, store: Store): MdmContext {
+  // One request asks for the settings several times (route guard, token checks, URLs) before its one transaction;
+  // the store's write count says when the rows may have changed (a write, a step back).
+  let read: { writes: number; settings: MdmSettings } | undefined;
+  const settings = (): MdmSettings => {
+    if (read?.writes !== store.writeCount) read = { writes: store.writeCount, settings: readSettings(store) };
+    return read.settings;
+  };
   return {
     lab,
     store,
-    settings: () => readSettings(store),
+    settings,
     nowIso: () => lab.clock.date().toISOString(),
-    url: (path) => new URL(path.replace(/^\/+/, ''), readSettings(store).serverUrl + '/').toString(),
+    url: (path) => new URL(path.replace(/^\/+/, ''), settings().serverUrl + '/').toString(),
   };
 }
