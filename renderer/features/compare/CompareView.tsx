@@ -7,6 +7,7 @@ import { errorGist, statusTone, stepStatus } from '../../store/selectors/steps';
 import { PARTY_LABEL } from '../../lib/parties';
 import { SidePicker } from './SidePicker';
 import { CompareDetail } from './CompareDetail';
+import { PromptBadge, StepParties } from '../steps/StepParties';
 
 const KIND_MARK: Record<CompareRow['kind'], { mark: string; label: string }> = {
   same: { mark: '=', label: 'same in both runs' },
@@ -149,18 +150,10 @@ function Cell({ step, side, missing }: { step: Step | null; side: 'A' | 'B'; mis
   return (
     <div className={`cmp-cell side-${side}`} data-side={side}>
       <span className="num">{side}{step.index + 1}</span>
-      <span className="parties">
-        <span className={`party p-${step.from}`}>{step.from}</span>
-        {step.to !== step.from && (
-          <>
-            <span className="arrow" aria-hidden="true">→</span>
-            <span className={`party p-${step.to}`}>{step.to}</span>
-          </>
-        )}
-      </span>
+      <StepParties step={step} />
       <span className="title" title={`${PARTY_LABEL[step.from]} → ${PARTY_LABEL[step.to]}: ${step.title}`}>{step.title}</span>
       {gist && <code className="gist tone-error">{gist}</code>}
-      {step.prompt && <span className={`badge prompt-badge${step.prompt.count > 1 ? ' second' : ''}`} title={step.prompt.text}>prompt {step.prompt.count}</span>}
+      <PromptBadge prompt={step.prompt} />
       {step.tokens.length > 0 && <span className="badge token">JWT {step.tokens.length}</span>}
       {step.changes.length > 0 && <span className="badge db">DB {step.changes.length}</span>}
       <span className={`status tone-${tone}`}>{stepStatus(step)}</span>

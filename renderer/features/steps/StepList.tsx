@@ -5,6 +5,7 @@ import { useLab } from '../../store';
 import { filterSteps, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
 import { labTime } from '../../lib/format';
 import { StepFilterBar } from './StepFilterBar';
+import { PromptBadge, StepParties } from './StepParties';
 
 const ROW_HEIGHT = 48;
 
@@ -68,15 +69,7 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
       <div className="row-line">
         <span className="num">{step.index + 1}</span>
         <span className="time">{labTime(step.startedAt, true)}</span>
-        <span className="parties">
-          <span className={`party p-${step.from}`}>{step.from}</span>
-          {step.to !== step.from && (
-            <>
-              <span className="arrow" aria-hidden="true">→</span>
-              <span className={`party p-${step.to}`}>{step.to}</span>
-            </>
-          )}
-        </span>
+        <StepParties step={step} />
         <span className={`status tone-${tone}`}>{stepStatus(step)}</span>
       </div>
       <div className="row-line second">
@@ -84,7 +77,7 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
         <span className="title" title={step.title}>{step.title}</span>
         {showPath && <span className="path">{path}</span>}
         <span className="badges">
-          {step.prompt && <span className={`badge prompt-badge${step.prompt.count > 1 ? ' second' : ''}`} title={step.prompt.text}>prompt {step.prompt.count}</span>}
+          <PromptBadge prompt={step.prompt} />
           {step.originalRequest && <span className="badge edited" title="Edited at the gate">edited</span>}
           {step.tokens.length > 0 && <span className="badge token" title={`${step.tokens.length} token(s)`}>JWT {step.tokens.length}</span>}
           {step.changes.length > 0 && <span className="badge db" title={`${step.changes.length} row change(s)`}>DB {step.changes.length}</span>}
