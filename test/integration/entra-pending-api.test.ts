@@ -1,41 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session } from '../../app/host/session.js';
-import { startUiServer, type UiServer } from '../../app/api/server.js';
+import { describe, expect, it } from 'vitest';
+import { uiHost } from './ui-support.js';
 import type { EntraPending } from '../../app/contract.js';
 
-let session: Session;
-let ui: UiServer;
+const host = uiHost();
+const api = host.call;
 const BROKER = '29d9ed98-a469-4536-ade2-f981bc1d605e';
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${ui.url}${path}`, { method, headers: { authorization: `Bearer ${ui.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
 const form = (url: string, body: Record<string, string>) => fetch(url, { method: 'POST', body: new URLSearchParams(body) });
-
-beforeAll(async () => {
-  session = await Session.start();
-  ui = await startUiServer({ session });
-});
-afterAll(async () => {
-  await ui.close();
-  await session.close();
-});
 
 describe("the user's other screen in the lab UI", () => {
   it("lists an outside client's device code, and entering it as a user lets the client's poll succeed", async () => {
-    const entra = session.current.entra;
+    const entra = host.session.current.entra;
     const dc = (await (await form(`${entra.url}/organizations/oauth2/v2.0/devicecode`, { client_id: BROKER, scope: 'openid offline_access' })).json()) as { device_code: string; user_code: string; interval: number };
     const pending = (await api('GET', '/api/entra/pending')).body as unknown as EntraPending;
     expect(pending.deviceCodes.map((d) => d.userCode)).toContain(dc.user_code);
     const upn = pending.users.find((u) => !u.mfa)!.upn;
     expect((await api('POST', `/api/entra/device-codes/${dc.user_code}`, { upn })).status).toBe(200);
-    session.advanceClock(dc.interval * 1000);
+    host.session.advanceClock(dc.interval * 1000);
     const poll = (await (await form(`${entra.url}/organizations/oauth2/v2.0/token`, { client_id: BROKER, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: dc.device_code })).json()) as { access_token?: string };
     expect(poll.access_token).toBeTruthy();
   });
 
   it('answers an MFA push: the pending request is listed, approving it lets the client redeem it', async () => {
-    const entra = session.current.entra;
+    const entra = host.session.current.entra;
     const bob = entra.users.find((u) => u.mfa)!;
     const r = (await (await form(`${entra.url}/organizations/oauth2/v2.0/token`, { client_id: BROKER, grant_type: 'password', username: bob.upn, password: bob.password, scope: 'openid' })).json()) as { error: string; mfa_request_id: string };
     expect(r.error).toBe('invalid_grant');
@@ -46,10 +32,10 @@ describe("the user's other screen in the lab UI", () => {
   });
 
   it('an unknown device code gets 400 and changes nothing', async () => {
-    const before = session.current.entra.store.fileBytes();
+    const before = host.session.current.entra.store.fileBytes();
     const r = await api('POST', '/api/entra/device-codes/NOSUCHCODE', { upn: 'alice@enrollscope.onmicrosoft.com' });
     expect(r.status).toBe(400);
     expect(r.body.error).toContain('no device code');
-    expect(session.current.entra.store.fileBytes().equals(before)).toBe(true);
+    expect(host.session.current.entra.store.fileBytes().equals(before)).toBe(true);
   });
 });

@@ -1,48 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session } from '../../app/host/session.js';
-import { startUiServer, type UiServer } from '../../app/api/server.js';
+import { describe, expect, it } from 'vitest';
+import { uiHost } from './ui-support.js';
 import { LabStateSchema, RunBundleSchema, DbViewSchema, type LabEvent } from '../../app/contract.js';
 
-let session: Session;
-let ui: UiServer;
-const auth = () => ({ authorization: `Bearer ${ui.token}`, 'content-type': 'application/json' });
-
-beforeAll(async () => {
-  session = await Session.start({ seed: 'ui-api' });
-  ui = await startUiServer({ session });
-});
-afterAll(async () => {
-  await ui.close();
-  await session.close();
-});
+const host = uiHost({ seed: 'ui-api' });
+const auth = () => ({ authorization: `Bearer ${host.ui.token}`, 'content-type': 'application/json' });
 
 describe('the UI API', () => {
   it('refuses a request without the per-launch token', async () => {
-    const res = await fetch(`${ui.url}/api/state`);
+    const res = await fetch(`${host.ui.url}/api/state`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'missing or wrong UI token' });
   });
 
   it('refuses a wrong token', async () => {
-    expect((await fetch(`${ui.url}/api/state`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    expect((await fetch(`${host.ui.url}/api/state`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
   });
 
   it('serves the lab state in the contract\'s shape, with the parties\' URLs', async () => {
-    const state = LabStateSchema.parse(await (await fetch(`${ui.url}/api/state`, { headers: auth() })).json());
-    expect(state.parties.find((p) => p.id === 'mdm')?.url).toBe(session.current.mdm.url);
+    const state = LabStateSchema.parse(await (await fetch(`${host.ui.url}/api/state`, { headers: auth() })).json());
+    expect(state.parties.find((p) => p.id === 'mdm')?.url).toBe(host.session.current.mdm.url);
     expect(state.status).toBe('idle');
   });
 
   it('answers 400 with the validation error for a malformed command, and changes nothing', async () => {
-    const before = session.state();
-    const res = await fetch(`${ui.url}/api/clock/advance`, { method: 'POST', headers: auth(), body: JSON.stringify({ ms: -5 }) });
+    const before = host.session.state();
+    const res = await fetch(`${host.ui.url}/api/clock/advance`, { method: 'POST', headers: auth(), body: JSON.stringify({ ms: -5 }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toBe('invalid request');
-    expect(session.state().clock.offsetMs).toBe(before.clock.offsetMs);
+    expect(host.session.state().clock.offsetMs).toBe(before.clock.offsetMs);
   });
 
   it('answers 400 for an unknown scenario', async () => {
-    const res = await fetch(`${ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'nope' }) });
+    const res = await fetch(`${host.ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'nope' }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'unknown scenario "nope"' });
   });
@@ -50,7 +39,7 @@ describe('the UI API', () => {
   it('runs a scenario, streams its steps as server-sent events, and exports the run', async () => {
     const events: LabEvent[] = [];
     const ac = new AbortController();
-    const stream = fetch(`${ui.url}/api/events?token=${ui.token}`, { signal: ac.signal }).then(async (res) => {
+    const stream = fetch(`${host.ui.url}/api/events?token=${host.ui.token}`, { signal: ac.signal }).then(async (res) => {
       const reader = res.body!.getReader();
       let buf = '';
       for (;;) {
@@ -64,9 +53,9 @@ describe('the UI API', () => {
         }
       }
     }).catch(() => undefined);
-    const res = await fetch(`${ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'autopilot-eua' }) });
+    const res = await fetch(`${host.ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'autopilot-eua' }) });
     expect(res.status).toBe(200);
-    await session.settled();
+    await host.session.settled();
     await new Promise((r) => setTimeout(r, 100));
     ac.abort();
     await stream;
@@ -74,27 +63,27 @@ describe('the UI API', () => {
     expect(closed.length).toBeGreaterThan(30);
     const last = [...events].reverse().find((e) => e.type === 'state');
     expect(last && last.type === 'state' && last.state.status).toBe('done');
-    const bundle = RunBundleSchema.parse(await (await fetch(`${ui.url}/api/export`, { headers: auth() })).json());
+    const bundle = RunBundleSchema.parse(await (await fetch(`${host.ui.url}/api/export`, { headers: auth() })).json());
     expect(bundle).toMatchObject({ scenario: 'autopilot-eua', prompts: 1, passed: true });
-    const har = (await (await fetch(`${ui.url}/api/export.har`, { headers: auth() })).json()) as { log: { version: string; entries: unknown[] } };
+    const har = (await (await fetch(`${host.ui.url}/api/export.har`, { headers: auth() })).json()) as { log: { version: string; entries: unknown[] } };
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries.length).toBe(bundle.steps.filter((s) => s.kind === 'http' && s.response).length);
   });
 
   it('shows every party\'s rows as they were after a given step', async () => {
-    const head = session.state().head;
-    const view = DbViewSchema.parse(await (await fetch(`${ui.url}/api/db?step=${head}`, { headers: auth() })).json());
+    const head = host.session.state().head;
+    const view = DbViewSchema.parse(await (await fetch(`${host.ui.url}/api/db?step=${head}`, { headers: auth() })).json());
     expect(view.parties.mdm?.mdm_windows_enrollments?.length).toBe(1);
     expect(view.parties.mdm?.lab_wstep_identity).toBeUndefined();
-    const start = DbViewSchema.parse(await (await fetch(`${ui.url}/api/db?step=-1`, { headers: auth() })).json());
+    const start = DbViewSchema.parse(await (await fetch(`${host.ui.url}/api/db?step=-1`, { headers: auth() })).json());
     expect(start.parties.mdm?.mdm_windows_enrollments).toEqual([]);
   });
 
   it('a run may ask for its own seed, which pins the lab clock', async () => {
-    const res = await fetch(`${ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'programmatic', seed: 'ui-seed-7' }) });
+    const res = await fetch(`${host.ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'programmatic', seed: 'ui-seed-7' }) });
     expect(res.status).toBe(200);
-    await session.settled();
-    expect(session.bundle().seed).toBe('ui-seed-7');
-    expect(session.state().clock.pinned).toBe(true);
+    await host.session.settled();
+    expect(host.session.bundle().seed).toBe('ui-seed-7');
+    expect(host.session.state().clock.pinned).toBe(true);
   });
 });

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll } from 'vitest';
+import { Session, type SessionOptions } from '../../app/host/session.js';
+import { startUiServer, type UiServer } from '../../app/api/server.js';
+
+export interface UiHost {
+  readonly session: Session;
+  readonly ui: UiServer;
+  /** A UI API call with the per-launch token: JSON in, status and JSON out. */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+/** A live session behind the UI API for one test file: started before its tests, closed after them. */
+export function uiHost(opts: SessionOptions = {}): UiHost {
+  let session: Session | undefined;
+  let ui: UiServer | undefined;
+  beforeAll(async () => {
+    session = await Session.start(opts);
+    ui = await startUiServer({ session });
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await session?.close();
+  });
+  const host: UiHost = {
+    get session() {
+      if (!session) throw new Error('the UI host starts in beforeAll');
+      return session;
+    },
+    get ui() {
+      if (!ui) throw new Error('the UI host starts in beforeAll');
+      return ui;
+    },
+    async call<T>(method: string, path: string, body?: unknown) {
+      const { url, token } = host.ui;
+      const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      return { status: res.status, body: (await res.json()) as T };
+    },
+  };
+  return host;
+}
