@@ -19,7 +19,7 @@ describe('UI API for the compare view and the console', () => {
     expect(bundle.snapshots).toBeUndefined();
   });
 
-  it('GET /api/runs/:runId answers 404 for a run the host.session does not have', async () => {
+  it('GET /api/runs/:runId answers 404 for a run the session does not have', async () => {
     const r = await call('GET', '/api/runs/run-999');
     expect(r.status).toBe(404);
   });
