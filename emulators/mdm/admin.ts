@@ -1,12 +1,12 @@
 import type { MdmContext } from './context.js';
 import { readSettings, writeSettings, type MdmSettings } from './settings.js';
 import { queueCommand as queue, type QueuedCommandInfo } from './management/queue.js';
-import { createScimUser as createScim, deleteScimUser as deleteScim, scimUserByUserNameOrEmail } from './scim/users.js';
+import { createScimUser as createScim, deleteScimUser as deleteScim } from './scim/users.js';
 import type { NewScimUser, ScimUser } from './store/scim.js';
 import { listPendingPrompts as pendingPrompts, type PendingPrompt } from './store/orbit.js';
-import { globalEnrollSecrets, insertEnrollSecret } from './store/hosts.js';
+import { insertEnrollSecret } from './store/hosts.js';
 import { ensureGlobalEnrollSecret } from './orbit/routes.js';
-import { newEUAToken, getEUATokenClaims, type EuaClaims } from './wstep/tokens.js';
+import { newEUAToken, type EuaClaims } from './wstep/tokens.js';
 import { enrollmentByDeviceId, type WindowsEnrollment } from './store/management.js';
 
 /**
@@ -21,37 +21,12 @@ export function queueCommand(ctx: MdmContext, deviceId: string, rawCommandXml: s
   return queue(ctx, deviceId, rawCommandXml);
 }
 
-export interface CommandResult {
-  command_uuid: string;
-  status_code: string | null;
-  raw_result: string;
-  acked_at: string | null;
-}
-
-/** The device's answer to a queued command, once it came back (windows_mdm_command_results + the queue ack). */
-export function commandResult(ctx: MdmContext, commandUuid: string): CommandResult | undefined {
-  return ctx.store.read(
-    (db) =>
-      db
-        .prepare(
-          `SELECT r.command_uuid, r.status_code, r.raw_result, q.acked_at FROM windows_mdm_command_results r
-           LEFT JOIN windows_mdm_command_queue q ON q.enrollment_id = r.enrollment_id AND q.command_uuid = r.command_uuid
-           WHERE r.command_uuid = ?`,
-        )
-        .get(commandUuid) as CommandResult | undefined,
-  );
-}
-
 export function createScimUser(ctx: MdmContext, user: NewScimUser): ScimUser {
   return createScim(ctx, user);
 }
 
 export function deleteScimUser(ctx: MdmContext, userName: string): boolean {
   return deleteScim(ctx, userName);
-}
-
-export function findScimUser(ctx: MdmContext, userNameOrEmail: string): ScimUser | undefined {
-  return scimUserByUserNameOrEmail(ctx, userNameOrEmail, userNameOrEmail);
 }
 
 export function settings(ctx: MdmContext): MdmSettings {
@@ -73,10 +48,6 @@ export function globalEnrollSecret(ctx: MdmContext): string {
   return ensureGlobalEnrollSecret(ctx);
 }
 
-export function listGlobalEnrollSecrets(ctx: MdmContext): string[] {
-  return ctx.store.read((db) => globalEnrollSecrets(db).map((s) => s.secret));
-}
-
 export function addEnrollSecret(ctx: MdmContext, secret: string, teamId: number | null = null): void {
   ctx.store.tx((db) => insertEnrollSecret(db, secret, teamId, ctx.nowIso()));
 }
@@ -95,9 +66,4 @@ export function enrollment(ctx: MdmContext, deviceId: string): WindowsEnrollment
 /** Mint an EUA token as the server would (for scenarios that hand orbit a token directly). */
 export function mintEuaToken(ctx: MdmContext, upn: string, deviceId: string): Promise<string> {
   return newEUAToken(ctx, upn, deviceId);
-}
-
-/** Check a token as orbit enroll would. */
-export function verifyEuaToken(ctx: MdmContext, token: string): Promise<EuaClaims> {
-  return getEUATokenClaims(ctx, token);
 }

@@ -288,11 +288,6 @@ export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Text content: quotes stay literal (an msiexec command line keeps its `"`), markup characters are escaped. */
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 function el(tag: string, content: string | undefined): string {
   return content === undefined ? '' : `<${tag}>${escapeXml(content)}</${tag}>`;
 }

@@ -19,12 +19,6 @@ export function normalizePath(locUri: string): string {
   return p;
 }
 
-/** The `?prop=` / `?list=` query of a LocURI, which CSP Gets may carry (`?prop=Type`). */
-export function queryOf(locUri: string): string | null {
-  const i = locUri.indexOf('?');
-  return i < 0 ? null : locUri.slice(i + 1);
-}
-
 export function parentOf(path: string): string | null {
   const i = path.lastIndexOf('/');
   return i <= 1 ? null : path.slice(0, i);

@@ -37,11 +37,6 @@ export function isFleetdPresentOnDevice(db: Db, e: WindowsEnrollment): boolean {
   return Date.parse(seen) >= Date.parse(e.created_at) - FLEETD_PRESENCE_GRACE_MS;
 }
 
-export interface FleetdInstallCommand {
-  execCmdId: string;
-  rawCommand: string;
-}
-
 /**
  * The one queued command of enqueueInstallFleetdCommand (fleet.md §3 step 5), byte for byte as Fleet writes it
  * (server/service/microsoft_mdm.go rawAddCmd + rawExecCmd, concatenated): an `<Add>` with the internal CmdID, then

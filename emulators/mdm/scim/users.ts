@@ -1,5 +1,5 @@
 import type { MdmContext } from '../context.js';
-import { insertScimUser, scimUserByUserNameOrEmail as lookup, type NewScimUser, type ScimUser } from '../store/scim.js';
+import { insertScimUser, type NewScimUser, type ScimUser } from '../store/scim.js';
 
 /**
  * SCIM users as an IdP's SCIM client would provision them into Fleet (scim_users / scim_user_emails, fleet.md §5),
@@ -13,11 +13,6 @@ export function createScimUser(ctx: MdmContext, user: NewScimUser): ScimUser {
     const id = insertScimUser(db, user, now);
     return db.prepare(`SELECT id, user_name, given_name, family_name FROM scim_users WHERE id = ?`).get(id) as ScimUser;
   });
-}
-
-/** ScimUserByUserNameOrEmail(userName, email). */
-export function scimUserByUserNameOrEmail(ctx: MdmContext, userName: string, email: string): ScimUser | undefined {
-  return ctx.store.read((db) => lookup(db, userName, email));
 }
 
 export function deleteScimUser(ctx: MdmContext, userName: string): boolean {
