@@ -1,9 +1,6 @@
 import type { LabState, PartyIdT, Step } from '../../../app/contract';
 import type { LabStore } from '../types';
 
-export const selectLab = (s: LabStore) => s.lab;
-export const selectLoaded = (s: LabStore) => s.lab !== null;
-
 /** The step held at the gate, if any. */
 export function selectWaitingStep(s: Pick<LabStore, 'lab' | 'steps'>): Step | null {
   const id = s.lab?.waitingStepId;
@@ -16,8 +13,6 @@ export function selectWaitingStep(s: Pick<LabStore, 'lab' | 'steps'>): Step | nu
 export function selectWaitingParty(s: Pick<LabStore, 'lab' | 'steps'>): PartyIdT | null {
   return selectWaitingStep(s)?.from ?? null;
 }
-
-export const selectPrompts = (s: LabStore) => s.lab?.prompts ?? 0;
 
 /**
  * The current step: while the user browses history (cursor behind the head) the step the world is at; at the head,
