@@ -75,18 +75,9 @@ export class Store {
     this.writes++;
   }
 
-  /** Every user table's rows in a stable order, as text: for tests and for the DB view. */
+  /** Every user table's rows in a stable order, as text: for tests. */
   dump(): Record<string, Record<string, unknown>[]> {
-    const out: Record<string, Record<string, unknown>[]> = {};
-    const tables = this.handle
-      .prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> ? ORDER BY name`)
-      .pluck()
-      .all(CHANGE_TABLE) as string[];
-    for (const t of tables) {
-      const rows = this.handle.prepare(`SELECT * FROM "${t.replace(/"/g, '""')}" ORDER BY rowid`).all() as Record<string, unknown>[];
-      out[t] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v])));
-    }
-    return out;
+    return dumpTables(this.handle, [CHANGE_TABLE]);
   }
 
   fileBytes(): Buffer {
@@ -96,4 +87,16 @@ export class Store {
   close(): void {
     this.handle.close();
   }
+}
+
+/** Every table of a DB but SQLite's own and `hidden`, by name, rows by rowid, blobs as hex (tests, the DB view). */
+export function dumpTables(db: Db, hidden: readonly string[] = []): Record<string, Record<string, unknown>[]> {
+  const out: Record<string, Record<string, unknown>[]> = {};
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+  for (const t of tables) {
+    if (hidden.includes(t)) continue;
+    const rows = db.prepare(`SELECT * FROM "${t.replace(/"/g, '""')}" ORDER BY rowid`).all() as Record<string, unknown>[];
+    out[t] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v])));
+  }
+  return out;
 }
