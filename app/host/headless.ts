@@ -20,20 +20,24 @@ export interface RunReport {
   failed: number;
 }
 
-/** Run scenarios one after another in fresh worlds, headless; the CLI and tests use this. */
+/**
+ * Run scenarios one after another in fresh worlds, headless; the CLI and tests use this. One session serves them
+ * all: every run starts its own world (Session.run resets), so a session per scenario would start a world (and,
+ * unseeded, make its RSA keys) only to replace it.
+ */
 export async function runScenarios(
   names: string[],
   opts: { seed: string | null; options?: Record<string, string | boolean>; progress?: (line: string) => void; ports?: { mdm?: number; entra?: number } },
 ): Promise<RunReport> {
   const runs: RunResult[] = [];
-  for (const name of names) {
-    const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }) });
-    const t0 = performance.now();
-    try {
+  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }) });
+  session.on('event', (ev) => {
+    if (ev.type === 'step' && (ev.step.status === 'done' || ev.step.status === 'error')) opts.progress?.(`  ${ev.step.index + 1}. ${ev.step.from} → ${ev.step.to}  ${ev.step.title}${ev.step.response ? `  ${ev.step.response.status}` : ''}`);
+  });
+  try {
+    for (const name of names) {
+      const t0 = performance.now();
       opts.progress?.(`running ${name}…`);
-      session.on('event', (ev) => {
-        if (ev.type === 'step' && (ev.step.status === 'done' || ev.step.status === 'error')) opts.progress?.(`  ${ev.step.index + 1}. ${ev.step.from} → ${ev.step.to}  ${ev.step.title}${ev.step.response ? `  ${ev.step.response.status}` : ''}`);
-      });
       await session.run(name, opts.options ?? {}, false);
       await session.settled();
       const state = session.state();
@@ -52,9 +56,9 @@ export async function runScenarios(
         bundle: session.bundle({ snapshots: true }),
       });
       opts.progress?.(`${failures.length === 0 && state.status === 'done' ? 'passed' : 'FAILED'} ${name}`);
-    } finally {
-      await session.close();
     }
+  } finally {
+    await session.close();
   }
   const passed = runs.filter((r) => r.passed).length;
   return { runs, passed, failed: runs.length - passed };
