@@ -84,7 +84,7 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? Date.UTC(2026, 0, 15, 9, 0, 0)));
     this.ids = new LabIds(this.seed);
     this.keys = new KeyFactory(this.seed, opts.keyCacheDir ?? join(this.dataDir, '.cache'));
-    this.recorder = new Recorder(this.clock, this.ids);
+    this.recorder = new Recorder(this.clock);
     this.recorder.on('closed', (step) => {
       this.snapshots.take(step.index, this.stores.values(), this.clock.state(), this.ids.state());
       this.cursorIndex = step.index;

@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { Step, DbChange, PartyId, HttpResponseRecord, TokenView } from './step.js';
 import type { RawChange } from './changelog.js';
 import type { LabClock } from './clock.js';
-import type { LabIds } from './ids.js';
 import { findTokens, type RegisteredKey } from './tokens.js';
 
 export type StepDraft = Pick<Step, 'kind' | 'from' | 'to' | 'title' | 'observedBy'> &
@@ -24,10 +23,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   private readonly keys: RegisteredKey[] = [];
   private readonly startedHr = new Map<string, bigint>();
 
-  constructor(
-    private readonly clock: LabClock,
-    private readonly ids: LabIds,
-  ) {
+  constructor(private readonly clock: LabClock) {
     super();
   }
 
@@ -52,7 +48,6 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
       tokens: [],
       changes: [],
     };
-    void this.ids;
     this.list.push(step);
     this.byId.set(step.id, step);
     this.startedHr.set(step.id, process.hrtime.bigint());
