@@ -24,7 +24,7 @@ function htmlAttr(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function stsAuthPage(_ctx: MdmContext) {
+export function stsAuthPage() {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
     // Both parameters must be present and non-empty; the status of these errors is UNCONFIRMED (fleet.md §10):

@@ -28,6 +28,6 @@ export async function registerEnrollment(app: FastifyInstance, ctx: MdmContext):
   app.post(MDE2_PATHS.discovery, discover);
   app.post(MDE2_PATHS.policy, verifyWindowsMdm(ctx, soapEndpoint(ctx, 'policy', (env) => handleGetPolicies(ctx, env))));
   app.post(MDE2_PATHS.enroll, verifyWindowsMdm(ctx, soapEndpoint(ctx, 'enrollment', (env) => handleEnroll(ctx, env))));
-  app.get(MDE2_PATHS.auth, verifyWindowsMdm(ctx, stsAuthPage(ctx)));
+  app.get(MDE2_PATHS.auth, verifyWindowsMdm(ctx, stsAuthPage()));
   app.get(MDE2_PATHS.tos, verifyWindowsMdm(ctx, tosPage(ctx)));
 }
