@@ -59,6 +59,14 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T |
   return r.data;
 }
 
+/** A handler whose JSON body must match `schema`: 400 with zod's error tree otherwise, before `fn` runs. */
+function withBody<T>(schema: z.ZodType<T>, fn: (body: T, req: FastifyRequest, reply: FastifyReply) => unknown) {
+  return (req: FastifyRequest, reply: FastifyReply) => {
+    const body = parse(schema, req.body, reply);
+    return body === null ? reply : fn(body, req, reply);
+  };
+}
+
 /** The UI API: REST for commands, server-sent events for the live timeline; loopback only, token-guarded. */
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const { session } = opts;
@@ -98,12 +106,10 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     return session.bundle({ snapshots: true });
   });
   // Open a saved run (a bundle file the user picked) in place of the live one, until the next Run or Reset.
-  app.post('/api/open', (req, reply) => {
-    const body = parse(OpenBundleRequestSchema, req.body, reply);
-    if (!body) return reply;
+  app.post('/api/open', withBody(OpenBundleRequestSchema, (body) => {
     session.open(body.bundle);
     return session.state();
-  });
+  }));
   app.get('/api/export.har', (_req, reply) => {
     reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.har"`);
     return toHar(session.steps());
@@ -125,11 +131,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     return compareRuns(a, b);
   });
   // Compare two saved bundles (files the user opened).
-  app.post('/api/compare', (req, reply) => {
-    const body = parse(CompareRequestSchema, req.body, reply);
-    if (!body) return reply;
-    return compareRuns(body.a, body.b);
-  });
+  app.post('/api/compare', withBody(CompareRequestSchema, (body) => compareRuns(body.a, body.b)));
 
   // The trainer's console. Errors: 409 when a run is in progress or no device is enrolled, 400 for bad input.
   const consoleAction = async <T>(reply: FastifyReply, fn: () => T | Promise<T>) => {
@@ -139,65 +141,43 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       return bad(reply, e instanceof SessionBusyError ? 409 : 400, (e as Error).message);
     }
   };
-  app.post('/api/mdm/commands', (req, reply) => {
-    const body = parse(QueueCommandRequestSchema, req.body, reply);
-    if (!body) return reply;
-    return consoleAction(reply, () => session.queueCommand(body.raw));
-  });
+  app.post('/api/mdm/commands', withBody(QueueCommandRequestSchema, (body, _req, reply) => consoleAction(reply, () => session.queueCommand(body.raw))));
   app.post('/api/device/sync', (_req, reply) => consoleAction(reply, async () => (await session.syncDevice(), session.state())));
-  app.post('/api/mdm/scim-users', (req, reply) => {
-    const body = parse(ScimUserRequestSchema, req.body, reply);
-    if (!body) return reply;
-    return consoleAction(reply, () => (session.createScimUser(body.userName, body.emails), { ok: true }));
-  });
+  app.post('/api/mdm/scim-users', withBody(ScimUserRequestSchema, (body, _req, reply) =>
+    consoleAction(reply, () => (session.createScimUser(body.userName, body.emails), { ok: true })),
+  ));
   app.get('/api/mdm/settings', () => session.mdmSettings());
-  app.put('/api/mdm/settings', (req, reply) => {
-    const body = parse(MdmSettingsPatchSchema, req.body, reply);
-    if (!body) return reply;
-    return consoleAction(reply, () => session.updateMdmSettings(body));
-  });
+  app.put('/api/mdm/settings', withBody(MdmSettingsPatchSchema, (body, _req, reply) => consoleAction(reply, () => session.updateMdmSettings(body))));
 
   // The user's other screen: device codes to enter and MFA pushes to answer (entra-mde2.md §5.3, §5.5).
   app.get('/api/entra/pending', () => session.entraPending());
-  app.post('/api/entra/mfa/:id', (req, reply) => {
-    const body = parse(MfaAnswerSchema, req.body, reply);
-    if (!body) return reply;
-    return consoleAction(reply, () => (session.answerMfa((req.params as { id: string }).id, body.approve), session.entraPending()));
-  });
-  app.post('/api/entra/device-codes/:userCode', (req, reply) => {
-    const body = parse(DeviceCodeAnswerSchema, req.body, reply);
-    if (!body) return reply;
-    return consoleAction(reply, () => (session.answerDeviceCode((req.params as { userCode: string }).userCode, body), session.entraPending()));
-  });
+  app.post('/api/entra/mfa/:id', withBody(MfaAnswerSchema, (body, req, reply) =>
+    consoleAction(reply, () => (session.answerMfa((req.params as { id: string }).id, body.approve), session.entraPending())),
+  ));
+  app.post('/api/entra/device-codes/:userCode', withBody(DeviceCodeAnswerSchema, (body, req, reply) =>
+    consoleAction(reply, () => (session.answerDeviceCode((req.params as { userCode: string }).userCode, body), session.entraPending())),
+  ));
 
-  app.post('/api/run', async (req, reply) => {
-    const body = parse(RunRequestSchema, req.body, reply);
-    if (!body) return reply;
+  app.post('/api/run', withBody(RunRequestSchema, async (body, _req, reply) => {
     try {
       await session.run(body.scenario, body.options, body.stepMode, body.seed);
     } catch (e) {
       return bad(reply, 400, (e as Error).message);
     }
     return session.state();
-  });
-  app.post('/api/control', (req, reply) => {
-    const body = parse(ControlRequestSchema, req.body, reply);
-    if (!body) return reply;
+  }));
+  app.post('/api/control', withBody(ControlRequestSchema, (body) => {
     const ok = session.control(body.action, body.edited);
     return { ok, state: session.state() };
-  });
-  app.post('/api/clock/advance', (req, reply) => {
-    const body = parse(ClockAdvanceSchema, req.body, reply);
-    if (!body) return reply;
+  }));
+  app.post('/api/clock/advance', withBody(ClockAdvanceSchema, (body) => {
     session.advanceClock(body.ms);
     return session.state();
-  });
-  app.put('/api/breakpoints', (req, reply) => {
-    const body = parse(BreakpointsRequestSchema, req.body, reply);
-    if (!body) return reply;
+  }));
+  app.put('/api/breakpoints', withBody(BreakpointsRequestSchema, (body) => {
     session.setBreakpoints(body.breakpoints);
     return session.state();
-  });
+  }));
 
   app.get('/api/events', (req, reply) => {
     reply.hijack();
