@@ -263,7 +263,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const device = this.runDevice();
     const deviceId = device.hardware.mdmDeviceId;
     const q = await this.world.lab.local(
-      { party: 'mdm', title: 'Lab: a trainer queues a command for the device', spec: { doc: 'Fleet', section: 'fleet.md §2.10', title: 'windows_mdm_commands / windows_mdm_command_queue' }, detail: { raw } },
+      { party: 'mdm', title: 'Lab: a trainer queues a command for the device', spec: { doc: 'Fleet', section: 'fleet.md §2.10', title: 'windows_mdm_commands / windows_mdm_command_queue', url: 'https://github.com/fleetdm/fleet/blob/main/server/service/microsoft_mdm.go' }, detail: { raw } },
       () => queueCommand(this.world.mdm.ctx, deviceId, raw),
     );
     return { commandUuid: q.commandUuid, targetLocUri: q.targetLocUri, deviceId };

@@ -23,9 +23,9 @@ import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './versio
 
 export type { SsoUser } from './sso.js';
 
-const ENROLL_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.1', title: 'Orbit enroll (POST /api/fleet/orbit/enroll)' };
-const CONFIG_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'Orbit config (POST /api/fleet/orbit/config)' };
-const SSO_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'END_USER_AUTH_REQUIRED: orbit opens the SSO window (the second prompt)' };
+const ENROLL_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.1', title: 'Orbit enroll (POST /api/fleet/orbit/enroll)', url: 'https://github.com/fleetdm/fleet/issues/41381' };
+const CONFIG_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'Orbit config (POST /api/fleet/orbit/config)', url: 'https://github.com/fleetdm/fleet/blob/main/server/service/orbit.go' };
+const SSO_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'END_USER_AUTH_REQUIRED: orbit opens the SSO window (the second prompt)', url: 'https://github.com/fleetdm/fleet/issues/40787' };
 
 /**
  * OrbitClient's enroll loop (fleet.md §4.3): end-user-auth rounds sleep 20 s (≈30 s a round) and reopen the SSO page
@@ -88,7 +88,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
     {
       party: 'orbit',
       title: `orbit ${version} starts (FLEET_URL, FLEET_SECRET${o.euaToken ? ', EUA_TOKEN' : ''})`,
-      spec: { doc: 'Fleet', section: 'fleet.md §3', title: 'The fleetd MSI passes its properties to orbit' },
+      spec: { doc: 'Fleet', section: 'fleet.md §3', title: 'The fleetd MSI passes its properties to orbit', url: 'https://github.com/fleetdm/fleet/pull/43295' },
       detail: { version, fleetUrl: o.fleetUrl, euaToken: o.euaToken ?? null, sendsEuaToken: sendEua, capabilities },
     },
     () => put({ fleet_url: o.fleetUrl, enroll_secret: o.enrollSecret, version, ...(o.euaToken ? { eua_token: o.euaToken } : {}) }),

@@ -7,7 +7,7 @@ export interface SsoUser {
   password: string;
 }
 
-const SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'End-user authentication: the SSO page orbit opens (the second prompt)' };
+const SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'End-user authentication: the SSO page orbit opens (the second prompt)', url: 'https://github.com/fleetdm/fleet/issues/40787' };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
