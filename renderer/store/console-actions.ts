@@ -60,8 +60,13 @@ export async function updateMdmSetting(patch: Partial<MdmSettingsView>): Promise
 
 /** What waits for the user at Entra (an outside client's device code, an MFA push): the lab is the user's phone. */
 export async function loadPending(): Promise<void> {
-  const r = await inSection('signin', () => api.entraPending());
-  if (r) useLab.getState().setPending(r);
+  // A refresh, not a user action: it must not clear the note of the answer the user just gave (each answer is a
+  // step, and every new step triggers a refresh).
+  try {
+    useLab.getState().setPending(await api.entraPending());
+  } catch (e) {
+    useLab.getState().setConsoleResult('signin', { error: e instanceof ApiCallError ? `Error ${e.status}: ${e.reason}` : (e as Error).message });
+  }
 }
 
 export async function answerMfa(id: string, approve: boolean): Promise<void> {
