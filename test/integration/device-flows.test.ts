@@ -7,16 +7,22 @@ import { parseSyncML } from '../../emulators/protocols/syncml.js';
 let dispose: (() => Promise<void>) | undefined;
 afterEach(async () => dispose?.());
 
+/** A device that signed in as alice at OOBE, joined Entra, got its PRT and enrolled in the MDM server. */
+async function enrolledDevice(seed: string) {
+  const env = await deviceLab(seed);
+  dispose = env.dispose;
+  const alice = env.entra.users.find((u) => !u.mfa)!;
+  const device = await createDevice({ lab: env.lab, entraUrl: env.entra.url, mdmUrl: env.mdm.url, user: { upn: alice.upn, password: alice.password } });
+  await device.oobeSignIn();
+  await device.join();
+  await device.getPrt();
+  await device.enrollMdm();
+  return { env, device };
+}
+
 describe('device flows against the real servers', () => {
   it("after a full Autopilot run the device's and the TPM's DB files hold no private key and no PEM", async () => {
-    const env = await deviceLab('device-sealed');
-    dispose = env.dispose;
-    const alice = env.entra.users.find((u) => !u.mfa)!;
-    const device = await createDevice({ lab: env.lab, entraUrl: env.entra.url, mdmUrl: env.mdm.url, user: { upn: alice.upn, password: alice.password } });
-    await device.oobeSignIn();
-    await device.join();
-    await device.getPrt();
-    await device.enrollMdm();
+    const { env, device } = await enrolledDevice('device-sealed');
     const keys = await Promise.all(['device', 'transport', 'mdm-client'].map(async (p) => (await env.lab.keys.rsa(`device-tpm-${p}-1`)).privateKey));
     for (const file of [device.store.file, device.tpm.storeFile]) {
       const bytes = readFileSync(file);
@@ -32,14 +38,7 @@ describe('device flows against the real servers', () => {
   });
 
   it('reports the MSI result in the next session with a 1224 win32csp_install alert, once', async () => {
-    const env = await deviceLab('device-msi-report');
-    dispose = env.dispose;
-    const alice = env.entra.users.find((u) => !u.mfa)!;
-    const device = await createDevice({ lab: env.lab, entraUrl: env.entra.url, mdmUrl: env.mdm.url, user: { upn: alice.upn, password: alice.password } });
-    await device.oobeSignIn();
-    await device.join();
-    await device.getPrt();
-    await device.enrollMdm();
+    const { env, device } = await enrolledDevice('device-msi-report');
     const first = await device.syncManagement();
     expect(first.installs.map((i) => i.productId)).toEqual(['{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}']);
     expect(device.csp.value('./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}/Status')).toBe('70');

@@ -41,23 +41,11 @@ export function enrollmentByHardwareId(db: Db, hardwareId: string): WindowsEnrol
   return db.prepare(`SELECT * FROM mdm_windows_enrollments WHERE mdm_hardware_id = ?`).get(hardwareId) as WindowsEnrollment | undefined;
 }
 
-export interface NewEnrollment {
-  mdm_device_id: string;
-  mdm_hardware_id: string;
-  device_state: string;
-  device_type: string;
-  device_name: string;
-  enroll_type: string;
-  enroll_user_id: string;
-  enroll_proto_version: string;
-  enroll_client_version: string;
-  not_in_oobe: boolean;
-  host_uuid: string;
-  credentials_hash: Buffer;
-  credentials_acknowledged: boolean;
-  awaiting_configuration: number;
-  awaiting_configuration_at: string | null;
-}
+/** The row Fleet's enroll writes: the stored columns minus those SQLite fills, with booleans as Go has them. */
+export type NewEnrollment = Omit<
+  WindowsEnrollment,
+  'id' | 'created_at' | 'updated_at' | 'not_in_oobe' | 'credentials_hash' | 'credentials_acknowledged' | 'poll_schedule_relaxed' | 'has_pending_commands' | 'fleetd_sync_capable'
+> & { not_in_oobe: boolean; credentials_hash: Buffer; credentials_acknowledged: boolean };
 
 /**
  * MDMWindowsInsertEnrolledDevice: INSERT … ON DUPLICATE KEY UPDATE on the unique mdm_hardware_id
