@@ -4,84 +4,30 @@
  * runtime schemas it needs to check what it receives.
  */
 import { z } from 'zod';
+import { PartyIdSchema, HttpRequestSchema, StepSchema } from '../emulators/lab/step.js';
 
-export const PartyIdSchema = z.enum(['user', 'device', 'tpm', 'entra', 'mdm', 'orbit', 'external']);
-export type PartyIdT = z.infer<typeof PartyIdSchema>;
-
-const HeadersSchema = z.record(z.string(), z.string());
-
-export const HttpRequestSchema = z.object({
-  method: z.string().min(1).max(16),
-  url: z.string().min(1).max(8192),
-  headers: HeadersSchema,
-  body: z.string().max(8 * 1024 * 1024),
-  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
-});
-export type HttpRequest = z.infer<typeof HttpRequestSchema>;
-
-export const HttpResponseSchema = z.object({
-  status: z.number().int(),
-  headers: HeadersSchema,
-  body: z.string(),
-  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
-});
-export type HttpResponse = z.infer<typeof HttpResponseSchema>;
-
-export const SpecRefSchema = z.object({ doc: z.string(), section: z.string(), title: z.string(), url: z.string().optional() });
-export type SpecRef = z.infer<typeof SpecRefSchema>;
-
-export const DbChangeSchema = z.object({
-  party: PartyIdSchema,
-  table: z.string(),
-  op: z.enum(['insert', 'update', 'delete']),
-  before: z.record(z.string(), z.unknown()).nullable(),
-  after: z.record(z.string(), z.unknown()).nullable(),
-});
-export type DbChange = z.infer<typeof DbChangeSchema>;
-
-export const TokenViewSchema = z.object({
-  where: z.string(),
-  format: z.enum(['jws', 'jwe']),
-  raw: z.string(),
-  header: z.record(z.string(), z.unknown()),
-  payload: z.record(z.string(), z.unknown()).nullable(),
-  signature: z.object({
-    verdict: z.enum(['valid', 'invalid', 'unknown-key', 'unsigned', 'encrypted']),
-    key: z.string().optional(),
-    detail: z.string().optional(),
-  }),
-  time: z.object({
-    verdict: z.enum(['valid', 'expired', 'not-yet-valid', 'no-expiry']),
-    checkedAt: z.number(),
-    iat: z.number().optional(),
-    nbf: z.number().optional(),
-    exp: z.number().optional(),
-  }),
-});
-export type TokenView = z.infer<typeof TokenViewSchema>;
-
-export const StepSchema = z.object({
-  id: z.string(),
-  index: z.number().int(),
-  kind: z.enum(['http', 'local']),
-  from: PartyIdSchema,
-  to: PartyIdSchema,
-  title: z.string(),
-  status: z.enum(['pending', 'waiting', 'sent', 'done', 'error']),
-  observedBy: z.union([z.literal('lab'), PartyIdSchema]),
-  spec: SpecRefSchema.optional(),
-  request: HttpRequestSchema.optional(),
-  originalRequest: HttpRequestSchema.optional(),
-  response: HttpResponseSchema.optional(),
-  detail: z.record(z.string(), z.unknown()).optional(),
-  error: z.string().optional(),
-  prompt: z.object({ kind: z.string(), count: z.number().int(), text: z.string() }).optional(),
-  startedAt: z.number(),
-  durationMs: z.number(),
-  tokens: z.array(TokenViewSchema),
-  changes: z.array(DbChangeSchema),
-});
-export type Step = z.infer<typeof StepSchema>;
+// The wire model of a step is the engine's own (emulators/lab/step.ts); the contract re-exports it, no second copy.
+export {
+  PartyIdSchema,
+  PARTIES,
+  HttpRequestSchema,
+  HttpResponseSchema,
+  DbChangeSchema,
+  TokenViewSchema,
+  StepProtocolSchema,
+  StepSchema,
+} from '../emulators/lab/step.js';
+export type {
+  PartyId as PartyIdT,
+  HttpRequestRecord as HttpRequest,
+  HttpResponseRecord as HttpResponse,
+  DbChange,
+  TokenView,
+  StepProtocol,
+  SyncMessageFacts,
+  Step,
+} from '../emulators/lab/step.js';
+export type { SpecRef, StepKindId, PhaseId } from '../emulators/protocols/steps.js';
 
 export const BreakpointSchema = z.object({
   id: z.string().min(1).max(64),

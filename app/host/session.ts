@@ -263,7 +263,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const device = this.runDevice();
     const deviceId = device.hardware.mdmDeviceId;
     const q = await this.world.lab.local(
-      { party: 'mdm', title: 'Lab: a trainer queues a command for the device', spec: { doc: 'Fleet', section: 'fleet.md §2.10', title: 'windows_mdm_commands / windows_mdm_command_queue', url: 'https://github.com/fleetdm/fleet/blob/main/server/service/microsoft_mdm.go' }, detail: { raw } },
+      { party: 'mdm', catalogId: 'console.queue-command', detail: { raw } },
       () => queueCommand(this.world.mdm.ctx, deviceId, raw),
     );
     return { commandUuid: q.commandUuid, targetLocUri: q.targetLocUri, deviceId };
@@ -285,7 +285,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   createScimUser(userName: string, emails: string[]): void {
     this.requireIdle();
-    void this.world.lab.local({ party: 'mdm', title: `Lab: SCIM user ${userName} is provisioned` }, () =>
+    void this.world.lab.local({ party: 'mdm', catalogId: 'console.scim-user', title: `Lab: SCIM user ${userName} is provisioned` }, () =>
       createScimUser(this.world.mdm.ctx, { userName, emails: emails.map((email, i) => ({ email, primary: i === 0, type: 'work' })) }),
     );
   }

@@ -1,6 +1,7 @@
 import type { Lab, LabResponse } from '../lab/lab.js';
 import type { Store } from '../lab/store.js';
-import type { PartyId, SpecRef } from '../lab/step.js';
+import type { PartyId } from '../lab/step.js';
+import type { StepKindId } from '../protocols/steps.js';
 import type { SoftwareTpm } from './tpm/tpm.js';
 import type { CspTree } from './csp/tree.js';
 import type { DeviceState } from './state.js';
@@ -32,8 +33,9 @@ export function partyOf(ctx: DeviceContext, url: string): PartyId {
 export interface SendArgs {
   from?: PartyId;
   to?: PartyId;
-  title: string;
-  spec: SpecRef;
+  catalogId: StepKindId;
+  /** A title naming this occurrence; default: the catalog's. */
+  title?: string;
   method?: string;
   url: string;
   headers?: Record<string, string>;
@@ -45,8 +47,8 @@ export function send(ctx: DeviceContext, a: SendArgs): Promise<LabResponse> {
   return ctx.lab.send({
     from: a.from ?? 'device',
     to: a.to ?? partyOf(ctx, a.url),
-    title: a.title,
-    spec: a.spec,
+    catalogId: a.catalogId,
+    ...(a.title !== undefined && { title: a.title }),
     request: { method: a.method ?? (a.body === undefined ? 'GET' : 'POST'), url: a.url, headers: a.headers ?? {}, body: a.body ?? '' },
   });
 }

@@ -31,7 +31,6 @@ import { SoftwareTpm } from './tpm/tpm.js';
 import { DeviceState, type Hardware, type JoinState, type MdmTokenState, type PrtState, type SignInState } from './state.js';
 import { makeHardware } from './hardware.js';
 import { writeBootNodes } from './setup.js';
-import { SPEC } from './specs.js';
 import type { DeviceContext } from './context.js';
 import { oobeSignIn } from './entra/oobe-signin.js';
 import { drsJoin } from './entra/drs-join.js';
@@ -103,7 +102,7 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
   };
   if (!state.get('hardware')) {
     const hw = makeHardware(lab.ids, opts.hardware);
-    await lab.local({ party: 'device', title: `Windows setup: ${hw.deviceName} (${hw.manufacturer} ${hw.model})`, spec: SPEC.setup, detail: { ...hw } }, () =>
+    await lab.local({ party: 'device', catalogId: 'device.setup', title: `Windows setup: ${hw.deviceName} (${hw.manufacturer} ${hw.model})`, detail: { ...hw } }, () =>
       store.tx((db) => {
         state.set(db, 'hardware', hw);
         writeBootNodes(csp, db, hw, lab.clock.date());

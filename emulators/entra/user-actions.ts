@@ -1,4 +1,5 @@
 import { currentStep, runInStep } from '../lab/context.js';
+import type { StepKindId } from '../protocols/steps.js';
 import type { EntraContext } from './context.js';
 import { findUser } from './directory.js';
 import { findDeviceCodeByUserCode } from './device-code.js';
@@ -9,9 +10,9 @@ import { findMfaRequest } from './mfa.js';
  * is a `local` step from the user to Entra, and its row changes are attributed to that step. Called inside a
  * step already (a scenario's own `lab.local` for the user's prompt), the changes go to that step instead.
  */
-function userStep<T>(ctx: EntraContext, title: string, detail: Record<string, unknown>, fn: () => T): T {
+function userStep<T>(ctx: EntraContext, catalogId: StepKindId, title: string, detail: Record<string, unknown>, fn: () => T): T {
   if (currentStep()) return fn();
-  const step = ctx.lab.recorder.open({ kind: 'local', from: 'user', to: 'entra', title, observedBy: 'lab', detail });
+  const step = ctx.lab.recorder.open({ kind: 'local', from: 'user', to: 'entra', catalogId, title, observedBy: 'lab', detail });
   step.status = 'sent';
   try {
     const out = runInStep({ stepId: step.id }, fn);
@@ -36,7 +37,7 @@ export function approveDeviceCode(ctx: EntraContext, userCode: string, upn: stri
   const row = openDeviceCode(ctx, userCode);
   const user = findUser(ctx, upn);
   if (!user) throw new Error(`no user ${upn}`);
-  userStep(ctx, `User signs in at device login (code ${row.user_code})`, { userCode: row.user_code, upn: user.upn, clientId: row.client_id }, () =>
+  userStep(ctx, 'user.devicelogin', `User signs in at device login (code ${row.user_code})`, { userCode: row.user_code, upn: user.upn, clientId: row.client_id }, () =>
     ctx.store.tx((db) =>
       db.prepare(`UPDATE device_codes SET status = 'approved', user_object_id = ?, decided_at = ? WHERE device_code = ?`).run(user.object_id, ctx.iso(), row.device_code),
     ),
@@ -45,7 +46,7 @@ export function approveDeviceCode(ctx: EntraContext, userCode: string, upn: stri
 
 export function denyDeviceCode(ctx: EntraContext, userCode: string): void {
   const row = openDeviceCode(ctx, userCode);
-  userStep(ctx, `User declines device login (code ${row.user_code})`, { userCode: row.user_code }, () =>
+  userStep(ctx, 'user.devicelogin', `User declines device login (code ${row.user_code})`, { userCode: row.user_code }, () =>
     ctx.store.tx((db) => db.prepare(`UPDATE device_codes SET status = 'denied', decided_at = ? WHERE device_code = ?`).run(ctx.iso(), row.device_code)),
   );
 }
@@ -56,7 +57,7 @@ export function resolveMfa(ctx: EntraContext, id: string, approve: boolean): voi
   if (!row) throw new Error(`no MFA request ${id}`);
   if (row.status !== 'pending') throw new Error(`MFA request ${id} is already ${row.status}`);
   if (ctx.lab.clock.now() > Date.parse(row.expires_at)) throw new Error(`MFA request ${id} has expired`);
-  userStep(ctx, approve ? `User approves sign-in (number ${row.entropy})` : 'User denies sign-in', { mfaRequestId: id, entropy: row.entropy, approve }, () =>
+  userStep(ctx, 'user.mfa-answer', approve ? `User approves sign-in (number ${row.entropy})` : 'User denies sign-in', { mfaRequestId: id, entropy: row.entropy, approve }, () =>
     ctx.store.tx((db) => db.prepare(`UPDATE mfa_requests SET status = ?, decided_at = ? WHERE id = ?`).run(approve ? 'approved' : 'denied', ctx.iso(), id)),
   );
 }

@@ -19,11 +19,6 @@ export interface Breakpoint {
   enabled?: boolean;
 }
 
-function soapActionOf(body: string): string | null {
-  const m = /<(?:\w+:)?Action\b[^>]*>([^<]+)</.exec(body);
-  return m ? m[1]!.trim() : null;
-}
-
 function claimMatches(step: Step, spec: string): boolean {
   const [name, value] = spec.split('=', 2) as [string, string | undefined];
   return step.tokens.some((t) => {
@@ -46,14 +41,16 @@ export function matches(bp: Breakpoint, step: Step): boolean {
     }
     if (!path.includes(bp.path)) return false;
   }
+  // The recorder decoded the request's protocol facts once (step.protocol); breakpoints read them, never the body.
+  const p = step.protocol;
   if (bp.soapAction) {
-    const action = req ? soapActionOf(req.body) : null;
+    const action = p.kind === 'soap' ? p.action : null;
     if (!action || !action.endsWith(bp.soapAction)) return false;
   }
   if (bp.syncmlCommand) {
-    if (!req || !/<SyncBody\b/.test(req.body)) return false;
-    const re = new RegExp(`<${bp.syncmlCommand.replace(/[^A-Za-z]/g, '')}\\b`);
-    if (!re.test(req.body.slice(req.body.indexOf('<SyncBody')))) return false;
+    const msg = p.kind === 'syncml' ? p.request : null;
+    const hit = bp.syncmlCommand === 'Status' ? (msg?.statuses.length ?? 0) > 0 : (msg?.commands ?? []).some((c) => c.verb === bp.syncmlCommand);
+    if (!hit) return false;
   }
   if (bp.tokenClaim && !claimMatches(step, bp.tokenClaim)) return false;
   return Boolean(bp.party || bp.path || bp.soapAction || bp.syncmlCommand || bp.tokenClaim);

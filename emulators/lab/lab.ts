@@ -12,7 +12,9 @@ import { Snapshots } from './snapshots.js';
 import { currentStep, runInStep } from './context.js';
 import { sendHttp } from './client.js';
 import { createPartyServer, type PartyServerOptions } from './server.js';
-import type { HttpRequestRecord, HttpResponseRecord, PartyId, SpecRef, Step, PromptRecord } from './step.js';
+import type { HttpRequestRecord, HttpResponseRecord, PartyId, Step, PromptRecord } from './step.js';
+import { stepKind, type StepKindId } from '../protocols/steps.js';
+import { classifyRequest } from '../protocols/step-match.js';
 
 export interface LabOptions {
   /** Folder for party DB files and the seeded key cache; default: a fresh temporary folder. */
@@ -28,8 +30,10 @@ export interface LabOptions {
 export interface SendOptions {
   from: PartyId;
   to: PartyId;
+  /** Which protocol step this is (the step catalog); default: what the receiving server would classify it as. */
+  catalogId?: StepKindId;
+  /** A title naming this occurrence (session and message numbers...); default: the catalog's. */
   title?: string;
-  spec?: SpecRef;
   request: HttpRequestRecord;
   timeoutMs?: number;
 }
@@ -46,8 +50,9 @@ export interface LocalOptions {
   party: PartyId;
   /** The party it acts for or talks to in-process (the device asking its TPM): defaults to `party`. */
   to?: PartyId;
-  title: string;
-  spec?: SpecRef;
+  catalogId: StepKindId;
+  /** A title naming this occurrence; default: the catalog's. */
+  title?: string;
   detail?: Record<string, unknown>;
   /** A question to the user: counted, shown in red from the second authentication prompt on. */
   prompt?: Omit<PromptRecord, 'count'>;
@@ -118,20 +123,23 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   }
 
   /** A party server whose routes record outside clients and attribute DB writes to steps. */
-  server(party: PartyId, opts: Omit<PartyServerOptions, 'party' | 'recorder'> = {}) {
+  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder'> = {}) {
     return createPartyServer({ party, recorder: this.recorder, ...opts });
   }
 
   /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */
   async send(opts: SendOptions): Promise<LabResponse> {
+    const path = new URL(opts.request.url).pathname;
+    const catalogId = opts.catalogId ?? classifyRequest({ server: opts.to === 'entra' ? 'entra' : 'mdm', method: opts.request.method, path, body: opts.request.body });
     const step = this.recorder.open({
       kind: 'http',
       from: opts.from,
       to: opts.to,
-      title: opts.title ?? `${opts.request.method} ${new URL(opts.request.url).pathname}`,
+      catalogId,
+      // A request outside the catalog is named by its method and path.
+      title: opts.title ?? (catalogId === 'http.other' ? `${opts.request.method} ${path}` : stepKind(catalogId).title),
       observedBy: 'lab',
       request: opts.request,
-      ...(opts.spec && { spec: opts.spec }),
     });
     await this.admit(step);
     step.status = 'sent';
@@ -162,9 +170,9 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
       kind: 'local',
       from: opts.party,
       to: opts.to ?? opts.party,
-      title: opts.title,
+      catalogId: opts.catalogId,
+      ...(opts.title !== undefined && { title: opts.title }),
       observedBy: 'lab',
-      ...(opts.spec && { spec: opts.spec }),
       ...(opts.detail && { detail: opts.detail }),
       ...(prompt && { prompt }),
     });

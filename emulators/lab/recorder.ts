@@ -3,9 +3,12 @@ import type { Step, DbChange, PartyId, HttpResponseRecord, TokenView } from './s
 import type { RawChange } from './changelog.js';
 import type { LabClock } from './clock.js';
 import { findTokens, type RegisteredKey } from './tokens.js';
+import { decodeProtocol } from '../protocols/step-protocol.js';
+import { stepKind } from '../protocols/steps.js';
 
-export type StepDraft = Pick<Step, 'kind' | 'from' | 'to' | 'title' | 'observedBy'> &
-  Partial<Pick<Step, 'spec' | 'request' | 'detail' | 'prompt'>>;
+/** A step as a party opens it; the title defaults to the catalog's. */
+export type StepDraft = Pick<Step, 'kind' | 'from' | 'to' | 'catalogId' | 'observedBy'> &
+  Partial<Pick<Step, 'title' | 'request' | 'detail' | 'prompt'>>;
 
 export interface StepClose {
   response?: HttpResponseRecord;
@@ -39,6 +42,8 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   open(draft: StepDraft): Step {
     const step: Step = {
       ...draft,
+      title: draft.title ?? stepKind(draft.catalogId).title,
+      protocol: draft.kind === 'local' ? { kind: 'local' } : decodeProtocol(draft.request, undefined),
       // Step ids are not drawn from the seeded stream: recording must not shift the parties' ids.
       id: `s${this.list.length + 1}-${process.hrtime.bigint().toString(36)}`,
       index: this.list.length,
@@ -66,7 +71,10 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
 
   /** Re-emit after a field changed (status, edited request). */
   touch(step: Step): void {
-    if (step.request) this.tokensFor(step);
+    if (step.request) {
+      this.tokensFor(step);
+      if (step.kind === 'http') step.protocol = decodeProtocol(step.request, step.response);
+    }
     this.emit('step', step);
   }
 
@@ -86,6 +94,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     if (result.error !== undefined) step.error = result.error;
     step.status = result.error !== undefined ? 'error' : 'done';
     this.tokensFor(step);
+    if (step.kind === 'http') step.protocol = decodeProtocol(step.request, step.response);
     this.emit('step', step);
     this.emit('closed', step);
     return step;

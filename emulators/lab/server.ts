@@ -1,17 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { runInStep, STEP_HEADER, type StepContext } from './context.js';
-import type { PartyId, Step, HttpRequestRecord } from './step.js';
+import type { Step, HttpRequestRecord } from './step.js';
 import type { Recorder } from './recorder.js';
 import { isTextContentType } from './client.js';
+import { classifyRequest } from '../protocols/step-match.js';
 
 export interface PartyServerOptions {
-  party: PartyId;
+  /** The servers of the lab: what outside requests they receive is classified by the step catalog. */
+  party: 'mdm' | 'entra';
   recorder: Recorder;
   /** Largest body accepted (Fleet limits Microsoft MDM bodies); bigger gets 413 before any handler runs. */
   bodyLimit?: number;
-  /** A title for steps the server records itself. */
-  title?: (req: FastifyRequest) => string;
 }
 
 declare module 'fastify' {
@@ -26,6 +26,8 @@ function headerRecord(h: Record<string, string | string[] | number | undefined>)
   for (const [k, v] of Object.entries(h)) if (v !== undefined && k !== STEP_HEADER) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
   return out;
 }
+
+const pathOf = (url: string): string => url.split('?')[0] ?? url;
 
 /**
  * A party's HTTP server, bound to 127.0.0.1. Every body arrives as a string (routes parse it themselves, so the
@@ -61,7 +63,8 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
         from: 'external',
         to: opts.party,
         observedBy: opts.party,
-        title: opts.title?.(req) ?? `${req.method} ${req.url.split('?')[0]}`,
+        catalogId: classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url) }),
+        title: `${req.method} ${pathOf(req.url)}`,
         request,
       });
       step.status = 'sent';
@@ -77,6 +80,8 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     const o = outside.get(req);
     if (o && o.step.request) {
       o.step.request.body = req.rawBody;
+      // The body tells steps on one path apart (grant_type, the request JWT's signer, the SOAP action).
+      o.step.catalogId = classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url), body: req.rawBody });
       opts.recorder.touch(o.step);
     }
     const ctx = ctxOf.get(req);

@@ -1,92 +1,143 @@
-/** The lab's record of one exchange: what the UI, the CLI and the bundles show. Plain data, JSON-safe. */
+/**
+ * The wire model: the lab's record of one exchange, as the UI, the CLI and the bundles show it. Plain JSON-safe
+ * data; the zod schemas here are the one definition, app/contract.ts re-exports them for the UI API.
+ */
+import { z } from 'zod';
+import { STEP_KIND_IDS, type StepKindId } from '../protocols/steps.js';
 
 /** Every party of the lab, plus `external` for clients outside it (curl, a real Windows VM). */
-export const PARTIES = ['user', 'device', 'tpm', 'entra', 'mdm', 'orbit', 'external'] as const;
-export type PartyId = (typeof PARTIES)[number];
+export const PARTY_IDS = ['user', 'device', 'tpm', 'entra', 'mdm', 'orbit', 'external'] as const;
+export const PartyIdSchema = z.enum(PARTY_IDS);
+export type PartyId = z.infer<typeof PartyIdSchema>;
 
-export type StepKind = 'http' | 'local';
+/** How the UI names and colours each party (one table for the host's LabState and the renderer's lanes). */
+export const PARTIES: Readonly<Record<PartyId, { label: string; short: string; color: string }>> = {
+  user: { label: 'User', short: 'User', color: '#c2410c' },
+  device: { label: 'Windows device', short: 'Device', color: '#2563eb' },
+  tpm: { label: 'TPM', short: 'TPM', color: '#7c3aed' },
+  entra: { label: 'Entra ID', short: 'Entra', color: '#0891b2' },
+  mdm: { label: 'MDM server (Fleet)', short: 'MDM server', color: '#16a34a' },
+  orbit: { label: 'Orbit', short: 'Orbit', color: '#ca8a04' },
+  external: { label: 'Outside client', short: 'Outside client', color: '#64748b' },
+};
 
-/** pending: opened, not yet at the gate; waiting: held at the gate; sent: on the wire; done / error: closed. */
-export type StepStatus = 'pending' | 'waiting' | 'sent' | 'done' | 'error';
+const HeadersSchema = z.record(z.string(), z.string());
 
 /** Bodies are text; a binary body (an MSI download) is kept as base64 with `bodyEncoding: 'base64'`. */
-export interface HttpRequestRecord {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  bodyEncoding?: 'utf8' | 'base64';
-}
+export const HttpRequestSchema = z.object({
+  method: z.string().min(1).max(16),
+  url: z.string().min(1).max(8192),
+  headers: HeadersSchema,
+  body: z.string().max(8 * 1024 * 1024),
+  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+});
+export type HttpRequestRecord = z.infer<typeof HttpRequestSchema>;
 
-export interface HttpResponseRecord {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  bodyEncoding?: 'utf8' | 'base64';
-}
-
-/** A specification section a step belongs to, shown on the Spec tab. */
-export interface SpecRef {
-  doc: string;
-  section: string;
-  title: string;
-  url?: string;
-}
-
-export type ChangeOp = 'insert' | 'update' | 'delete';
+export const HttpResponseSchema = z.object({
+  status: z.number().int(),
+  headers: HeadersSchema,
+  body: z.string(),
+  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+});
+export type HttpResponseRecord = z.infer<typeof HttpResponseSchema>;
 
 /** One row written by a step, exactly as the party's SQLite triggers saw it. */
-export interface DbChange {
-  party: PartyId;
-  table: string;
-  op: ChangeOp;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
-
-export type SignatureVerdict = 'valid' | 'invalid' | 'unknown-key' | 'unsigned' | 'encrypted';
-export type TimeVerdict = 'valid' | 'expired' | 'not-yet-valid' | 'no-expiry';
+export const DbChangeSchema = z.object({
+  party: PartyIdSchema,
+  table: z.string(),
+  op: z.enum(['insert', 'update', 'delete']),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+export type DbChange = z.infer<typeof DbChangeSchema>;
+export type ChangeOp = DbChange['op'];
 
 /** A JWT/JWE found anywhere in a step's messages, decoded and checked against the lab's keys and clock. */
-export interface TokenView {
-  where: string;
-  format: 'jws' | 'jwe';
-  raw: string;
-  header: Record<string, unknown>;
-  payload: Record<string, unknown> | null;
-  signature: { verdict: SignatureVerdict; key?: string; detail?: string };
-  time: { verdict: TimeVerdict; checkedAt: number; iat?: number; nbf?: number; exp?: number };
-}
+export const TokenViewSchema = z.object({
+  where: z.string(),
+  format: z.enum(['jws', 'jwe']),
+  raw: z.string(),
+  header: z.record(z.string(), z.unknown()),
+  payload: z.record(z.string(), z.unknown()).nullable(),
+  signature: z.object({
+    verdict: z.enum(['valid', 'invalid', 'unknown-key', 'unsigned', 'encrypted']),
+    key: z.string().optional(),
+    detail: z.string().optional(),
+  }),
+  time: z.object({
+    verdict: z.enum(['valid', 'expired', 'not-yet-valid', 'no-expiry']),
+    checkedAt: z.number(),
+    iat: z.number().optional(),
+    nbf: z.number().optional(),
+    exp: z.number().optional(),
+  }),
+});
+export type TokenView = z.infer<typeof TokenViewSchema>;
+export type SignatureVerdict = TokenView['signature']['verdict'];
+export type TimeVerdict = TokenView['time']['verdict'];
 
 /** A question put to the user (a sign-in, an MFA approval, orbit's SSO page). */
-export interface PromptRecord {
-  kind: string;
+export const PromptSchema = z.object({
+  kind: z.string(),
   /** How many times the user has been asked to authenticate in this run, this prompt included. */
-  count: number;
-  text: string;
-}
+  count: z.number().int(),
+  text: z.string(),
+});
+export type PromptRecord = z.infer<typeof PromptSchema>;
 
-export interface Step {
-  id: string;
-  index: number;
-  kind: StepKind;
-  from: PartyId;
-  to: PartyId;
-  title: string;
-  status: StepStatus;
+/** A SyncML command as a list shows it: verb, CmdID, the first target LocURI and Data (Alert 1201). */
+const SyncCommandSchema = z.object({ verb: z.string(), cmdId: z.string(), target: z.string().optional(), data: z.string().optional() });
+const SyncStatusSchema = z.object({ cmdRef: z.string(), cmd: z.string(), code: z.string() });
+const SyncMessageSchema = z.object({ sessionId: z.string(), msgId: z.string(), commands: z.array(SyncCommandSchema), statuses: z.array(SyncStatusSchema) });
+export type SyncMessageFacts = z.infer<typeof SyncMessageSchema>;
+
+/**
+ * A step's protocol facts, decoded once by the recorder (STYLE.md "An exchange is a model, built once"):
+ * breakpoints, filters, list badges and the outline read these instead of parsing bodies again. `error` is why
+ * it failed, in the server's own words (a SOAP fault's subcode, an OAuth error, Fleet's message), or null.
+ */
+export const StepProtocolSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('soap'), action: z.string().nullable(), replyAction: z.string().nullable(), fault: z.boolean(), error: z.string().nullable() }),
+  z.object({ kind: z.literal('syncml'), request: SyncMessageSchema.nullable(), reply: SyncMessageSchema.nullable(), error: z.string().nullable() }),
+  z.object({ kind: z.literal('oauth'), grant: z.string().nullable(), error: z.string().nullable(), aadsts: z.array(z.number().int()) }),
+  z.object({ kind: z.literal('json'), error: z.string().nullable() }),
+  z.object({ kind: z.literal('http'), error: z.string().nullable() }),
+  z.object({ kind: z.literal('local') }),
+]);
+export type StepProtocol = z.infer<typeof StepProtocolSchema>;
+
+/** A catalog id (emulators/protocols/steps.ts). */
+export const StepKindIdSchema = z.enum(STEP_KIND_IDS as [StepKindId, ...StepKindId[]]);
+
+/** pending: opened, not yet at the gate; waiting: held at the gate; sent: on the wire; done / error: closed. */
+export const StepStatusSchema = z.enum(['pending', 'waiting', 'sent', 'done', 'error']);
+export type StepStatus = z.infer<typeof StepStatusSchema>;
+export type StepKind = 'http' | 'local';
+
+export const StepSchema = z.object({
+  id: z.string(),
+  index: z.number().int(),
+  kind: z.enum(['http', 'local']),
+  /** What kind of protocol step this is: its entry in the step catalog. */
+  catalogId: StepKindIdSchema,
+  from: PartyIdSchema,
+  to: PartyIdSchema,
+  title: z.string(),
+  status: StepStatusSchema,
   /** Who recorded it: the lab client (`lab`) or the server that received it from outside. */
-  observedBy: 'lab' | PartyId;
-  spec?: SpecRef;
-  request?: HttpRequestRecord;
+  observedBy: z.union([z.literal('lab'), PartyIdSchema]),
+  protocol: StepProtocolSchema,
+  request: HttpRequestSchema.optional(),
   /** The request as the client first built it, when the user edited it at the gate. */
-  originalRequest?: HttpRequestRecord;
-  response?: HttpResponseRecord;
+  originalRequest: HttpRequestSchema.optional(),
+  response: HttpResponseSchema.optional(),
   /** For local steps: what the operation took and gave (never private key material). */
-  detail?: Record<string, unknown>;
-  error?: string;
-  prompt?: PromptRecord;
-  startedAt: number;
-  durationMs: number;
-  tokens: TokenView[];
-  changes: DbChange[];
-}
+  detail: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().optional(),
+  prompt: PromptSchema.optional(),
+  startedAt: z.number(),
+  durationMs: z.number(),
+  tokens: z.array(TokenViewSchema),
+  changes: z.array(DbChangeSchema),
+});
+export type Step = z.infer<typeof StepSchema>;

@@ -16,16 +16,12 @@
  * ```
  */
 import type { Lab } from '../lab/lab.js';
-import type { SpecRef } from '../lab/step.js';
 import { ORBIT_SCHEMA } from './schema.js';
 import { signInOnSsoPage, type SsoUser } from './sso.js';
 import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
 
 export type { SsoUser } from './sso.js';
 
-const ENROLL_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.1', title: 'Orbit enroll (POST /api/fleet/orbit/enroll)', url: 'https://github.com/fleetdm/fleet/issues/41381' };
-const CONFIG_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'Orbit config (POST /api/fleet/orbit/config)', url: 'https://github.com/fleetdm/fleet/blob/main/server/service/orbit.go' };
-const SSO_SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'END_USER_AUTH_REQUIRED: orbit opens the SSO window (the second prompt)', url: 'https://github.com/fleetdm/fleet/issues/40787' };
 
 /**
  * OrbitClient's enroll loop (fleet.md §4.3): end-user-auth rounds sleep 20 s (≈30 s a round) and reopen the SSO page
@@ -88,7 +84,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
     {
       party: 'orbit',
       title: `orbit ${version} starts (FLEET_URL, FLEET_SECRET${o.euaToken ? ', EUA_TOKEN' : ''})`,
-      spec: { doc: 'Fleet', section: 'fleet.md §3', title: 'The fleetd MSI passes its properties to orbit', url: 'https://github.com/fleetdm/fleet/pull/43295' },
+      catalogId: 'orbit.start',
       detail: { version, fleetUrl: o.fleetUrl, euaToken: o.euaToken ?? null, sendsEuaToken: sendEua, capabilities },
     },
     () => put({ fleet_url: o.fleetUrl, enroll_secret: o.enrollSecret, version, ...(o.euaToken ? { eua_token: o.euaToken } : {}) }),
@@ -117,7 +113,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       from: 'orbit',
       to: 'mdm',
       title: `orbit enroll${sendEua ? ' with eua_token' : ''}${result.attempts > 1 ? ` (retry ${result.attempts - 1})` : ''}`,
-      spec: ENROLL_SPEC,
+      catalogId: 'orbit.enroll',
       request: {
         method: 'POST',
         url: `${base}/api/fleet/orbit/enroll`,
@@ -132,7 +128,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
         break;
       }
       // Written atomically to secret-orbit-node-key.txt by fleetd; here, to orbit's store.
-      await lab.local({ party: 'orbit', title: 'orbit keeps its node key (secret-orbit-node-key.txt)', spec: ENROLL_SPEC }, () => put({ node_key: key }));
+      await lab.local({ party: 'orbit', catalogId: 'orbit.keep-node-key', title: 'orbit keeps its node key (secret-orbit-node-key.txt)' }, () => put({ node_key: key }));
       result.nodeKey = key;
       break;
     }
@@ -149,7 +145,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
             party: 'orbit',
             to: 'user',
             title: 'orbit opens the SSO page: the user must sign in again',
-            spec: SSO_SPEC,
+            catalogId: 'orbit.sso-prompt',
             prompt: { kind: 'sso', text: `Your organization requires you to sign in (${pageUrl})` },
             detail: { url: pageUrl },
           },
@@ -192,12 +188,12 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       from: 'orbit',
       to: 'mdm',
       title: 'orbit config',
-      spec: CONFIG_SPEC,
+      catalogId: 'orbit.config',
       request: { method: 'POST', url: `${base}/api/fleet/orbit/config`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey, orbit_info: { version } }) },
     });
     if (res.status === 200) {
       result.config = res.json<Record<string, unknown>>();
-      await lab.local({ party: 'orbit', title: 'orbit keeps its config', spec: CONFIG_SPEC }, () => put({ config: res.text() }));
+      await lab.local({ party: 'orbit', catalogId: 'orbit.keep-config' }, () => put({ config: res.text() }));
     } else result.error = `config failed: HTTP ${res.status}`;
   }
   return result;

@@ -1,5 +1,4 @@
 import type { Lab } from '../lab/lab.js';
-import type { SpecRef } from '../lab/step.js';
 
 /** The user at the browser window orbit opened: their IdP credentials. */
 export interface SsoUser {
@@ -7,7 +6,6 @@ export interface SsoUser {
   password: string;
 }
 
-const SPEC: SpecRef = { doc: 'Fleet', section: 'fleet.md §4.3', title: 'End-user authentication: the SSO page orbit opens (the second prompt)', url: 'https://github.com/fleetdm/fleet/issues/40787' };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
@@ -19,23 +17,22 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 export async function signInOnSsoPage(lab: Lab, pageUrl: string, user: SsoUser): Promise<boolean> {
   const page = new URL(pageUrl);
   const hostUuid = page.searchParams.get('host_uuid') ?? '';
-  await lab.send({ from: 'user', to: 'mdm', title: 'Browser: open /mdm/sso', spec: SPEC, request: { method: 'GET', url: pageUrl, headers: { accept: 'text/html' }, body: '' } });
+  await lab.send({ from: 'user', to: 'mdm', catalogId: 'sso.page', title: 'Browser: open /mdm/sso', request: { method: 'GET', url: pageUrl, headers: { accept: 'text/html' }, body: '' } });
   const start = await lab.send({
     from: 'user',
     to: 'mdm',
+    catalogId: 'sso.start',
     title: 'Browser: start SSO (setup_experience)',
-    spec: SPEC,
     request: { method: 'POST', url: `${page.origin}/api/latest/fleet/mdm/sso`, headers: FORM, body: new URLSearchParams({ initiator: 'setup_experience', host_uuid: hostUuid }).toString() },
   });
   const location = start.headers.location;
   if (start.status !== 303 || !location) return false;
   const idpUrl = new URL(location, page.origin);
-  await lab.send({ from: 'user', to: 'mdm', title: 'Browser: IdP sign-in page', spec: SPEC, request: { method: 'GET', url: idpUrl.toString(), headers: { accept: 'text/html' }, body: '' } });
+  await lab.send({ from: 'user', to: 'mdm', catalogId: 'sso.idp-page', request: { method: 'GET', url: idpUrl.toString(), headers: { accept: 'text/html' }, body: '' } });
   const done = await lab.send({
     from: 'user',
     to: 'mdm',
-    title: 'Browser: sign in (SSO callback)',
-    spec: SPEC,
+    catalogId: 'sso.callback',
     request: {
       method: 'POST',
       url: `${page.origin}/api/v1/fleet/mdm/sso/callback`,

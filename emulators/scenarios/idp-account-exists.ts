@@ -17,7 +17,7 @@ export const idpAccountExists: Scenario<AutopilotOutcome> = {
       world,
       optionsOf({ ...o, eua: true }, {
         before: (w, upn) =>
-          w.lab.local({ party: 'mdm', title: `Lab setup: Fleet already knows ${upn} from an earlier SSO` }, () =>
+          w.lab.local({ party: 'mdm', catalogId: 'lab.idp-account-seed', title: `Lab setup: Fleet already knows ${upn} from an earlier SSO` }, () =>
             w.mdm.ctx.store.tx((db) =>
               db
                 .prepare(`INSERT INTO mdm_idp_accounts(uuid, username, fullname, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)

@@ -27,7 +27,7 @@ export const programmatic: Scenario<ProgrammaticOutcome> = {
     const user = entra.users.find((u) => !u.mfa)!;
     const device = await createDevice({ lab, mdmUrl: mdm.url });
     world.devices.push(device);
-    const orbit = await lab.local({ party: 'device', to: 'orbit', title: 'An admin installs fleetd-base.msi by hand: orbit starts' }, () =>
+    const orbit = await lab.local({ party: 'device', to: 'orbit', catalogId: 'lab.manual-install', title: 'An admin installs fleetd-base.msi by hand: orbit starts' }, () =>
       startOrbit({
         lab,
         fleetUrl: mdm.url,

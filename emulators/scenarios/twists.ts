@@ -10,14 +10,14 @@ import type { World } from './world.js';
 async function replaceToken(world: World, install: MsiInstall, title: string, make: (token: string) => Promise<string>): Promise<void> {
   const before = install.properties.EUA_TOKEN;
   if (!before) throw new Error('the MSI install carried no EUA_TOKEN to change');
-  const after = await world.lab.local({ party: 'device', title, detail: { before } }, () => make(before), (t) => ({ after: t }));
+  const after = await world.lab.local({ party: 'device', catalogId: 'lab.eua-tamper', title, detail: { before } }, () => make(before), (t) => ({ after: t }));
   install.properties.EUA_TOKEN = after;
 }
 
 export const twists = {
   /** 2 h of lab time pass before orbit starts: the 1 h token has expired. */
   expire: (world: World, ms = 2 * 3600_000) =>
-    world.lab.local({ party: 'device', title: `${ms / 3600_000} h pass before orbit starts (the lab clock moves)`, detail: { advancedMs: ms } }, () => world.lab.clock.advance(ms)),
+    world.lab.local({ party: 'device', catalogId: 'lab.clock-advance', title: `${ms / 3600_000} h pass before orbit starts (the lab clock moves)`, detail: { advancedMs: ms } }, () => world.lab.clock.advance(ms)),
   /** The payload is edited (upn changed), the signature kept: it no longer verifies. */
   tamper: (world: World, install: MsiInstall) =>
     replaceToken(world, install, 'EUA_TOKEN tampered: upn changed, signature kept', async (t) => {

@@ -1,4 +1,6 @@
 import { SYNCML_ALERT, cspMeaning, statusMeaning } from './syncml-codes';
+import { STEP_KIND_IDS, stepKind } from '../../emulators/protocols/steps';
+import { shortAction } from './protocol';
 
 /**
  * A protocol-aware outline of a message body: the SOAP action and WS-Trust items of MS-MDE2 messages, the SyncML
@@ -33,29 +35,23 @@ function parseXml(body: string): Document | null {
 }
 
 /** The last segment of a URI action: ".../RST/wstep" → "RST/wstep", ".../IDiscoveryService/Discover" → "Discover". */
-export function shortAction(action: string): string {
-  const m = /(RSTR?\/wstep|RSTRC?\/wstep)$/.exec(action);
-  if (m) return m[1]!;
-  return action.split('/').filter(Boolean).pop() ?? action;
+/** What a SOAP action means, from the step catalog: the request or reply of one catalog entry. */
+function actionMeaning(action: string): string | undefined {
+  for (const id of STEP_KIND_IDS) {
+    const k = stepKind(id);
+    if (!k.soap) continue;
+    if (k.soap.request === action) return `${k.spec.doc} ${k.spec.section}: ${k.title}`;
+    if (k.soap.reply === action) return `${k.spec.doc} ${k.spec.section}: the reply to ${k.title}`;
+  }
+  return undefined;
 }
-
-const SOAP_ACTIONS: Readonly<Record<string, string>> = {
-  Discover: 'MS-MDE2 3.1: Discover: which auth policy and which enrollment URLs',
-  DiscoverResponse: 'MS-MDE2 3.1: the enrollment endpoints and the auth policy',
-  GetPolicies: 'MS-XCEP / MS-MDE2 3.3: certificate enrollment policy request',
-  GetPoliciesResponse: 'MS-XCEP / MS-MDE2 3.3: the certificate policy (key size, hash, template)',
-  'RST/wstep': 'MS-WSTEP / MS-MDE2 3.4: RequestSecurityToken: the CSR and the enrollment token',
-  'RSTRC/wstep': 'MS-WSTEP / MS-MDE2 3.4: the provisioning doc with the client certificate',
-  'RSTR/wstep': 'MS-WSTEP: RequestSecurityTokenResponse',
-  fault: 'A SOAP fault',
-};
 
 function soapHeader(header: Element | undefined): OutlineNode[] {
   if (!header) return [];
   const out: OutlineNode[] = [];
   for (const h of kids(header)) {
     const name = local(h);
-    if (name === 'Action') out.push({ label: 'Action', value: text(h), meaning: SOAP_ACTIONS[shortAction(text(h))] });
+    if (name === 'Action') out.push({ label: 'Action', value: text(h), meaning: actionMeaning(text(h)) });
     else if (name === 'MessageID' || name === 'RelatesTo' || name === 'To') out.push({ label: name, value: text(h) });
     else if (name === 'ReplyTo') out.push({ label: 'ReplyTo', value: text(path(h, 'Address')) });
     else if (name === 'Security') {
@@ -219,18 +215,4 @@ export function outline(body: string): Outline | null {
     return { protocol: 'soap', title: action ? `SOAP ${shortAction(action)}` : 'SOAP', nodes: [...soapHeader(child(root, 'Header')), ...soapBody(child(root, 'Body'))] };
   }
   return { protocol: 'xml', title: local(root), nodes: leaves(root) };
-}
-
-/** The one-word summary a list row shows: SOAP action or the SyncML commands. */
-export function bodySummary(body: string): string | null {
-  const action = /<(?:\w+:)?Action\b[^>]*>([^<]+)</.exec(body);
-  if (action) return shortAction(action[1]!.trim());
-  const i = body.indexOf('<SyncBody');
-  if (i >= 0) {
-    const cmds = [...body.slice(i).matchAll(/<(Add|Alert|Atomic|Delete|Exec|Get|Replace|Results|Status)\b/g)].map((m) => m[1]!);
-    const counts = new Map<string, number>();
-    for (const c of cmds) counts.set(c, (counts.get(c) ?? 0) + 1);
-    return `SyncML ${[...counts].map(([c, n]) => (n > 1 ? `${c}×${n}` : c)).join(' ')}`.trim();
-  }
-  return null;
 }

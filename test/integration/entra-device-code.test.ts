@@ -75,7 +75,7 @@ describe('device code flow (RFC 8628, entra-mde2.md §5.3)', () => {
   it("approved inside a scenario's own user step, the approval's rows go to that step and no second step opens", async () => {
     const s = await start();
     const before = f.lab.recorder.all().length;
-    await f.lab.local({ party: 'user', to: 'entra', title: 'User enters the code' }, () => f.entra.approveDeviceCode(s.user_code, alice(f).upn));
+    await f.lab.local({ party: 'user', to: 'entra', catalogId: 'user.devicelogin', title: 'User enters the code' }, () => f.entra.approveDeviceCode(s.user_code, alice(f).upn));
     expect(f.lab.recorder.all()).toHaveLength(before + 1);
     expect(f.lab.recorder.all().at(-1)!.changes.some((c) => c.table === 'device_codes' && c.after?.status === 'approved')).toBe(true);
   });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { listScenarios } from '../../emulators/scenarios/index.js';
 import { createServer } from 'node:net';
 import { runScenarios } from '../../app/host/headless.js';
+import { StepSchema } from '../../emulators/lab/step.js';
+import { isStepKindId, stepKind } from '../../emulators/protocols/steps.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -19,6 +21,22 @@ describe('every scenario in the list passes its own expectations', () => {
     expect(run.failures).toEqual([]);
     expect(run.error).toBeNull();
     expect(run.passed).toBe(true);
+  });
+});
+
+describe('the step catalog covers every step of every scenario', () => {
+  it.each(listScenarios().map((s) => s.name))('%s: each step has a catalog id, none falls outside the catalog', async (name) => {
+    const report = await runScenarios([name], { seed: `catalog-${name}` });
+    const steps = report.runs[0]!.bundle.steps;
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      expect(StepSchema.safeParse(step).success, `step ${step.index + 1} "${step.title}" is not a valid step`).toBe(true);
+      expect(isStepKindId(step.catalogId), `step ${step.index + 1} "${step.title}" has no catalog id`).toBe(true);
+      expect(step.catalogId, `step ${step.index + 1} "${step.title}" is not a protocol step of the catalog`).not.toBe('http.other');
+      // An HTTP step's catalog entry says which server answers it, and that is where it went.
+      const http = stepKind(step.catalogId).http;
+      if (step.kind === 'http' && http) expect(step.to).toBe(http.server);
+    }
   });
 });
 

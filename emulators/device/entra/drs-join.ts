@@ -4,7 +4,6 @@ import { JOIN_CSR_CN, type DrsDiscovery, type DrsJoinRequest, type DrsJoinRespon
 import { thumbprint } from '../../protocols/x509.js';
 import { OID_SHA256_RSA } from '../tpm/csr.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
-import { SPEC } from '../specs.js';
 import type { JoinState } from '../state.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -33,7 +32,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
 
   const drsTokenRes = await send(ctx, {
     title: 'Refresh token → DRS access token',
-    spec: SPEC.refresh,
+    catalogId: 'entra.token.refresh',
     url: `${ctx.entraUrl}/${signIn.tenantId}/oauth2/v2.0/token`,
     headers: FORM,
     body: formBody({
@@ -47,7 +46,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   const drsToken = expectJson<TokenResponse>(drsTokenRes, 'DRS token').access_token;
 
   const discovery = expectJson<DrsDiscovery>(
-    await send(ctx, { title: 'DRS discovery', spec: SPEC.drsDiscovery, url: `${drsBase}/${signIn.tenantId}/Discover?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
+    await send(ctx, { catalogId: 'drs.discover', url: `${drsBase}/${signIn.tenantId}/Discover?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
     'DRS discovery',
   );
   const join = discovery.DeviceJoinService;
@@ -71,7 +70,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   const joined = expectJson<DrsJoinResponse>(
     await send(ctx, {
       title: 'DRS join (CSR + transport key)',
-      spec: SPEC.drsJoin,
+      catalogId: 'drs.join',
       url: `${join.JoinEndpoint}${sep}api-version=${join.ServiceVersion || '2.0'}`,
       headers: { ...dsregHeaders(hw.osVersion, drsToken), 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -81,7 +80,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   const der = Buffer.from(joined.Certificate?.RawBody ?? '', 'base64');
   if (der.length === 0) throw new Error('DRS join: the reply has no Certificate.RawBody');
 
-  return ctx.lab.local({ party: 'device', title: 'dsreg: store the device certificate (My/System)', spec: SPEC.drsJoin }, () => {
+  return ctx.lab.local({ party: 'device', catalogId: 'device.dsreg.store-cert' }, () => {
     const cert = new X509Certificate(der);
     // ms_device_enrolment_finalise: the certificate must carry the key the TPM made the CSR with.
     if (!cert.publicKey.export({ type: 'spki', format: 'der' }).equals(deviceKey.spki)) throw new Error('the device certificate does not carry the device key');

@@ -1,7 +1,7 @@
 import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type DeviceCodeResponse, type OAuthErrorResponse, type TokenResponse } from '../../protocols/oauth.js';
 import type { LabResponse } from '../../lab/lab.js';
 import { send, type DeviceContext } from '../context.js';
-import { SPEC } from '../specs.js';
+import type { StepKindId } from '../../protocols/steps.js';
 import type { SignInState } from '../state.js';
 import { accessTokenClaims } from './tokens.js';
 import type { DeviceUser, SignInMethod } from './user.js';
@@ -28,10 +28,10 @@ function tokensOf(res: LabResponse, what: string): TokenResponse {
 }
 
 /** Poll the token endpoint on the lab clock while Entra answers authorization_pending (RFC 8628 §3.5). */
-async function poll(ctx: DeviceContext, url: string, body: string, interval: number, title: string, spec: typeof SPEC.deviceCode): Promise<TokenResponse> {
+async function poll(ctx: DeviceContext, url: string, body: string, interval: number, title: string, catalogId: StepKindId): Promise<TokenResponse> {
   const started = ctx.lab.clock.now();
   for (;;) {
-    const res = await send(ctx, { title, spec, url, headers: FORM, body });
+    const res = await send(ctx, { title, catalogId, url, headers: FORM, body });
     const err = oauthError(res);
     if (!err) return tokensOf(res, title);
     if (err.error !== 'authorization_pending' && err.error !== 'slow_down') throw new Error(`${title}: ${err.error}: ${err.error_description}`);
@@ -53,7 +53,7 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
   if (method === 'device-code') {
     const dc = await send(ctx, {
       title: 'Device code: start',
-      spec: SPEC.deviceCode,
+      catalogId: 'entra.devicecode',
       url: `${ctx.entraUrl}/${tenant}/oauth2/v2.0/devicecode`,
       headers: FORM,
       body: formBody({ client_id: CLIENT_IDS.authBroker, scope: SIGNIN_SCOPE }),
@@ -61,7 +61,7 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
     if (dc.status !== 200) throw new Error(`device code: HTTP ${dc.status} ${dc.text().slice(0, 200)}`);
     const code = dc.json<DeviceCodeResponse>();
     const page = code.verification_uri ?? code.verification_url ?? '';
-    await ctx.lab.local({ party: 'device', to: 'user', title: `OOBE: ${code.message}`, spec: SPEC.user, prompt: { kind: 'signin', text: code.message } }, () => ({
+    await ctx.lab.local({ party: 'device', to: 'user', catalogId: 'oobe.signin-prompt', title: `OOBE: ${code.message}`, prompt: { kind: 'signin', text: code.message } }, () => ({
       userCode: code.user_code,
       verificationUri: page,
     }));
@@ -70,23 +70,22 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
     // Windows polls while the user walks to another screen (RFC 8628 §3.4–3.5): the first answer is
     // authorization_pending; the user enters the code in between.
     ctx.lab.clock.advance(interval * 1000);
-    const first = await send(ctx, { title: 'Device code: poll token endpoint', spec: SPEC.deviceCode, url: tokenUrl, headers: FORM, body: pollBody });
+    const first = await send(ctx, { catalogId: 'entra.token.device-code', title: 'Device code: poll token endpoint', url: tokenUrl, headers: FORM, body: pollBody });
     if (oauthError(first)) {
-      await ctx.lab.local({ party: 'user', to: 'entra', title: `Device code: the user enters ${code.user_code} at ${page}`, spec: SPEC.user }, async () => {
+      await ctx.lab.local({ party: 'user', to: 'entra', catalogId: 'user.devicelogin', title: `Device code: the user enters ${code.user_code} at ${page}` }, async () => {
         if (!user.approveDeviceCode) throw new Error('the user cannot enter a device code in this scenario');
         await user.approveDeviceCode(code.user_code, page);
       });
       ctx.lab.clock.advance(interval * 1000);
-      tokens = await poll(ctx, tokenUrl, pollBody, interval, 'Device code: poll token endpoint', SPEC.deviceCode);
+      tokens = await poll(ctx, tokenUrl, pollBody, interval, 'Device code: poll token endpoint', 'entra.token.device-code');
     } else tokens = tokensOf(first, 'Device code');
   } else {
     await ctx.lab.local(
-      { party: 'device', to: 'user', title: 'OOBE: "Sign in with your work or school account"', spec: SPEC.user, prompt: { kind: 'signin', text: `Sign in as ${user.upn} (Windows setup)` } },
+      { party: 'device', to: 'user', catalogId: 'oobe.signin-prompt', title: 'OOBE: "Sign in with your work or school account"', prompt: { kind: 'signin', text: `Sign in as ${user.upn} (Windows setup)` } },
       () => ({ upn: user.upn }),
     );
     const res = await send(ctx, {
-      title: 'Sign-in: password (ROPC)',
-      spec: SPEC.ropc,
+      catalogId: 'entra.token.password',
       url: tokenUrl,
       headers: FORM,
       body: formBody({ client_id: CLIENT_IDS.authBroker, scope: SIGNIN_SCOPE, username: user.upn, password: user.password, grant_type: GRANT_TYPES.password, client_info: '1' }),
@@ -95,7 +94,7 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
     if (err?.mfa_request_id) {
       const id = err.mfa_request_id;
       const entropy = err.mfa_entropy ?? 0;
-      await ctx.lab.local({ party: 'user', to: 'entra', title: `MFA: approve the sign-in on the phone (number ${entropy})`, spec: SPEC.user, detail: { mfaRequestId: id, entropy } }, async () => {
+      await ctx.lab.local({ party: 'user', to: 'entra', catalogId: 'user.mfa-answer', title: `MFA: approve the sign-in on the phone (number ${entropy})`, detail: { mfaRequestId: id, entropy } }, async () => {
         if (!user.approveMfa) throw new Error('the user cannot approve MFA in this scenario');
         await user.approveMfa(id, entropy);
       });
@@ -105,7 +104,7 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
         formBody({ grant_type: GRANT_TYPES.mfa, client_id: CLIENT_IDS.authBroker, mfa_request_id: id }),
         err.interval ?? 5,
         'MFA: redeem the approved request',
-        SPEC.ropc,
+        'entra.token.mfa',
       );
     } else tokens = tokensOf(res, 'Sign-in');
   }
@@ -120,6 +119,6 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
     accessToken: tokens.access_token,
   };
   if (!signIn.refreshToken) throw new Error('sign-in: Entra returned no refresh token');
-  await ctx.lab.local({ party: 'device', title: 'WAM: keep the refresh token', spec: SPEC.ropc }, () => ctx.store.tx((db) => ctx.state.set(db, 'signIn', signIn)));
+  await ctx.lab.local({ party: 'device', catalogId: 'device.wam.keep-refresh-token' }, () => ctx.store.tx((db) => ctx.state.set(db, 'signIn', signIn)));
   return signIn;
 }

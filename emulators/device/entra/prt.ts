@@ -1,6 +1,5 @@
 import { CLIENT_IDS, GRANT_TYPES, formBody, type NonceResponse, type PrtResponse, type TokenResponse } from '../../protocols/oauth.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
-import { SPEC } from '../specs.js';
 import type { MdmTokenState, PrtState } from '../state.js';
 import { accessTokenClaims } from './tokens.js';
 
@@ -10,7 +9,7 @@ async function nonce(ctx: DeviceContext): Promise<string> {
   // Windows asks the nonce at /common and uses it against the tenant (PROTOCOL.md).
   const res = await send(ctx, {
     title: 'PRT nonce (srv_challenge)',
-    spec: SPEC.prtNonce,
+    catalogId: 'prt.nonce',
     url: `${ctx.entraUrl}/common/oauth2/token`,
     headers: FORM,
     body: formBody({ grant_type: GRANT_TYPES.srvChallenge }),
@@ -43,7 +42,7 @@ export async function getPrt(ctx: DeviceContext): Promise<PrtState> {
   );
   const res = await send(ctx, {
     title: 'PRT request (device-key-signed JWT)',
-    spec: SPEC.prtRequest,
+    catalogId: 'prt.request',
     url: `${ctx.entraUrl}/${join.tenantId}/oauth2/token`,
     headers: FORM,
     // Windows writes the flag as .NET prints a boolean: tgt=True (PROTOCOL.md; entra-mde2.md §6.2).
@@ -52,7 +51,7 @@ export async function getPrt(ctx: DeviceContext): Promise<PrtState> {
   const prt = expectJson<PrtResponse>(res, 'PRT request');
   const sessionKeyHandle = await ctx.tpm.unwrapSessionKey(join.transportKeyHandle, prt.session_key_jwe);
   const state: PrtState = { prt: prt.refresh_token, sessionKeyHandle, expiresOn: Number(prt.expires_on) };
-  await ctx.lab.local({ party: 'device', title: 'CloudAP: keep the PRT (its session key stays in the TPM)', spec: SPEC.prtRequest }, () =>
+  await ctx.lab.local({ party: 'device', catalogId: 'device.cloudap.keep-prt' }, () =>
     ctx.store.tx((db) => ctx.state.set(db, 'prt', state)),
   );
   return state;
@@ -83,7 +82,7 @@ export async function getMdmToken(ctx: DeviceContext, resource: string): Promise
   });
   const res = await send(ctx, {
     title: 'PRT → MDM access token (session-key-signed)',
-    spec: SPEC.prtExchange,
+    catalogId: 'prt.exchange',
     url: `${ctx.entraUrl}/${join.tenantId}/oauth2/token`,
     headers: FORM,
     body: formBody({ grant_type: GRANT_TYPES.jwtBearer, request, windows_api_version: '2.2', client_info: '1' }),
@@ -92,6 +91,6 @@ export async function getMdmToken(ctx: DeviceContext, resource: string): Promise
   const tokens = JSON.parse(await ctx.tpm.sessionKeyDecrypt(prt.sessionKeyHandle, res.text().trim())) as TokenResponse;
   const claims = accessTokenClaims(tokens.access_token);
   const state: MdmTokenState = { accessToken: tokens.access_token, expiresOn: claims.exp, deviceId: claims.deviceid };
-  await ctx.lab.local({ party: 'device', title: 'WAM: keep the MDM access token', spec: SPEC.prtExchange }, () => ctx.store.tx((db) => ctx.state.set(db, 'mdmToken', state)));
+  await ctx.lab.local({ party: 'device', catalogId: 'device.wam.keep-mdm-token' }, () => ctx.store.tx((db) => ctx.state.set(db, 'mdmToken', state)));
   return state;
 }

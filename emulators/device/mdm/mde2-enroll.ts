@@ -14,7 +14,6 @@ import {
 } from '../../protocols/mde2.js';
 import { OID_OIW_SHA1_RSA, OID_SHA256_RSA } from '../tpm/csr.js';
 import { send, type DeviceContext } from '../context.js';
-import { SPEC } from '../specs.js';
 import type { EnrollmentState, Hardware } from '../state.js';
 import { installProvisioningDoc } from './provisioning.js';
 
@@ -104,7 +103,7 @@ export async function enrollMdm(ctx: DeviceContext, opts: EnrollMdmOptions = {})
   const token = opts.headerToken ?? headerToken(accessToken!);
 
   // Windows probes the discovery service with a bare GET before its Discover POST (fleet.md §7.3).
-  await send(ctx, { title: 'GET Discovery (probe)', spec: SPEC.discoveryGet, url: discoveryUrl, headers: { 'user-agent': USER_AGENT, 'cache-control': 'no-cache', pragma: 'no-cache' } });
+  await send(ctx, { catalogId: 'mde2.discovery-probe', url: discoveryUrl, headers: { 'user-agent': USER_AGENT, 'cache-control': 'no-cache', pragma: 'no-cache' } });
 
   const soapHeaders = { 'content-type': SOAP_CONTENT_TYPE, 'user-agent': USER_AGENT };
   const discover = buildDiscover({
@@ -117,13 +116,13 @@ export async function enrollMdm(ctx: DeviceContext, opts: EnrollMdmOptions = {})
     osEdition: hw.osEdition,
     authPolicies: [MDE2.authOnPremise, MDE2.authFederated],
   });
-  const dres = await send(ctx, { title: 'MS-MDE2 Discover', spec: SPEC.discover, url: discoveryUrl, headers: soapHeaders, body: discover });
+  const dres = await send(ctx, { catalogId: 'mde2.discover', url: discoveryUrl, headers: soapHeaders, body: discover });
   const discovered = readDiscoverResponse(soapOf(dres, 'Discover'));
   if (!discovered?.enrollmentServiceUrl) throw new Error('Discover: the response has no EnrollmentServiceUrl');
   const policyUrl = discovered.enrollmentPolicyServiceUrl || discovered.enrollmentServiceUrl;
 
   const gp = buildGetPolicies({ messageId: `urn:uuid:${ctx.lab.ids.uuid().toUpperCase()}`, to: policyUrl, token });
-  const pres = await send(ctx, { title: 'MS-XCEP GetPolicies', spec: SPEC.getPolicies, url: policyUrl, headers: soapHeaders, body: gp });
+  const pres = await send(ctx, { catalogId: 'mde2.get-policies', url: policyUrl, headers: soapHeaders, body: gp });
   const policy = readGetPoliciesResponse(soapOf(pres, 'GetPolicies'));
   if (policy && policy.minimalKeyLength > 2048) throw new Error(`GetPolicies asks for a ${policy.minimalKeyLength}-bit key; the TPM makes RSA-2048`);
 
@@ -143,11 +142,11 @@ export async function enrollMdm(ctx: DeviceContext, opts: EnrollMdmOptions = {})
     csrBase64: csr.toString('base64'),
     contextItems: windowsContextItems(hw, { enrollmentType, notInOobe, ...(opts.sendRequestVersionItem ? { requestVersion: '5.0' } : {}) }),
   });
-  const eres = await send(ctx, { title: 'MS-WSTEP RequestSecurityToken', spec: SPEC.rst, url: discovered.enrollmentServiceUrl, headers: soapHeaders, body: rst });
+  const eres = await send(ctx, { catalogId: 'mde2.rst', url: discovered.enrollmentServiceUrl, headers: soapHeaders, body: rst });
   const rstr = readRequestSecurityTokenResponseCollection(soapOf(eres, 'RequestSecurityToken'));
   if (!rstr?.provisioningDocXml) throw new Error('RequestSecurityToken: no provisioning doc in the response');
 
-  return ctx.lab.local({ party: 'device', title: 'Install the wap-provisioningdoc (certificates, DMAcc, DMClient)', spec: SPEC.provisioning }, () =>
+  return ctx.lab.local({ party: 'device', catalogId: 'mde2.install-provisioning-doc' }, () =>
     ctx.store.tx((db) => {
       const p = installProvisioningDoc(ctx, db, rstr.provisioningDocXml, key.handle);
       const enrollment: EnrollmentState = {

@@ -3,7 +3,6 @@ import type { Db } from '../../lab/store.js';
 import { STATUS } from '../../protocols/syncml.js';
 import { normalizePath } from '../csp/paths.js';
 import { send, type DeviceContext } from '../context.js';
-import { SPEC } from '../specs.js';
 import { parseMsiCommandLine, parseMsiInstallJob, type MsiInstallJob } from './msi-job.js';
 
 /** EnterpriseDesktopAppManagement MSI Status values (entra-mde2.md §9). */
@@ -121,21 +120,21 @@ export async function runPendingMsiJobs(ctx: DeviceContext): Promise<MsiInstall[
   for (const job of jobs) {
     let bytes: Buffer | null = null;
     for (const url of JSON.parse(job.content_urls) as string[]) {
-      const res = await send(ctx, { title: `MSI download ${new URL(url).pathname.split('/').pop() ?? ''}`, spec: SPEC.msi, url, headers: { 'user-agent': 'Microsoft BITS/7.8' } });
+      const res = await send(ctx, { catalogId: 'msi.download', title: `MSI download ${new URL(url).pathname.split('/').pop() ?? ''}`, url, headers: { 'user-agent': 'Microsoft BITS/7.8' } });
       if (res.status === 200) {
         bytes = res.raw;
         break;
       }
     }
     if (!bytes) {
-      await ctx.lab.local({ party: 'device', title: `MSI ${job.product_id}: download failed`, spec: SPEC.msi }, () =>
+      await ctx.lab.local({ party: 'device', catalogId: 'msi.download-failed', title: `MSI ${job.product_id}: download failed` }, () =>
         finish(ctx, job.product_id, MSI_STATUS.downloadFailed, HRESULT.downloadFailed, 'no ContentURL could be downloaded'),
       );
       continue;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex').toUpperCase();
     if (sha256 !== job.file_hash.toUpperCase()) {
-      await ctx.lab.local({ party: 'device', title: `MSI ${job.product_id}: hash mismatch, not installed`, spec: SPEC.msi, detail: { expected: job.file_hash, actual: sha256 } }, () =>
+      await ctx.lab.local({ party: 'device', catalogId: 'msi.hash-mismatch', title: `MSI ${job.product_id}: hash mismatch, not installed`, detail: { expected: job.file_hash, actual: sha256 } }, () =>
         finish(ctx, job.product_id, MSI_STATUS.downloadFailed, HRESULT.hashMismatch, 'the file hash does not match FileHash'),
       );
       continue;
@@ -146,7 +145,7 @@ export async function runPendingMsiJobs(ctx: DeviceContext): Promise<MsiInstall[
       {
         party: 'device',
         title: `msiexec /i ${job.product_id} ${cmd.switches.join(' ')} (${Object.keys(cmd.properties).join(', ')})`,
-        spec: SPEC.msi,
+        catalogId: 'msi.install',
         detail: { productId: job.product_id, version: job.version, sha256, bytes: bytes.length, switches: cmd.switches, properties: cmd.properties },
       },
       () => finish(ctx, job.product_id, MSI_STATUS.enforcementCompleted, HRESULT.ok, '', job.version),

@@ -21,7 +21,6 @@ import {
 } from '../../protocols/syncml.js';
 import type { CspFormat } from '../csp/tree.js';
 import { send, type DeviceContext } from '../context.js';
-import { SPEC } from '../specs.js';
 import type { EnrollmentState } from '../state.js';
 import { clientCredPath } from './dmacc.js';
 import { acceptMsiExec, markMsiReported, productIdOf, runPendingMsiJobs, unreportedMsiResults, type MsiInstall } from './msi.js';
@@ -185,7 +184,7 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
     const body = buildSyncML({ hdr, commands, final: true });
     const res = await send(ctx, {
       title: `OMA-DM session ${sessionId} message ${msgId}${msgId === 1 ? ' (Alert 1201, DevInfo)' : ''}`,
-      spec: SPEC.omadm,
+      catalogId: 'omadm.message',
       url,
       headers: { ...HEADERS, 'client-request-id': '0', 'ms-cv': `${cvBase}.0.0.${cv++}` },
       body,
@@ -205,7 +204,7 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
     if (challenge) {
       result.challenged = true;
       if (!nextNonce || authRetries++ >= 2) throw new Error(`OMA-DM: the server refused the credentials (Status ${hs.data})`);
-      await ctx.lab.local({ party: 'device', title: `OMA-DM: challenged (${hs.data}), keep NextNonce for the digest`, spec: SPEC.omadm }, () =>
+      await ctx.lab.local({ party: 'device', catalogId: 'omadm.challenged', title: `OMA-DM: challenged (${hs.data}), keep NextNonce for the digest` }, () =>
         ctx.store.tx((db) => ctx.csp.set(db, clientCredPath(e.dmAccountId, 'AAuthData'), nextNonce, 'b64')),
       );
       // Resend the same package, now with credentials (Fleet's test client does the same, fleet.md §7.1).
@@ -220,8 +219,8 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
     await ctx.lab.local(
       {
         party: 'device',
+        catalogId: mgmt.length ? 'omadm.run-commands' : 'omadm.session-end',
         title: mgmt.length ? `OMA-DM: run ${mgmt.length} command(s): ${[...new Set(mgmt.map((c) => c.verb))].join(', ')}` : `OMA-DM session ${sessionId}: server has nothing more`,
-        spec: SPEC.omadm,
       },
       () =>
         ctx.store.tx((db) => {

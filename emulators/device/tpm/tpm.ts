@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, createHash, privateDecrypt, sign as rsaSign, constants, type KeyObject } from 'node:crypto';
 import type { Lab } from '../../lab/lab.js';
 import type { Store } from '../../lab/store.js';
-import type { SpecRef } from '../../lab/step.js';
+import type { StepKindId } from '../../protocols/steps.js';
 import { TPM_SCHEMA } from './schema.js';
 import { loadOrCreateSrk } from './srk.js';
 import { seal, unseal } from './seal.js';
@@ -24,11 +24,19 @@ export interface TpmKeyInfo {
 
 export type PublicFormat = 'spki' | 'bcrypt';
 
-const TPM_SPEC: SpecRef = {
-  doc: 'Enrollscope',
-  section: 'entra-mde2.md §10',
-  title: 'Software TPM model (kanidm hsm-crypto, as libhimmelblau uses it)',
-};
+/** The catalog id of each TPM operation this model performs (the `operation` of a step's detail). */
+const OPERATION_STEP = {
+  create: 'tpm.create-key',
+  'read-public': 'tpm.read-public',
+  sign: 'tpm.sign',
+  'sign-jwt': 'tpm.sign-jwt',
+  'create-csr': 'tpm.create-csr',
+  'rsa-oaep-decrypt': 'tpm.rsa-oaep-decrypt',
+  'unwrap-session-key': 'tpm.unwrap-session-key',
+  'session-key-sign': 'tpm.session-key-sign',
+  'session-key-decrypt': 'tpm.session-key-decrypt',
+} as const satisfies Record<string, StepKindId>;
+type Operation = keyof typeof OPERATION_STEP;
 
 interface ObjectRow {
   handle: string;
@@ -211,8 +219,8 @@ export class SoftwareTpm {
     }
   }
 
-  private op<T>(title: string, detail: Record<string, unknown>, fn: () => T | Promise<T>, describe?: (r: T) => Record<string, unknown>): Promise<T> {
-    return this.lab.local({ party: 'tpm', to: 'device', title, spec: TPM_SPEC, detail }, fn, describe);
+  private op<T>(title: string, detail: { operation: Operation } & Record<string, unknown>, fn: () => T | Promise<T>, describe?: (r: T) => Record<string, unknown>): Promise<T> {
+    return this.lab.local({ party: 'tpm', to: 'device', catalogId: OPERATION_STEP[detail.operation], title, detail }, fn, describe);
   }
 }
 

@@ -21,7 +21,7 @@ export async function signInAtIdp(ctx: MdmContext, username: string, password: s
     from: 'mdm',
     to: 'entra',
     title: 'SSO callback: sign the user in at the IdP (ROPC)',
-    spec: { doc: 'entra-mde2.md', section: '5.2', title: 'ROPC (username/password)' },
+    catalogId: 'sso.idp-signin',
     request: {
       method: 'POST',
       url: `${idpUrl.replace(/\/+$/, '')}/${encodeURIComponent(idpTenantId)}/oauth2/token`,

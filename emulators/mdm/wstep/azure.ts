@@ -44,7 +44,7 @@ async function fetchJwks(ctx: MdmContext, uri: string): Promise<{ jwks: JSONWebK
     from: 'mdm',
     to: 'entra',
     title: 'GET JWKS (Entra signing keys)',
-    spec: { doc: 'Fleet', section: 'wstep.go GetAzureAuthTokenClaims', title: 'Azure JWT signing keys', url: 'https://github.com/fleetdm/fleet/blob/main/server/mdm/microsoft/wstep.go' },
+    catalogId: 'entra.jwks',
     request: { method: 'GET', url: uri, headers: { accept: 'application/json' }, body: '' },
   });
   if (res.status !== 200) throw new Error(`failed to fetch JWK set: HTTP ${res.status}`);

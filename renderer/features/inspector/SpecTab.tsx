@@ -1,22 +1,29 @@
 import type { Step } from '../../../app/contract';
-import { specFor } from '../../lib/spec';
+import { PHASES, stepKind } from '../../../emulators/protocols/steps';
 
-/** The specification section the step belongs to, with a link; derived from the path when the step names none. */
+/** The step's entry in the step catalog: what happens and why, the spec section it belongs to, and where it is built. */
 export function SpecTab({ step }: { step: Step }) {
-  const spec = specFor(step);
-  if (!spec) return <p className="muted">No specification section is known for this step.</p>;
+  const kind = stepKind(step.catalogId);
+  const { spec } = kind;
   return (
-    <div className="spec">
+    <div className="spec" data-testid="spec-tab" data-catalog-id={kind.id}>
+      <p className="spec-kind">
+        <strong>{kind.title}</strong>
+        {kind.phase && <span className="muted"> · {PHASES[kind.phase]}</span>}
+      </p>
+      <p className="spec-summary">{kind.summary}</p>
       <p className="spec-doc">
         <strong>{spec.doc}</strong> § {spec.section}
       </p>
       <p className="spec-title">{spec.title}</p>
-      {spec.url && (
-        <p>
-          <a href={spec.url} target="_blank" rel="noreferrer noopener">{spec.url}</a>
-        </p>
-      )}
-      {spec.derived && <p className="muted small">Derived from the request path: the step itself names no section.</p>}
+      <p>
+        <a href={spec.url} target="_blank" rel="noreferrer noopener">{spec.url}</a>
+      </p>
+      <p className="muted small">
+        Catalog id <code>{kind.id}</code>
+        {kind.client && <> · client <code>emulators/{kind.client}</code></>}
+        {kind.server && <> · server <code>emulators/{kind.server}</code></>}
+      </p>
     </div>
   );
 }

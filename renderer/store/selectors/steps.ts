@@ -1,15 +1,15 @@
 import type { PartyIdT, Step } from '../../../app/contract';
-import { bodySummary } from '../../lib/outline';
+import { protocolSummary } from '../../lib/protocol';
 import { pathOf } from '../../lib/format';
 import { LANE_ORDER } from '../../lib/parties';
 import type { StepFilter } from '../ui';
 
-/** What a row calls the step: the SOAP action or SyncML commands of its body, else method and path. */
+/** What a row calls the step: the SOAP action or SyncML commands of its request, else the method. */
 export function stepAction(step: Step): string {
   if (step.kind === 'local') return 'local';
   const req = step.request;
   if (!req) return '';
-  const summary = req.bodyEncoding === 'base64' ? null : bodySummary(req.body.slice(0, 20_000));
+  const summary = protocolSummary(step.protocol);
   return summary ? `${req.method} ${summary}` : req.method;
 }
 
@@ -31,13 +31,8 @@ export function statusTone(step: Step): 'ok' | 'warn' | 'error' | 'pending' {
   if (s === undefined) return 'ok';
   if (s >= 400) return 'error';
   if (s >= 300) return 'warn';
-  return bodyIsFault(step) ? 'error' : 'ok';
-}
-
-/** Fleet answers SOAP faults with HTTP 200 (fleet.md §1): the row still shows them as failures. */
-function bodyIsFault(step: Step): boolean {
-  const b = step.response?.body;
-  return !!b && b.length < 20_000 && /<(?:\w+:)?Fault\b/.test(b);
+  // Fleet answers SOAP faults with HTTP 200 (NewSoapFault): the row still shows them as failures.
+  return step.protocol.kind === 'soap' && step.protocol.fault ? 'error' : 'ok';
 }
 
 function statusMatches(step: Step, want: string): boolean {
@@ -83,22 +78,12 @@ export function promptsOf(steps: readonly (Step | undefined)[]): Step[] {
 
 /**
  * Why a request failed, in the server's own words, short: Fleet's JSON `message` / `errors[].reason`
- * (END_USER_AUTH_REQUIRED), an OAuth `error`, a SOAP fault's subcode or reason. Null when the step did not fail.
+ * (END_USER_AUTH_REQUIRED), an OAuth `error`, a SOAP fault's reason (the recorder decoded it: step.protocol).
+ * Null when the step did not fail.
  */
 export function errorGist(step: Step): string | null {
   if (step.error && !step.response) return step.error.slice(0, 80);
-  const r = step.response;
-  if (!r || (r.status < 400 && !bodyIsFault(step))) return null;
-  const body = r.body.slice(0, 20_000);
-  try {
-    const j = JSON.parse(body) as { message?: unknown; error?: unknown; errors?: { reason?: unknown }[] };
-    const reason = Array.isArray(j.errors) ? j.errors.find((e) => typeof e?.reason === 'string')?.reason : undefined;
-    const pick = [j.message, reason, j.error].find((v): v is string => typeof v === 'string' && v.length > 0);
-    if (pick) return pick.slice(0, 80);
-  } catch {
-    /* not JSON */
-  }
-  const sub = /<(?:\w+:)?Subcode>\s*<(?:\w+:)?Value>([^<]+)</.exec(body)?.[1] ?? /<(?:\w+:)?Text\b[^>]*>([^<]+)</.exec(body)?.[1];
-  if (sub) return sub.trim().slice(0, 80);
-  return null;
+  const p = step.protocol;
+  if (p.kind === 'local') return null;
+  return p.error ? p.error.slice(0, 80) : null;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { toHar } from '../../../app/api/har.js';
 import type { Step } from '../../../app/contract.js';
+import { recordedStep } from '../../helpers/step.js';
 
-const step = (over: Partial<Step>): Step => ({
-  id: 's1', index: 0, kind: 'http', from: 'device', to: 'mdm', title: 'POST /x', status: 'done', observedBy: 'lab',
+const step = (over: Partial<Step>): Step => recordedStep({
+  id: 's1', index: 0, kind: 'http', from: 'device', to: 'mdm', catalogId: 'mde2.discover', title: 'POST /x', status: 'done', observedBy: 'lab',
   startedAt: Date.UTC(2026, 0, 15, 9), durationMs: 3, tokens: [], changes: [], ...over,
 });
 
@@ -11,7 +12,7 @@ describe('HAR 1.2 export', () => {
   it('writes one entry per HTTP step with its request, response and query string', () => {
     const har = toHar([
       step({ request: { method: 'POST', url: 'http://127.0.0.1:1/api/mdm/microsoft/discovery?x=1', headers: { 'content-type': 'application/soap+xml' }, body: '<s:Envelope/>' }, response: { status: 200, headers: { 'content-type': 'application/soap+xml' }, body: '<ok/>' } }),
-      step({ id: 's2', index: 1, kind: 'local', title: 'TPM: create key' }),
+      step({ id: 's2', index: 1, kind: 'local', catalogId: 'tpm.create-key', title: 'TPM: create key' }),
     ]);
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries).toHaveLength(1);

@@ -68,7 +68,7 @@ describe('the gate', () => {
     dispose = env.dispose;
     env.lab.gate.setMode('step');
     let ran = false;
-    const p = env.lab.local({ party: 'tpm', to: 'device', title: 'TPM: create key' }, () => (ran = true));
+    const p = env.lab.local({ party: 'tpm', to: 'device', catalogId: 'tpm.create-key' }, () => (ran = true));
     await tick();
     expect(ran).toBe(false);
     expect(env.lab.gate.waiting?.kind).toBe('local');

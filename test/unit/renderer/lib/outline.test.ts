@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bodySummary, outline, provisioningDoc, shortAction, type OutlineNode } from '../../../../renderer/lib/outline';
+import { outline, provisioningDoc, type OutlineNode } from '../../../../renderer/lib/outline';
+import { protocolSummary, shortAction } from '../../../../renderer/lib/protocol';
+import { decodeProtocol } from '../../../../emulators/protocols/step-protocol';
 
 const rst = readFileSync('test/fixtures/mde2/enroll-rst.xml', 'utf8').replace('__TOKEN__', 'ZXlKaGJHY2lPaUpTVXpJMU5pSjk=').replace('__VALUE_TYPE__', 'urn:ietf:params:oauth:token-type:jwt');
 
@@ -89,9 +91,10 @@ describe('SyncML outline (MS-MDM)', () => {
   });
 
   it('summarises the body for the list row', () => {
-    expect(bodySummary(syncml)).toBe('SyncML Status×2 Alert Results');
-    expect(bodySummary(rst)).toBe('RST/wstep');
-    expect(bodySummary('{"a":1}')).toBeNull();
+    const summary = (body: string) => protocolSummary(decodeProtocol({ method: 'POST', url: 'http://x/', headers: {}, body }, undefined));
+    expect(summary(syncml)).toBe('SyncML Status×2 Alert Results');
+    expect(summary(rst)).toBe('RST/wstep');
+    expect(summary('{"a":1}')).toBeNull();
   });
 
   it('leaves non-XML bodies alone', () => {

@@ -5,10 +5,11 @@ import { compareHeadline, defaultSides, nextDifference, rowSteps, sourceKey, sou
 import { enabledControls } from '../../../../renderer/store/selectors/run';
 import { errorGist } from '../../../../renderer/store/selectors/steps';
 import { createLabStore } from '../../../../renderer/store';
+import { recordedStep } from '../../../helpers/step';
 
 const run = (runId: string, scenario: string, prompts: number): RunSummary => ({ runId, scenario, prompts, passed: true, steps: 10, createdAt: '2026-01-01T00:00:00Z' });
-const step = (index: number, extra: Partial<Step> = {}): Step => ({
-  id: `s${index}`, index, kind: 'http', from: 'orbit', to: 'mdm', title: 'orbit enroll', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, tokens: [], changes: [], ...extra,
+const step = (index: number, extra: Partial<Step> = {}): Step => recordedStep({
+  id: `s${index}`, index, kind: 'http', catalogId: 'orbit.enroll', from: 'orbit', to: 'mdm', title: 'orbit enroll', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, tokens: [], changes: [], ...extra,
 });
 const bundle = (steps: Step[], scenario: string): RunBundle => ({ format: 'enrollscope-run/1', scenario, seed: null, options: {}, createdAt: '', prompts: 1, passed: true, expectations: [], steps });
 const row = (kind: CompareRow['kind'], a: number | null, b: number | null): CompareRow => ({ kind, a, b, differences: [] });

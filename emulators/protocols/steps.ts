@@ -1,0 +1,596 @@
+/**
+ * The step catalog: one entry per kind of protocol step the parties make (requests, and local TPM, device, user
+ * and lab operations). The recorder stamps every step with its catalog id; step titles, the Spec tab, phase bands,
+ * breakpoints, the outline and the tests read this table instead of tables of their own. Imports nothing, so the
+ * renderer may import it too. Each `spec` names the public section the step belongs to; `client` and `server`
+ * name the files (under emulators/) that implement it.
+ */
+
+/** The story's chapters, in order: the timeline draws them as bands. */
+export const PHASES = {
+  setup: 'Windows setup',
+  signin: 'Entra sign-in',
+  join: 'Entra join',
+  prt: 'Primary Refresh Token',
+  enroll: 'MDM enrollment',
+  omadm: 'OMA-DM management',
+  msi: 'MSI install',
+  orbit: 'Orbit enroll',
+  reprompt: 'The second prompt',
+  lab: 'Lab',
+} as const;
+export type PhaseId = keyof typeof PHASES;
+
+/** A public specification section (Microsoft's open specifications, an RFC, Fleet's source, PRs and issues). */
+export interface SpecRef {
+  doc: string;
+  section: string;
+  title: string;
+  url: string;
+}
+
+/** How a request recorded by a server (an outside client such as curl) is recognised as this kind of step. */
+export interface HttpMatch {
+  /** The server that receives it. */
+  server: 'mdm' | 'entra';
+  method: string;
+  /** A regular expression (source) over the path, matched case-insensitively (Entra paths are, PROTOCOL.md). */
+  path: string;
+  /** The SOAP `a:Action` of the request, matched as a suffix. */
+  soapAction?: string;
+  /** The OAuth `grant_type` of a form body. */
+  grant?: string;
+  /** For the jwt-bearer grant: whose key signed the `request` JWT (its header tells, PROTOCOL.md). */
+  requestJwt?: 'device-key' | 'session-key';
+}
+
+/** The WS-Addressing actions of a SOAP step's request and reply. */
+export interface SoapActions {
+  request: string;
+  reply: string;
+}
+
+export interface StepKindDef {
+  title: string;
+  /** The chapter; null for steps that belong to whichever chapter they occur in (TPM operations). */
+  phase: PhaseId | null;
+  /** What happens and why, in one or two sentences. */
+  summary: string;
+  spec: SpecRef;
+  /** The file that sends or performs it, under emulators/. */
+  client: string | null;
+  /** The file that answers it, under emulators/. */
+  server: string | null;
+  http?: HttpMatch;
+  soap?: SoapActions;
+}
+
+const MDE2 = 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-mde2';
+const OAPXBC = 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-oapxbc';
+const MDM = 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-mdm';
+const FLEET = 'https://github.com/fleetdm/fleet';
+const FLEET_SRC = `${FLEET}/blob/main`;
+const HSM_CRYPTO = 'https://github.com/kanidm/hsm-crypto';
+const CSP_MSI = 'https://learn.microsoft.com/en-us/windows/client-management/mdm/enterprisedesktopappmanagement-csp';
+
+const TPM_TRAITS: SpecRef = { doc: 'kanidm/hsm-crypto', section: 'src/provider/mod.rs', title: 'The Tpm traits libhimmelblau relies on', url: `${HSM_CRYPTO}/blob/main/src/provider/mod.rs` };
+const SESSION_KEY_KDF: SpecRef = { doc: 'MS-OAPXBC', section: '3.1.5.2.1.3', title: 'Processing Details (SP800-108 KDF, AzureAD-SecureConversation)', url: `${OAPXBC}/fa254670-3826-492e-834e-58f739081a55` };
+
+const tpm = (title: string, summary: string, spec: SpecRef = TPM_TRAITS): StepKindDef => ({
+  title,
+  phase: null,
+  summary,
+  spec,
+  client: 'device/tpm/tpm.ts',
+  server: null,
+});
+
+export const STEP_KINDS = {
+  // ---- Windows setup and the lab's own moves ----
+  'device.setup': {
+    title: 'Windows setup: the virtual hardware',
+    phase: 'setup',
+    summary: 'The virtual Windows device comes up in OOBE with its hardware identity (serial, model, HWDevID) and an empty TPM.',
+    spec: { doc: 'Windows client management', section: 'Mobile device enrollment', title: 'How a Windows device enrolls', url: 'https://learn.microsoft.com/en-us/windows/client-management/mobile-device-enrollment' },
+    client: 'device/index.ts',
+    server: null,
+  },
+  'lab.clock-advance': {
+    title: 'Time passes (the lab clock moves)',
+    phase: 'lab',
+    summary: 'The lab moves its clock forward, as if the device sat idle: tokens minted before now expire.',
+    spec: { doc: 'Fleet', section: 'wstep.go NewEUAToken', title: 'The EUA token is valid for one hour', url: `${FLEET_SRC}/server/mdm/microsoft/wstep.go` },
+    client: 'scenarios/twists.ts',
+    server: null,
+  },
+  'lab.eua-tamper': {
+    title: 'The lab changes the EUA token',
+    phase: 'lab',
+    summary: 'A scenario twist rewrites the EUA_TOKEN before orbit sends it (a claim changed, another key, an unknown device), so the server must refuse it.',
+    spec: { doc: 'Fleet', section: 'orbit_eua_test.go TestProcessWindowsEUAToken', title: 'What the server must refuse', url: `${FLEET_SRC}/server/service/orbit_eua_test.go` },
+    client: 'scenarios/twists.ts',
+    server: null,
+  },
+  'lab.idp-account-seed': {
+    title: 'Lab setup: Fleet already knows the user',
+    phase: 'lab',
+    summary: 'The lab writes an mdm_idp_accounts row as an earlier SSO would have, so the run shows that an existing name survives.',
+    spec: { doc: 'Fleet', section: 'schema.sql mdm_idp_accounts', title: 'IdP accounts', url: `${FLEET_SRC}/server/datastore/mysql/schema.sql` },
+    client: 'scenarios/idp-account-exists.ts',
+    server: null,
+  },
+  'lab.manual-install': {
+    title: 'An admin installs fleetd by hand',
+    phase: 'lab',
+    summary: 'Programmatic enrollment: orbit is installed before the device is MDM-enrolled, so it enrolls without an EUA token.',
+    spec: { doc: 'Fleet', section: 'orbit.go', title: 'Orbit enrollment without MDM', url: `${FLEET_SRC}/server/service/orbit.go` },
+    client: 'scenarios/programmatic.ts',
+    server: null,
+  },
+  'console.queue-command': {
+    title: 'Lab: a trainer queues a command for the device',
+    phase: 'lab',
+    summary: 'The trainer console adds a SyncML command to windows_mdm_commands and the device\'s queue; the next OMA-DM session delivers it.',
+    spec: { doc: 'Fleet', section: 'microsoft_mdm.go', title: 'windows_mdm_commands / windows_mdm_command_queue', url: `${FLEET_SRC}/server/service/microsoft_mdm.go` },
+    client: 'mdm/admin.ts',
+    server: null,
+  },
+  'console.scim-user': {
+    title: 'Lab: a SCIM user is provisioned',
+    phase: 'lab',
+    summary: 'The IdP provisions a user over SCIM (scim_users, scim_user_emails); orbit enroll later maps the host to it.',
+    spec: { doc: 'Fleet', section: 'ee/server/scim', title: 'SCIM users', url: `${FLEET_SRC}/ee/server/scim/scim.go` },
+    client: 'mdm/admin.ts',
+    server: null,
+  },
+
+  // ---- Entra sign-in ----
+  'oobe.signin-prompt': {
+    title: 'OOBE: sign in with a work or school account',
+    phase: 'signin',
+    summary: 'Windows setup asks the user to authenticate to Entra ID: the first prompt of the run.',
+    spec: { doc: 'Fleet', section: 'issue #40787', title: 'Windows enrollment: prompt end user authentication only once', url: `${FLEET}/issues/40787` },
+    client: 'device/entra/oobe-signin.ts',
+    server: null,
+  },
+  'entra.token.password': {
+    title: 'Sign-in: password (ROPC)',
+    phase: 'signin',
+    summary: 'The device trades the user\'s name and password for tokens at the token endpoint (resource owner password credentials).',
+    spec: { doc: 'RFC 6749', section: '4.3', title: 'Resource Owner Password Credentials Grant', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.3' },
+    client: 'device/entra/oobe-signin.ts',
+    server: 'entra/signin.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'password' },
+  },
+  'entra.token.mfa': {
+    title: 'MFA: redeem the approved request',
+    phase: 'signin',
+    summary: 'After the user approved the push, the device redeems the MFA request for tokens.',
+    spec: { doc: 'Microsoft identity platform', section: 'AADSTS50076', title: 'Multi-factor authentication required', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+    client: 'device/entra/oobe-signin.ts',
+    server: 'entra/mfa.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'urn:enrollscope:params:oauth:grant-type:mfa' },
+  },
+  'user.mfa-answer': {
+    title: 'MFA: the user answers the push on the phone',
+    phase: 'signin',
+    summary: 'The user approves (or denies) the sign-in on the authenticator, matching the number shown.',
+    spec: { doc: 'Microsoft identity platform', section: 'AADSTS50076', title: 'Multi-factor authentication required', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+    client: 'entra/user-actions.ts',
+    server: null,
+  },
+  'entra.devicecode': {
+    title: 'Device code: start',
+    phase: 'signin',
+    summary: 'The device asks for a device code and a user code; the user will enter the code on another screen.',
+    spec: { doc: 'RFC 8628', section: '3.1', title: 'Device Authorization Request', url: 'https://www.rfc-editor.org/rfc/rfc8628#section-3.1' },
+    client: 'device/entra/oobe-signin.ts',
+    server: 'entra/device-code.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?devicecode$' },
+  },
+  'entra.token.device-code': {
+    title: 'Device code: poll the token endpoint',
+    phase: 'signin',
+    summary: 'The device polls with the device code until the user has signed in (authorization_pending until then).',
+    spec: { doc: 'RFC 8628', section: '3.4', title: 'Device Access Token Request', url: 'https://www.rfc-editor.org/rfc/rfc8628#section-3.4' },
+    client: 'device/entra/oobe-signin.ts',
+    server: 'entra/device-code.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'device_code' },
+  },
+  'user.devicelogin': {
+    title: 'Device code: the user signs in at the device-login page',
+    phase: 'signin',
+    summary: 'The user enters the user code on the device-login page and signs in (or declines).',
+    spec: { doc: 'RFC 8628', section: '3.3', title: 'User Interaction', url: 'https://www.rfc-editor.org/rfc/rfc8628#section-3.3' },
+    client: 'entra/user-actions.ts',
+    server: 'entra/devicelogin.ts',
+    http: { server: 'entra', method: 'GET|POST', path: '^/devicelogin$' },
+  },
+  'device.wam.keep-refresh-token': {
+    title: 'WAM: keep the refresh token',
+    phase: 'signin',
+    summary: 'The Web Account Manager stores the refresh token so the device can get tokens for other resources without asking the user again.',
+    spec: { doc: 'Microsoft identity platform', section: 'Refresh tokens', title: 'Refresh tokens in the Microsoft identity platform', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens' },
+    client: 'device/entra/oobe-signin.ts',
+    server: null,
+  },
+
+  // ---- Entra join (DRS) ----
+  'entra.token.refresh': {
+    title: 'Refresh token → DRS access token',
+    phase: 'join',
+    summary: 'The device redeems the refresh token for an access token to the Device Registration Service.',
+    spec: { doc: 'RFC 6749', section: '6', title: 'Refreshing an Access Token', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-6' },
+    client: 'device/entra/drs-join.ts',
+    server: 'entra/signin.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'refresh_token' },
+  },
+  'drs.discover': {
+    title: 'DRS discovery',
+    phase: 'join',
+    summary: 'The device asks where the registration endpoints are for its tenant.',
+    spec: { doc: 'MS-DVRD', section: '2.2.4.2', title: 'DeviceRegistrationService', url: 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-dvrd/0352c222-715b-4744-be3f-d8b96ee2bee8' },
+    client: 'device/entra/drs-join.ts',
+    server: 'entra/drs/discovery.ts',
+    http: { server: 'entra', method: 'GET', path: '/Discover$' },
+  },
+  'drs.nonce': {
+    title: 'DRS nonce',
+    phase: 'join',
+    summary: 'A nonce from the registration service, for requests that must prove freshness.',
+    spec: { doc: 'libhimmelblau', section: 'src/discovery.rs', title: 'The EnrollmentServer nonce', url: 'https://github.com/himmelblau-idm/libhimmelblau/blob/main/src/discovery.rs' },
+    client: null,
+    server: 'entra/routes.ts',
+    http: { server: 'entra', method: 'GET|POST', path: '^/EnrollmentServer/nonce/' },
+  },
+  'drs.join': {
+    title: 'DRS join (CSR + transport key)',
+    phase: 'join',
+    summary: 'The device sends a PKCS#10 CSR for its device key and its transport key as a BCRYPT_RSAKEY_BLOB; Entra mints the device id and returns the device certificate.',
+    spec: { doc: 'MS-DVRJ', section: '3.1.5.1.1.1', title: 'Request Body', url: 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-dvrj/e60e3298-f5bf-4203-97af-2082e08118cc' },
+    client: 'device/entra/drs-join.ts',
+    server: 'entra/drs/join.ts',
+    http: { server: 'entra', method: 'POST', path: '^/EnrollmentServer/device/?$' },
+  },
+  'device.dsreg.store-cert': {
+    title: 'dsreg: store the device certificate (My/System)',
+    phase: 'join',
+    summary: 'The device keeps the MS-Organization-Access certificate: from now on it is Entra joined.',
+    spec: { doc: 'MS-DVRJ', section: '3.1.5.1.1.2', title: 'Response Body', url: 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-dvrj/8425df3a-bc7e-43ad-b7c3-33225c72562e' },
+    client: 'device/entra/drs-join.ts',
+    server: null,
+  },
+
+  // ---- Primary Refresh Token ----
+  'prt.nonce': {
+    title: 'PRT nonce (srv_challenge)',
+    phase: 'prt',
+    summary: 'The device asks the token endpoint for a nonce to put in its device-signed PRT request.',
+    spec: { doc: 'MS-OAPXBC', section: '3.1.5.1.1', title: 'POST (Request for Nonce)', url: `${OAPXBC}/451d1710-2428-4cec-9c6f-96c35d809d16` },
+    client: 'device/entra/prt.ts',
+    server: 'entra/prt/nonce.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'srv_challenge' },
+  },
+  'prt.request': {
+    title: 'PRT request (device-key-signed JWT)',
+    phase: 'prt',
+    summary: 'The device signs a request with its device key (x5c = its device certificate) carrying the user\'s refresh token; Entra answers with a PRT and the session key encrypted to the transport key.',
+    spec: { doc: 'MS-OAPXBC', section: '3.2.5.1.2', title: 'POST (Request for Primary Refresh Token)', url: `${OAPXBC}/2f16a468-32f0-420e-bfab-c63e611ce52c` },
+    client: 'device/entra/prt.ts',
+    server: 'entra/prt/request.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requestJwt: 'device-key' },
+  },
+  'device.cloudap.keep-prt': {
+    title: 'CloudAP: keep the PRT (its session key stays in the TPM)',
+    phase: 'prt',
+    summary: 'CloudAP stores the PRT; the session key was unwrapped and sealed inside the TPM and never leaves it.',
+    spec: { doc: 'MS-OAPXBC', section: '3.2.5.1.2.2', title: 'Response Body', url: `${OAPXBC}/d3f8893c-a715-412a-97d1-5ffed2c3b3d5` },
+    client: 'device/entra/prt.ts',
+    server: null,
+  },
+  'prt.exchange': {
+    title: 'PRT → access token (session-key-signed)',
+    phase: 'prt',
+    summary: 'The device signs a request with a key derived from the session key (KDF over ctx) to get an access token for the MDM; the reply is a JWE only the session key opens.',
+    spec: { doc: 'MS-OAPXBC', section: '3.2.5.1.3', title: 'POST (Exchange Primary Refresh Token for Access Token)', url: `${OAPXBC}/a41f2243-01f0-40ed-8920-3306bd70b2f8` },
+    client: 'device/entra/prt.ts',
+    server: 'entra/prt/exchange.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requestJwt: 'session-key' },
+  },
+  'device.wam.keep-mdm-token': {
+    title: 'WAM: keep the MDM access token',
+    phase: 'prt',
+    summary: 'The access token for the MDM enrollment resource is kept for the enrollment client.',
+    spec: { doc: 'MS-OAPXBC', section: '3.1.5.1.3', title: 'POST (Exchange Primary Refresh Token for Access Token)', url: `${OAPXBC}/06e2bf0d-8cea-4b11-ad78-d212330ebda9` },
+    client: 'device/entra/prt.ts',
+    server: null,
+  },
+  'entra.openid-configuration': {
+    title: 'OpenID provider metadata',
+    phase: null,
+    summary: 'The tenant\'s OpenID Connect metadata: issuer, endpoints, the JWKS URI.',
+    spec: { doc: 'OpenID Connect Discovery 1.0', section: '4', title: 'Obtaining OpenID Provider Configuration Information', url: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig' },
+    client: null,
+    server: 'entra/oidc.ts',
+    http: { server: 'entra', method: 'GET', path: '/\\.well-known/openid-configuration$' },
+  },
+  'entra.jwks': {
+    title: 'JWKS: Entra\'s signing keys',
+    phase: null,
+    summary: 'The public keys that verify Entra\'s tokens; Fleet fetches them to check the enrollment token.',
+    spec: { doc: 'RFC 7517', section: '5', title: 'JWK Set Format', url: 'https://www.rfc-editor.org/rfc/rfc7517#section-5' },
+    client: 'mdm/wstep/azure.ts',
+    server: 'entra/oidc.ts',
+    http: { server: 'entra', method: 'GET', path: '/discovery/(v2\\.0/)?keys$' },
+  },
+
+  // ---- MDM enrollment (MS-MDE2) ----
+  'mde2.discovery-probe': {
+    title: 'GET Discovery (probe)',
+    phase: 'enroll',
+    summary: 'Windows first sends a bare GET to the discovery URL to see that it answers, then POSTs Discover.',
+    spec: { doc: 'Windows client management', section: 'Discovery service', title: 'On-premises authentication device enrollment', url: 'https://learn.microsoft.com/en-us/windows/client-management/on-premise-authentication-device-enrollment' },
+    client: 'device/mdm/mde2-enroll.ts',
+    server: 'mdm/enrollment/routes.ts',
+    http: { server: 'mdm', method: 'GET', path: '^/(EnrollmentServer/Discovery\\.svc|api/mdm/microsoft/discovery)$' },
+  },
+  'mde2.discover': {
+    title: 'MS-MDE2 Discover',
+    phase: 'enroll',
+    summary: 'The device asks which authentication policy the server wants and where the policy and enrollment services are.',
+    spec: { doc: 'MS-MDE2', section: '3.1.4.1', title: 'Discover', url: `${MDE2}/a54a8fbe-f99f-4e8d-83bf-4a7b3c495372` },
+    client: 'device/mdm/mde2-enroll.ts',
+    server: 'mdm/enrollment/discovery.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/(EnrollmentServer/Discovery\\.svc|api/mdm/microsoft/discovery)$' },
+    soap: { request: 'http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/Discover', reply: 'http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/DiscoverResponse' },
+  },
+  'mde2.get-policies': {
+    title: 'MS-XCEP GetPolicies',
+    phase: 'enroll',
+    summary: 'The device asks for the certificate enrollment policy: key length, hash, template.',
+    spec: { doc: 'MS-MDE2', section: '3.3.4.1.1.1', title: 'GetPolicies', url: `${MDE2}/02b080e4-d1d8-4e0c-af14-b77931cec404` },
+    client: 'device/mdm/mde2-enroll.ts',
+    server: 'mdm/enrollment/policy.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/mdm/microsoft/policy$' },
+    soap: { request: 'http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPolicies', reply: 'http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPoliciesResponse' },
+  },
+  'mde2.rst': {
+    title: 'MS-WSTEP RequestSecurityToken',
+    phase: 'enroll',
+    summary: 'The device sends its CSR with the Entra access token; the server checks the token, issues the client certificate and answers with the wap-provisioningdoc.',
+    spec: { doc: 'MS-MDE2', section: '3.4.4.1.1.1', title: 'RequestSecurityToken', url: `${MDE2}/6ba9c509-8bce-4899-85b2-8c3d41f8f845` },
+    client: 'device/mdm/mde2-enroll.ts',
+    server: 'mdm/enrollment/enroll.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/mdm/microsoft/enroll$' },
+    soap: { request: 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RST/wstep', reply: 'http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RSTRC/wstep' },
+  },
+  'mde2.install-provisioning-doc': {
+    title: 'Install the wap-provisioningdoc (certificates, DMAcc, DMClient)',
+    phase: 'enroll',
+    summary: 'The device installs the certificates and configures its OMA-DM account (DMAcc) and DM client from the provisioning doc.',
+    spec: { doc: 'MS-MDE2', section: '2.2.9.1', title: 'XML Provisioning Schema', url: `${MDE2}/35e1aca6-1b8a-48ba-bbc0-23af5d46907a` },
+    client: 'device/mdm/mde2-enroll.ts',
+    server: null,
+  },
+  'mde2.auth-page': {
+    title: 'STS authentication page',
+    phase: 'enroll',
+    summary: 'The federated-authentication page Fleet serves to mint an STS token (non-Entra enrollments).',
+    spec: { doc: 'MS-MDE2', section: '3.2', title: 'Interaction with Security Token Service (STS)', url: `${MDE2}/27ed8c2c-0140-41ce-b2fa-c3d1a793ab4a` },
+    client: null,
+    server: 'mdm/enrollment/pages.ts',
+    http: { server: 'mdm', method: 'GET', path: '^/api/mdm/microsoft/auth$' },
+  },
+  'mde2.tos': {
+    title: 'Terms of use page',
+    phase: 'enroll',
+    summary: 'The terms-of-use page Windows shows during Entra-joined enrollment.',
+    spec: { doc: 'Fleet', section: 'microsoft_mdm.go', title: 'Microsoft MDM terms of use endpoint', url: `${FLEET_SRC}/server/service/microsoft_mdm.go` },
+    client: null,
+    server: 'mdm/enrollment/pages.ts',
+    http: { server: 'mdm', method: 'GET', path: '^/api/mdm/microsoft/tos$' },
+  },
+
+  // ---- OMA-DM management ----
+  'omadm.message': {
+    title: 'OMA-DM message',
+    phase: 'omadm',
+    summary: 'A SyncML package of a management session: the device\'s Alerts, Statuses and Results; the server\'s commands (Get, Add, Exec...).',
+    spec: { doc: 'MS-MDM', section: '2.2.2', title: 'SyncML Message', url: `${MDM}/221ba29e-f0da-4b04-af9e-42f8631aea68` },
+    client: 'device/mdm/omadm.ts',
+    server: 'mdm/management/session.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/mdm/microsoft/management$' },
+  },
+  'omadm.challenged': {
+    title: 'OMA-DM: challenged, keep NextNonce for the digest',
+    phase: 'omadm',
+    summary: 'The server asked for credentials (Status 407 with a NextNonce); the device answers with an MD5 digest of its name, secret and nonce.',
+    spec: { doc: 'Windows client management', section: 'OMA DM protocol support', title: 'SyncML authentication (MD5 digest, NextNonce)', url: 'https://learn.microsoft.com/en-us/windows/client-management/oma-dm-protocol-support' },
+    client: 'device/mdm/omadm.ts',
+    server: null,
+  },
+  'omadm.run-commands': {
+    title: 'OMA-DM: run the server\'s commands',
+    phase: 'omadm',
+    summary: 'The device runs the commands against its CSP tree and keeps their Statuses and Results for the next message.',
+    spec: { doc: 'MS-MDM', section: '2.2.4.3', title: 'SyncBody', url: `${MDM}/295d8a3b-768f-4191-8179-ccd4aee0535b` },
+    client: 'device/mdm/omadm.ts',
+    server: null,
+  },
+  'omadm.session-end': {
+    title: 'OMA-DM: the server has nothing more',
+    phase: 'omadm',
+    summary: 'The server answered with only Statuses: the session ends.',
+    spec: { doc: 'MS-MDM', section: '2.2.6.1', title: 'Status', url: `${MDM}/36b1a4d9-fd93-48ce-b865-6a9d396c52a4` },
+    client: 'device/mdm/omadm.ts',
+    server: null,
+  },
+
+  // ---- MSI install ----
+  'msi.download': {
+    title: 'MSI download',
+    phase: 'msi',
+    summary: 'The device downloads the MSI named in the MsiInstallJob (BITS).',
+    spec: { doc: 'EnterpriseDesktopAppManagement CSP', section: 'MSI/{ProductID}/DownloadInstall', title: 'MSI install job', url: CSP_MSI },
+    client: 'device/mdm/msi.ts',
+    server: 'mdm/management/fleetd-base.ts',
+    http: { server: 'mdm', method: 'GET', path: '\\.msi$|/stable/meta\\.json$' },
+  },
+  'msi.download-failed': {
+    title: 'MSI download failed',
+    phase: 'msi',
+    summary: 'The download did not succeed; the job reports a failure status.',
+    spec: { doc: 'EnterpriseDesktopAppManagement CSP', section: 'MSI/{ProductID}/Status', title: 'MSI install job status', url: CSP_MSI },
+    client: 'device/mdm/msi.ts',
+    server: null,
+  },
+  'msi.hash-mismatch': {
+    title: 'MSI hash mismatch: not installed',
+    phase: 'msi',
+    summary: 'The downloaded file\'s SHA-256 is not the FileHash of the job: Windows refuses to install it.',
+    spec: { doc: 'EnterpriseDesktopAppManagement CSP', section: 'MSI/{ProductID}/DownloadInstall', title: 'MsiInstallJob FileHash', url: CSP_MSI },
+    client: 'device/mdm/msi.ts',
+    server: null,
+  },
+  'msi.install': {
+    title: 'msiexec: install the MSI',
+    phase: 'msi',
+    summary: 'msiexec runs with the job\'s command line; Fleet\'s fleetd MSI passes FLEET_URL, FLEET_SECRET and EUA_TOKEN on to orbit.',
+    spec: { doc: 'Fleet', section: 'PR #43295', title: 'EUA_TOKEN on the fleetd MSI command line', url: `${FLEET}/pull/43295` },
+    client: 'device/mdm/msi.ts',
+    server: null,
+  },
+
+  // ---- Orbit enroll ----
+  'orbit.start': {
+    title: 'orbit starts',
+    phase: 'orbit',
+    summary: 'The fleetd service starts orbit with the properties the MSI got (FLEET_URL, FLEET_SECRET and, from orbit 1.55, EUA_TOKEN).',
+    spec: { doc: 'Fleet', section: 'PR #43295', title: 'The fleetd MSI passes its properties to orbit', url: `${FLEET}/pull/43295` },
+    client: 'orbit/index.ts',
+    server: null,
+  },
+  'orbit.enroll': {
+    title: 'orbit enroll',
+    phase: 'orbit',
+    summary: 'Orbit enrolls with the enroll secret and its hardware ids, and the eua_token when it has one; Fleet answers with a node key or END_USER_AUTH_REQUIRED.',
+    spec: { doc: 'Fleet', section: 'server/service/orbit.go EnrollOrbit', title: 'EnrollOrbit and processWindowsEUAToken', url: `${FLEET_SRC}/server/service/orbit.go` },
+    client: 'orbit/index.ts',
+    server: 'mdm/orbit/enroll.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/fleet/orbit/enroll$' },
+  },
+  'orbit.keep-node-key': {
+    title: 'orbit keeps its node key',
+    phase: 'orbit',
+    summary: 'Orbit writes the node key it was given (secret-orbit-node-key.txt) and uses it for every later call.',
+    spec: { doc: 'Fleet', section: 'server/fleet/orbit.go', title: 'EnrollOrbitResponse', url: `${FLEET_SRC}/server/fleet/orbit.go` },
+    client: 'orbit/index.ts',
+    server: null,
+  },
+  'orbit.config': {
+    title: 'orbit config',
+    phase: 'orbit',
+    summary: 'Orbit fetches its configuration with the node key (notifications, extensions, update channels).',
+    spec: { doc: 'Fleet', section: 'server/service/orbit.go', title: 'GetOrbitConfig', url: `${FLEET_SRC}/server/service/orbit.go` },
+    client: 'orbit/index.ts',
+    server: 'mdm/orbit/config.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/fleet/orbit/config$' },
+  },
+  'orbit.keep-config': {
+    title: 'orbit keeps its config',
+    phase: 'orbit',
+    summary: 'Orbit keeps the configuration it got.',
+    spec: { doc: 'Fleet', section: 'server/service/orbit.go', title: 'GetOrbitConfig', url: `${FLEET_SRC}/server/service/orbit.go` },
+    client: 'orbit/index.ts',
+    server: null,
+  },
+
+  // ---- The second prompt ----
+  'orbit.sso-prompt': {
+    title: 'orbit opens the SSO page: the user must sign in again',
+    phase: 'reprompt',
+    summary: 'Fleet refused the enroll with END_USER_AUTH_REQUIRED, so orbit opens /mdm/sso in a browser: the user authenticates a second time (the double-auth bug).',
+    spec: { doc: 'Fleet', section: 'client/orbit_client.go', title: 'On END_USER_AUTH_REQUIRED orbit opens the SSO window and retries', url: `${FLEET_SRC}/client/orbit_client.go` },
+    client: 'orbit/index.ts',
+    server: null,
+  },
+  'sso.page': {
+    title: 'Browser: open /mdm/sso',
+    phase: 'reprompt',
+    summary: 'The browser loads Fleet\'s end-user authentication page.',
+    spec: { doc: 'Fleet', section: 'ee/server/service/mdm.go', title: 'MDM SSO: InitiateMDMSSO and MDMSSOCallback', url: `${FLEET_SRC}/ee/server/service/mdm.go` },
+    client: 'orbit/sso.ts',
+    server: 'mdm/sso/routes.ts',
+    http: { server: 'mdm', method: 'GET', path: '^/mdm/sso$' },
+  },
+  'sso.start': {
+    title: 'Browser: start SSO',
+    phase: 'reprompt',
+    summary: 'The page asks Fleet to start an SSO session (setup_experience) and gets the IdP URL.',
+    spec: { doc: 'Fleet', section: 'server/service/handler.go', title: 'POST /api/latest/fleet/mdm/sso', url: `${FLEET_SRC}/server/service/handler.go` },
+    client: 'orbit/sso.ts',
+    server: 'mdm/sso/routes.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/latest/fleet/mdm/sso$' },
+  },
+  'sso.idp-page': {
+    title: 'Browser: IdP sign-in page',
+    phase: 'reprompt',
+    summary: 'The identity provider\'s sign-in page.',
+    spec: { doc: 'Fleet', section: 'ee/server/service/mdm.go', title: 'MDM SSO: InitiateMDMSSO and MDMSSOCallback', url: `${FLEET_SRC}/ee/server/service/mdm.go` },
+    client: 'orbit/sso.ts',
+    server: 'mdm/sso/routes.ts',
+    http: { server: 'mdm', method: 'GET', path: '^/mdm/sso/idp$' },
+  },
+  'sso.callback': {
+    title: 'Browser: sign in (SSO callback)',
+    phase: 'reprompt',
+    summary: 'The sign-in returns to Fleet\'s callback; Fleet links the host to the IdP account so orbit\'s next enroll succeeds.',
+    spec: { doc: 'Fleet', section: 'server/service/handler.go', title: 'POST /api/v1/fleet/mdm/sso/callback', url: `${FLEET_SRC}/server/service/handler.go` },
+    client: 'orbit/sso.ts',
+    server: 'mdm/sso/routes.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/v1/fleet/mdm/sso/callback$' },
+  },
+  'sso.idp-signin': {
+    title: 'SSO callback: sign the user in at the IdP',
+    phase: 'reprompt',
+    summary: 'Fleet\'s callback checks the user\'s credentials with the identity provider (here Entra, by password).',
+    spec: { doc: 'RFC 6749', section: '4.3', title: 'Resource Owner Password Credentials Grant', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.3' },
+    client: 'mdm/sso/idp.ts',
+    server: 'entra/signin.ts',
+  },
+
+  // ---- TPM operations (local steps of the device's TPM) ----
+  'tpm.create-key': tpm('TPM: create a key', 'The TPM makes an RSA-2048 key pair; the private key never leaves it (sealed under the SRK).'),
+  'tpm.read-public': tpm('TPM: export a public key', 'The TPM gives out the public half of a key (SPKI or BCRYPT_RSAKEY_BLOB).'),
+  'tpm.sign': tpm('TPM: sign', 'The TPM signs data with a key it holds (PKCS#1 v1.5).'),
+  'tpm.sign-jwt': tpm('TPM: sign a JWT', 'The TPM signs a JWT (RS256) with a key it holds.'),
+  'tpm.create-csr': tpm('TPM: make a CSR', 'The TPM signs a PKCS#10 certificate request for one of its keys.'),
+  'tpm.rsa-oaep-decrypt': tpm('TPM: RSA-OAEP decrypt', 'The TPM decrypts with a key it holds.'),
+  'tpm.unwrap-session-key': tpm('TPM: unwrap the PRT session key', 'The TPM decrypts the session key (RSA-OAEP with the transport key) and seals it: the session key never leaves the TPM.'),
+  'tpm.session-key-sign': tpm('TPM: sign with the PRT session key', 'The TPM derives a signing key from the session key (KDF over ctx) and signs the request (HS256).', SESSION_KEY_KDF),
+  'tpm.session-key-decrypt': tpm('TPM: decrypt with the PRT session key', 'The TPM derives the key from the session key and decrypts Entra\'s JWE reply.', SESSION_KEY_KDF),
+
+  // ---- Requests from outside the lab that match no protocol step ----
+  'http.other': {
+    title: 'Request outside the catalog',
+    phase: null,
+    summary: 'A request an outside client sent that is none of the protocol steps above; the server answered it as its routes do.',
+    spec: { doc: 'Fleet', section: 'server/service/handler.go', title: 'Fleet\'s routes', url: `${FLEET_SRC}/server/service/handler.go` },
+    client: null,
+    server: null,
+  },
+} as const satisfies Record<string, StepKindDef>;
+
+export type StepKindId = keyof typeof STEP_KINDS;
+export type StepKind = StepKindDef & { id: StepKindId };
+
+export const STEP_KIND_IDS = Object.keys(STEP_KINDS) as StepKindId[];
+
+export function isStepKindId(id: string): id is StepKindId {
+  return Object.prototype.hasOwnProperty.call(STEP_KINDS, id);
+}
+
+/** The catalog entry of a step kind. */
+export function stepKind(id: StepKindId): StepKind {
+  return { id, ...(STEP_KINDS[id] as StepKindDef) };
+}
