@@ -1,5 +1,6 @@
 import type { DeviceCodeResponse, TokenResponse } from '../protocols/oauth.js';
 import { LIFETIMES, type EntraContext } from './context.js';
+import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import { AADSTS } from './errors.js';
 import { getUser, requirePublicClient, resolveResource, type TenantRow } from './directory.js';
 import { pollDecision } from './polling.js';
@@ -57,7 +58,7 @@ export function startDeviceCode(ctx: EntraContext, version: TokenVersion, form: 
       )
       .run(row),
   );
-  const page = `${ctx.baseUrl}/devicelogin`;
+  const page = `${ctx.baseUrl}${ENTRA_PATHS.deviceLogin}`;
   const message = `To sign in, use a web browser to open the page ${page} and enter the code ${row.user_code} to authenticate.`;
   // v1 answers `verification_url` and numbers as strings (§5.3, UNCONFIRMED); v2 `verification_uri` and numbers.
   return version === '1.0'

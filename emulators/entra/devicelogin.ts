@@ -5,6 +5,7 @@ import { checkPassword } from './signin.js';
 import { OAuthError } from './errors.js';
 import { approveDeviceCode, denyDeviceCode } from './user-actions.js';
 import { parseForm } from '../protocols/oauth.js';
+import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 
 /**
  * The device login page a device-code message points at (RFC 8628 §3.3, entra-mde2.md §5.3): the user opens it
@@ -26,7 +27,7 @@ function form(error?: string, values: { code?: string; username?: string } = {})
     'Enter code',
     `<h1>Enter code</h1><p>Enter the code displayed on your device to allow access, then sign in.</p>
 ${error ? `<p class="err" role="alert">${esc(error)}</p>` : ''}
-<form method="post" action="/devicelogin">
+<form method="post" action="${ENTRA_PATHS.deviceLogin}">
 <label for="otc">Code</label><input id="otc" name="otc" autocomplete="off" value="${esc(values.code ?? '')}" required>
 <label for="username">Email, phone, or Skype</label><input id="username" name="username" value="${esc(values.username ?? '')}" required>
 <label for="password">Password</label><input id="password" name="password" type="password" required>
@@ -37,8 +38,8 @@ ${error ? `<p class="err" role="alert">${esc(error)}</p>` : ''}
 }
 
 export function registerDeviceLogin(app: FastifyInstance, ctx: EntraContext): void {
-  app.get('/devicelogin', (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(form()));
-  app.post('/devicelogin', (req, reply) => {
+  app.get(ENTRA_PATHS.deviceLogin, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(form()));
+  app.post(ENTRA_PATHS.deviceLogin, (req, reply) => {
     const f = parseForm(req.rawBody);
     const code = (f.otc ?? '').trim();
     const html = (status: number, body: string) => reply.code(status).header('content-type', 'text/html; charset=utf-8').send(body);

@@ -16,6 +16,7 @@
  * ```
  */
 import type { Lab } from '../lab/lab.js';
+import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import type { SpecRef } from '../lab/step.js';
 import { ORBIT_SCHEMA } from './schema.js';
 import { signInOnSsoPage, type SsoUser } from './sso.js';
@@ -120,7 +121,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       spec: ENROLL_SPEC,
       request: {
         method: 'POST',
-        url: `${base}/api/fleet/orbit/enroll`,
+        url: `${base}${MDM_PATHS.orbitEnroll}`,
         headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(','), 'user-agent': `fleetd/${version}` },
         body: JSON.stringify(body),
       },
@@ -143,7 +144,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       if (ssoOpenedAt === null || now - ssoOpenedAt >= ORBIT_TIMING.ssoReopenMs) {
         ssoOpenedAt = now;
         result.ssoPrompts++;
-        const pageUrl = `${base}/mdm/sso?initiator=setup_experience&host_uuid=${encodeURIComponent(o.hardwareUuid)}`;
+        const pageUrl = `${base}${MDM_PATHS.ssoPage}?initiator=setup_experience&host_uuid=${encodeURIComponent(o.hardwareUuid)}`;
         await lab.local(
           {
             party: 'orbit',
@@ -193,7 +194,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       to: 'mdm',
       title: 'orbit config',
       spec: CONFIG_SPEC,
-      request: { method: 'POST', url: `${base}/api/fleet/orbit/config`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey, orbit_info: { version } }) },
+      request: { method: 'POST', url: `${base}${MDM_PATHS.orbitConfig}`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey, orbit_info: { version } }) },
     });
     if (res.status === 200) {
       result.config = res.json<Record<string, unknown>>();
