@@ -92,3 +92,15 @@ export async function deviceCodeGrant(ctx: EntraContext, tenant: TenantRow, form
     (db) => db.prepare(`UPDATE device_codes SET last_poll_at = ?, status = 'redeemed' WHERE device_code = ?`).run(outcome.write.last_poll_at, row.device_code),
   );
 }
+
+/** Device codes a user has not entered yet (not expired on the lab clock), oldest first: for the lab's UI. */
+export function pendingDeviceCodes(ctx: EntraContext): { userCode: string; clientId: string; expiresAt: string }[] {
+  return ctx.store.read(
+    (db) =>
+      db.prepare(`SELECT user_code AS userCode, client_id AS clientId, expires_at AS expiresAt FROM device_codes WHERE status = 'pending' AND expires_at > ? ORDER BY issued_at`).all(ctx.iso()) as {
+        userCode: string;
+        clientId: string;
+        expiresAt: string;
+      }[],
+  );
+}

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EntraContext } from './context.js';
 import { getTenant } from './directory.js';
 import { checkPassword } from './signin.js';
@@ -13,6 +13,8 @@ import { ENTRA_PATHS } from '../protocols/paths/entra.js';
  * device gets its tokens. A wrong code or password shows the error and changes nothing.
  */
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const sendHtml = (reply: FastifyReply, status: number, body: string) => reply.code(status).header('content-type', 'text/html; charset=utf-8').send(body);
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
@@ -38,24 +40,23 @@ ${error ? `<p class="err" role="alert">${esc(error)}</p>` : ''}
 }
 
 export function registerDeviceLogin(app: FastifyInstance, ctx: EntraContext): void {
-  app.get(ENTRA_PATHS.deviceLogin, (_req, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(form()));
+  app.get(ENTRA_PATHS.deviceLogin, (_req, reply) => sendHtml(reply, 200, form()));
   app.post(ENTRA_PATHS.deviceLogin, (req, reply) => {
     const f = parseForm(req.rawBody);
     const code = (f.otc ?? '').trim();
-    const html = (status: number, body: string) => reply.code(status).header('content-type', 'text/html; charset=utf-8').send(body);
     try {
-      if (!code) return html(400, form('Enter the code shown on your device.', f));
+      if (!code) return sendHtml(reply, 400, form('Enter the code shown on your device.', f));
       if (f.action === 'deny') {
         denyDeviceCode(ctx, code);
-        return html(200, page('Sign-in declined', '<h1>Sign-in declined</h1><p class="ok">The device will not be signed in. You can close this window.</p>'));
+        return sendHtml(reply, 200, page('Sign-in declined', '<h1>Sign-in declined</h1><p class="ok">The device will not be signed in. You can close this window.</p>'));
       }
       // AADSTS50034 / 50126 as the token endpoint would give them; checked before anything is written.
       const user = checkPassword(ctx, getTenant(ctx), f.username, f.password);
       approveDeviceCode(ctx, code, user.upn);
-      return html(200, page('Signed in', `<h1>You're signed in</h1><p class="ok">${esc(user.upn)} is signed in on the device. You can close this window.</p>`));
+      return sendHtml(reply, 200, page('Signed in', `<h1>You're signed in</h1><p class="ok">${esc(user.upn)} is signed in on the device. You can close this window.</p>`));
     } catch (e) {
       const message = e instanceof OAuthError ? e.description : (e as Error).message;
-      return html(400, form(message, { code, ...(f.username !== undefined && { username: f.username }) }));
+      return sendHtml(reply, 400, form(message, { code, ...(f.username !== undefined && { username: f.username }) }));
     }
   });
 }

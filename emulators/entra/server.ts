@@ -11,6 +11,7 @@ import { registerDeviceLogin } from './devicelogin.js';
 import { registerDrs } from './drs/routes.js';
 import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import { pendingMfaRequests } from './mfa.js';
+import { pendingDeviceCodes } from './device-code.js';
 import * as actions from './user-actions.js';
 
 export type { LabUserSeed } from './directory.js';
@@ -96,14 +97,6 @@ export async function startEntraServer(opts: EntraServerOptions): Promise<EntraS
     denyDeviceCode: (userCode) => actions.denyDeviceCode(ctx, userCode),
     pendingMfa: () => pendingMfaRequests(ctx).map((r) => ({ id: r.id, upn: r.upn, entropy: r.entropy })),
     resolveMfa: (id, approve) => actions.resolveMfa(ctx, id, approve),
-    pendingDeviceCodes: () =>
-      store.read(
-        (db) =>
-          db.prepare(`SELECT user_code AS userCode, client_id AS clientId, expires_at AS expiresAt FROM device_codes WHERE status = 'pending' AND expires_at > ? ORDER BY issued_at`).all(ctx.iso()) as {
-            userCode: string;
-            clientId: string;
-            expiresAt: string;
-          }[],
-      ),
+    pendingDeviceCodes: () => pendingDeviceCodes(ctx),
   };
 }

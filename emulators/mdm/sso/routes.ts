@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
 import { associateHostIdpAccount, idpAccountByEmail, insertIdpAccount } from '../store/idp.js';
@@ -6,11 +6,11 @@ import { clearEndUserAuthPrompt, deleteSsoSession, hasPendingEndUserAuthPrompt, 
 import { idpLoginPage, ssoDonePage, ssoErrorPage, ssoStartPage } from './pages.js';
 import { signInAtIdp } from './idp.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
+import { sendHtml as html } from '../html.js';
 
 export const INITIATOR_SETUP_EXPERIENCE = 'setup_experience';
 const SSO_SESSION_TTL_MS = 10 * 60_000;
 
-const HTML = 'text/html; charset=UTF-8';
 
 /** A body as JSON or as a form, whichever the client sent (the page posts a form; Fleet's frontend posts JSON). */
 function fields(req: FastifyRequest): Record<string, string> {
@@ -28,10 +28,6 @@ function fields(req: FastifyRequest): Record<string, string> {
     return {};
   }
   return Object.fromEntries(new URLSearchParams(raw));
-}
-
-function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).header('content-type', HTML).send(body);
 }
 
 /**
