@@ -25,6 +25,7 @@
  */
 import type { Lab } from '../lab/lab.js';
 import type { Store } from '../lab/store.js';
+import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { DEVICE_SCHEMA } from './schema.js';
 import { CspTree } from './csp/tree.js';
 import { SoftwareTpm } from './tpm/tpm.js';
@@ -88,7 +89,7 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
   const state = new DeviceState(store);
   const tpm = SoftwareTpm.open(lab);
   const trim = (u: string | undefined) => (u ? u.replace(/\/+$/, '') : null);
-  const mdmDiscoveryUrl = opts.mdmDiscoveryUrl ?? (opts.mdmUrl ? `${trim(opts.mdmUrl)}/EnrollmentServer/Discovery.svc` : null);
+  const mdmDiscoveryUrl = opts.mdmDiscoveryUrl ?? (opts.mdmUrl ? `${trim(opts.mdmUrl)}${MDM_PATHS.enrollEntryPoint}` : null);
   const ctx: DeviceContext = {
     lab,
     store,

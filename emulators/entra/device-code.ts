@@ -1,5 +1,6 @@
 import type { DeviceCodeResponse, TokenResponse } from '../protocols/oauth.js';
 import { LIFETIMES, type EntraContext } from './context.js';
+import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import { AADSTS } from './errors.js';
 import { getUser, requirePublicClient, resolveResource, type TenantRow } from './directory.js';
 import { pollDecision } from './polling.js';
@@ -57,7 +58,7 @@ export function startDeviceCode(ctx: EntraContext, version: TokenVersion, form: 
       )
       .run(row),
   );
-  const page = `${ctx.baseUrl}/devicelogin`;
+  const page = `${ctx.baseUrl}${ENTRA_PATHS.deviceLogin}`;
   const message = `To sign in, use a web browser to open the page ${page} and enter the code ${row.user_code} to authenticate.`;
   // v1 answers `verification_url` and numbers as strings (§5.3, UNCONFIRMED); v2 `verification_uri` and numbers.
   return version === '1.0'
@@ -89,5 +90,17 @@ export async function deviceCodeGrant(ctx: EntraContext, tenant: TenantRow, form
     ctx,
     { user, tenant, clientId: row.client_id, version: row.version, resource: resolveResource(ctx, row.resource ?? ''), scope: row.scope, amr, deviceId: null, clientInfo: form.client_info === '1' },
     (db) => db.prepare(`UPDATE device_codes SET last_poll_at = ?, status = 'redeemed' WHERE device_code = ?`).run(outcome.write.last_poll_at, row.device_code),
+  );
+}
+
+/** Device codes a user has not entered yet (not expired on the lab clock), oldest first: for the lab's UI. */
+export function pendingDeviceCodes(ctx: EntraContext): { userCode: string; clientId: string; expiresAt: string }[] {
+  return ctx.store.read(
+    (db) =>
+      db.prepare(`SELECT user_code AS userCode, client_id AS clientId, expires_at AS expiresAt FROM device_codes WHERE status = 'pending' AND expires_at > ? ORDER BY issued_at`).all(ctx.iso()) as {
+        userCode: string;
+        clientId: string;
+        expiresAt: string;
+      }[],
   );
 }

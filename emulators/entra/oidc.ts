@@ -3,15 +3,15 @@ import type { EntraContext } from './context.js';
 import { loadKey } from './keys.js';
 import { issuerV1, issuerV2 } from './tokens.js';
 import type { TenantRow } from './directory.js';
+import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 
 /** OpenID Provider metadata (OIDC Discovery §3) as Entra serves it per version; endpoints on this server. */
 export function openidConfiguration(ctx: EntraContext, tenant: TenantRow, alias: string, version: '1.0' | '2.0'): Record<string, unknown> {
-  const base = `${ctx.baseUrl}/${alias}`;
-  const v = version === '2.0' ? '/v2.0' : '';
+  const base = ctx.baseUrl;
   return {
-    token_endpoint: `${base}/oauth2${v}/token`,
+    token_endpoint: `${base}${ENTRA_PATHS.token(alias, version)}`,
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-    jwks_uri: version === '2.0' ? `${base}/discovery/v2.0/keys` : `${base}/discovery/keys`,
+    jwks_uri: `${base}${ENTRA_PATHS.keys(alias, version)}`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
@@ -19,12 +19,12 @@ export function openidConfiguration(ctx: EntraContext, tenant: TenantRow, alias:
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     issuer: version === '2.0' ? issuerV2(tenant.id) : issuerV1(tenant.id),
     request_uri_parameter_supported: false,
-    userinfo_endpoint: `${ctx.baseUrl}/${tenant.id}/openid/userinfo`,
-    authorization_endpoint: `${base}/oauth2${v}/authorize`,
-    device_authorization_endpoint: `${base}/oauth2${v}/devicecode`,
+    userinfo_endpoint: `${base}${ENTRA_PATHS.userinfo(tenant.id)}`,
+    authorization_endpoint: `${base}${ENTRA_PATHS.authorize(alias, version)}`,
+    device_authorization_endpoint: `${base}${ENTRA_PATHS.deviceCode(alias, version)}`,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
-    end_session_endpoint: `${base}/oauth2${v}/logout`,
+    end_session_endpoint: `${base}${ENTRA_PATHS.logout(alias, version)}`,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname', 'oid', 'tid', 'upn', 'unique_name', 'deviceid'],
     tenant_region_scope: tenant.region,
     cloud_instance_name: 'microsoftonline.com',

@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { GRANT_TYPES, parseForm } from '../protocols/oauth.js';
+import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import type { EntraContext } from './context.js';
-import { AADSTS, DrsError, OAuthError, sendDrsError, sendOAuthError } from './errors.js';
+import { AADSTS, OAuthError, sendOAuthError } from './errors.js';
 import { resolveTenant } from './directory.js';
+import { sendJson, type TenantParams, type TenantRequest } from './http.js';
 import { openidConfiguration, jwks } from './oidc.js';
 import { passwordGrant, refreshTokenGrant } from './signin.js';
 import { startDeviceCode, deviceCodeGrant } from './device-code.js';
@@ -10,34 +12,15 @@ import { mfaGrant } from './mfa.js';
 import { srvChallenge } from './prt/nonce.js';
 import { requestPrt } from './prt/request.js';
 import { exchangePrt } from './prt/exchange.js';
-import { drsDiscovery, drsNonce } from './drs/discovery.js';
-import { joinDevice } from './drs/join.js';
 import type { TokenVersion } from './tokens.js';
-import { registerDeviceLogin } from './devicelogin.js';
 
-type Params = { tenant: string };
-type Req = FastifyRequest<{ Params: Params; Querystring: Record<string, string | undefined> }>;
-
-const json = (reply: FastifyReply, status: number, body: unknown) =>
-  reply.code(status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(body));
-
-/** Run an OAuth handler: OAuthError → RFC 6749 §5.2 JSON; anything else is a server fault. */
+/** Run an OAuth handler: OAuthError → RFC 6749 §5.2 JSON; anything else is a server fault. A string is a JWE/JWS answer. */
 async function oauth(ctx: EntraContext, reply: FastifyReply, fn: () => Promise<unknown> | unknown): Promise<FastifyReply> {
   try {
     const out = await fn();
-    return typeof out === 'string' ? reply.code(200).header('content-type', 'application/jose; charset=utf-8').send(out) : json(reply, 200, out);
+    return typeof out === 'string' ? reply.code(200).header('content-type', 'application/jose; charset=utf-8').send(out) : sendJson(reply, 200, out);
   } catch (e) {
     if (e instanceof OAuthError) return sendOAuthError(ctx, reply, e);
-    throw e;
-  }
-}
-
-async function drs(ctx: EntraContext, reply: FastifyReply, fn: () => Promise<unknown> | unknown, status = 200): Promise<FastifyReply> {
-  try {
-    return json(reply, status, await fn());
-  } catch (e) {
-    if (e instanceof DrsError) return sendDrsError(ctx, reply, e);
-    if (e instanceof OAuthError) return sendDrsError(ctx, reply, new DrsError(e.status, e.error, `AADSTS${e.code}`, e.description));
     throw e;
   }
 }
@@ -53,7 +36,7 @@ function decodeHeader(jws: string): Record<string, unknown> {
 }
 
 /** The token endpoint (v1 `/oauth2/token`, v2 `/oauth2/v2.0/token`): one grant per `grant_type` (entra-mde2.md §5, §6). */
-async function token(ctx: EntraContext, req: Req, version: TokenVersion): Promise<unknown> {
+async function token(ctx: EntraContext, req: TenantRequest, version: TokenVersion): Promise<unknown> {
   const tenant = resolveTenant(ctx, req.params.tenant);
   const form = parseForm(req.rawBody);
   switch (form.grant_type) {
@@ -85,48 +68,28 @@ async function token(ctx: EntraContext, req: Req, version: TokenVersion): Promis
   }
 }
 
-export function registerEntraRoutes(app: FastifyInstance, ctx: EntraContext): void {
-  // OIDC discovery and keys (OIDC Discovery §4; Fleet fetches /common/discovery/v2.0/keys, fleet.md §1.4).
-  app.get<{ Params: Params }>('/:tenant/.well-known/openid-configuration', (req, reply) =>
-    oauth(ctx, reply, () => openidConfiguration(ctx, resolveTenant(ctx, req.params.tenant), req.params.tenant, '1.0')),
-  );
-  app.get<{ Params: Params }>('/:tenant/v2.0/.well-known/openid-configuration', (req, reply) =>
-    oauth(ctx, reply, () => openidConfiguration(ctx, resolveTenant(ctx, req.params.tenant), req.params.tenant, '2.0')),
-  );
-  app.get<{ Params: Params }>('/:tenant/discovery/keys', (req, reply) => oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), jwks(ctx, '1.0'))));
-  app.get<{ Params: Params }>('/:tenant/discovery/v2.0/keys', (req, reply) => oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), jwks(ctx, '2.0'))));
-
-  app.post('/:tenant/oauth2/token', (req: Req, reply) => oauth(ctx, reply, () => token(ctx, req, '1.0')));
-  app.post('/:tenant/oauth2/v2.0/token', (req: Req, reply) => oauth(ctx, reply, () => token(ctx, req, '2.0')));
-  app.post('/:tenant/oauth2/devicecode', (req: Req, reply) =>
-    oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), startDeviceCode(ctx, '1.0', parseForm(req.rawBody)))),
-  );
-  app.post('/:tenant/oauth2/v2.0/devicecode', (req: Req, reply) =>
-    oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), startDeviceCode(ctx, '2.0', parseForm(req.rawBody)))),
-  );
-  // The page a device-code message points at: the user enters the code and signs in (devicelogin.ts).
-  registerDeviceLogin(app, ctx);
-
-  // Device Registration Service (entra-mde2.md §2–§3).
-  app.get('/:tenant/Discover', (req: Req, reply) => drs(ctx, reply, () => drsDiscovery(ctx, resolveDrsTenant(ctx, req.params.tenant))));
-  const nonce = (req: Req, reply: FastifyReply) => drs(ctx, reply, () => (resolveDrsTenant(ctx, req.params.tenant), drsNonce(ctx, req.params.tenant)));
-  app.get('/EnrollmentServer/nonce/:tenant/', nonce);
-  app.post('/EnrollmentServer/nonce/:tenant/', nonce);
-  const join = (req: Req, reply: FastifyReply) =>
-    drs(ctx, reply, () => {
-      const v = req.query['api-version'];
-      if (v !== '2.0' && v !== '1.0') throw new DrsError(400, 'invalid_request', 'unsupported_api_version', `api-version '${v ?? ''}' is not supported (2.0, 1.0).`);
-      return joinDevice(ctx, req.headers.authorization, req.rawBody);
-    });
-  app.post('/EnrollmentServer/device/', join);
-  app.post('/EnrollmentServer/device', join);
-}
-
-function resolveDrsTenant(ctx: EntraContext, segment: string) {
-  try {
-    return resolveTenant(ctx, segment);
-  } catch {
-    throw new DrsError(404, 'tenant_not_found', 'unknown_tenant', `Tenant '${segment}' is not known to this registration service.`);
+/** OIDC discovery and keys (OIDC Discovery §4; Fleet fetches /common/discovery/v2.0/keys, fleet.md §1.4). */
+export function registerOidcMetadata(app: FastifyInstance, ctx: EntraContext): void {
+  for (const version of ['1.0', '2.0'] as const) {
+    app.get<{ Params: TenantParams }>(ENTRA_PATHS.openidConfiguration(':tenant', version), (req, reply) =>
+      oauth(ctx, reply, () => openidConfiguration(ctx, resolveTenant(ctx, req.params.tenant), req.params.tenant, version)),
+    );
+    app.get<{ Params: TenantParams }>(ENTRA_PATHS.keys(':tenant', version), (req, reply) => oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), jwks(ctx, version))));
   }
 }
 
+/** The token endpoint, v1 and v2: every grant (entra-mde2.md §5, §6). */
+export function registerTokenEndpoint(app: FastifyInstance, ctx: EntraContext): void {
+  for (const version of ['1.0', '2.0'] as const) {
+    app.post(ENTRA_PATHS.token(':tenant', version), (req: TenantRequest, reply) => oauth(ctx, reply, () => token(ctx, req, version)));
+  }
+}
+
+/** The device authorization endpoint, v1 and v2 (RFC 8628 §3.1, entra-mde2.md §5.3). */
+export function registerDeviceCodeEndpoint(app: FastifyInstance, ctx: EntraContext): void {
+  for (const version of ['1.0', '2.0'] as const) {
+    app.post(ENTRA_PATHS.deviceCode(':tenant', version), (req: TenantRequest, reply) =>
+      oauth(ctx, reply, () => (resolveTenant(ctx, req.params.tenant), startDeviceCode(ctx, version, parseForm(req.rawBody)))),
+    );
+  }
+}

@@ -5,9 +5,13 @@ import { listenLoopback } from '../lab/server.js';
 import { ENTRA_SCHEMA, ENTRA_UNLOGGED } from './schema.js';
 import { createEntraContext, type EntraContext } from './context.js';
 import { DEFAULT_USERS, getTenant, listUsers, mdmAppId, seedDirectory, type LabUserSeed } from './directory.js';
-import { ensureKeys } from './keys.js';
-import { registerEntraRoutes } from './routes.js';
+import { ensureKeys, type EntraKey } from './keys.js';
+import { registerDeviceCodeEndpoint, registerOidcMetadata, registerTokenEndpoint } from './routes.js';
+import { registerDeviceLogin } from './devicelogin.js';
+import { registerDrs } from './drs/routes.js';
+import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import { pendingMfaRequests } from './mfa.js';
+import { pendingDeviceCodes } from './device-code.js';
 import * as actions from './user-actions.js';
 
 export type { LabUserSeed } from './directory.js';
@@ -42,17 +46,36 @@ export interface EntraServer {
   pendingDeviceCodes(): { userCode: string; clientId: string; expiresAt: string }[];
 }
 
+/** Every route group of the Entra server, in order (paths in protocols/paths/entra.ts). */
+function registerRoutes(app: FastifyInstance, ctx: EntraContext): void {
+  // OIDC provider metadata and the signing keys, v1 and v2.
+  registerOidcMetadata(app, ctx);
+  // The token endpoint, v1 and v2: password, refresh token, device code, MFA, srv_challenge and the PRT grants.
+  registerTokenEndpoint(app, ctx);
+  // The device authorization endpoint, v1 and v2.
+  registerDeviceCodeEndpoint(app, ctx);
+  // The page a device-code message points at: the user enters the code and signs in.
+  registerDeviceLogin(app, ctx);
+  // The Device Registration Service: discovery, nonce and join.
+  registerDrs(app, ctx);
+}
+
+/** The data the server starts with, each made only when the DB has none: the tenant and its users, then the keys. */
+async function seed(ctx: EntraContext, opts: EntraServerOptions): Promise<{ token: EntraKey; ca: EntraKey }> {
+  seedDirectory(ctx, opts.tenant ?? {}, opts.users ?? DEFAULT_USERS);
+  return ensureKeys(ctx);
+}
+
 /** The Entra ID emulator (issue 4): token service, device code, MFA, OIDC metadata, DRS and PRT on 127.0.0.1. */
 export async function startEntraServer(opts: EntraServerOptions): Promise<EntraServer> {
   const store = opts.lab.openStore('entra', ENTRA_SCHEMA, { unlogged: ENTRA_UNLOGGED });
   const ctx = createEntraContext(opts.lab, store);
-  seedDirectory(ctx, opts.tenant ?? {}, opts.users ?? DEFAULT_USERS);
-  const keys = await ensureKeys(ctx);
+  const keys = await seed(ctx, opts);
   // Lets the timeline check Entra's token signatures and device certificates (observation only).
   opts.lab.recorder.registerKey({ name: 'Entra token signing key', kid: keys.token.kid, publicKey: keys.token.publicKey });
   opts.lab.recorder.registerKey({ name: 'MS-Organization-Access CA', publicKey: keys.ca.publicKey });
   const app = opts.lab.server('entra', { bodyLimit: 256 * 1024 });
-  registerEntraRoutes(app, ctx);
+  registerRoutes(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
   ctx.baseUrl = url;
   const tenant = getTenant(ctx);
@@ -63,7 +86,7 @@ export async function startEntraServer(opts: EntraServerOptions): Promise<EntraS
     get users() {
       return listUsers(ctx).map((u) => ({ upn: u.upn, password: u.password, displayName: u.display_name, mfa: u.mfa_required === 1 }));
     },
-    jwksUrl: `${url}/common/discovery/v2.0/keys`,
+    jwksUrl: `${url}${ENTRA_PATHS.keys('common', '2.0')}`,
     drsUrl: url,
     store,
     mdmAppId: mdmAppId(ctx),
@@ -74,14 +97,6 @@ export async function startEntraServer(opts: EntraServerOptions): Promise<EntraS
     denyDeviceCode: (userCode) => actions.denyDeviceCode(ctx, userCode),
     pendingMfa: () => pendingMfaRequests(ctx).map((r) => ({ id: r.id, upn: r.upn, entropy: r.entropy })),
     resolveMfa: (id, approve) => actions.resolveMfa(ctx, id, approve),
-    pendingDeviceCodes: () =>
-      store.read(
-        (db) =>
-          db.prepare(`SELECT user_code AS userCode, client_id AS clientId, expires_at AS expiresAt FROM device_codes WHERE status = 'pending' AND expires_at > ? ORDER BY issued_at`).all(ctx.iso()) as {
-            userCode: string;
-            clientId: string;
-            expiresAt: string;
-          }[],
-      ),
+    pendingDeviceCodes: () => pendingDeviceCodes(ctx),
   };
 }

@@ -5,7 +5,7 @@ import { createScimUser as createScim, deleteScimUser as deleteScim } from './sc
 import type { NewScimUser, ScimUser } from './store/scim.js';
 import { listPendingPrompts as pendingPrompts, type PendingPrompt } from './store/orbit.js';
 import { insertEnrollSecret } from './store/hosts.js';
-import { ensureGlobalEnrollSecret } from './orbit/routes.js';
+import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { newEUAToken, type EuaClaims } from './wstep/tokens.js';
 import { enrollmentByDeviceId, type WindowsEnrollment } from './store/management.js';
 
@@ -63,7 +63,10 @@ export function enrollment(ctx: MdmContext, deviceId: string): WindowsEnrollment
   return ctx.store.read((db) => enrollmentByDeviceId(db, deviceId));
 }
 
-/** Mint an EUA token as the server would (for scenarios that hand orbit a token directly). */
+/**
+ * Mint an EUA token as the server signs it (NewEUAToken), always: for scenarios that hand orbit a token directly.
+ * Unlike the management session's generateWindowsEUAToken, no setting or UPN check, and a bad input throws.
+ */
 export function mintEuaToken(ctx: MdmContext, upn: string, deviceId: string): Promise<string> {
   return newEUAToken(ctx, upn, deviceId);
 }

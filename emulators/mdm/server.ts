@@ -6,8 +6,11 @@ import { createMdmContext, type MdmContext } from './context.js';
 import { writeSettings, type MdmSettings } from './settings.js';
 import { registerEnrollment } from './enrollment/routes.js';
 import { registerManagement } from './management/routes.js';
+import { ensureFleetdBaseMsi, registerFleetdDownloads } from './management/fleetd-base.js';
 import { registerOrbit } from './orbit/routes.js';
-import { ensureIdentity } from './wstep/identity.js';
+import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
+import { registerSso } from './sso/routes.js';
+import { ensureIdentity, type WstepIdentity } from './wstep/identity.js';
 
 export interface MdmServerOptions {
   lab: Lab;
@@ -22,18 +25,40 @@ export interface MdmServer {
   close(): Promise<void>;
 }
 
+/** Every route group of the MDM server, in order (paths in protocols/paths/mdm.ts). */
+function registerRoutes(app: FastifyInstance, ctx: MdmContext): void {
+  // MS-MDE2 enrollment: entry point, discovery, policy, enroll, and the STS auth / Terms of Use pages.
+  registerEnrollment(app, ctx);
+  // OMA-DM management sessions (SyncML 1.2).
+  registerManagement(app, ctx);
+  // The fleetd-base MSI and its metadata, which the install command points the device at.
+  registerFleetdDownloads(app, ctx);
+  // Orbit's enroll and config.
+  registerOrbit(app, ctx);
+  // The SSO pages orbit opens on END_USER_AUTH_REQUIRED (the second prompt).
+  registerSso(app, ctx);
+}
+
+/**
+ * The data the server starts with, each made only when the DB has none: the fleetd-base MSI, the global enroll
+ * secret, the settings (server_url defaults to where the server listens) and the WSTEP identity certificate.
+ */
+async function seed(ctx: MdmContext, settings: Partial<MdmSettings>, url: string): Promise<WstepIdentity> {
+  ensureFleetdBaseMsi(ctx);
+  ensureGlobalEnrollSecret(ctx);
+  writeSettings(ctx.store, { ...settings, serverUrl: settings.serverUrl || url });
+  return ensureIdentity(ctx);
+}
+
 /** Fleet's Windows MDM server (reference/fleet.md §2.1 routes), listening on 127.0.0.1. */
 export async function startMdmServer(opts: MdmServerOptions): Promise<MdmServer> {
   const store = opts.lab.openStore('mdm', MDM_SCHEMA, { unlogged: ['lab_wstep_identity', 'lab_kv'] });
   const ctx = createMdmContext(opts.lab, store);
   // Fleet limits Microsoft MDM bodies (fleet.MaxMicrosoftMDMSize); 2 MiB here.
   const app = opts.lab.server('mdm', { bodyLimit: 2 * 1024 * 1024 });
-  await registerEnrollment(app, ctx);
-  await registerManagement(app, ctx);
-  await registerOrbit(app, ctx);
+  registerRoutes(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
-  writeSettings(store, { ...opts.settings, serverUrl: opts.settings?.serverUrl || url });
-  const identity = await ensureIdentity(ctx);
+  const identity = await seed(ctx, opts.settings ?? {}, url);
   // Lets the timeline check STS / EUA token signatures (observation only).
   opts.lab.recorder.registerKey({ name: 'MDM WSTEP identity certificate', publicKey: identity.publicKey });
   return { url, ctx, app, close: () => app.close() };

@@ -16,6 +16,7 @@
  * ```
  */
 import type { Lab } from '../lab/lab.js';
+import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { ORBIT_SCHEMA } from './schema.js';
 import { signInOnSsoPage, type SsoUser } from './sso.js';
 import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
@@ -116,7 +117,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       catalogId: 'orbit.enroll',
       request: {
         method: 'POST',
-        url: `${base}/api/fleet/orbit/enroll`,
+        url: `${base}${MDM_PATHS.orbitEnroll}`,
         headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(','), 'user-agent': `fleetd/${version}` },
         body: JSON.stringify(body),
       },
@@ -139,7 +140,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       if (ssoOpenedAt === null || now - ssoOpenedAt >= ORBIT_TIMING.ssoReopenMs) {
         ssoOpenedAt = now;
         result.ssoPrompts++;
-        const pageUrl = `${base}/mdm/sso?initiator=setup_experience&host_uuid=${encodeURIComponent(o.hardwareUuid)}`;
+        const pageUrl = `${base}${MDM_PATHS.ssoPage}?initiator=setup_experience&host_uuid=${encodeURIComponent(o.hardwareUuid)}`;
         await lab.local(
           {
             party: 'orbit',
@@ -189,7 +190,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       to: 'mdm',
       title: 'orbit config',
       catalogId: 'orbit.config',
-      request: { method: 'POST', url: `${base}/api/fleet/orbit/config`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey, orbit_info: { version } }) },
+      request: { method: 'POST', url: `${base}${MDM_PATHS.orbitConfig}`, headers: { 'content-type': 'application/json', 'x-fleet-capabilities': capabilities.join(',') }, body: JSON.stringify({ orbit_node_key: result.nodeKey, orbit_info: { version } }) },
     });
     if (res.status === 200) {
       result.config = res.json<Record<string, unknown>>();

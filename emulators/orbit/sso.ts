@@ -1,4 +1,5 @@
 import type { Lab } from '../lab/lab.js';
+import { MDM_PATHS } from '../protocols/paths/mdm.js';
 
 /** The user at the browser window orbit opened: their IdP credentials. */
 export interface SsoUser {
@@ -23,7 +24,7 @@ export async function signInOnSsoPage(lab: Lab, pageUrl: string, user: SsoUser):
     to: 'mdm',
     catalogId: 'sso.start',
     title: 'Browser: start SSO (setup_experience)',
-    request: { method: 'POST', url: `${page.origin}/api/latest/fleet/mdm/sso`, headers: FORM, body: new URLSearchParams({ initiator: 'setup_experience', host_uuid: hostUuid }).toString() },
+    request: { method: 'POST', url: `${page.origin}${MDM_PATHS.ssoStart}`, headers: FORM, body: new URLSearchParams({ initiator: 'setup_experience', host_uuid: hostUuid }).toString() },
   });
   const location = start.headers.location;
   if (start.status !== 303 || !location) return false;
@@ -35,7 +36,7 @@ export async function signInOnSsoPage(lab: Lab, pageUrl: string, user: SsoUser):
     catalogId: 'sso.callback',
     request: {
       method: 'POST',
-      url: `${page.origin}/api/v1/fleet/mdm/sso/callback`,
+      url: `${page.origin}${MDM_PATHS.ssoCallback}`,
       headers: FORM,
       body: new URLSearchParams({ RelayState: idpUrl.searchParams.get('RelayState') ?? '', username: user.upn, password: user.password }).toString(),
     },

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 const run = promisify(execFile);
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -58,7 +59,7 @@ describe('enrollscope serve --json', () => {
     const user = info.users[0]!;
     // Windows' MDM token: v1 Entra, resource = the MDM server, the broker client (entra-mde2.md §7.2).
     const form = new URLSearchParams({ grant_type: 'password', client_id: '29d9ed98-a469-4536-ade2-f981bc1d605e', resource: `${info.mdm}/`, username: user.upn, password: user.password });
-    const tok = (await (await fetch(`${info.entra}/${info.tenantId}/oauth2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+    const tok = (await (await fetch(`${info.entra}${ENTRA_PATHS.token(info.tenantId)}`, { method: 'POST', body: form })).json()) as { access_token: string };
     const out = mkdtempSync(join(tmpdir(), 'curl-out-'));
     const { stdout } = await run('bash', [join(process.cwd(), 'test/fixtures/curl-enroll.sh'), out], { env: { ...process.env, MDM_URL: info.mdm, TOKEN: tok.access_token } });
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { ok: boolean; hwDevId: string; clientCertCN: string };

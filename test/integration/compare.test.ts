@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { runScenarios } from '../../app/host/headless.js';
 import { compareRuns } from '../../app/compare/compare.js';
 import type { RunBundle } from '../../app/contract.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 const run = promisify(execFile);
 let eua: RunBundle;
@@ -32,7 +33,7 @@ describe('comparing two runs', () => {
     expect(c.a.prompts).toBe(1);
     expect(c.b.prompts).toBe(2);
     const onlyB = c.rows.filter((r) => r.kind === 'only-b').map((r) => noEua.steps[r.b!]!);
-    expect(onlyB.some((s) => s.request?.url.includes('/api/fleet/orbit/enroll') && s.response?.status === 401)).toBe(true);
+    expect(onlyB.some((s) => s.request?.url.includes(MDM_PATHS.orbitEnroll) && s.response?.status === 401)).toBe(true);
     expect(onlyB.some((s) => s.prompt?.count === 2)).toBe(true);
   });
 

@@ -5,6 +5,7 @@ import { createDevice, type VirtualDevice } from '../../emulators/device/index.j
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { EntraServer } from '../../emulators/entra/server.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 let lab: Lab;
 let entra: EntraServer;
@@ -48,7 +49,7 @@ describe('the virtual device against the real Entra and MDM servers', () => {
     await device.getPrt();
     const r = await device.enrollMdm();
     expect(r.providerId).toBe('Fleet');
-    expect(r.managementUrl).toBe(`${mdm.url}/api/mdm/microsoft/management`);
+    expect(r.managementUrl).toBe(`${mdm.url}${MDM_PATHS.management}`);
     const enr = rows<{ mdm_device_id: string; mdm_hardware_id: string; enroll_type: string; enroll_user_id: string; not_in_oobe: number; device_name: string }>(
       `SELECT mdm_device_id, mdm_hardware_id, enroll_type, enroll_user_id, not_in_oobe, device_name FROM mdm_windows_enrollments`,
     );
@@ -57,7 +58,7 @@ describe('the virtual device against the real Entra and MDM servers', () => {
     ]);
     // The bare GET came first, then Discover, GetPolicies, RST.
     const http = lab.recorder.all().filter((s) => s.kind === 'http' && s.to === 'mdm').map((s) => `${s.request!.method} ${new URL(s.request!.url).pathname}`);
-    expect(http).toEqual(['GET /EnrollmentServer/Discovery.svc', 'POST /EnrollmentServer/Discovery.svc', 'POST /api/mdm/microsoft/policy', 'POST /api/mdm/microsoft/enroll']);
+    expect(http).toEqual([`GET ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.policy}`, `POST ${MDM_PATHS.enroll}`]);
   });
 
   it('runs an OMA-DM session with digest auth: challenged once, then trusted, answering the server', async () => {

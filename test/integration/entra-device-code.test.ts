@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startEntra, postForm, verifyWithServedJwks, alice, bob, BROKER, type EntraFixture } from './entra-support.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;
 beforeEach(async () => {
@@ -20,14 +21,14 @@ interface Started {
 }
 
 async function start(v2 = true): Promise<Started> {
-  const url = `${f.entra.url}/${f.entra.tenantId}/oauth2/${v2 ? 'v2.0/' : ''}devicecode`;
+  const url = `${f.entra.url}${ENTRA_PATHS.deviceCode(f.entra.tenantId, v2 ? '2.0' : '1.0')}`;
   const r = await postForm(f.lab, url, v2 ? { client_id: BROKER, scope: 'openid offline_access 01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9/.default' } : { client_id: BROKER, resource: 'urn:ms-drs:enterpriseregistration.windows.net' });
   expect(r.status).toBe(200);
   return r.json<Started>();
 }
 
 function poll(deviceCode: string, v2 = true) {
-  return postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/${v2 ? 'v2.0/' : ''}token`, {
+  return postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId, v2 ? '2.0' : '1.0')}`, {
     client_id: BROKER,
     grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
     device_code: deviceCode,
@@ -41,7 +42,7 @@ describe('device code flow (RFC 8628, entra-mde2.md §5.3)', () => {
   it('v2 start answers a user code, verification_uri, interval and a message naming both', async () => {
     const s = await start();
     expect(s.user_code).toMatch(/^[A-Z2-9]{9}$/);
-    expect(s.verification_uri).toBe(`${f.entra.url}/devicelogin`);
+    expect(s.verification_uri).toBe(`${f.entra.url}${ENTRA_PATHS.deviceLogin}`);
     expect(s.interval).toBe(5);
     expect(s.expires_in).toBe(900);
     expect(s.message).toContain(s.user_code);
@@ -49,7 +50,7 @@ describe('device code flow (RFC 8628, entra-mde2.md §5.3)', () => {
 
   it('v1 start answers verification_url and numbers as strings', async () => {
     const s = await start(false);
-    expect(s.verification_url).toBe(`${f.entra.url}/devicelogin`);
+    expect(s.verification_url).toBe(`${f.entra.url}${ENTRA_PATHS.deviceLogin}`);
     expect(s.interval).toBe('5');
   });
 
@@ -124,7 +125,7 @@ describe('device code flow (RFC 8628, entra-mde2.md §5.3)', () => {
   it('ROADtools-style v1 polling with grant_type device_code and `code` works', async () => {
     const s = await start(false);
     f.entra.approveDeviceCode(s.user_code, alice(f).upn);
-    const r = await postForm(f.lab, `${f.entra.url}/common/oauth2/token`, { client_id: BROKER, grant_type: 'device_code', code: s.device_code, resource: 'urn:ms-drs:enterpriseregistration.windows.net' });
+    const r = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token('common')}`, { client_id: BROKER, grant_type: 'device_code', code: s.device_code, resource: 'urn:ms-drs:enterpriseregistration.windows.net' });
     expect(r.status).toBe(200);
     expect((await verifyWithServedJwks(f, r.json<{ access_token: string }>().access_token)).aud).toBe('urn:ms-drs:enterpriseregistration.windows.net');
   });

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startEntra, postForm, alice, BROKER, type EntraFixture } from './entra-support.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;
 beforeEach(async () => {
@@ -10,16 +11,16 @@ afterEach(async () => {
 });
 
 async function startCode(): Promise<{ device_code: string; user_code: string; verification_uri: string; interval: number }> {
-  const r = await postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/v2.0/devicecode`, { client_id: BROKER, scope: 'openid offline_access' });
+  const r = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.deviceCode(f.entra.tenantId, '2.0')}`, { client_id: BROKER, scope: 'openid offline_access' });
   return r.json();
 }
 
 const submit = (body: Record<string, string>) =>
-  fetch(`${f.entra.url}/devicelogin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+  fetch(`${f.entra.url}${ENTRA_PATHS.deviceLogin}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
 
 describe('the device login page (RFC 8628 §3.3)', () => {
   it('is a form for the code and the sign-in', async () => {
-    const res = await fetch(`${f.entra.url}/devicelogin`);
+    const res = await fetch(`${f.entra.url}${ENTRA_PATHS.deviceLogin}`);
     const html = await res.text();
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(html).toContain('name="otc"');
@@ -33,7 +34,7 @@ describe('the device login page (RFC 8628 §3.3)', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("You're signed in");
     f.lab.clock.advance(dc.interval * 1000);
-    const poll = await postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/v2.0/token`, { client_id: BROKER, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: dc.device_code });
+    const poll = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId, '2.0')}`, { client_id: BROKER, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: dc.device_code });
     expect(poll.status).toBe(200);
     expect(poll.json<{ access_token: string }>().access_token).toBeTruthy();
   });
@@ -59,7 +60,7 @@ describe('the device login page (RFC 8628 §3.3)', () => {
     const dc = await startCode();
     expect((await submit({ otc: dc.user_code, action: 'deny' })).status).toBe(200);
     f.lab.clock.advance(dc.interval * 1000);
-    const poll = await postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/v2.0/token`, { client_id: BROKER, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: dc.device_code });
+    const poll = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId, '2.0')}`, { client_id: BROKER, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: dc.device_code });
     expect(poll.json<{ error: string }>().error).toBe('authorization_declined');
   });
 });

@@ -4,6 +4,7 @@ import { startEntra, get, postJson, drsToken, join, joinBody, makeCsr, ropcV1, a
 import { x509 } from '../../emulators/protocols/x509.js';
 import { bcryptRsaKeyBlob } from '../../emulators/protocols/bcrypt-blob.js';
 import { DEVICE_CERT_OIDS, bytesToGuid, type DrsDiscovery, type DrsJoinResponse, type DrsNonceResponse } from '../../emulators/protocols/drs.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;
 beforeAll(async () => {
@@ -13,7 +14,7 @@ afterAll(async () => {
   await f.dispose();
 });
 
-const joinUrl = () => `${f.entra.drsUrl}/EnrollmentServer/device/?api-version=2.0`;
+const joinUrl = () => `${f.entra.drsUrl}${ENTRA_PATHS.drsJoin}?api-version=2.0`;
 
 /** Send a join that must be refused; prove the store is byte-identical after. */
 async function refusedJoin(body: unknown, headers: Record<string, string>) {
@@ -34,22 +35,22 @@ function extValue(cert: x509.X509Certificate, oid: string): Buffer {
 
 describe('DRS discovery and nonce (entra-mde2.md §2)', () => {
   it('Discover by tenant domain names join, nonce and token endpoints on this server', async () => {
-    const r = await get(f.lab, `${f.entra.drsUrl}/${f.entra.tenantDomain}/Discover?api-version=1.9`);
+    const r = await get(f.lab, `${f.entra.drsUrl}${ENTRA_PATHS.drsDiscover(f.entra.tenantDomain)}?api-version=1.9`);
     expect(r.status).toBe(200);
     const d = r.json<DrsDiscovery>();
-    expect(d.DeviceJoinService).toEqual({ JoinEndpoint: `${f.entra.url}/EnrollmentServer/device/`, JoinResourceId: 'urn:ms-drs:enterpriseregistration.windows.net', ServiceVersion: '2.0' });
-    expect(d.AuthenticationService.OAuth2.TokenEndpoint).toBe(`${f.entra.url}/${f.entra.tenantId}/oauth2/token`);
-    expect(d.NonceService.Endpoint).toBe(`${f.entra.url}/EnrollmentServer/nonce/${f.entra.tenantId}/`);
+    expect(d.DeviceJoinService).toEqual({ JoinEndpoint: `${f.entra.url}${ENTRA_PATHS.drsJoin}`, JoinResourceId: 'urn:ms-drs:enterpriseregistration.windows.net', ServiceVersion: '2.0' });
+    expect(d.AuthenticationService.OAuth2.TokenEndpoint).toBe(`${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`);
+    expect(d.NonceService.Endpoint).toBe(`${f.entra.url}${ENTRA_PATHS.drsNonce(f.entra.tenantId)}`);
     expect(d.TenantInfo).toEqual({ DisplayName: 'Enrollscope Lab', TenantId: f.entra.tenantId, TenantName: f.entra.tenantDomain });
   });
 
   it('Discover for an unknown tenant is a 404 DRS error', async () => {
-    const r = await get(f.lab, `${f.entra.drsUrl}/contoso.com/Discover?api-version=1.9`);
+    const r = await get(f.lab, `${f.entra.drsUrl}${ENTRA_PATHS.drsDiscover('contoso.com')}?api-version=1.9`);
     expect(r.status).toBe(404);
   });
 
   it('the nonce service answers a Value', async () => {
-    const r = await get(f.lab, `${f.entra.drsUrl}/EnrollmentServer/nonce/${f.entra.tenantId}/?api-version=1.0`);
+    const r = await get(f.lab, `${f.entra.drsUrl}${ENTRA_PATHS.drsNonce(f.entra.tenantId)}?api-version=1.0`);
     const n = r.json<DrsNonceResponse>();
     expect(n.ReponseStatus.message).toBe('Successfully created a nonce');
     expect(n.Value.length).toBeGreaterThan(40);

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startEntra, postForm, verifyWithServedJwks, bob, BROKER, DRS_RESOURCE, type EntraFixture } from './entra-support.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;
 beforeEach(async () => {
@@ -18,7 +19,7 @@ interface MfaRequired {
   interval: number;
 }
 
-const tokenUrl = () => `${f.entra.url}/${f.entra.tenantId}/oauth2/token`;
+const tokenUrl = () => `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`;
 
 async function ropcBob(): Promise<MfaRequired> {
   const r = await postForm(f.lab, tokenUrl(), { client_id: BROKER, grant_type: 'password', username: bob(f).upn, password: bob(f).password, resource: DRS_RESOURCE });

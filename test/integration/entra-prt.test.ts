@@ -19,6 +19,8 @@ import {
 import { x509, toCryptoKeys, RSA_SHA256 } from '../../emulators/protocols/x509.js';
 import { signWithSessionKey, decryptWithSessionKey, unwrapSessionKeyJwe, type KdfVersion } from '../../emulators/protocols/prt-kdf.js';
 import type { PrtResponse, TokenResponse } from '../../emulators/protocols/oauth.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;
 let device: JoinedDevice;
@@ -30,7 +32,7 @@ afterAll(async () => {
   await f.dispose();
 });
 
-const MDM_ENROLL = 'http://127.0.0.1:8443/EnrollmentServer/Discovery.svc';
+const MDM_ENROLL = `http://127.0.0.1:8443${MDM_PATHS.enrollEntryPoint}`;
 
 async function getPrt(): Promise<{ prt: PrtResponse; sessionKey: Buffer }> {
   const r = await requestPrt(f, device, passwordPrtPayload(f, await srvChallenge(f)));
@@ -60,7 +62,7 @@ async function exchangeForm(prt: string, sessionKey: Buffer, over: Record<string
   return { windows_api_version: '2.2', grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request, client_info: '1' };
 }
 
-const tokenUrl = () => `${f.entra.url}/${f.entra.tenantId}/oauth2/token`;
+const tokenUrl = () => `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`;
 
 async function exchange(prt: string, sessionKey: Buffer, over: Record<string, unknown> = {}, kdfVer: KdfVersion = 2) {
   return postForm(f.lab, tokenUrl(), await exchangeForm(prt, sessionKey, over, kdfVer));
@@ -76,7 +78,7 @@ async function refused(send: () => Promise<{ status: number; json<T>(): T }>) {
 
 describe('PRT nonce (entra-mde2.md §6.1)', () => {
   it('srv_challenge at common answers {"Nonce": …}', async () => {
-    const r = await postForm(f.lab, `${f.entra.url}/common/oauth2/token`, { grant_type: 'srv_challenge' });
+    const r = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token('common')}`, { grant_type: 'srv_challenge' });
     expect(r.status).toBe(200);
     expect(Object.keys(r.json<object>())).toEqual(['Nonce']);
   });
@@ -104,7 +106,7 @@ describe('PRT request (entra-mde2.md §6.2–§6.4)', () => {
 
   it('x5c as an array (MS-OAPXBC form) is accepted too', async () => {
     const request = await devicesignedJwt(device, passwordPrtPayload(f, await srvChallenge(f)), 'array');
-    const r = await postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request, windows_api_version: '2.2' });
+    const r = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request, windows_api_version: '2.2' });
     expect(r.status).toBe(200);
   });
 
@@ -142,7 +144,7 @@ describe('PRT request (entra-mde2.md §6.2–§6.4)', () => {
     const [h, p, s] = jws.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, username: 'bob@enrollscope.onmicrosoft.com' })).toString('base64url')}.${s}`;
-    const e = await refused(() => postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request: forged }));
+    const e = await refused(() => postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request: forged }));
     expect(e.error_codes).toEqual([50155]);
   });
 
@@ -161,7 +163,7 @@ describe('PRT request (entra-mde2.md §6.2–§6.4)', () => {
     });
     const forgedDevice = { deviceKey: device.deviceKey, certDer: Buffer.from(cert.rawData) };
     const request = await devicesignedJwt(forgedDevice, passwordPrtPayload(f, await srvChallenge(f)));
-    const e = await refused(() => postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request }));
+    const e = await refused(() => postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request }));
     expect(e.error_codes).toEqual([50155]);
   });
 
@@ -218,7 +220,7 @@ describe('session-key-signed exchange (entra-mde2.md §6.5–§6.7)', () => {
 
   it('a PRT presented as a plain refresh_token grant is refused', async () => {
     const { prt } = await getPrt();
-    const e = await refused(() => postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, { client_id: BROKER, grant_type: 'refresh_token', refresh_token: prt.refresh_token, resource: MDM_ENROLL }));
+    const e = await refused(() => postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, { client_id: BROKER, grant_type: 'refresh_token', refresh_token: prt.refresh_token, resource: MDM_ENROLL }));
     expect(e.error).toBe('invalid_grant');
   });
 
@@ -231,7 +233,7 @@ describe('session-key-signed exchange (entra-mde2.md §6.5–§6.7)', () => {
       sessionKey,
       { ctx: f.lab.ids.bytes(24), kdfVer: 2 },
     );
-    const e = await refused(() => postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request }));
+    const e = await refused(() => postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request }));
     expect(e.error_codes).toEqual([700082]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startEntra, postForm, get, ropcV1, verifyWithServedJwks, alice, BROKER, DRS_RESOURCE, type EntraFixture } from './entra-support.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;
 beforeAll(async () => {
@@ -9,7 +11,7 @@ afterAll(async () => {
   await f.dispose();
 });
 
-const tokenUrl = (tenant: string, v2 = false) => `${f.entra.url}/${tenant}/oauth2${v2 ? '/v2.0' : ''}/token`;
+const tokenUrl = (tenant: string, v2 = false) => `${f.entra.url}${ENTRA_PATHS.token(tenant, v2 ? '2.0' : '1.0')}`;
 
 /** Run a request that must be refused and prove it wrote nothing. */
 async function refusedWithoutWrites(send: () => Promise<{ status: number; json<T>(): T }>) {
@@ -31,25 +33,25 @@ describe('Entra tenant and OIDC metadata', () => {
   for (const alias of ['id', 'domain', 'common', 'organizations'] as const) {
     it(`serves v1 and v2 openid-configuration for the tenant by ${alias}`, async () => {
       const seg = alias === 'id' ? f.entra.tenantId : alias === 'domain' ? f.entra.tenantDomain : alias;
-      const v1 = (await get(f.lab, `${f.entra.url}/${seg}/.well-known/openid-configuration`)).json<Record<string, string>>();
-      const v2 = (await get(f.lab, `${f.entra.url}/${seg}/v2.0/.well-known/openid-configuration`)).json<Record<string, string>>();
+      const v1 = (await get(f.lab, `${f.entra.url}${ENTRA_PATHS.openidConfiguration(seg)}`)).json<Record<string, string>>();
+      const v2 = (await get(f.lab, `${f.entra.url}${ENTRA_PATHS.openidConfiguration(seg, '2.0')}`)).json<Record<string, string>>();
       expect(v1.issuer).toBe(`https://sts.windows.net/${f.entra.tenantId}/`);
-      expect(v1.token_endpoint).toBe(`${f.entra.url}/${seg}/oauth2/token`);
+      expect(v1.token_endpoint).toBe(`${f.entra.url}${ENTRA_PATHS.token(seg)}`);
       expect(v2.issuer).toBe(`https://login.microsoftonline.com/${f.entra.tenantId}/v2.0`);
-      expect(v2.token_endpoint).toBe(`${f.entra.url}/${seg}/oauth2/v2.0/token`);
-      expect(v2.device_authorization_endpoint).toBe(`${f.entra.url}/${seg}/oauth2/v2.0/devicecode`);
+      expect(v2.token_endpoint).toBe(`${f.entra.url}${ENTRA_PATHS.token(seg, '2.0')}`);
+      expect(v2.device_authorization_endpoint).toBe(`${f.entra.url}${ENTRA_PATHS.deviceCode(seg, '2.0')}`);
     });
   }
 
   it('serves the same signing key at /common/discovery/v2.0/keys and /{tenant}/discovery/keys', async () => {
     const a = (await get(f.lab, f.entra.jwksUrl)).json<{ keys: { kid: string; n: string }[] }>();
-    const b = (await get(f.lab, `${f.entra.url}/${f.entra.tenantId}/discovery/keys`)).json<{ keys: { kid: string; n: string }[] }>();
+    const b = (await get(f.lab, `${f.entra.url}${ENTRA_PATHS.keys(f.entra.tenantId)}`)).json<{ keys: { kid: string; n: string }[] }>();
     expect(a.keys[0]!.kid).toBe(b.keys[0]!.kid);
     expect(a.keys[0]!.n).toBe(b.keys[0]!.n);
   });
 
   it('answers AADSTS90002 for an unknown tenant', async () => {
-    const r = await get(f.lab, `${f.entra.url}/nosuch.onmicrosoft.com/.well-known/openid-configuration`);
+    const r = await get(f.lab, `${f.entra.url}${ENTRA_PATHS.openidConfiguration('nosuch.onmicrosoft.com')}`);
     expect(r.status).toBe(400);
     expect(r.json<{ error_codes: number[] }>().error_codes).toEqual([90002]);
   });
@@ -82,7 +84,7 @@ describe('ROPC (entra-mde2.md §5.2)', () => {
   });
 
   it('v1 for the MDM server URL with the broker client: aud is that URL, scp mdm_delegation', async () => {
-    const mdm = 'http://127.0.0.1:8443/EnrollmentServer/Discovery.svc';
+    const mdm = `http://127.0.0.1:8443${MDM_PATHS.enrollEntryPoint}`;
     const r = await ropcV1(f, mdm);
     expect(r.status).toBe(200);
     const claims = await verifyWithServedJwks(f, r.json<{ access_token: string }>().access_token);
@@ -180,12 +182,12 @@ describe('refresh token redemption (entra-mde2.md §5.4)', () => {
   it('an expired refresh token gets AADSTS700082 and writes nothing', async () => {
     const { lab, entra, dispose } = await startEntra('entra-tests-rt-expiry');
     try {
-      const rt = (await postForm(lab, `${entra.url}/common/oauth2/token`, { client_id: BROKER, grant_type: 'password', username: entra.users[0]!.upn, password: entra.users[0]!.password, resource: DRS_RESOURCE })).json<{
+      const rt = (await postForm(lab, `${entra.url}${ENTRA_PATHS.token('common')}`, { client_id: BROKER, grant_type: 'password', username: entra.users[0]!.upn, password: entra.users[0]!.password, resource: DRS_RESOURCE })).json<{
         refresh_token: string;
       }>().refresh_token;
       lab.clock.advance(91 * 24 * 3600_000);
       const before = entra.store.fileBytes();
-      const r = await postForm(lab, `${entra.url}/common/oauth2/token`, { client_id: BROKER, grant_type: 'refresh_token', refresh_token: rt, resource: DRS_RESOURCE });
+      const r = await postForm(lab, `${entra.url}${ENTRA_PATHS.token('common')}`, { client_id: BROKER, grant_type: 'refresh_token', refresh_token: rt, resource: DRS_RESOURCE });
       expect(r.json<{ error_codes: number[] }>().error_codes).toEqual([700082]);
       expect(entra.store.fileBytes().equals(before)).toBe(true);
     } finally {

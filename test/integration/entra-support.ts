@@ -7,6 +7,7 @@ import { x509, toCryptoKeys, RSA_SHA256 } from '../../emulators/protocols/x509.j
 import { formBody } from '../../emulators/protocols/oauth.js';
 import { bcryptRsaKeyBlob } from '../../emulators/protocols/bcrypt-blob.js';
 import { JOIN_CSR_CN, type DrsJoinResponse } from '../../emulators/protocols/drs.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 /**
  * The client side of the Entra tests: what a Windows device would send, written with node crypto and
@@ -76,7 +77,7 @@ export function bob(f: EntraFixture) {
 
 /** v1 ROPC as ROADtools sends it (entra-mde2.md §5.2). */
 export async function ropcV1(f: EntraFixture, resource: string, user = alice(f)): Promise<LabResponse> {
-  return postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, {
+  return postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, {
     client_id: BROKER,
     grant_type: 'password',
     username: user.upn,
@@ -124,7 +125,7 @@ export async function joinBody(f: EntraFixture, over: Partial<Record<string, unk
 export async function join(f: EntraFixture): Promise<JoinedDevice> {
   const token = await drsToken(f);
   const { body, deviceKey, transportKey } = await joinBody(f);
-  const r = await postJson(f.lab, `${f.entra.drsUrl}/EnrollmentServer/device/?api-version=2.0`, body, { authorization: `Bearer ${token}` });
+  const r = await postJson(f.lab, `${f.entra.drsUrl}${ENTRA_PATHS.drsJoin}?api-version=2.0`, body, { authorization: `Bearer ${token}` });
   if (r.status !== 200) throw new Error(`join: ${r.status} ${r.text()}`);
   const certDer = Buffer.from(r.json<DrsJoinResponse>().Certificate.RawBody, 'base64');
   const cert = new x509.X509Certificate(certDer);
@@ -132,7 +133,7 @@ export async function join(f: EntraFixture): Promise<JoinedDevice> {
 }
 
 export async function srvChallenge(f: EntraFixture, tenant = 'common'): Promise<string> {
-  const r = await postForm(f.lab, `${f.entra.url}/${tenant}/oauth2/token`, { grant_type: 'srv_challenge' });
+  const r = await postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(tenant)}`, { grant_type: 'srv_challenge' });
   return r.json<{ Nonce: string }>().Nonce;
 }
 
@@ -146,7 +147,7 @@ export async function devicesignedJwt(device: Pick<JoinedDevice, 'deviceKey' | '
 
 export async function requestPrt(f: EntraFixture, device: JoinedDevice, payload: Record<string, unknown>): Promise<LabResponse> {
   const request = await devicesignedJwt(device, payload);
-  return postForm(f.lab, `${f.entra.url}/${f.entra.tenantId}/oauth2/token`, {
+  return postForm(f.lab, `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`, {
     windows_api_version: '2.2',
     grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
     request,

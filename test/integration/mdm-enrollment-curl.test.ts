@@ -11,6 +11,7 @@ import { tempLab } from '../helpers/lab.js';
 import { startMdmServer, type MdmServer } from '../../emulators/mdm/server.js';
 import { enrollmentByHardwareId } from '../../emulators/mdm/store/enrollments.js';
 import type { Lab } from '../../emulators/lab/lab.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 const run = promisify(execFile);
 const TENANT = 'b7f1c2d3-0000-4000-8000-00000000c0de';
@@ -59,7 +60,7 @@ describe('test/fixtures/curl-enroll.sh: a plain HTTP client enrolls with the Win
     expect(row).toMatchObject({ mdm_device_id: '5E3B0C1A9F2D4E67A8B1C2D3E4F50617', enroll_user_id: 'alex@contoso.example', enroll_proto_version: 'request_version_not_present', enroll_type: 'Full', not_in_oobe: 0 });
     expect(readFileSync(join(out, 'provisioning-doc.xml'), 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><wap-provisioningdoc version="1.1">/);
     const steps = lab.recorder.all().filter((s) => s.observedBy === 'mdm' && s.from === 'external').map((s) => s.title);
-    expect(steps).toEqual(['GET /EnrollmentServer/Discovery.svc', 'POST /EnrollmentServer/Discovery.svc', 'POST /api/mdm/microsoft/policy', 'POST /api/mdm/microsoft/enroll']);
+    expect(steps).toEqual([`GET ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.policy}`, `POST ${MDM_PATHS.enroll}`]);
   });
 
   it('exits 1 with the fault reason when the token is refused', async () => {

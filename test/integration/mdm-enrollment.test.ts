@@ -26,6 +26,8 @@ import { enrollmentByHardwareId, enrollmentByDeviceId } from '../../emulators/md
 import { newSTSAuthToken } from '../../emulators/mdm/wstep/tokens.js';
 import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../fixtures/mde2/windows-csr.js';
 import type { Lab } from '../../emulators/lab/lab.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 const TENANT = '6babcaad-604b-40ac-a9d7-9fd97c0b779f';
 const CLIENT_ID = 'e4a1c1b2-7a33-4d6e-9b0f-5f0d1d0b2c11';
@@ -47,7 +49,7 @@ async function jwksServer(keys: { kid: string; publicKey: KeyObject }[]): Promis
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fixture.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/common/discovery/v2.0/keys`;
+  fixture.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${ENTRA_PATHS.keys('common', '2.0')}`;
   fixture.close = () => new Promise<void>((r) => server.close(() => r()));
   return fixture;
 }
@@ -137,7 +139,7 @@ function device(tag: string) {
 function enrollBody(token: HeaderToken | null, items: ContextItem[], csrBase64: string): string {
   const xml = buildRequestSecurityToken({
     messageId: msgId(),
-    to: `${mdm.url}/api/mdm/microsoft/enroll`,
+    to: `${mdm.url}${MDM_PATHS.enroll}`,
     token: token ?? { valueType: 'x', content: 'x' },
     csrBase64,
     contextItems: items,
@@ -151,7 +153,7 @@ function fault(text: string) {
 
 describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTTP', () => {
   it('answers the bare GET probe of /EnrollmentServer/Discovery.svc with 200 and an empty body', async () => {
-    const res = await fetch(`${mdm.url}/EnrollmentServer/Discovery.svc`);
+    const res = await fetch(`${mdm.url}${MDM_PATHS.enrollEntryPoint}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
   });
@@ -159,10 +161,10 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   it('runs Discover → GetPolicies → Enroll with an Entra JWT and provisions a client cert chained to the doc root, CN = HWDevID', async () => {
     const d = device('happy');
     const disc = await post(
-      '/EnrollmentServer/Discovery.svc',
+      MDM_PATHS.enrollEntryPoint,
       buildDiscover({
         messageId: msgId(),
-        to: `${mdm.url}/EnrollmentServer/Discovery.svc`,
+        to: `${mdm.url}${MDM_PATHS.enrollEntryPoint}`,
         emailAddress: UPN,
         requestVersion: '4.0',
         deviceType: 'CIMClient_Windows',
@@ -177,17 +179,17 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
     expect(result).toEqual({
       authPolicy: 'OnPremise',
       enrollmentVersion: '4.0',
-      enrollmentPolicyServiceUrl: `${mdm.url}/api/mdm/microsoft/policy`,
-      enrollmentServiceUrl: `${mdm.url}/api/mdm/microsoft/enroll`,
+      enrollmentPolicyServiceUrl: `${mdm.url}${MDM_PATHS.policy}`,
+      enrollmentServiceUrl: `${mdm.url}${MDM_PATHS.enroll}`,
     });
 
     const token = await entraToken();
-    const pol = await post('/api/mdm/microsoft/policy', buildGetPolicies({ messageId: msgId(), to: result.enrollmentPolicyServiceUrl, token }));
+    const pol = await post(MDM_PATHS.policy, buildGetPolicies({ messageId: msgId(), to: result.enrollmentPolicyServiceUrl, token }));
     expect(fault(pol.text)).toBeNull();
     expect(readGetPoliciesResponse(parseSoapEnvelope(pol.text))).toMatchObject({ commonName: 'FleetDMAttributes', minimalKeyLength: 2048, validityPeriodSeconds: 31536000 });
 
     const csr = makeWindowsCsr({ keys: deviceKey });
-    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(token, windowsItems(d), csr.base64));
+    const enr = await post(MDM_PATHS.enroll, enrollBody(token, windowsItems(d), csr.base64));
     expect(fault(enr.text)).toBeNull();
     const rstr = readRequestSecurityTokenResponseCollection(parseSoapEnvelope(enr.text))!;
     expect(rstr.valueType).toBe(MDE2.valueTypes.provisionDoc);
@@ -202,7 +204,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
     expect(client.subjectName.getField('CN')).toEqual([d.hwDevId]);
     expect(client.subjectName.getField('OU')).toEqual(['Fleet']);
     expect(prov.clientThumbprint).toBe(createHash('sha1').update(Buffer.from(client.rawData)).digest('hex').toUpperCase());
-    expect(prov.managementUrl).toBe(`${mdm.url}/api/mdm/microsoft/management`);
+    expect(prov.managementUrl).toBe(`${mdm.url}${MDM_PATHS.management}`);
     expect(prov.dmUsername).toBe(d.deviceId);
     expect(prov.poll).toMatchObject({ NumberOfFirstRetries: '0', IntervalForFirstSetOfRetries: '1', PollOnLogin: 'true' });
   });
@@ -210,7 +212,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   it('stores the mdm_windows_enrollments row with Fleet\'s column values (§2.7)', async () => {
     const d = device('row');
     const csr = makeWindowsCsr({ keys: deviceKey });
-    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(await entraToken(), windowsItems(d), csr.base64));
+    const enr = await post(MDM_PATHS.enroll, enrollBody(await entraToken(), windowsItems(d), csr.base64));
     const prov = readProvisionedEnrollment(parseWapProvisioningDoc(readRequestSecurityTokenResponseCollection(parseSoapEnvelope(enr.text))!.provisioningDocXml));
     const row = mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))!;
     expect(row).toMatchObject({
@@ -240,9 +242,9 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   it('re-enrolling the same HWDevID replaces the earlier enrollment (one row per hardware id)', async () => {
     const d = device('reenroll');
     const csr = makeWindowsCsr({ keys: deviceKey });
-    await post('/api/mdm/microsoft/enroll', enrollBody(await entraToken(), windowsItems(d), csr.base64));
+    await post(MDM_PATHS.enroll, enrollBody(await entraToken(), windowsItems(d), csr.base64));
     const first = mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))!;
-    await post('/api/mdm/microsoft/enroll', enrollBody(await entraToken(), windowsItems({ ...d, notInOobe: 'true' }), csr.base64));
+    await post(MDM_PATHS.enroll, enrollBody(await entraToken(), windowsItems({ ...d, notInOobe: 'true' }), csr.base64));
     const rows = mdm.ctx.store.read((db) => db.prepare(`SELECT * FROM mdm_windows_enrollments WHERE mdm_hardware_id = ?`).all(d.hwDevId) as { id: number; not_in_oobe: number }[]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.id).not.toBe(first.id);
@@ -259,19 +261,19 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
     );
     const token: HeaderToken = { valueType: MDE2.valueTypes.deviceEnrollmentUserToken, content: encodeDeviceEnrollmentUserToken({ type: 1, payload: { orbit_node_key: 'orbit-node-key-1' } }) };
     const csr = makeWindowsCsr({ keys: deviceKey, oiw: false, noNul: true });
-    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(token, windowsItems({ ...d, notInOobe: 'true', requestVersion: '5.0' }), csr.base64));
+    const enr = await post(MDM_PATHS.enroll, enrollBody(token, windowsItems({ ...d, notInOobe: 'true', requestVersion: '5.0' }), csr.base64));
     expect(fault(enr.text)).toBeNull();
     const row = mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))!;
     expect(row).toMatchObject({ enroll_user_id: 'orbit-node-key-1', host_uuid: 'C0FFEE00-0000-4000-8000-000000000001', enroll_proto_version: '5.0', awaiting_configuration: 0 });
     const hm = mdm.ctx.store.read((db) => db.prepare(`SELECT enrolled, server_url, is_server FROM host_mdm`).get());
-    expect(hm).toEqual({ enrolled: 1, server_url: `${mdm.url}/api/mdm/microsoft/discovery`, is_server: 0 });
+    expect(hm).toEqual({ enrolled: 1, server_url: `${mdm.url}${MDM_PATHS.discovery}`, is_server: 0 });
   });
 
   it('accepts the STS device token (type 2) signed by the WSTEP identity', async () => {
     const d = device('sts');
     const sts = await newSTSAuthToken(mdm.ctx, 'sam@contoso.example');
     const token: HeaderToken = { valueType: MDE2.valueTypes.deviceEnrollmentUserToken, content: encodeDeviceEnrollmentUserToken({ type: 2, payload: { auth_token: sts } }) };
-    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(token, windowsItems(d), makeWindowsCsr({ keys: deviceKey }).base64));
+    const enr = await post(MDM_PATHS.enroll, enrollBody(token, windowsItems(d), makeWindowsCsr({ keys: deviceKey }).base64));
     expect(fault(enr.text)).toBeNull();
     expect(mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))!.enroll_user_id).toBe('sam@contoso.example');
   });
@@ -281,7 +283,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
     const std = await entraToken();
     const token: HeaderToken = { ...std, content: Buffer.from(std.content, 'base64').toString('base64url') };
     const csr = makeWindowsCsr({ keys: deviceKey }).der.toString('base64url');
-    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(token, windowsItems(d), csr));
+    const enr = await post(MDM_PATHS.enroll, enrollBody(token, windowsItems(d), csr));
     expect(fault(enr.text)).toBeNull();
     expect(mdm.ctx.store.read((db) => enrollmentByHardwareId(db, d.hwDevId))).toBeDefined();
   });
@@ -289,7 +291,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   it('refetches the JWK Set once when a token names a kid it has not seen (key rotation)', async () => {
     const d = device('rotation');
     jwks.keys = [{ kid: KID, publicKey: entraKey.publicKey }, { kid: 'rotated', publicKey: otherKey.publicKey }];
-    const enr = await post('/api/mdm/microsoft/enroll', enrollBody(await entraToken({ key: otherKey, kid: 'rotated' }), windowsItems(d), makeWindowsCsr({ keys: deviceKey }).base64));
+    const enr = await post(MDM_PATHS.enroll, enrollBody(await entraToken({ key: otherKey, kid: 'rotated' }), windowsItems(d), makeWindowsCsr({ keys: deviceKey }).base64));
     expect(fault(enr.text)).toBeNull();
     const cached = mdm.ctx.store.read((db) => db.prepare(`SELECT value FROM lab_kv WHERE key LIKE 'azure_jwks:%'`).get() as { value: string });
     expect(cached.value).toContain('rotated');
@@ -301,59 +303,59 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   describe('every malformed or unauthorized request gets Fleet\'s error shape and leaves the DB byte-for-byte unchanged', () => {
     const csrOf = () => makeWindowsCsr({ keys: deviceKey }).base64;
     const cases: { name: string; path: string; body: () => Promise<string>; reason: RegExp; action: string }[] = [
-      { name: 'no token', path: '/api/mdm/microsoft/enroll', body: async () => enrollBody(null, windowsItems(device('f1')), csrOf()), reason: /^binarySecurityToken is not present$/, action: MDE2.actions.rstrc },
+      { name: 'no token', path: MDM_PATHS.enroll, body: async () => enrollBody(null, windowsItems(device('f1')), csrOf()), reason: /^binarySecurityToken is not present$/, action: MDE2.actions.rstrc },
       {
         name: 'bad signature',
-        path: '/api/mdm/microsoft/enroll',
+        path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken({ key: otherKey }), windowsItems(device('f2')), csrOf()),
         reason: /^validate binary security token: binary security token claim failed: token signature is invalid/,
         action: MDE2.actions.rstrc,
       },
       {
         name: 'wrong tenant',
-        path: '/api/mdm/microsoft/enroll',
+        path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken({ tid: '00000000-0000-0000-0000-000000000bad' }), windowsItems(device('f3')), csrOf()),
         reason: /^validate binary security token: token tenant is not authorized$/,
         action: MDE2.actions.rstrc,
       },
       {
         name: 'wrong audience',
-        path: '/api/mdm/microsoft/enroll',
+        path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken({ aud: 'https://enrollment.manage.microsoft.com/' }), windowsItems(device('f4')), csrOf()),
         reason: /^validate binary security token: token audience is not authorized$/,
         action: MDE2.actions.rstrc,
       },
       {
         name: 'expired token',
-        path: '/api/mdm/microsoft/policy',
-        body: async () => buildGetPolicies({ messageId: msgId(), to: `${mdm.url}/api/mdm/microsoft/policy`, token: await entraToken({ exp: lab.clock.seconds() - 5 }) }),
+        path: MDM_PATHS.policy,
+        body: async () => buildGetPolicies({ messageId: msgId(), to: `${mdm.url}${MDM_PATHS.policy}`, token: await entraToken({ exp: lab.clock.seconds() - 5 }) }),
         reason: /^validate binary security token: binary security token claim failed: token has invalid claims: token is expired$/,
         action: MDE2.actions.getPoliciesResponse,
       },
       {
         name: 'bad CSR signature',
-        path: '/api/mdm/microsoft/enroll',
+        path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken(), windowsItems(device('f6')), withBadSignature(makeWindowsCsr({ keys: deviceKey }).der).toString('base64')),
         reason: /^device provisioning information: invalid CSR: crypto\/rsa: verification error$/,
         action: MDE2.actions.rstrc,
       },
       {
         name: 'missing DeviceID context item',
-        path: '/api/mdm/microsoft/enroll',
+        path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken(), windowsItems({ ...device('f7'), omit: ['DeviceID'] }), csrOf()),
         reason: /^invalid requestsecuritytoken message DeviceID:  - ContextItem item DeviceID is not present$/,
         action: MDE2.actions.rstrc,
       },
       {
         name: 'missing DeviceName context item',
-        path: '/api/mdm/microsoft/enroll',
+        path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken(), windowsItems({ ...device('f8'), omit: ['DeviceName'] }), csrOf()),
         reason: /^enrolled device information cannot be stored: DeviceName: ContextItem item DeviceName is not present$/,
         action: MDE2.actions.rstrc,
       },
       {
         name: 'unsupported RequestVersion in Discover',
-        path: '/api/mdm/microsoft/discovery',
+        path: MDM_PATHS.discovery,
         body: async () =>
           buildDiscover({ messageId: msgId(), to: 'x', emailAddress: '', requestVersion: '3.0', deviceType: 'CIMClient_Windows', applicationVersion: '1', osEdition: '4', authPolicies: ['OnPremise'] }),
         reason: /^invalid discover message: Request.RequestVersion$/,
@@ -382,7 +384,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
 
     it('garbage XML: HTTP 400 with Fleet\'s JSON error, nothing written', async () => {
       const before = mdm.ctx.store.fileBytes();
-      const res = await post('/api/mdm/microsoft/enroll', '<s:Envelope><oops></s:Envelope>');
+      const res = await post(MDM_PATHS.enroll, '<s:Envelope><oops></s:Envelope>');
       expect(mdm.ctx.store.fileBytes().equals(before)).toBe(true);
       expect(res.status).toBe(400);
       const body = JSON.parse(res.text) as { message: string; errors: { name: string; reason: string }[] };
@@ -393,14 +395,14 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
 
     // Fleet's encodeError writes its JSON errors with SetIndent("", "  ") and a final newline (fleet.md §2.1, §4.1).
     it('garbage XML: the JSON error is pretty-printed with two spaces, as Fleet\'s encodeError writes it', async () => {
-      const res = await post('/api/mdm/microsoft/enroll', '<s:Envelope><oops></s:Envelope>');
+      const res = await post(MDM_PATHS.enroll, '<s:Envelope><oops></s:Envelope>');
       expect(res.text).toBe(`${JSON.stringify(JSON.parse(res.text), null, 2)}\n`);
       expect(res.text).toContain('\n  "message": "Bad request",\n');
     });
 
     it('an empty body is a fault with RelatesTo invalid_message_id (Fleet decodes nothing, then validation fails)', async () => {
       const before = mdm.ctx.store.fileBytes();
-      const res = await post('/api/mdm/microsoft/discovery', '');
+      const res = await post(MDM_PATHS.discovery, '');
       expect(mdm.ctx.store.fileBytes().equals(before)).toBe(true);
       expect(res.status).toBe(200);
       expect(res.text).toContain('<a:RelatesTo>invalid_message_id</a:RelatesTo>');
@@ -411,7 +413,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   it('answers every Windows MDM route with Fleet\'s 400 JSON error while Windows MDM is off', async () => {
     writeSettings(mdm.ctx.store, { windowsMdmEnabled: false });
     try {
-      for (const [method, path] of [['GET', '/EnrollmentServer/Discovery.svc'], ['POST', '/api/mdm/microsoft/discovery'], ['POST', '/api/mdm/microsoft/enroll'], ['GET', '/api/mdm/microsoft/tos']] as const) {
+      for (const [method, path] of [['GET', MDM_PATHS.enrollEntryPoint], ['POST', MDM_PATHS.discovery], ['POST', MDM_PATHS.enroll], ['GET', MDM_PATHS.tos]] as const) {
         const res = await fetch(mdm.url + path, { method, ...(method === 'POST' ? { body: '<x/>', headers: { 'content-type': SOAP_CONTENT_TYPE } } : {}) });
         expect(res.status).toBe(400);
         const body = (await res.json()) as { message: string };
@@ -423,18 +425,18 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
   });
 
   it('serves the STS auth page with Fleet\'s dummy wresult, and the terms-of-use page', async () => {
-    const sts = await fetch(`${mdm.url}/api/mdm/microsoft/auth?appru=${encodeURIComponent('ms-app://windows.immersivecontrolpanel')}&login_hint=${encodeURIComponent(UPN)}`);
+    const sts = await fetch(`${mdm.url}${MDM_PATHS.auth}?appru=${encodeURIComponent('ms-app://windows.immersivecontrolpanel')}&login_hint=${encodeURIComponent(UPN)}`);
     expect(sts.status).toBe(200);
     expect(sts.headers.get('content-type')).toBe('text/html; charset=UTF-8');
     const page = await sts.text();
     expect(page).toContain("inputToken.value = 'user_driven_enrollment_not_implemented';");
     expect(page).toContain('form.action = "ms-app://windows.immersivecontrolpanel"');
-    expect((await fetch(`${mdm.url}/api/mdm/microsoft/auth?appru=x`)).status).toBe(500);
+    expect((await fetch(`${mdm.url}${MDM_PATHS.auth}?appru=x`)).status).toBe(500);
 
-    const tos = await fetch(`${mdm.url}/api/mdm/microsoft/tos?redirect_uri=${encodeURIComponent('ms-appx-web://Microsoft.AAD.BrokerPlugin')}&client-request-id=req-1`);
+    const tos = await fetch(`${mdm.url}${MDM_PATHS.tos}?redirect_uri=${encodeURIComponent('ms-appx-web://Microsoft.AAD.BrokerPlugin')}&client-request-id=req-1`);
     expect(tos.status).toBe(200);
     expect(await tos.text()).toContain('IsAccepted=true&OpaqueBlob=');
-    const bad = await fetch(`${mdm.url}/api/mdm/microsoft/tos`);
+    const bad = await fetch(`${mdm.url}${MDM_PATHS.tos}`);
     expect(bad.status).toBe(200);
     const text = await bad.text();
     expect(text).toContain('<a:RelatesTo>s:internalservicefault</a:RelatesTo>');

@@ -14,8 +14,9 @@ import {
   type ParsedSyncMLMessage,
   type SyncMLCommand,
 } from '../../emulators/protocols/syncml.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
-export const MGMT = '/api/mdm/microsoft/management';
+export const MGMT = MDM_PATHS.management;
 
 export async function mdmLab(settings: Partial<MdmSettings> = {}, seed = 'mdm-mgmt'): Promise<{ lab: Lab; server: MdmServer; dispose: () => Promise<void> }> {
   const { lab, dispose } = tempLab({ seed });

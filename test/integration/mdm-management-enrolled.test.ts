@@ -17,6 +17,7 @@ import { makeWindowsCsr } from '../fixtures/mde2/windows-csr.js';
 import { dataText } from '../../emulators/protocols/syncml.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 const DEVICE = '3F2A9C41B7E04D5A8C1F6E2B9D0A7C35';
 const HWDEVID = 'A1'.repeat(32);
@@ -39,12 +40,12 @@ describe('management session after a real MS-MDE2 enroll over HTTP', () => {
     ].map(([name, value]) => ({ name: name!, value: value! }));
     const rst = buildRequestSecurityToken({
       messageId: 'urn:uuid:0d5a1441-5891-453b-becf-a2e5f6ea3749',
-      to: `${server.url}/api/mdm/microsoft/enroll`,
+      to: `${server.url}${MDM_PATHS.enroll}`,
       token: { valueType: MDE2.valueTypes.deviceEnrollmentUserToken, content: encodeDeviceEnrollmentUserToken({ type: 2, payload: { auth_token: sts } }) },
       csrBase64: makeWindowsCsr({ keys: await lab.keys.rsa('device-mdm-client') }).base64,
       contextItems: items,
     });
-    const enr = await post(lab, `${server.url}/api/mdm/microsoft/enroll`, rst, 'application/soap+xml; charset=utf-8');
+    const enr = await post(lab, `${server.url}${MDM_PATHS.enroll}`, rst, 'application/soap+xml; charset=utf-8');
     const prov = readProvisionedEnrollment(parseWapProvisioningDoc(readRequestSecurityTokenResponseCollection(parseSoapEnvelope(enr.text()))!.provisioningDocXml));
     expect(prov.dmUsername).toBe(DEVICE);
 

@@ -10,6 +10,7 @@ import { queueCommand, updateSettings } from '../../emulators/mdm/admin.js';
 import { dataText, statusFor, resultsFor, type ParsedSyncMLCommand } from '../../emulators/protocols/syncml.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 const DEVICE = '7F3A9C2B1D4E4F60A1B2C3D4E5F60718';
 const UPN = 'alice@enrollscope.onmicrosoft.com';
@@ -44,7 +45,7 @@ describe('OMA-DM management session over HTTP (fleet.md §2.10, §3)', () => {
     expect(hdrStatus).toMatchObject({ cmd: 'SyncHdr', msgRef: '1', data: '407', chal: { type: 'syncml:auth-md5', format: 'b64' } });
     expect(r.msg.commands).toHaveLength(1);
     expect(client.nonce).toMatch(/^[0-9a-f-]{36}$/);
-    expect(r.msg.hdr).toMatchObject({ sessionId: '1', msgId: '1', target: DEVICE, source: `${server.url}/api/mdm/microsoft/management` });
+    expect(r.msg.hdr).toMatchObject({ sessionId: '1', msgId: '1', target: DEVICE, source: `${server.url}${MDM_PATHS.management}` });
   });
 
   it('answers the correct digest with 200 and the Add + Exec MsiInstallJob whose EUA_TOKEN verifies with the identity cert', async () => {

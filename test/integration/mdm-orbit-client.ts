@@ -1,7 +1,8 @@
 import type { Lab } from '../../emulators/lab/lab.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
-export const ENROLL = '/api/fleet/orbit/enroll';
-export const CONFIG = '/api/fleet/orbit/config';
+export const ENROLL = MDM_PATHS.orbitEnroll;
+export const CONFIG = MDM_PATHS.orbitConfig;
 
 export interface OrbitEnrollBody {
   enroll_secret: string;

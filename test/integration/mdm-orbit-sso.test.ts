@@ -8,6 +8,7 @@ import { TestDmClient, package1 } from './mdm-management-client.js';
 import { orbitEnroll } from './mdm-orbit-client.js';
 import { dataText } from '../../emulators/protocols/syncml.js';
 import type { Lab } from '../../emulators/lab/lab.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 const DEVICE = '1A2B3C4D5E6F708192A3B4C5D6E7F809';
 const HW_UUID = '4C4C4544-0042-3510-8052-B7C04F4E5A99';
@@ -62,11 +63,11 @@ describe('the second prompt: EUA off → END_USER_AUTH_REQUIRED → /mdm/sso →
     expect(first.text()).toContain('END_USER_AUTH_REQUIRED');
 
     // orbit opens the SSO page; the user starts the sign-in.
-    const page = await browser('GET', `${mdm.url}/mdm/sso?initiator=setup_experience&host_uuid=${HW_UUID}`);
+    const page = await browser('GET', `${mdm.url}${MDM_PATHS.ssoPage}?initiator=setup_experience&host_uuid=${HW_UUID}`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
-    expect(page.text()).toContain('action="/api/latest/fleet/mdm/sso"');
-    const start = await browser('POST', `${mdm.url}/api/latest/fleet/mdm/sso`, { initiator: hidden(page.text(), 'initiator'), host_uuid: hidden(page.text(), 'host_uuid') });
+    expect(page.text()).toContain(`action="${MDM_PATHS.ssoStart}"`);
+    const start = await browser('POST', `${mdm.url}${MDM_PATHS.ssoStart}`, { initiator: hidden(page.text(), 'initiator'), host_uuid: hidden(page.text(), 'host_uuid') });
     expect(start.status).toBe(303);
     const login = await browser('GET', start.headers.location!);
     expect(login.status).toBe(200);
@@ -74,11 +75,11 @@ describe('the second prompt: EUA off → END_USER_AUTH_REQUIRED → /mdm/sso →
 
     // A wrong password is refused by the IdP and links nothing.
     const rows = fleetRows(mdm.ctx);
-    const wrong = await browser('POST', `${mdm.url}/api/v1/fleet/mdm/sso/callback`, { RelayState: relayState, username: upn, password: 'wrong' });
+    const wrong = await browser('POST', `${mdm.url}${MDM_PATHS.ssoCallback}`, { RelayState: relayState, username: upn, password: 'wrong' });
     expect(wrong.status).toBe(401);
     expect(fleetRows(mdm.ctx)).toEqual(rows);
 
-    const done = await browser('POST', `${mdm.url}/api/v1/fleet/mdm/sso/callback`, { RelayState: relayState, username: upn, password: alice().password });
+    const done = await browser('POST', `${mdm.url}${MDM_PATHS.ssoCallback}`, { RelayState: relayState, username: upn, password: alice().password });
     expect(done.status).toBe(200);
     expect(done.text()).toContain(upn);
     const q = (sql: string) => mdm.ctx.store.read((db) => db.prepare(sql).all());
@@ -95,7 +96,7 @@ describe('the second prompt: EUA off → END_USER_AUTH_REQUIRED → /mdm/sso →
 
   it('refuses to start the SSO for a host orbit never reported', async () => {
     const before = mdm.ctx.store.fileBytes();
-    const res = await browser('POST', `${mdm.url}/api/latest/fleet/mdm/sso`, { initiator: 'setup_experience', host_uuid: 'UNKNOWN-HOST' });
+    const res = await browser('POST', `${mdm.url}${MDM_PATHS.ssoStart}`, { initiator: 'setup_experience', host_uuid: 'UNKNOWN-HOST' });
     expect(res.status).toBe(403);
     expect(mdm.ctx.store.fileBytes().equals(before)).toBe(true);
   });
@@ -105,9 +106,9 @@ describe('the second prompt: EUA off → END_USER_AUTH_REQUIRED → /mdm/sso →
     const res = await lab.send({
       from: 'user',
       to: 'mdm',
-      request: { method: 'POST', url: `${mdm.url}/api/latest/fleet/mdm/sso`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initiator: 'setup_experience', host_uuid: HW_UUID }) },
+      request: { method: 'POST', url: `${mdm.url}${MDM_PATHS.ssoStart}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initiator: 'setup_experience', host_uuid: HW_UUID }) },
     });
     expect(res.status).toBe(200);
-    expect(res.json<{ url: string }>().url).toMatch(new RegExp(`^${mdm.url}/mdm/sso/idp\\?RelayState=[0-9a-f]{32}$`));
+    expect(res.json<{ url: string }>().url).toMatch(new RegExp(`^${mdm.url}${MDM_PATHS.ssoIdpPage}\\?RelayState=[0-9a-f]{32}$`));
   });
 });

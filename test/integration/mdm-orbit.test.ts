@@ -7,6 +7,7 @@ import { seedEnrollment, fleetRows } from '../unit/mdm/fixture.js';
 import { createScimUser, createTeam, addEnrollSecret, globalEnrollSecret, listPendingPrompts, mintEuaToken, updateSettings } from '../../emulators/mdm/admin.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';
+import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 
 const DEVICE = '5D1E2F30415263748596A7B8C9DAEBFC';
 const UPN = 'alice@enrollscope.onmicrosoft.com';
@@ -34,7 +35,7 @@ async function expectRefusedWithoutRows(token: string) {
   expect(fleetRows(server.ctx)).toEqual(before);
 }
 
-describe('orbit enroll: the end-user-auth gate (fleet.md §4.2) and the EUA token path (§4.2 4a, §6)', () => {
+describe('orbit enroll: the end-user-auth check (fleet.md §4.2) and the EUA token path (§4.2 4a, §6)', () => {
   it('refuses an unknown enroll secret with 401 Authentication failed and no rows', async () => {
     const before = server.ctx.store.fileBytes();
     const res = await orbitEnroll(lab, server.url, { enroll_secret: 'not-a-secret', hardware_uuid: HW_UUID });
@@ -194,7 +195,7 @@ describe('orbit config (fleet.md §4.3)', () => {
     expect(res.status).toBe(200);
     expect(res.json<{ notifications: Record<string, unknown> }>().notifications).toEqual({
       needs_programmatic_windows_mdm_enrollment: true,
-      windows_mdm_discovery_endpoint: `${server.url}/api/mdm/microsoft/discovery`,
+      windows_mdm_discovery_endpoint: `${server.url}${MDM_PATHS.discovery}`,
     });
     expect(q(`SELECT version FROM host_orbit_info`)).toEqual([{ version: '1.55.0' }]);
     expect(q(`SELECT seen_time FROM host_seen_times`)).toEqual([{ seen_time: server.ctx.nowIso() }]);

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type TokenResponse } from '../../protocols/oauth.js';
 import { JOIN_CSR_CN, type DrsDiscovery, type DrsJoinRequest, type DrsJoinResponse } from '../../protocols/drs.js';
 import { thumbprint } from '../../protocols/x509.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { OID_SHA256_RSA } from '../tpm/csr.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
 import type { JoinState } from '../state.js';
@@ -33,7 +34,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   const drsTokenRes = await send(ctx, {
     title: 'Refresh token → DRS access token',
     catalogId: 'entra.token.refresh',
-    url: `${ctx.entraUrl}/${signIn.tenantId}/oauth2/v2.0/token`,
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token(signIn.tenantId, '2.0')}`,
     headers: FORM,
     body: formBody({
       grant_type: GRANT_TYPES.refreshToken,
@@ -46,7 +47,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   const drsToken = expectJson<TokenResponse>(drsTokenRes, 'DRS token').access_token;
 
   const discovery = expectJson<DrsDiscovery>(
-    await send(ctx, { catalogId: 'drs.discover', url: `${drsBase}/${signIn.tenantId}/Discover?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
+    await send(ctx, { catalogId: 'drs.discover', url: `${drsBase}${ENTRA_PATHS.drsDiscover(signIn.tenantId)}?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
     'DRS discovery',
   );
   const join = discovery.DeviceJoinService;
@@ -91,7 +92,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
       deviceCertB64: der.toString('base64'),
       deviceKeyHandle: deviceKey.handle,
       transportKeyHandle: transportKey.handle,
-      tokenEndpoint: discovery.AuthenticationService?.OAuth2?.TokenEndpoint ?? `${ctx.entraUrl}/${signIn.tenantId}/oauth2/token`,
+      tokenEndpoint: discovery.AuthenticationService?.OAuth2?.TokenEndpoint ?? `${ctx.entraUrl}${ENTRA_PATHS.token(signIn.tenantId)}`,
     };
     ctx.store.tx((db) => {
       db.prepare(

@@ -1,5 +1,6 @@
 import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type DeviceCodeResponse, type OAuthErrorResponse, type TokenResponse } from '../../protocols/oauth.js';
 import type { LabResponse } from '../../lab/lab.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { send, type DeviceContext } from '../context.js';
 import type { StepKindId } from '../../protocols/steps.js';
 import type { SignInState } from '../state.js';
@@ -47,14 +48,14 @@ async function poll(ctx: DeviceContext, url: string, body: string, interval: num
  */
 export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: SignInMethod = 'password', tenant = 'organizations'): Promise<SignInState> {
   if (!ctx.entraUrl) throw new Error('the device has no Entra URL');
-  const tokenUrl = `${ctx.entraUrl}/${tenant}/oauth2/v2.0/token`;
+  const tokenUrl = `${ctx.entraUrl}${ENTRA_PATHS.token(tenant, '2.0')}`;
   let tokens: TokenResponse;
 
   if (method === 'device-code') {
     const dc = await send(ctx, {
       title: 'Device code: start',
       catalogId: 'entra.devicecode',
-      url: `${ctx.entraUrl}/${tenant}/oauth2/v2.0/devicecode`,
+      url: `${ctx.entraUrl}${ENTRA_PATHS.deviceCode(tenant, '2.0')}`,
       headers: FORM,
       body: formBody({ client_id: CLIENT_IDS.authBroker, scope: SIGNIN_SCOPE }),
     });

@@ -1,4 +1,5 @@
 import { CLIENT_IDS, GRANT_TYPES, formBody, type NonceResponse, type PrtResponse, type TokenResponse } from '../../protocols/oauth.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
 import type { MdmTokenState, PrtState } from '../state.js';
 import { accessTokenClaims } from './tokens.js';
@@ -10,7 +11,7 @@ async function nonce(ctx: DeviceContext): Promise<string> {
   const res = await send(ctx, {
     title: 'PRT nonce (srv_challenge)',
     catalogId: 'prt.nonce',
-    url: `${ctx.entraUrl}/common/oauth2/token`,
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token('common')}`,
     headers: FORM,
     body: formBody({ grant_type: GRANT_TYPES.srvChallenge }),
   });
@@ -43,7 +44,7 @@ export async function getPrt(ctx: DeviceContext): Promise<PrtState> {
   const res = await send(ctx, {
     title: 'PRT request (device-key-signed JWT)',
     catalogId: 'prt.request',
-    url: `${ctx.entraUrl}/${join.tenantId}/oauth2/token`,
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
     // Windows writes the flag as .NET prints a boolean: tgt=True (PROTOCOL.md; entra-mde2.md §6.2).
     body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'True' }),
@@ -83,7 +84,7 @@ export async function getMdmToken(ctx: DeviceContext, resource: string): Promise
   const res = await send(ctx, {
     title: 'PRT → MDM access token (session-key-signed)',
     catalogId: 'prt.exchange',
-    url: `${ctx.entraUrl}/${join.tenantId}/oauth2/token`,
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
     body: formBody({ grant_type: GRANT_TYPES.jwtBearer, request, windows_api_version: '2.2', client_info: '1' }),
   });

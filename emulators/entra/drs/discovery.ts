@@ -2,6 +2,7 @@ import { RESOURCES } from '../../protocols/oauth.js';
 import type { DrsDiscovery, DrsNonceResponse } from '../../protocols/drs.js';
 import { LIFETIMES, type EntraContext } from '../context.js';
 import type { TenantRow } from '../directory.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 
 /**
  * GET /{tenant}/Discover?api-version=1.9 (entra-mde2.md §2.2): the spec's block names, every URL on this server.
@@ -13,13 +14,13 @@ export function drsDiscovery(ctx: EntraContext, tenant: TenantRow): DrsDiscovery
   const tid = tenant.id;
   const rid = RESOURCES.drs;
   return {
-    DiscoveryService: { DiscoveryEndpoint: `${reg}/${tid}/Discover`, ServiceVersion: '1.9' },
-    DeviceRegistrationService: { RegistrationEndpoint: `${reg}/EnrollmentServer/DeviceEnrollmentWebService.svc`, RegistrationResourceId: rid, ServiceVersion: '1.0' },
-    AuthenticationService: { OAuth2: { AuthCodeEndpoint: `${reg}/${tid}/oauth2/authorize`, TokenEndpoint: `${reg}/${tid}/oauth2/token` } },
-    IdentityProviderService: { Federated: false, PassiveAuthEndpoint: `${reg}/${tid}/wsfed` },
-    DeviceJoinService: { JoinEndpoint: `${reg}/EnrollmentServer/device/`, JoinResourceId: rid, ServiceVersion: '2.0' },
-    KeyProvisioningService: { KeyProvisionEndpoint: `${reg}/EnrollmentServer/key/`, KeyProvisionResourceId: rid, ServiceVersion: '1.0' },
-    NonceService: { Endpoint: `${reg}/EnrollmentServer/nonce/${tid}/`, ResourceId: rid, ServiceVersion: '1.0' },
+    DiscoveryService: { DiscoveryEndpoint: `${reg}${ENTRA_PATHS.drsDiscover(tid)}`, ServiceVersion: '1.9' },
+    DeviceRegistrationService: { RegistrationEndpoint: `${reg}${ENTRA_PATHS.drsRegistration}`, RegistrationResourceId: rid, ServiceVersion: '1.0' },
+    AuthenticationService: { OAuth2: { AuthCodeEndpoint: `${reg}${ENTRA_PATHS.authorize(tid)}`, TokenEndpoint: `${reg}${ENTRA_PATHS.token(tid)}` } },
+    IdentityProviderService: { Federated: false, PassiveAuthEndpoint: `${reg}${ENTRA_PATHS.wsfed(tid)}` },
+    DeviceJoinService: { JoinEndpoint: `${reg}${ENTRA_PATHS.drsJoin}`, JoinResourceId: rid, ServiceVersion: '2.0' },
+    KeyProvisioningService: { KeyProvisionEndpoint: `${reg}${ENTRA_PATHS.drsKeyProvision}`, KeyProvisionResourceId: rid, ServiceVersion: '1.0' },
+    NonceService: { Endpoint: `${reg}${ENTRA_PATHS.drsNonce(tid)}`, ResourceId: rid, ServiceVersion: '1.0' },
     TenantInfo: { DisplayName: tenant.display_name, TenantId: tid, TenantName: tenant.domain },
   };
 }

@@ -1,4 +1,5 @@
 import type { MdmContext } from '../context.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import type { SoapEnvelope } from '../../protocols/soap.js';
 import { MDE2, validateDiscover, buildDiscoverResponse } from '../../protocols/mde2.js';
 
@@ -14,7 +15,7 @@ export function handleDiscover(ctx: MdmContext, env: SoapEnvelope): string {
     activityId: ctx.lab.ids.uuid(),
     authPolicy: MDE2.authOnPremise,
     enrollmentVersion: MDE2.enrollmentVersion,
-    enrollmentPolicyServiceUrl: ctx.url('/api/mdm/microsoft/policy'),
-    enrollmentServiceUrl: ctx.url('/api/mdm/microsoft/enroll'),
+    enrollmentPolicyServiceUrl: ctx.url(MDM_PATHS.policy),
+    enrollmentServiceUrl: ctx.url(MDM_PATHS.enroll),
   });
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MdmContext } from '../context.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import type { SoapEnvelope } from '../../protocols/soap.js';
 import { decodeBase64Any } from '../../protocols/soap.js';
 import {
@@ -81,8 +82,8 @@ export async function handleEnroll(ctx: MdmContext, env: SoapEnvelope): Promise<
   const requestVersion = contextItem(rst, 'RequestVersion') ?? REQUEST_VERSION_NOT_PRESENT;
 
   const identity = loadIdentity(ctx);
-  const managementUrl = ctx.url('/api/mdm/microsoft/management');
-  const discoveryUrl = ctx.url('/api/mdm/microsoft/discovery');
+  const managementUrl = ctx.url(MDM_PATHS.management);
+  const discoveryUrl = ctx.url(MDM_PATHS.discovery);
   const automatic = auth.kind === 'automatic';
   const now = ctx.lab.clock.date();
   const nowIso = now.toISOString();

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError } from '../fleet-error.js';
 import { sendFault } from './soap-endpoint.js';
+import { sendHtml } from '../html.js';
 
 /**
  * The two HTML pages of Fleet's Windows enrollment: the STS auth page (fleet.md §2.2: a dummy that auto-POSTs
@@ -9,7 +10,6 @@ import { sendFault } from './soap-endpoint.js';
  * page (§2.9: redirects to redirect_uri with IsAccepted=true and the request id as OpaqueBlob).
  */
 
-const HTML = 'text/html; charset=UTF-8';
 /** The fixed dummy Fleet returns instead of an STS token. */
 export const STS_DUMMY_WRESULT = 'user_driven_enrollment_not_implemented';
 
@@ -20,6 +20,7 @@ function jsString(s: string): string {
   return s.replace(/[\\'"<>&\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** html/template's attribute escaping (numeric entities), as Fleet's page has it. */
 function htmlAttr(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -56,7 +57,7 @@ export function stsAuthPage() {
 				performPost();
 				</script>
 				`;
-    return reply.code(200).header('content-type', HTML).send(page);
+    return sendHtml(reply, 200, page);
   };
 }
 
@@ -90,6 +91,6 @@ document.getElementById('accept').addEventListener('click', function () {
 </body>
 </html>
 `;
-    return reply.code(200).header('content-type', HTML).send(page);
+    return sendHtml(reply, 200, page);
   };
 }

@@ -5,8 +5,6 @@ import { escapeXml } from '../../protocols/syncml.js';
  * subcode s:messageformat (lower case, as Fleet writes it), the error text as the reason, RelatesTo = the SyncML
  * MsgID (or `invalid_message_id`), action ServiceModel/Diagnostics with an ActivityId.
  */
-export const SOAP_CONTENT_TYPE = 'application/soap+xml; charset=utf-8';
-
 export function managementSoapFault(opts: { msgId: string; reason: string; activityId: string }): string {
   const relatesTo = opts.msgId === '' ? 'invalid_message_id' : opts.msgId;
   return (

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 
 /**
  * The fleetd-base MSI the install command points at. Fleet reads `fleetd_base_msi_url` / `fleetd_base_msi_sha256`
@@ -11,8 +12,6 @@ import type { MdmContext } from '../context.js';
  * server start (an OLE compound-file signature, as every MSI starts, then lab-seeded bytes) and kept in the DB so
  * that its SHA-256 is real and stable.
  */
-export const FLEETD_BASE_MSI_PATH = '/stable/fleetd-base.msi';
-export const FLEETD_META_PATH = '/stable/meta.json';
 const KV_KEY = 'fleetd_base_msi';
 const NEVER = '9999-12-31T23:59:59.999Z';
 const CFB_SIGNATURE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
@@ -23,6 +22,7 @@ export interface FleetdMetadata {
   fleetd_base_msi_sha256: string;
 }
 
+/** Seed: the MSI's bytes, made once per lab (the server's seed step). */
 export function ensureFleetdBaseMsi(ctx: MdmContext): void {
   const exists = ctx.store.read((db) => db.prepare(`SELECT 1 FROM lab_kv WHERE key = ?`).get(KV_KEY));
   if (exists) return;
@@ -39,16 +39,17 @@ export function fleetdBaseMsiBytes(db: Db): Buffer | undefined {
 export function fleetdMetadata(db: Db, ctx: MdmContext): FleetdMetadata | undefined {
   const bytes = fleetdBaseMsiBytes(db);
   if (!bytes) return undefined;
-  return { fleetd_base_msi_url: ctx.url(FLEETD_BASE_MSI_PATH), fleetd_base_msi_sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { fleetd_base_msi_url: ctx.url(MDM_PATHS.fleetdBaseMsi), fleetd_base_msi_sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export function registerFleetdBase(app: FastifyInstance, ctx: MdmContext): void {
-  app.get(FLEETD_META_PATH, async (_req, reply) => {
+/** The two downloads: the metadata Fleet reads and the MSI the device's MsiInstallJob fetches. */
+export function registerFleetdDownloads(app: FastifyInstance, ctx: MdmContext): void {
+  app.get(MDM_PATHS.fleetdMeta, async (_req, reply) => {
     const meta = ctx.store.read((db) => fleetdMetadata(db, ctx));
     if (!meta) return reply.code(404).send({ message: 'fleetd-base.msi is not available' });
     return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(meta));
   });
-  app.get(FLEETD_BASE_MSI_PATH, async (_req, reply) => {
+  app.get(MDM_PATHS.fleetdBaseMsi, async (_req, reply) => {
     const bytes = ctx.store.read((db) => fleetdBaseMsiBytes(db));
     if (!bytes) return reply.code(404).send({ message: 'fleetd-base.msi is not available' });
     return reply.header('content-type', 'application/octet-stream').header('content-disposition', 'attachment; filename="fleetd-base.msi"').send(bytes);

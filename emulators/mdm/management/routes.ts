@@ -3,12 +3,13 @@ import type { MdmContext } from '../context.js';
 import { parseSyncML, SyncMLParseError, SYNCML_CONTENT_TYPE, type ParsedSyncMLMessage } from '../../protocols/syncml.js';
 import { newEUAToken } from '../wstep/tokens.js';
 import { fleetError, sendFleetError, verifyWindowsMdm } from '../fleet-error.js';
-import { managementSoapFault, SOAP_CONTENT_TYPE } from './fault.js';
+import { SOAP_CONTENT_TYPE } from '../../protocols/soap.js';
+import { managementSoapFault } from './fault.js';
 import { validateSyncML } from './validate.js';
 import { authenticate } from './auth.js';
-import { challengeReply, isNewSessionAlert, MANAGEMENT_PATH, rekeyReply, trustedReply } from './session.js';
+import { challengeReply, isNewSessionAlert, rekeyReply, trustedReply } from './session.js';
 import { isFleetdPresentOnDevice, isValidUPN } from './fleetd.js';
-import { ensureFleetdBaseMsi, registerFleetdBase } from './fleetd-base.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 
 function soapFault(reply: FastifyReply, ctx: MdmContext, msgId: string, reason: string): FastifyReply {
   return reply.code(200).header('content-type', SOAP_CONTENT_TYPE).send(managementSoapFault({ msgId, reason, activityId: ctx.lab.ids.uuid() }));
@@ -20,9 +21,10 @@ function syncml(reply: FastifyReply, body: string): FastifyReply {
 
 /**
  * generateWindowsEUAToken (fleet.md §3 step 4): only after #41381 (the lab setting), only for a UPN enrollment;
- * any error gives "" and the command line goes without EUA_TOKEN.
+ * any error gives "" and the command line goes without EUA_TOKEN. (admin.ts `mintEuaToken` always signs, for
+ * scenarios that hand orbit a token directly.)
  */
-async function mintEuaToken(ctx: MdmContext, enrollUserId: string, deviceId: string): Promise<string> {
+async function generateWindowsEUAToken(ctx: MdmContext, enrollUserId: string, deviceId: string): Promise<string> {
   if (!ctx.settings().euaTokenEnabled || !isValidUPN(enrollUserId)) return '';
   try {
     return await newEUAToken(ctx, enrollUserId, deviceId);
@@ -36,11 +38,8 @@ async function mintEuaToken(ctx: MdmContext, enrollUserId: string, deviceId: str
  * invalid message or an unknown device → SOAP fault (HTTP 200); otherwise SyncML: rekey, 407/401 challenge, or the
  * trusted session. All checks run before the one transaction that writes.
  */
-export async function registerManagement(app: FastifyInstance, ctx: MdmContext): Promise<void> {
-  ensureFleetdBaseMsi(ctx);
-  registerFleetdBase(app, ctx);
-
-  app.post(MANAGEMENT_PATH, {
+export function registerManagement(app: FastifyInstance, ctx: MdmContext): void {
+  app.post(MDM_PATHS.management, {
     // A body over the server's limit: Fleet's size-limit middleware answers before decoding (HTTP 413).
     errorHandler: (err, _req, reply) => {
       const e = err as { statusCode?: number; message?: string };
@@ -77,7 +76,7 @@ export async function registerManagement(app: FastifyInstance, ctx: MdmContext):
           }
           case 'trusted': {
             const installFleetd = msg.commands.some(isNewSessionAlert) && !ctx.store.read((db) => isFleetdPresentOnDevice(db, enrollment));
-            const euaToken = installFleetd ? await mintEuaToken(ctx, enrollment.enroll_user_id, enrollment.mdm_device_id) : '';
+            const euaToken = installFleetd ? await generateWindowsEUAToken(ctx, enrollment.enroll_user_id, enrollment.mdm_device_id) : '';
             const body = ctx.store.tx((db) =>
               trustedReply(db, ctx, { req: msg, rawRequest: raw, enrollment, acknowledge: auth.acknowledge, installFleetd, euaToken, nowIso }),
             );

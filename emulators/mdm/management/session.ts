@@ -29,8 +29,8 @@ import {
 } from '../store/management.js';
 import { enqueueInstallFleetdCommand, FLEET_INTERNAL_CMD_ID_PREFIX } from './fleetd.js';
 import { linkEnrollmentBySerial, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 
-export const MANAGEMENT_PATH = '/api/mdm/microsoft/management';
 const NONCE_TTL_MS = 5 * 60_000;
 /** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
 const DMACC = './SyncML/DMAcc/0x0000800cABF8CA7D87C0FA21BB21B896AE2C8468CA07710326415228ACF2392EA1327077/AppAuth/CLCRED';
@@ -45,7 +45,7 @@ class CmdIds {
 
 /** createResponseSyncML: SessionID and MsgID echo the request, Target = DeviceID, Source = the management URL. */
 function reply(ctx: MdmContext, req: ParsedSyncMLMessage, commands: (SyncMLCommand | string)[]): string {
-  const hdr = syncHdr({ sessionId: req.hdr.sessionId, msgId: req.hdr.msgId, target: req.hdr.source.trim(), source: ctx.url(MANAGEMENT_PATH) });
+  const hdr = syncHdr({ sessionId: req.hdr.sessionId, msgId: req.hdr.msgId, target: req.hdr.source.trim(), source: ctx.url(MDM_PATHS.management) });
   return `${buildSyncML({ hdr, commands, final: true })}\n`;
 }
 

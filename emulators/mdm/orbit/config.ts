@@ -1,4 +1,5 @@
 import type { MdmContext } from '../context.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { hostByOrbitNodeKey, hostMdmEnrolled, markHostSeen, upsertOrbitInfo } from '../store/hosts.js';
 
 /** Fleet's orbit Notifications: only the fields that are set are written (Go omitempty). */
@@ -35,7 +36,7 @@ export function orbitConfig(ctx: MdmContext, nodeKey: string, orbitInfoVersion: 
   const notifications: OrbitNotifications = {};
   if (host.platform === 'windows' && ctx.settings().windowsMdmEnabled && !mdmEnrolled) {
     notifications.needs_programmatic_windows_mdm_enrollment = true;
-    notifications.windows_mdm_discovery_endpoint = ctx.url('/api/mdm/microsoft/discovery');
+    notifications.windows_mdm_discovery_endpoint = ctx.url(MDM_PATHS.discovery);
   }
   return { script_execution_timeout: 300, command_line_startup_flags: null, extensions: null, nudge_config: null, notifications, update_channels: null };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
-import { enrollOrbitHost, enrollSecret, hostPreviouslyOrbitEnrolled, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
+import { enrollOrbitHost, enrollSecret, globalEnrollSecrets, hostPreviouslyOrbitEnrolled, insertEnrollSecret, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
 import { idpLinkByHostUuid } from '../store/idp.js';
 import { updateEnrollmentHostUuid } from '../store/management.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
@@ -15,8 +15,8 @@ const PROMPT_TTL_MS = 24 * 3600_000;
 /** osquery.node_key_size: GenerateRandomText(24). */
 const NODE_KEY_BYTES = 24;
 
-/** How the end-user-auth gate of fleet.md §4.2 decided, for the step detail and the tests. */
-export type GateDecision =
+/** How the end-user-auth check of fleet.md §4.2 decided, for the step detail and the tests. */
+export type EndUserAuthDecision =
   | { kind: 'not-required' }
   | { kind: 'already-satisfied'; by: 'idp-link' | 'previously-enrolled' }
   | { kind: 'eua-token'; check: EuaTokenCheck }
@@ -24,9 +24,18 @@ export type GateDecision =
   | { kind: 'end-user-auth-required'; reason: string };
 
 export type EnrollOutcome =
-  | { ok: true; nodeKey: string; hostId: number; gate: GateDecision }
+  | { ok: true; nodeKey: string; hostId: number; decision: EndUserAuthDecision }
   | { ok: false; error: 'invalid-secret' }
-  | { ok: false; error: 'end-user-auth-required'; gate: GateDecision };
+  | { ok: false; error: 'end-user-auth-required'; decision: EndUserAuthDecision };
+
+/** Seed: one global enroll secret, made at server start when the DB has none (the FLEET_SECRET of the MSI install). */
+export function ensureGlobalEnrollSecret(ctx: MdmContext): string {
+  const existing = ctx.store.read((db) => globalEnrollSecrets(db))[0];
+  if (existing) return existing.secret;
+  const secret = ctx.lab.ids.bytes(24).toString('base64');
+  ctx.store.tx((db) => insertEnrollSecret(db, secret, null, ctx.nowIso()));
+  return secret;
+}
 
 /** Step 2: the team's setting when the secret is a team's, else the global one; macOS uses the ADE/SSO flow instead. */
 function endUserAuthRequired(db: Db, ctx: MdmContext, secret: EnrollSecret, platform: string): boolean {
@@ -35,17 +44,17 @@ function endUserAuthRequired(db: Db, ctx: MdmContext, secret: EnrollSecret, plat
 }
 
 /**
- * The end-user-auth gate (fleet.md §4.2), in Fleet's order: (1) enroll secret, (2) EUA required, (3) already
+ * The end-user-auth check (fleet.md §4.2), in Fleet's order: (1) enroll secret, (2) EUA required, (3) already
  * satisfied by an IdP link or a previous orbit enrollment, (4a) a Windows host's eua_token, (4b) the capability
  * bypass setting, (4c) END_USER_AUTH_REQUIRED. Reads only; the enrollment writes happen in `enrollOrbit`.
  */
-async function gate(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<{ secret: EnrollSecret; decision: GateDecision } | undefined> {
+async function endUserAuthCheck(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<{ secret: EnrollSecret; decision: EndUserAuthDecision } | undefined> {
   const pre = ctx.store.read((db) => {
     const secret = req.enroll_secret === '' ? undefined : enrollSecret(db, req.enroll_secret);
     if (!secret) return undefined;
-    if (!endUserAuthRequired(db, ctx, secret, req.platform)) return { secret, decision: { kind: 'not-required' } as GateDecision };
-    if (req.hardware_uuid !== '' && idpLinkByHostUuid(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'idp-link' } as GateDecision };
-    if (req.hardware_uuid !== '' && hostPreviouslyOrbitEnrolled(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'previously-enrolled' } as GateDecision };
+    if (!endUserAuthRequired(db, ctx, secret, req.platform)) return { secret, decision: { kind: 'not-required' } as EndUserAuthDecision };
+    if (req.hardware_uuid !== '' && idpLinkByHostUuid(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'idp-link' } as EndUserAuthDecision };
+    if (req.hardware_uuid !== '' && hostPreviouslyOrbitEnrolled(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'previously-enrolled' } as EndUserAuthDecision };
     return { secret, decision: undefined };
   });
   if (!pre) return undefined;
@@ -71,21 +80,21 @@ function maybeAssociateHostWithScimUser(db: Db, hostId: number, hostUuid: string
 }
 
 /**
- * EnrollOrbit (fleet.md §4.1–§4.2): the gate, then in ONE transaction the EUA account link, the host enrollment
+ * EnrollOrbit (fleet.md §4.1–§4.2): the end-user-auth check, then in ONE transaction the EUA account link, the host enrollment
  * with a new orbit node key, the SCIM association, and, after an EUA token, the enrollment's host_uuid and the SCIM
  * refresh (step 6). A refused enrollment writes no Fleet row; END_USER_AUTH_REQUIRED records the pending prompt
  * (Fleet's Redis key, lab_kv) so that the SSO page will start. Fleet may return before recording the prompt when
  * the token fails (UNCONFIRMED); the lab records it, or the user could not take the second prompt at all.
  */
 export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<EnrollOutcome> {
-  const g = await gate(ctx, req, capabilities);
-  if (!g) return { ok: false, error: 'invalid-secret' };
-  const { secret, decision } = g;
+  const checked = await endUserAuthCheck(ctx, req, capabilities);
+  if (!checked) return { ok: false, error: 'invalid-secret' };
+  const { secret, decision } = checked;
   const nowMs = ctx.lab.clock.now();
   const now = new Date(nowMs).toISOString();
   if (decision.kind === 'end-user-auth-required') {
     if (req.hardware_uuid !== '') ctx.store.tx((db) => recordEndUserAuthPrompt(db, req.hardware_uuid, new Date(nowMs + PROMPT_TTL_MS).toISOString()));
-    return { ok: false, error: 'end-user-auth-required', gate: decision };
+    return { ok: false, error: 'end-user-auth-required', decision };
   }
   const nodeKey = ctx.lab.ids.bytes(NODE_KEY_BYTES).toString('base64');
   const hostId = ctx.store.tx((db) => {
@@ -114,5 +123,5 @@ export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capa
     clearEndUserAuthPrompt(db, req.hardware_uuid);
     return id;
   });
-  return { ok: true, nodeKey, hostId, gate: decision };
+  return { ok: true, nodeKey, hostId, decision };
 }

@@ -1,52 +1,51 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
-import { globalEnrollSecrets, insertEnrollSecret } from '../store/hosts.js';
-import { registerSso } from '../sso/routes.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { enrollOrbit } from './enroll.js';
 import { orbitConfig } from './config.js';
 import { CAPABILITIES_HEADER, SERVER_ORBIT_CAPABILITIES, parseCapabilities, parseEnrollOrbitRequest, parseJsonObject } from './request.js';
-
-export const ORBIT_ENROLL_PATH = '/api/fleet/orbit/enroll';
-export const ORBIT_CONFIG_PATH = '/api/fleet/orbit/config';
 
 /** fleet.NewAuthFailedError: Fleet hides the internal reason ("invalid secret") behind "Authentication failed". */
 const AUTH_FAILED = fleetError('Authentication failed');
 /** fleet.NewOrbitIDPAuthRequiredError: OrbitError{Message: END_USER_AUTH_REQUIRED, code: 401}. */
 const END_USER_AUTH_REQUIRED = fleetError('END_USER_AUTH_REQUIRED');
 
-/** One global enroll secret, made at server start when the DB has none (the FLEET_SECRET of the MSI install). */
-export function ensureGlobalEnrollSecret(ctx: MdmContext): string {
-  const existing = ctx.store.read((db) => globalEnrollSecrets(db))[0];
-  if (existing) return existing.secret;
-  const secret = ctx.lab.ids.bytes(24).toString('base64');
-  ctx.store.tx((db) => insertEnrollSecret(db, secret, null, ctx.nowIso()));
-  return secret;
+type OrbitHandler<T> = (body: T, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
+/**
+ * newOrbitNoAuthEndpointer: every orbit answer carries the server's X-Fleet-Capabilities; a body that does not
+ * decode is a 400 with the decoder's message.
+ */
+function orbitEndpoint<T>(parse: (raw: string) => T | Error, handle: OrbitHandler<T>) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    reply.header('X-Fleet-Capabilities', SERVER_ORBIT_CAPABILITIES);
+    const body = parse(req.rawBody ?? '');
+    if (body instanceof Error) return sendFleetError(reply, 400, fleetError(body.message));
+    return handle(body, req, reply);
+  };
 }
 
-/** Registers the orbit routes (fleet.md §4) and the SSO pages orbit opens (§4.3). */
-export async function registerOrbit(app: FastifyInstance, ctx: MdmContext): Promise<void> {
-  ensureGlobalEnrollSecret(ctx);
-  registerSso(app, ctx);
+/** Registers the orbit routes (fleet.md §4): enroll and config. The SSO pages orbit opens are their own group (sso/routes.ts). */
+export function registerOrbit(app: FastifyInstance, ctx: MdmContext): void {
+  app.post(
+    MDM_PATHS.orbitEnroll,
+    orbitEndpoint(parseEnrollOrbitRequest, async (body, req, reply) => {
+      const outcome = await enrollOrbit(ctx, body, parseCapabilities(req.headers[CAPABILITIES_HEADER]));
+      if (!outcome.ok) return sendFleetError(reply, 401, outcome.error === 'invalid-secret' ? AUTH_FAILED : END_USER_AUTH_REQUIRED);
+      return sendFleetJson(reply, { orbit_node_key: outcome.nodeKey });
+    }),
+  );
 
-  app.post(ORBIT_ENROLL_PATH, async (req, reply) => {
-    reply.header('X-Fleet-Capabilities', SERVER_ORBIT_CAPABILITIES);
-    const body = parseEnrollOrbitRequest(req.rawBody ?? '');
-    if (body instanceof Error) return sendFleetError(reply, 400, fleetError(body.message));
-    const outcome = await enrollOrbit(ctx, body, parseCapabilities(req.headers[CAPABILITIES_HEADER]));
-    if (!outcome.ok) return sendFleetError(reply, 401, outcome.error === 'invalid-secret' ? AUTH_FAILED : END_USER_AUTH_REQUIRED);
-    return sendFleetJson(reply, { orbit_node_key: outcome.nodeKey });
-  });
-
-  app.post(ORBIT_CONFIG_PATH, async (req, reply) => {
-    reply.header('X-Fleet-Capabilities', SERVER_ORBIT_CAPABILITIES);
-    const body = parseJsonObject(req.rawBody ?? '');
-    if (body instanceof Error) return sendFleetError(reply, 400, fleetError(body.message));
-    const nodeKey = typeof body.orbit_node_key === 'string' ? body.orbit_node_key : '';
-    const info = body.orbit_info;
-    const version = typeof info === 'object' && info !== null && 'version' in info && typeof info.version === 'string' ? info.version : undefined;
-    const config = nodeKey === '' ? undefined : orbitConfig(ctx, nodeKey, version);
-    if (!config) return sendFleetError(reply, 401, AUTH_FAILED);
-    return sendFleetJson(reply, config);
-  });
+  app.post(
+    MDM_PATHS.orbitConfig,
+    orbitEndpoint(parseJsonObject, async (body, _req, reply) => {
+      const nodeKey = typeof body.orbit_node_key === 'string' ? body.orbit_node_key : '';
+      const info = body.orbit_info;
+      const version = typeof info === 'object' && info !== null && 'version' in info && typeof info.version === 'string' ? info.version : undefined;
+      const config = nodeKey === '' ? undefined : orbitConfig(ctx, nodeKey, version);
+      if (!config) return sendFleetError(reply, 401, AUTH_FAILED);
+      return sendFleetJson(reply, config);
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { MdmContext } from '../context.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 
 /**
  * Signing the user in at the lab's IdP: Entra's v1 ROPC grant (entra-mde2.md §5.2, `POST {idp}/{tenant}/oauth2/token`
@@ -24,7 +25,7 @@ export async function signInAtIdp(ctx: MdmContext, username: string, password: s
     catalogId: 'sso.idp-signin',
     request: {
       method: 'POST',
-      url: `${idpUrl.replace(/\/+$/, '')}/${encodeURIComponent(idpTenantId)}/oauth2/token`,
+      url: `${idpUrl.replace(/\/+$/, '')}${ENTRA_PATHS.token(encodeURIComponent(idpTenantId))}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
     },

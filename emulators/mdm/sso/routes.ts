@@ -1,20 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
 import { associateHostIdpAccount, idpAccountByEmail, insertIdpAccount } from '../store/idp.js';
 import { clearEndUserAuthPrompt, deleteSsoSession, hasPendingEndUserAuthPrompt, putSsoSession, ssoSession } from '../store/orbit.js';
 import { idpLoginPage, ssoDonePage, ssoErrorPage, ssoStartPage } from './pages.js';
 import { signInAtIdp } from './idp.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
+import { sendHtml as html } from '../html.js';
 
-export const SSO_PAGE_PATH = '/mdm/sso';
-export const SSO_START_PATH = '/api/latest/fleet/mdm/sso';
-export const SSO_CALLBACK_PATH = '/api/v1/fleet/mdm/sso/callback';
-/** The lab's stand-in for the IdP's login page (see pages.ts). */
-export const SSO_IDP_PAGE_PATH = '/mdm/sso/idp';
 export const INITIATOR_SETUP_EXPERIENCE = 'setup_experience';
 const SSO_SESSION_TTL_MS = 10 * 60_000;
 
-const HTML = 'text/html; charset=UTF-8';
 
 /** A body as JSON or as a form, whichever the client sent (the page posts a form; Fleet's frontend posts JSON). */
 function fields(req: FastifyRequest): Record<string, string> {
@@ -34,10 +30,6 @@ function fields(req: FastifyRequest): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
-function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).header('content-type', HTML).send(body);
-}
-
 /**
  * The second prompt (fleet.md §4.3): `GET /mdm/sso` (the page orbit opens), `POST /api/latest/fleet/mdm/sso` (start,
  * initiator setup_experience + host_uuid in the body; refused unless orbit's END_USER_AUTH_REQUIRED recorded a
@@ -45,14 +37,14 @@ function html(reply: FastifyReply, status: number, body: string): FastifyReply {
  * host_mdm_idp_accounts so that orbit's next enroll retry passes step 3 of §4.2).
  */
 export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
-  app.get(SSO_PAGE_PATH, async (req, reply) => {
+  app.get(MDM_PATHS.ssoPage, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     // The query string orbit puts on this URL is UNCONFIRMED (fleet.md §10); host_uuid (or uuid) and initiator.
     const hostUuid = q.host_uuid ?? q.uuid ?? '';
-    return html(reply, 200, ssoStartPage({ hostUuid, initiator: q.initiator ?? INITIATOR_SETUP_EXPERIENCE, action: SSO_START_PATH }));
+    return html(reply, 200, ssoStartPage({ hostUuid, initiator: q.initiator ?? INITIATOR_SETUP_EXPERIENCE, action: MDM_PATHS.ssoStart }));
   });
 
-  app.post(SSO_START_PATH, async (req, reply) => {
+  app.post(MDM_PATHS.ssoStart, async (req, reply) => {
     const f = fields(req);
     const initiator = f.initiator ?? '';
     const hostUuid = f.host_uuid ?? '';
@@ -65,20 +57,20 @@ export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
     }
     const relayState = ctx.lab.ids.hex(16);
     ctx.store.tx((db) => putSsoSession(db, relayState, { initiator, hostUuid }, new Date(now + SSO_SESSION_TTL_MS).toISOString()));
-    const url = `${ctx.url(SSO_IDP_PAGE_PATH)}?RelayState=${relayState}`;
+    const url = `${ctx.url(MDM_PATHS.ssoIdpPage)}?RelayState=${relayState}`;
     if (String(req.headers['content-type'] ?? '').includes('application/json')) {
       return sendFleetJson(reply, { url });
     }
     return reply.code(303).header('location', url).send();
   });
 
-  app.get(SSO_IDP_PAGE_PATH, async (req, reply) => {
+  app.get(MDM_PATHS.ssoIdpPage, async (req, reply) => {
     const relayState = (req.query as Record<string, string | undefined>).RelayState ?? '';
     if (!ctx.store.read((db) => ssoSession(db, relayState, ctx.nowIso()))) return html(reply, 400, ssoErrorPage('This sign-in link has expired. Start again from the device.'));
-    return html(reply, 200, idpLoginPage({ relayState, action: SSO_CALLBACK_PATH }));
+    return html(reply, 200, idpLoginPage({ relayState, action: MDM_PATHS.ssoCallback }));
   });
 
-  app.post(SSO_CALLBACK_PATH, async (req, reply) => {
+  app.post(MDM_PATHS.ssoCallback, async (req, reply) => {
     const f = fields(req);
     const relayState = f.RelayState ?? '';
     const session = ctx.store.read((db) => ssoSession(db, relayState, ctx.nowIso()));
@@ -86,10 +78,10 @@ export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
     const username = (f.username ?? '').trim();
     const password = f.password ?? '';
     if (username === '' || password === '') {
-      return html(reply, 400, idpLoginPage({ relayState, action: SSO_CALLBACK_PATH, error: 'Enter your email and password.', username }));
+      return html(reply, 400, idpLoginPage({ relayState, action: MDM_PATHS.ssoCallback, error: 'Enter your email and password.', username }));
     }
     const signIn = await signInAtIdp(ctx, username, password);
-    if (!signIn.ok) return html(reply, 401, idpLoginPage({ relayState, action: SSO_CALLBACK_PATH, error: signIn.error, username }));
+    if (!signIn.ok) return html(reply, 401, idpLoginPage({ relayState, action: MDM_PATHS.ssoCallback, error: signIn.error, username }));
     const now = ctx.nowIso();
     ctx.store.tx((db) => {
       // The SSO callback saves the IdP account as Fleet does (InsertMDMIdPAccount: an upsert that refreshes names).

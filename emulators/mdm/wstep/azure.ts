@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import { decodeBase64Any } from '../../protocols/soap.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 
 /**
  * GetAzureAuthTokenClaims (fleet.md §1.4): the Entra access token in the header BinarySecurityToken, verified
@@ -12,7 +13,7 @@ import { decodeBase64Any } from '../../protocols/soap.js';
  */
 
 /** Fleet's production default when no dev override is set. */
-export const DEFAULT_AZURE_JWKS_URI = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+export const DEFAULT_AZURE_JWKS_URI = `https://login.microsoftonline.com${ENTRA_PATHS.keys('common', '2.0')}`;
 /** How long the lab keeps a fetched JWK Set before fetching again (Fleet's jwkset refresh is about this). */
 export const JWKS_CACHE_SECS = 60 * 60;
 const JWKS_KV_PREFIX = 'azure_jwks:';

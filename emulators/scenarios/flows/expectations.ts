@@ -1,5 +1,6 @@
 import type { Expectation } from '../types.js';
 import type { AutopilotOutcome } from './autopilot.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 
 /** Fleet #41381 worked: the EUA token linked the host to the user without a second prompt. */
 export function linkedByEuaToken(o: AutopilotOutcome): Expectation[] {
@@ -11,7 +12,7 @@ export function linkedByEuaToken(o: AutopilotOutcome): Expectation[] {
     { kind: 'row', party: 'mdm', table: 'mdm_windows_enrollments', where: { mdm_device_id: o.mdmDeviceId, host_uuid: o.hardwareUuid }, present: true },
     { kind: 'row', party: 'mdm', table: 'mdm_idp_accounts', where: { email: o.upn }, present: true },
     { kind: 'row', party: 'mdm', table: 'host_mdm_idp_accounts', where: { host_uuid: o.hardwareUuid }, present: true },
-    { kind: 'status', path: '/api/fleet/orbit/enroll', status: 200 },
+    { kind: 'status', path: MDM_PATHS.orbitEnroll, status: 200 },
     {
       kind: 'check',
       name: 'orbit sent the EUA token and was never refused',
@@ -24,8 +25,8 @@ export function linkedByEuaToken(o: AutopilotOutcome): Expectation[] {
 export function secondPrompt(o: AutopilotOutcome): Expectation[] {
   return [
     { kind: 'prompts', equals: 2, why: 'the OOBE sign-in and orbit\'s SSO page' },
-    { kind: 'status', path: '/api/fleet/orbit/enroll', status: 401 },
-    { kind: 'status', path: '/api/fleet/orbit/enroll', status: 200 },
+    { kind: 'status', path: MDM_PATHS.orbitEnroll, status: 401 },
+    { kind: 'status', path: MDM_PATHS.orbitEnroll, status: 200 },
     { kind: 'row', party: 'mdm', table: 'host_mdm_idp_accounts', where: { host_uuid: o.hardwareUuid }, present: true },
     {
       kind: 'check',

@@ -3,6 +3,7 @@ import type { Scenario } from '../types.js';
 import type { World } from '../world.js';
 import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './autopilot.js';
 import { secondPrompt } from './expectations.js';
+import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 
 /**
  * A scenario in which something happens to the EUA token between the MSI install and orbit's start, and Fleet
@@ -26,7 +27,7 @@ export function refusedTokenScenario(s: {
         kind: 'check',
         name: 'the refused token path wrote no idp account before the SSO sign-in',
         check: (w) => {
-          const refused = w.lab.recorder.all().find((st) => st.request?.url.includes('/api/fleet/orbit/enroll') && st.response?.status === 401);
+          const refused = w.lab.recorder.all().find((st) => st.request?.url.includes(MDM_PATHS.orbitEnroll) && st.response?.status === 401);
           const wrote = refused ? refused.changes.filter((c) => c.table === 'mdm_idp_accounts' || c.table === 'host_mdm_idp_accounts') : [];
           return { passed: Boolean(refused) && wrote.length === 0, detail: refused ? `the 401 step wrote ${wrote.length} idp row(s)` : 'no refused enroll' };
         },
