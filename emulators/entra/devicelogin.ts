@@ -5,13 +5,13 @@ import { checkPassword } from './signin.js';
 import { OAuthError } from './errors.js';
 import { approveDeviceCode, denyDeviceCode } from './user-actions.js';
 import { parseForm } from '../protocols/oauth.js';
+import { escapeHtml as esc } from '../protocols/html.js';
 
 /**
  * The device login page a device-code message points at (RFC 8628 §3.3, entra-mde2.md §5.3): the user opens it
  * in a browser on another screen, enters the code and signs in; Entra marks the code approved and the polling
  * device gets its tokens. A wrong code or password shows the error and changes nothing.
  */
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>

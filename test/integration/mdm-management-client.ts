@@ -5,8 +5,6 @@ import type { Lab } from '../../emulators/lab/lab.js';
 import {
   alert,
   buildSyncML,
-  decodeNextNonce,
-  md5Cred,
   nodeCommand,
   parseSyncML,
   syncHdr,
@@ -14,6 +12,7 @@ import {
   type ParsedSyncMLMessage,
   type SyncMLCommand,
 } from '../../emulators/protocols/syncml.js';
+import { decodeNextNonce, md5Cred } from '../../emulators/protocols/syncml-auth.js';
 
 export const MGMT = '/api/mdm/microsoft/management';
 

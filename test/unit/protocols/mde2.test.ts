@@ -1,17 +1,20 @@
 import { describe, it, expect } from 'vitest';
 import { parseSoapEnvelope, readSoapFault, NS } from '../../../emulators/protocols/soap.js';
+import { MDE2, readHeaderToken, encodeDeviceEnrollmentUserToken } from '../../../emulators/protocols/mde2/envelope.js';
 import {
-  MDE2,
   buildDiscover,
   readDiscover,
   validateDiscover,
   buildDiscoverResponse,
   readDiscoverResponse,
+} from '../../../emulators/protocols/mde2/discover.js';
+import {
   buildGetPolicies,
   validateGetPolicies,
-  readHeaderToken,
   buildGetPoliciesResponse,
   readGetPoliciesResponse,
+} from '../../../emulators/protocols/mde2/policy.js';
+import {
   buildRequestSecurityToken,
   readRequestSecurityToken,
   validateRequestSecurityToken,
@@ -19,14 +22,15 @@ import {
   contextItems,
   buildRequestSecurityTokenResponseCollection,
   readRequestSecurityTokenResponseCollection,
-  buildFault,
+} from '../../../emulators/protocols/mde2/wstep.js';
+import { buildFault } from '../../../emulators/protocols/mde2/fault.js';
+import {
   buildWapProvisioningDoc,
   parseWapProvisioningDoc,
   characteristic,
   findCharacteristic,
   parmValue,
-  encodeDeviceEnrollmentUserToken,
-} from '../../../emulators/protocols/mde2.js';
+} from '../../../emulators/protocols/mde2/provisioning-doc.js';
 
 const discover = (over: Partial<Parameters<typeof buildDiscover>[0]> = {}) =>
   buildDiscover({

@@ -8,14 +8,16 @@ import {
   resultsFor,
   alert,
   nodeCommand,
+  dataText,
+  SyncMLParseError,
+} from '../../../emulators/protocols/syncml.js';
+import {
   clientDigest,
   digestFromHash,
   credentialsHash,
   md5Cred,
   decodeNextNonce,
-  dataText,
-  SyncMLParseError,
-} from '../../../emulators/protocols/syncml.js';
+} from '../../../emulators/protocols/syncml-auth.js';
 
 const clientFirst = `<SyncML xmlns="SYNCML:SYNCML1.2">
   <SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID>
