@@ -6,13 +6,13 @@ import { OAuthError } from './errors.js';
 import { approveDeviceCode, denyDeviceCode } from './user-actions.js';
 import { parseForm } from '../protocols/oauth.js';
 import { ENTRA_PATHS } from '../protocols/paths/entra.js';
+import { escapeHtml as esc } from '../protocols/html.js';
 
 /**
  * The device login page a device-code message points at (RFC 8628 §3.3, entra-mde2.md §5.3): the user opens it
  * in a browser on another screen, enters the code and signs in; Entra marks the code approved and the polling
  * device gets its tokens. A wrong code or password shows the error and changes nothing.
  */
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const sendHtml = (reply: FastifyReply, status: number, body: string) => reply.code(status).header('content-type', 'text/html; charset=utf-8').send(body);
 

@@ -1,10 +1,10 @@
-import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { attr, child, childElements, el, escapeXml, marshalIndent, parseXmlDocument, path, text, textEl, type XmlElement } from './xml.js';
 
 /**
  * SOAP 1.2 as MS-MDE2 uses it (reference/entra-mde2.md §7): parse an incoming envelope namespace-aware, read its
  * WS-Addressing header and WS-Security BinarySecurityToken, and build envelopes. Shared by the MDM server and the
- * virtual device. Lookups go by local name, as Fleet's Go `encoding/xml` decoding does (it ignores namespaces), so
- * a client that picks other prefixes or forgets a namespace is read the way Fleet reads it.
+ * virtual device. The element helpers are xml.ts's (lookups by local name, as Fleet's Go decoding does).
  */
 
 export const NS = {
@@ -56,66 +56,19 @@ export interface SoapEnvelope {
   messages: Element[];
 }
 
-function isElement(n: Node): n is Element {
-  return n.nodeType === 1;
-}
-
-/** Element children of `el`, optionally only those with a local name. */
-export function childElements(el: Element | null, localName?: string): Element[] {
-  if (!el) return [];
-  const out: Element[] = [];
-  for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (isElement(n) && (localName === undefined || n.localName === localName)) out.push(n);
-  }
-  return out;
-}
-
-/** The first child element with this local name (Go's xml decoding matches names without namespaces). */
-export function child(el: Element | null, localName: string): Element | null {
-  return childElements(el, localName)[0] ?? null;
-}
-
-/** Follow a path of local names from `el`. */
-export function path(el: Element | null, ...names: string[]): Element | null {
-  let cur = el;
-  for (const n of names) cur = child(cur, n);
-  return cur;
-}
-
-/** Text content of an element ('' when absent). */
-export function text(el: Element | null): string {
-  return el?.textContent ?? '';
-}
-
-/** An attribute by local name, whatever its prefix. */
-export function attr(el: Element | null, localName: string): string {
-  if (!el) return '';
-  for (let i = 0; i < el.attributes.length; i++) {
-    const a = el.attributes.item(i);
-    if (a && (a.localName ?? a.name) === localName) return a.value;
-  }
-  return '';
-}
-
-/** Parse XML strictly: every well-formedness error throws SoapParseError. */
+/** Parse XML strictly: every well-formedness error throws SoapParseError (Fleet: xml.Unmarshal fails). */
 export function parseXml(xml: string): Element {
-  let doc;
-  try {
-    doc = new DOMParser({
-      onError: (level, msg) => {
-        if (level !== 'warning') throw new SoapParseError(msg.trim());
-      },
-    }).parseFromString(xml, 'text/xml');
-  } catch (e) {
-    throw e instanceof SoapParseError ? e : new SoapParseError((e as Error).message.split('\n')[0] ?? 'invalid XML');
-  }
+  const doc = parseXmlDocument(xml, {
+    report: (msg) => new SoapParseError(msg.trim()),
+    wrapped: (msg) => new SoapParseError(msg.split('\n')[0] ?? 'invalid XML'),
+  });
   const root = doc.documentElement;
   if (!root) throw new SoapParseError('missing root element');
   return root;
 }
 
-function readBinarySecurityToken(el: Element | null): BinarySecurityToken | null {
-  if (!el) return null;
+/** A wsse:BinarySecurityToken's attributes and trimmed text ('' for each when the element is absent). */
+export function readBinarySecurityToken(el: Element | null): BinarySecurityToken {
   return { valueType: attr(el, 'ValueType'), encodingType: attr(el, 'EncodingType'), content: text(el).trim() };
 }
 
@@ -137,6 +90,7 @@ export function parseSoapEnvelope(xml: string): SoapEnvelope {
   if (root.localName !== 'Envelope') throw new SoapParseError(`expected element type <Envelope> but have <${root.localName}>`);
   const header = child(root, 'Header');
   const security = child(header, 'Security');
+  const bst = child(security, 'BinarySecurityToken');
   const body = child(root, 'Body');
   return {
     declaresS: attr(root, 's') !== '',
@@ -146,7 +100,7 @@ export function parseSoapEnvelope(xml: string): SoapEnvelope {
       messageId: text(child(header, 'MessageID')).trim(),
       replyToAddress: text(path(header, 'ReplyTo', 'Address')).trim(),
       to: text(child(header, 'To')).trim(),
-      security: security ? { binarySecurityToken: readBinarySecurityToken(child(security, 'BinarySecurityToken')) } : null,
+      security: security ? { binarySecurityToken: bst ? readBinarySecurityToken(bst) : null } : null,
     },
     body,
     messages: childElements(body),
@@ -160,46 +114,6 @@ export function decodeBase64Any(s: string): Buffer | null {
   const std = compact.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   if (std.length % 4 === 1) return null;
   return Buffer.from(std, 'base64');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Building: a small element tree written the way Go's xml.MarshalIndent writes it (Fleet's responses), so the
-// bytes on the wire look like Fleet's: explicit end tags, attributes in field order, Go's text escaping.
-
-export interface XmlElement {
-  name: string;
-  attrs?: [string, string][];
-  /** Either text content or child elements. */
-  text?: string;
-  children?: XmlElement[];
-}
-
-export function el(name: string, attrs: [string, string][] | null, content?: string | XmlElement[]): XmlElement {
-  const node: XmlElement = { name };
-  if (attrs && attrs.length) node.attrs = attrs;
-  if (typeof content === 'string') node.text = content;
-  else if (content) node.children = content;
-  return node;
-}
-
-/** Go's xml.EscapeText: also escapes quotes, tab, newline and carriage return. */
-export function goEscape(s: string): string {
-  return s.replace(/[&<>"'\t\n\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&#34;' : c === "'" ? '&#39;' : c === '\t' ? '&#x9;' : c === '\n' ? '&#xA;' : '&#xD;',
-  );
-}
-
-/** Serialise like Go's xml.MarshalIndent(v, "", indent); indent '' gives the compact form. */
-export function marshalIndent(node: XmlElement, indent: string, depth = 0): string {
-  const pad = indent ? `${depth > 0 ? '\n' : ''}${indent.repeat(depth)}` : '';
-  const attrs = (node.attrs ?? []).map(([k, v]) => ` ${k}="${goEscape(v)}"`).join('');
-  const open = `${pad}<${node.name}${attrs}>`;
-  if (node.children && node.children.length) {
-    const inner = node.children.map((c) => marshalIndent(c, indent, depth + 1)).join('');
-    const closePad = indent ? `\n${indent.repeat(depth)}` : '';
-    return `${open}${inner}${closePad}</${node.name}>`;
-  }
-  return `${open}${goEscape(node.text ?? '')}</${node.name}>`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -292,20 +206,21 @@ export interface RequestEnvelopeOptions {
   bodyXml: string;
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+/** A wsse:BinarySecurityToken as Windows writes one (base64 encoding type), in the header or in an RST body. */
+export function binarySecurityTokenXml(t: { valueType: string; content: string }): string {
+  return `<wsse:BinarySecurityToken ValueType="${escapeXml(t.valueType)}" EncodingType="${BASE64_BINARY}">${escapeXml(t.content)}</wsse:BinarySecurityToken>`;
 }
 
 /** A client request envelope in Windows' shape (prefixes s, a, u, wsse, wst, ac declared on the Envelope). */
 export function buildRequestEnvelope(o: RequestEnvelopeOptions): string {
   const security = o.token
-    ? `<wsse:Security s:mustUnderstand="1"><wsse:BinarySecurityToken ValueType="${escapeXml(o.token.valueType)}" EncodingType="${BASE64_BINARY}">${escapeXml(o.token.content)}</wsse:BinarySecurityToken></wsse:Security>`
+    ? `<wsse:Security s:mustUnderstand="1">${binarySecurityTokenXml(o.token)}</wsse:Security>`
     : '';
   return (
     `<s:Envelope xmlns:s="${NS.s}" xmlns:a="${NS.a}" xmlns:u="${NS.u}" xmlns:wsse="${NS.wsse}" xmlns:wst="${NS.wst}" xmlns:ac="${NS.ac}">` +
     `<s:Header>` +
     `<a:Action s:mustUnderstand="1">${escapeXml(o.action)}</a:Action>` +
-    `<a:MessageID>${escapeXml(o.messageId)}</a:MessageID>` +
+    textEl('a:MessageID', o.messageId) +
     `<a:ReplyTo><a:Address>${ANONYMOUS_REPLY_TO}</a:Address></a:ReplyTo>` +
     `<a:To s:mustUnderstand="1">${escapeXml(o.to)}</a:To>` +
     security +
@@ -314,5 +229,3 @@ export function buildRequestEnvelope(o: RequestEnvelopeOptions): string {
     `</s:Envelope>`
   );
 }
-
-export { escapeXml };

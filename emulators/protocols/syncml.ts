@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { DOMParser, XMLSerializer, type Element, type Node } from '@xmldom/xmldom';
+import { XMLSerializer, type Element, type Node } from '@xmldom/xmldom';
+import { child, childElements, childText, escapeXml, parseXmlDocument, text, textEl } from './xml.js';
 
 /**
  * OMA-DM SyncML 1.2 (MS-MDM; entra-mde2.md §8, fleet.md §2.10): the codec both sides use. Parsing is
@@ -10,9 +10,6 @@ import { DOMParser, XMLSerializer, type Element, type Node } from '@xmldom/xmldo
 export const SYNCML_NS = 'SYNCML:SYNCML1.2';
 export const METINF_NS = 'syncml:metinf';
 export const SYNCML_CONTENT_TYPE = 'application/vnd.syncml.dm+xml';
-/** Cred/Chal Meta values Fleet requires (syncml.AuthMD5 / syncml.AuthB64Format). */
-export const AUTH_MD5 = 'syncml:auth-md5';
-export const AUTH_B64 = 'b64';
 
 /** Alert codes (OMA-DM 1.2 §8; MS-MDM). */
 export const ALERT = {
@@ -128,24 +125,8 @@ export class SyncMLParseError extends Error {
 
 // ---------------------------------------------------------------- parsing
 
-function children(el: Element, local?: string): Element[] {
-  const out: Element[] = [];
-  for (let n: Node | null = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (local === undefined || (n as Element).localName === local)) out.push(n as Element);
-  }
-  return out;
-}
-
-function child(el: Element | undefined, local: string): Element | undefined {
-  return el ? children(el, local)[0] : undefined;
-}
-
-function text(el: Element | undefined): string | undefined {
-  return el ? (el.textContent ?? '').trim() : undefined;
-}
-
-function locUri(el: Element | undefined): string | undefined {
-  return text(child(el, 'LocURI'));
+function locUri(el: Element | null): string | undefined {
+  return childText(el, 'LocURI');
 }
 
 const serializer = new XMLSerializer();
@@ -165,23 +146,23 @@ function markup(n: Node): string {
 }
 
 /** Item/Data content: text when it holds only text (entities decoded), else the inner XML exactly as sent. */
-function dataOf(el: Element | undefined): SyncMLData | undefined {
+function dataOf(el: Element | null): SyncMLData | undefined {
   if (!el) return undefined;
-  if (children(el).length === 0) return el.textContent ?? '';
+  if (childElements(el).length === 0) return text(el);
   let xml = '';
   for (let n: Node | null = el.firstChild; n; n = n.nextSibling) xml += markup(n);
   return { xml: xml.trim() };
 }
 
-function metaOf(el: Element | undefined): SyncMLMeta | undefined {
+function metaOf(el: Element | null): SyncMLMeta | undefined {
   if (!el) return undefined;
   const m: SyncMLMeta = {};
-  const t = text(child(el, 'Type'));
-  const f = text(child(el, 'Format'));
-  const nn = text(child(el, 'NextNonce'));
-  const mark = text(child(el, 'Mark'));
-  const size = text(child(el, 'Size'));
-  const max = text(child(el, 'MaxMsgSize'));
+  const t = childText(el, 'Type');
+  const f = childText(el, 'Format');
+  const nn = childText(el, 'NextNonce');
+  const mark = childText(el, 'Mark');
+  const size = childText(el, 'Size');
+  const max = childText(el, 'MaxMsgSize');
   if (t !== undefined) m.type = t;
   if (f !== undefined) m.format = f;
   if (nn !== undefined) m.nextNonce = nn;
@@ -208,8 +189,8 @@ function commandOf(el: Element): ParsedSyncMLCommand {
   const verb = el.localName as SyncMLVerb;
   const cmd: ParsedSyncMLCommand = {
     verb,
-    cmdId: text(child(el, 'CmdID')) ?? '',
-    items: children(el, 'Item').map(itemOf),
+    cmdId: childText(el, 'CmdID') ?? '',
+    items: childElements(el, 'Item').map(itemOf),
     xml: markup(el),
   };
   if (child(el, 'NoResp')) cmd.noResp = true;
@@ -221,7 +202,7 @@ function commandOf(el: Element): ParsedSyncMLCommand {
     ['sourceRef', 'SourceRef'],
   ];
   for (const [k, tag] of fields) {
-    const v = text(child(el, tag));
+    const v = childText(el, tag);
     if (v !== undefined) cmd[k] = v;
   }
   const meta = metaOf(child(el, 'Meta'));
@@ -229,9 +210,9 @@ function commandOf(el: Element): ParsedSyncMLCommand {
   const chal = metaOf(child(child(el, 'Chal'), 'Meta'));
   if (chal) cmd.chal = chal;
   const data = child(el, 'Data');
-  if (data) cmd.data = (data.textContent ?? '').trim();
+  if (data) cmd.data = text(data).trim();
   if (verb === 'Atomic' || verb === 'Sequence') {
-    cmd.commands = children(el).filter((c) => VERBS.includes(c.localName as SyncMLVerb)).map(commandOf);
+    cmd.commands = childElements(el).filter((c) => VERBS.includes(c.localName as SyncMLVerb)).map(commandOf);
   }
   return cmd;
 }
@@ -241,40 +222,31 @@ function commandOf(el: Element): ParsedSyncMLCommand {
  * that parses but lacks header fields is returned as is (the server's `validateSyncML` says what is missing).
  */
 export function parseSyncML(xml: string): ParsedSyncMLMessage {
-  let doc;
-  try {
-    doc = new DOMParser({
-      onError: (level, msg) => {
-        if (level !== 'warning') throw new SyncMLParseError(msg);
-      },
-    }).parseFromString(xml, 'text/xml');
-  } catch (e) {
-    throw e instanceof SyncMLParseError ? e : new SyncMLParseError((e as Error).message);
-  }
+  const doc = parseXmlDocument(xml, { report: (msg) => new SyncMLParseError(msg), wrapped: (msg) => new SyncMLParseError(msg) });
   const root = doc.documentElement;
   if (!root || root.localName !== 'SyncML') throw new SyncMLParseError('root element is not SyncML');
   const hdrEl = child(root, 'SyncHdr');
   const bodyEl = child(root, 'SyncBody');
   if (!hdrEl || !bodyEl) throw new SyncMLParseError('SyncML without SyncHdr or SyncBody');
   const hdr: SyncHdr = {
-    verDTD: text(child(hdrEl, 'VerDTD')) ?? '',
-    verProto: text(child(hdrEl, 'VerProto')) ?? '',
-    sessionId: text(child(hdrEl, 'SessionID')) ?? '',
-    msgId: text(child(hdrEl, 'MsgID')) ?? '',
+    verDTD: childText(hdrEl, 'VerDTD') ?? '',
+    verProto: childText(hdrEl, 'VerProto') ?? '',
+    sessionId: childText(hdrEl, 'SessionID') ?? '',
+    msgId: childText(hdrEl, 'MsgID') ?? '',
     target: locUri(child(hdrEl, 'Target')) ?? '',
     source: locUri(child(hdrEl, 'Source')) ?? '',
   };
   const credEl = child(hdrEl, 'Cred');
   if (credEl) {
     const m = metaOf(child(credEl, 'Meta')) ?? {};
-    hdr.cred = { type: m.type ?? '', format: m.format ?? '', data: text(child(credEl, 'Data')) ?? '' };
+    hdr.cred = { type: m.type ?? '', format: m.format ?? '', data: childText(credEl, 'Data') ?? '' };
   }
   const hdrMeta = metaOf(child(hdrEl, 'Meta'));
   if (hdrMeta) hdr.meta = hdrMeta;
-  const commands = children(bodyEl)
+  const commands = childElements(bodyEl)
     .filter((c) => VERBS.includes(c.localName as SyncMLVerb))
     .map(commandOf);
-  return { namespace: root.namespaceURI ?? '', hdr, commands, final: child(bodyEl, 'Final') !== undefined };
+  return { namespace: root.namespaceURI ?? '', hdr, commands, final: child(bodyEl, 'Final') !== null };
 }
 
 /** Item data as text: embedded XML is returned as its markup. */
@@ -283,14 +255,6 @@ export function dataText(d: SyncMLData | undefined): string | undefined {
 }
 
 // ---------------------------------------------------------------- building
-
-export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function el(tag: string, content: string | undefined): string {
-  return content === undefined ? '' : `<${tag}>${escapeXml(content)}</${tag}>`;
-}
 
 function metinf(tag: string, content: string | undefined): string {
   return content === undefined ? '' : `<${tag} xmlns="${METINF_NS}">${escapeXml(content)}</${tag}>`;
@@ -304,27 +268,27 @@ function buildMeta(m: SyncMLMeta | undefined): string {
 
 function buildData(d: SyncMLData | undefined): string {
   if (d === undefined) return '';
-  return typeof d === 'string' ? `<Data>${escapeXml(d)}</Data>` : `<Data>${d.xml}</Data>`;
+  return typeof d === 'string' ? textEl('Data', d) : `<Data>${d.xml}</Data>`;
 }
 
 function buildItem(i: SyncMLItem): string {
-  const target = i.target === undefined ? '' : `<Target><LocURI>${escapeXml(i.target)}</LocURI></Target>`;
-  const source = i.source === undefined ? '' : `<Source><LocURI>${escapeXml(i.source)}</LocURI></Source>`;
+  const target = i.target === undefined ? '' : `<Target>${textEl('LocURI', i.target)}</Target>`;
+  const source = i.source === undefined ? '' : `<Source>${textEl('LocURI', i.source)}</Source>`;
   return `<Item>${target}${source}${buildMeta(i.meta)}${buildData(i.data)}</Item>`;
 }
 
 /** One command in DTD element order. */
 export function buildCommand(c: SyncMLCommand): string {
-  const head = `${el('CmdID', c.cmdId)}`;
+  const head = textEl('CmdID', c.cmdId);
   const items = c.items.map(buildItem).join('');
   const noResp = c.noResp ? '<NoResp/>' : '';
   switch (c.verb) {
     case 'Status':
-      return `<Status>${head}${el('MsgRef', c.msgRef)}${el('CmdRef', c.cmdRef)}${el('Cmd', c.cmd)}${el('TargetRef', c.targetRef)}${el('SourceRef', c.sourceRef)}${c.chal ? `<Chal>${buildMeta(c.chal)}</Chal>` : ''}${el('Data', c.data)}${items}</Status>`;
+      return `<Status>${head}${textEl('MsgRef', c.msgRef)}${textEl('CmdRef', c.cmdRef)}${textEl('Cmd', c.cmd)}${textEl('TargetRef', c.targetRef)}${textEl('SourceRef', c.sourceRef)}${c.chal ? `<Chal>${buildMeta(c.chal)}</Chal>` : ''}${textEl('Data', c.data)}${items}</Status>`;
     case 'Alert':
-      return `<Alert>${head}${noResp}${el('Data', c.data)}${items}</Alert>`;
+      return `<Alert>${head}${noResp}${textEl('Data', c.data)}${items}</Alert>`;
     case 'Results':
-      return `<Results>${head}${el('MsgRef', c.msgRef)}${el('CmdRef', c.cmdRef)}${buildMeta(c.meta)}${el('TargetRef', c.targetRef)}${el('SourceRef', c.sourceRef)}${items}</Results>`;
+      return `<Results>${head}${textEl('MsgRef', c.msgRef)}${textEl('CmdRef', c.cmdRef)}${buildMeta(c.meta)}${textEl('TargetRef', c.targetRef)}${textEl('SourceRef', c.sourceRef)}${items}</Results>`;
     case 'Atomic':
     case 'Sequence':
       return `<${c.verb}>${head}${noResp}${buildMeta(c.meta)}${(c.commands ?? []).map(buildCommand).join('')}</${c.verb}>`;
@@ -335,12 +299,12 @@ export function buildCommand(c: SyncMLCommand): string {
 
 export function buildSyncHdr(h: SyncHdr): string {
   const cred = h.cred
-    ? `<Cred>${buildMeta({ format: h.cred.format, type: h.cred.type })}<Data>${escapeXml(h.cred.data)}</Data></Cred>`
+    ? `<Cred>${buildMeta({ format: h.cred.format, type: h.cred.type })}${textEl('Data', h.cred.data)}</Cred>`
     : '';
   return (
-    `<SyncHdr><VerDTD>${escapeXml(h.verDTD)}</VerDTD><VerProto>${escapeXml(h.verProto)}</VerProto>` +
-    `<SessionID>${escapeXml(h.sessionId)}</SessionID><MsgID>${escapeXml(h.msgId)}</MsgID>` +
-    `<Target><LocURI>${escapeXml(h.target)}</LocURI></Target><Source><LocURI>${escapeXml(h.source)}</LocURI></Source>` +
+    `<SyncHdr>${textEl('VerDTD', h.verDTD)}${textEl('VerProto', h.verProto)}` +
+    `${textEl('SessionID', h.sessionId)}${textEl('MsgID', h.msgId)}` +
+    `<Target>${textEl('LocURI', h.target)}</Target><Source>${textEl('LocURI', h.source)}</Source>` +
     `${cred}${buildMeta(h.meta)}</SyncHdr>`
   );
 }
@@ -389,35 +353,4 @@ export function nodeCommand(verb: Exclude<SyncMLVerb, 'Status' | 'Results' | 'Al
   if (meta) item.meta = meta;
   if (data !== undefined) item.data = data;
   return { verb, cmdId, items: [item] };
-}
-
-// ---------------------------------------------------------------- MD5 digest auth (OMA-DM security §5.3)
-
-function md5(data: string | Buffer): Buffer {
-  return createHash('md5').update(data).digest();
-}
-
-/** MD5("name:secret"): the 16 bytes Fleet stores as `credentials_hash`. */
-export function credentialsHash(name: string, secret: string): Buffer {
-  return md5(`${name}:${secret}`);
-}
-
-/** What the server expects in Cred/Data: base64(MD5(base64(credentials_hash) + ":" + nonce)). */
-export function digestFromHash(hash: Buffer, nonce: string): string {
-  return md5(`${hash.toString('base64')}:${nonce}`).toString('base64');
-}
-
-/** The client side: base64(MD5(base64(MD5(name:secret)) + ":" + nonce)); `nonce` is NextNonce base64-decoded. */
-export function clientDigest(name: string, secret: string, nonce: string): string {
-  return digestFromHash(credentialsHash(name, secret), nonce);
-}
-
-/** The SyncHdr Cred a client sends. */
-export function md5Cred(name: string, secret: string, nonce: string): SyncMLCred {
-  return { type: AUTH_MD5, format: AUTH_B64, data: clientDigest(name, secret, nonce) };
-}
-
-/** NextNonce travels base64 (format b64); the digest uses the decoded value. */
-export function decodeNextNonce(nextNonce: string): string {
-  return Buffer.from(nextNonce, 'base64').toString('utf8');
 }

@@ -1,7 +1,7 @@
 import { createDevice } from '../device/index.js';
 import { startOrbit, type OrbitResult } from '../orbit/index.js';
 import { globalEnrollSecret, updateSettings } from '../mdm/admin.js';
-import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2.js';
+import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
 import type { Scenario } from './types.js';
 
 interface ProgrammaticOutcome {

@@ -8,20 +8,18 @@ import { tempLab } from '../helpers/lab.js';
 import { startMdmServer, type MdmServer } from '../../emulators/mdm/server.js';
 import { writeSettings } from '../../emulators/mdm/settings.js';
 import { parseSoapEnvelope, readSoapFault, SOAP_CONTENT_TYPE } from '../../emulators/protocols/soap.js';
+import { MDE2, encodeDeviceEnrollmentUserToken, type HeaderToken } from '../../emulators/protocols/mde2/envelope.js';
+import { buildDiscover, readDiscoverResponse } from '../../emulators/protocols/mde2/discover.js';
+import { buildGetPolicies, readGetPoliciesResponse } from '../../emulators/protocols/mde2/policy.js';
 import {
-  MDE2,
-  buildDiscover,
-  buildGetPolicies,
   buildRequestSecurityToken,
-  readDiscoverResponse,
-  readGetPoliciesResponse,
   readRequestSecurityTokenResponseCollection,
+  type ContextItem,
+} from '../../emulators/protocols/mde2/wstep.js';
+import {
   parseWapProvisioningDoc,
   readProvisionedEnrollment,
-  encodeDeviceEnrollmentUserToken,
-  type ContextItem,
-  type HeaderToken,
-} from '../../emulators/protocols/mde2.js';
+} from '../../emulators/protocols/mde2/provisioning-doc.js';
 import { enrollmentByHardwareId, enrollmentByDeviceId } from '../../emulators/mdm/store/enrollments.js';
 import { newSTSAuthToken } from '../../emulators/mdm/wstep/tokens.js';
 import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../fixtures/mde2/windows-csr.js';

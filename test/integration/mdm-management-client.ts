@@ -5,8 +5,6 @@ import type { Lab } from '../../emulators/lab/lab.js';
 import {
   alert,
   buildSyncML,
-  decodeNextNonce,
-  md5Cred,
   nodeCommand,
   parseSyncML,
   syncHdr,
@@ -15,6 +13,7 @@ import {
   type SyncMLCommand,
 } from '../../emulators/protocols/syncml.js';
 import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
+import { decodeNextNonce, md5Cred } from '../../emulators/protocols/syncml-auth.js';
 
 export const MGMT = MDM_PATHS.management;
 

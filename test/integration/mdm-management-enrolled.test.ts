@@ -4,14 +4,15 @@ import { jwtVerify } from 'jose';
 import { x509 } from '../../emulators/protocols/x509.js';
 import { mdmLab, TestDmClient, package1, post } from './mdm-management-client.js';
 import { parseSoapEnvelope } from '../../emulators/protocols/soap.js';
+import { MDE2, encodeDeviceEnrollmentUserToken } from '../../emulators/protocols/mde2/envelope.js';
 import {
-  MDE2,
   buildRequestSecurityToken,
-  encodeDeviceEnrollmentUserToken,
+  readRequestSecurityTokenResponseCollection,
+} from '../../emulators/protocols/mde2/wstep.js';
+import {
   parseWapProvisioningDoc,
   readProvisionedEnrollment,
-  readRequestSecurityTokenResponseCollection,
-} from '../../emulators/protocols/mde2.js';
+} from '../../emulators/protocols/mde2/provisioning-doc.js';
 import { newSTSAuthToken } from '../../emulators/mdm/wstep/tokens.js';
 import { makeWindowsCsr } from '../fixtures/mde2/windows-csr.js';
 import { dataText } from '../../emulators/protocols/syncml.js';

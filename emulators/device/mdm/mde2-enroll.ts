@@ -1,17 +1,14 @@
 import { decodeJwt } from 'jose';
 import type { LabResponse } from '../../lab/lab.js';
 import { parseSoapEnvelope, readSoapFault, SOAP_CONTENT_TYPE, type SoapEnvelope } from '../../protocols/soap.js';
+import { MDE2, type HeaderToken } from '../../protocols/mde2/envelope.js';
+import { buildDiscover, readDiscoverResponse } from '../../protocols/mde2/discover.js';
+import { buildGetPolicies, readGetPoliciesResponse } from '../../protocols/mde2/policy.js';
 import {
-  MDE2,
-  buildDiscover,
-  buildGetPolicies,
   buildRequestSecurityToken,
-  readDiscoverResponse,
-  readGetPoliciesResponse,
   readRequestSecurityTokenResponseCollection,
   type ContextItem,
-  type HeaderToken,
-} from '../../protocols/mde2.js';
+} from '../../protocols/mde2/wstep.js';
 import { OID_OIW_SHA1_RSA, OID_SHA256_RSA } from '../tpm/csr.js';
 import { send, type DeviceContext } from '../context.js';
 import type { EnrollmentState, Hardware } from '../state.js';

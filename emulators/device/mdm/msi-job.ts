@@ -1,4 +1,5 @@
-import { attr, child, childElements, parseXml, path, text } from '../../protocols/soap.js';
+import { attr, child, childElements, path, text } from '../../protocols/xml.js';
+import { parseXml } from '../../protocols/soap.js';
 
 /** An MsiInstallJob as the EnterpriseDesktopAppManagement CSP receives it in an Exec (entra-mde2.md §9). */
 export interface MsiInstallJob {

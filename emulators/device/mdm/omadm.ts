@@ -5,20 +5,18 @@ import {
   SYNCML_CONTENT_TYPE,
   alert,
   buildSyncML,
-  clientDigest,
   dataText,
   parseSyncML,
   resultsFor,
   statusFor,
   syncHdr,
-  AUTH_B64,
-  AUTH_MD5,
   type ParsedSyncMLCommand,
   type ParsedSyncMLMessage,
   type SyncMLCommand,
   type SyncMLItem,
   type SyncMLCred,
 } from '../../protocols/syncml.js';
+import { decodeNextNonce, md5Cred } from '../../protocols/syncml-auth.js';
 import type { CspFormat } from '../csp/tree.js';
 import { send, type DeviceContext } from '../context.js';
 import type { EnrollmentState } from '../state.js';
@@ -59,8 +57,7 @@ function credentials(ctx: DeviceContext, e: EnrollmentState): SyncMLCred | undef
   const nonceB64 = ctx.csp.value(clientCredPath(e.dmAccountId, 'AAuthData'));
   if (!name || secret === null || !nonceB64) return undefined;
   // OMA-DM MD5 digest: b64(MD5(b64(MD5(name:secret)) ":" nonce)), nonce = NextNonce decoded (fleet.md §2.10).
-  const nonce = Buffer.from(nonceB64, 'base64').toString('utf8');
-  return { type: AUTH_MD5, format: AUTH_B64, data: clientDigest(name, secret, nonce) };
+  return md5Cred(name, secret, decodeNextNonce(nonceB64));
 }
 
 /** Package 1 (entra-mde2.md §8.3, the captured Windows session in fleet.md §7.3): CmdIDs start at 2. */

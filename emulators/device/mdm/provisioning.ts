@@ -1,6 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import type { Db } from '../../lab/store.js';
-import { parseWapProvisioningDoc, readProvisionedEnrollment, findCharacteristic, type ProvisionedEnrollment } from '../../protocols/mde2.js';
+import {
+  parseWapProvisioningDoc,
+  readProvisionedEnrollment,
+  findCharacteristic,
+  type ProvisionedEnrollment,
+} from '../../protocols/mde2/provisioning-doc.js';
 import type { DeviceContext } from '../context.js';
 import { clientCredPath, dmAccountId, dmAccPath, serverCredPath } from './dmacc.js';
 

@@ -2,7 +2,7 @@ import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import type { BinarySecurityToken } from '../../protocols/soap.js';
 import { decodeBase64Any, type SoapEnvelope } from '../../protocols/soap.js';
-import { MDE2, readHeaderToken } from '../../protocols/mde2.js';
+import { MDE2, readHeaderToken } from '../../protocols/mde2/envelope.js';
 import { getAzureAuthTokenClaims, hasAuthorizedAzureAudience, hasAuthorizedAzureTenant } from '../wstep/azure.js';
 import { verifyStsAuthToken } from '../wstep/sts.js';
 

@@ -1,7 +1,8 @@
 import type { MdmContext } from '../context.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import type { SoapEnvelope } from '../../protocols/soap.js';
-import { MDE2, validateDiscover, buildDiscoverResponse } from '../../protocols/mde2.js';
+import { MDE2 } from '../../protocols/mde2/envelope.js';
+import { validateDiscover, buildDiscoverResponse } from '../../protocols/mde2/discover.js';
 
 /**
  * Discovery (MS-MDE2 3.1; fleet.md §2.2): Fleet's checks, then always AuthPolicy OnPremise, EnrollmentVersion 4.0

@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { MdmContext } from '../context.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import type { SoapEnvelope } from '../../protocols/soap.js';
 import { decodeBase64Any } from '../../protocols/soap.js';
+import { MDE2 } from '../../protocols/mde2/envelope.js';
 import {
-  MDE2,
   contextItem,
   readRequestSecurityToken,
   validateRequestSecurityToken,
   buildRequestSecurityTokenResponseCollection,
-} from '../../protocols/mde2.js';
+} from '../../protocols/mde2/wstep.js';
 import { parseCsr, verifyCsr, stripNul, type ParsedCsr } from '../../protocols/pkcs10.js';
+import { credentialsHash } from '../../protocols/syncml-auth.js';
 import { authorizeHeaderToken } from './auth.js';
 import { fleetProvisioningDoc } from './provisioning.js';
 import { loadIdentity } from '../wstep/identity.js';
@@ -120,7 +120,7 @@ export async function handleEnroll(ctx: MdmContext, env: SoapEnvelope): Promise<
         enroll_client_version: appVersion,
         not_in_oobe: notInOobe,
         host_uuid: auth.hostUuid,
-        credentials_hash: createHash('md5').update(`${deviceId}:${password}`).digest(),
+        credentials_hash: credentialsHash(deviceId, password),
         credentials_acknowledged: true,
         awaiting_configuration: awaiting ? 1 : 0,
         awaiting_configuration_at: awaiting ? nowIso : null,

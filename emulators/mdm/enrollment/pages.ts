@@ -3,6 +3,7 @@ import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError } from '../fleet-error.js';
 import { sendFault } from './soap-endpoint.js';
 import { sendHtml } from '../html.js';
+import { escapeHtml } from '../../protocols/html.js';
 
 /**
  * The two HTML pages of Fleet's Windows enrollment: the STS auth page (fleet.md §2.2: a dummy that auto-POSTs
@@ -18,11 +19,6 @@ type Query = Record<string, string | undefined>;
 /** html/template's JS-string escaping, enough for a URL or a token inside '…' or "…". */
 function jsString(s: string): string {
   return s.replace(/[\\'"<>&\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** html/template's attribute escaping (numeric entities), as Fleet's page has it. */
-function htmlAttr(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function stsAuthPage() {
@@ -76,7 +72,7 @@ export function tosPage(ctx: MdmContext) {
 <html lang="en">
 <head><meta charset="utf-8"><title>Fleet: terms of use</title></head>
 <body>
-<main data-redirect-url="${htmlAttr(redirect)}" data-client-data="${htmlAttr(clientData)}">
+<main data-redirect-url="${escapeHtml(redirect)}" data-client-data="${escapeHtml(clientData)}">
 <h1>Enroll in Fleet</h1>
 <p>By enrolling, you allow your organization to manage this device.</p>
 <button id="accept" type="button">Accept</button>

@@ -1,6 +1,6 @@
 import type { MdmContext } from '../context.js';
 import type { SoapEnvelope } from '../../protocols/soap.js';
-import { validateGetPolicies, buildGetPoliciesResponse } from '../../protocols/mde2.js';
+import { validateGetPolicies, buildGetPoliciesResponse } from '../../protocols/mde2/policy.js';
 import { authorizeHeaderToken } from './auth.js';
 
 /**

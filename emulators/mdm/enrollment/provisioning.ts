@@ -1,4 +1,8 @@
-import { characteristic, buildWapProvisioningDoc, type WapCharacteristic } from '../../protocols/mde2.js';
+import {
+  characteristic,
+  buildWapProvisioningDoc,
+  type WapCharacteristic,
+} from '../../protocols/mde2/provisioning-doc.js';
 
 /**
  * Fleet's wap-provisioningdoc (fleet.md §2.6; server/service/microsoft_mdm.go NewCertStoreProvisioningData,

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { parseSoapEnvelope, SoapParseError, SOAP_CONTENT_TYPE, type SoapEnvelope } from '../../protocols/soap.js';
-import { buildFault, type Mde2MessageKind } from '../../protocols/mde2.js';
+import { buildFault, type Mde2MessageKind } from '../../protocols/mde2/fault.js';
 import { sendBadRequest } from '../fleet-error.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from '../../lab/store.js';
-import { AUTH_B64, AUTH_MD5, digestFromHash, type ParsedSyncMLMessage } from '../../protocols/syncml.js';
+import { AUTH_B64, AUTH_MD5, digestFromHash } from '../../protocols/syncml-auth.js';
+import { type ParsedSyncMLMessage } from '../../protocols/syncml.js';
 import { enrollmentByDeviceId, readNonce, type WindowsEnrollment } from '../store/management.js';
 
 /** Fleet's requestAuthState (microsoft_mdm.go isTrustedRequest). */

@@ -1,4 +1,4 @@
-import { escapeXml } from '../../protocols/syncml.js';
+import { escapeXml } from '../../protocols/xml.js';
 
 /**
  * Fleet's SOAP fault for the management endpoint (fleet.md §2.8): HTTP 200, application/soap+xml, code s:receiver,

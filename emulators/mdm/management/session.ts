@@ -2,12 +2,9 @@ import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import {
   ALERT,
-  AUTH_B64,
-  AUTH_MD5,
   STATUS,
   UNENROLL_ALERT_TYPE,
   buildSyncML,
-  credentialsHash,
   nodeCommand,
   statusFor,
   syncHdr,
@@ -15,6 +12,7 @@ import {
   type ParsedSyncMLMessage,
   type SyncMLCommand,
 } from '../../protocols/syncml.js';
+import { credentialsHash, md5Challenge } from '../../protocols/syncml-auth.js';
 import {
   acknowledgeCredentials,
   deleteEnrollmentsByDeviceId,
@@ -68,7 +66,7 @@ export function challengeReply(db: Db, ctx: MdmContext, req: ParsedSyncMLMessage
     cmdRef: '0',
     cmd: 'SyncHdr',
     code,
-    chal: { type: AUTH_MD5, format: AUTH_B64, nextNonce: Buffer.from(nonce, 'utf8').toString('base64') },
+    chal: md5Challenge(nonce),
   });
   return reply(ctx, req, [status]);
 }

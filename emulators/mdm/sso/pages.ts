@@ -1,4 +1,4 @@
-import { escapeHtml as esc } from '../html.js';
+import { escapeHtml as esc } from '../../protocols/html.js';
 
 /** Fleet's web pages for the end-user-auth "second prompt" (fleet.md §4.3), as plain HTML forms. */
 

@@ -1,8 +1,8 @@
 import { sign as cryptoSign, X509Certificate } from 'node:crypto';
 import type { Db } from '../../lab/store.js';
 import { thumbprint } from '../../protocols/x509.js';
+import { OID, type ParsedCsr } from '../../protocols/pkcs10.js';
 import {
-  OID,
   derBitString,
   derBool,
   derDirectoryString,
@@ -19,8 +19,7 @@ import {
   tlvBytes,
   tlvChildren,
   tlvContent,
-  type ParsedCsr,
-} from '../../protocols/pkcs10.js';
+} from '../../protocols/der.js';
 import type { WstepIdentity } from './identity.js';
 
 /**

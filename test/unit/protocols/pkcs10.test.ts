@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { parseCsr, verifyCsr, stripNul, CsrError, OID, derUint, derTime } from '../../../emulators/protocols/pkcs10.js';
+import { parseCsr, verifyCsr, stripNul, CsrError, OID } from '../../../emulators/protocols/pkcs10.js';
 import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../../fixtures/mde2/windows-csr.js';
 
 let keys: { privateKey: KeyObject; publicKey: KeyObject };
@@ -48,18 +48,5 @@ describe('PKCS#10 as real Windows sends it', () => {
   it('rejects bytes that are not a certification request', () => {
     expect(() => parseCsr(Buffer.from('hello'))).toThrow(CsrError);
     expect(() => parseCsr(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]))).toThrow(CsrError);
-  });
-});
-
-describe('DER writers', () => {
-  it('writes INTEGERs minimally, with a 00 byte only before a high bit', () => {
-    expect(derUint(1n).toString('hex')).toBe('020101');
-    expect(derUint(128n).toString('hex')).toBe('02020080');
-    expect(derUint(256n).toString('hex')).toBe('02020100');
-  });
-
-  it('writes UTCTime before 2050 and GeneralizedTime after', () => {
-    expect(derTime(new Date('2026-01-15T09:00:00Z')).toString('latin1').slice(2)).toBe('260115090000Z');
-    expect(derTime(new Date('2051-01-15T09:00:00Z'))[0]).toBe(0x18);
   });
 });

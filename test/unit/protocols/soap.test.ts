@@ -5,14 +5,13 @@ import {
   parseSoapEnvelope,
   SoapParseError,
   decodeBase64Any,
-  marshalIndent,
-  el,
   buildResponseEnvelope,
   renderResponse,
   soapFaultBody,
   readSoapFault,
   buildRequestEnvelope,
 } from '../../../emulators/protocols/soap.js';
+import { marshalIndent, el } from '../../../emulators/protocols/xml.js';
 
 const envelope = (prefixS: string, prefixA: string, extra = '') => `<?xml version="1.0"?>
 <${prefixS}:Envelope xmlns:${prefixS}="${NS.s}" xmlns:${prefixA}="${NS.a}" xmlns:wsse="${NS.wsse}">
