@@ -211,3 +211,76 @@ export const OpenBundleRequestSchema = z.object({ bundle: RunBundleSchema });
 
 export const ApiErrorSchema = z.object({ error: z.string(), detail: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+// ---- the UI API, call by call: app/api/server.ts registers its handlers from this table, renderer/api/client.ts
+// calls through it and checks each reply against `reply` ----
+
+/** `ok` once the SCIM user exists (POST /api/mdm/scim-users answers after the work, with what it made). */
+export const ScimUserCreatedSchema = z.object({ ok: z.literal(true), id: z.number().int(), userName: z.string() });
+export type ScimUserCreated = z.infer<typeof ScimUserCreatedSchema>;
+
+export const ControlReplySchema = z.object({ ok: z.boolean(), state: LabStateSchema });
+export type ControlReply = z.infer<typeof ControlReplySchema>;
+
+/** A HAR 1.2 document (app/api/har.ts): only its outline is part of the contract. */
+export const HarSchema = z.object({ log: z.object({ version: z.literal('1.2'), creator: z.object({ name: z.string(), version: z.string() }), entries: z.array(z.unknown()) }) });
+
+/**
+ * One UI API call: HTTP method, fastify-style path (`:name` segments are `params`), the query string, the JSON
+ * body (`null`: none) and the JSON reply. Errors answer with `ApiErrorSchema` (400 bad input, 404, 409 not now).
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  params?: z.ZodType<Record<string, string>>;
+  query?: z.ZodType;
+  body: z.ZodType | null;
+  reply: z.ZodType;
+}
+
+const apiRoute = <const R extends ApiRoute>(r: R): R => r;
+
+export const uiRoutes = {
+  state: apiRoute({ method: 'GET', path: '/api/state', body: null, reply: LabStateSchema }),
+  steps: apiRoute({ method: 'GET', path: '/api/steps', body: null, reply: z.array(StepSchema) }),
+  scenarios: apiRoute({ method: 'GET', path: '/api/scenarios', body: null, reply: z.array(ScenarioInfoSchema) }),
+  db: apiRoute({ method: 'GET', path: '/api/db', query: z.object({ step: z.coerce.number().int().min(-1) }), body: null, reply: DbViewSchema }),
+  /** Download: the run on screen as a bundle file, with its DB snapshots. */
+  export: apiRoute({ method: 'GET', path: '/api/export', body: null, reply: RunBundleSchema }),
+  /** Download: the run on screen as HAR. */
+  exportHar: apiRoute({ method: 'GET', path: '/api/export.har', body: null, reply: HarSchema }),
+  /** Open a saved run (a bundle file the user picked) in place of the live one, until the next Run or Reset. */
+  open: apiRoute({ method: 'POST', path: '/api/open', body: OpenBundleRequestSchema, reply: LabStateSchema }),
+  runs: apiRoute({ method: 'GET', path: '/api/runs', body: null, reply: z.array(RunSummaryItemSchema) }),
+  /** One run's bundle without snapshots (`current` is the run on screen). */
+  runBundle: apiRoute({ method: 'GET', path: '/api/runs/:runId', params: z.object({ runId: z.string().min(1) }), body: null, reply: RunBundleSchema }),
+  /** Compare two runs of this session by id (`current` is the run on screen). */
+  compareRuns: apiRoute({ method: 'GET', path: '/api/compare', query: z.object({ a: z.string().min(1), b: z.string().min(1) }), body: null, reply: CompareResultSchema }),
+  /** Compare two saved bundles (files the user opened). */
+  compareBundles: apiRoute({ method: 'POST', path: '/api/compare', body: CompareRequestSchema, reply: CompareResultSchema }),
+  queueCommand: apiRoute({ method: 'POST', path: '/api/mdm/commands', body: QueueCommandRequestSchema, reply: QueuedCommandSchema }),
+  syncDevice: apiRoute({ method: 'POST', path: '/api/device/sync', body: null, reply: LabStateSchema }),
+  createScimUser: apiRoute({ method: 'POST', path: '/api/mdm/scim-users', body: ScimUserRequestSchema, reply: ScimUserCreatedSchema }),
+  mdmSettings: apiRoute({ method: 'GET', path: '/api/mdm/settings', body: null, reply: MdmSettingsViewSchema }),
+  updateMdmSettings: apiRoute({ method: 'PUT', path: '/api/mdm/settings', body: MdmSettingsPatchSchema, reply: MdmSettingsViewSchema }),
+  entraPending: apiRoute({ method: 'GET', path: '/api/entra/pending', body: null, reply: EntraPendingSchema }),
+  answerMfa: apiRoute({ method: 'POST', path: '/api/entra/mfa/:id', params: z.object({ id: z.string().min(1) }), body: MfaAnswerSchema, reply: EntraPendingSchema }),
+  answerDeviceCode: apiRoute({ method: 'POST', path: '/api/entra/device-codes/:userCode', params: z.object({ userCode: z.string().min(1) }), body: DeviceCodeAnswerSchema, reply: EntraPendingSchema }),
+  run: apiRoute({ method: 'POST', path: '/api/run', body: RunRequestSchema, reply: LabStateSchema }),
+  control: apiRoute({ method: 'POST', path: '/api/control', body: ControlRequestSchema, reply: ControlReplySchema }),
+  advanceClock: apiRoute({ method: 'POST', path: '/api/clock/advance', body: ClockAdvanceSchema, reply: LabStateSchema }),
+  setBreakpoints: apiRoute({ method: 'PUT', path: '/api/breakpoints', body: BreakpointsRequestSchema, reply: LabStateSchema }),
+} as const;
+export type UiRoutes = typeof uiRoutes;
+export type UiRouteName = keyof UiRoutes;
+
+/** The live timeline: server-sent events, one `LabEvent` per message. */
+export const uiEvents = { method: 'GET', path: '/api/events', event: LabEventSchema } as const;
+
+/** What a call sends (as the client writes it: `z.input`) and what a handler receives (parsed: `z.output`). */
+type Part<R, K extends 'params' | 'query' | 'body', Side extends 'in' | 'out'> = R extends { [P in K]: infer S extends z.ZodType }
+  ? { [P in K]: Side extends 'in' ? z.input<S> : z.output<S> }
+  : { [P in K]?: undefined };
+export type RouteInput<R extends ApiRoute> = Part<R, 'params', 'in'> & Part<R, 'query', 'in'> & Part<R, 'body', 'in'>;
+export type RouteArgs<R extends ApiRoute> = Part<R, 'params', 'out'> & Part<R, 'query', 'out'> & Part<R, 'body', 'out'>;
+export type RouteReply<R extends ApiRoute> = z.output<R['reply']>;

@@ -4,9 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import {
-  BreakpointsRequestSchema, ClockAdvanceSchema, CompareRequestSchema, MdmSettingsPatchSchema, MfaAnswerSchema, DeviceCodeAnswerSchema, OpenBundleRequestSchema, QueueCommandRequestSchema, ScimUserRequestSchema, ControlRequestSchema, RunRequestSchema, type ApiError, type LabEvent,
-} from '../contract.js';
+import { uiEvents, uiRoutes, type ApiError, type ApiRoute, type LabEvent, type RouteArgs, type RouteReply } from '../contract.js';
 import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
 import { compareRuns } from '../compare/compare.js';
@@ -59,12 +57,25 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T |
   return r.data;
 }
 
-/** A handler whose JSON body must match `schema`: 400 with zod's error tree otherwise, before `fn` runs. */
-function withBody<T>(schema: z.ZodType<T>, fn: (body: T, req: FastifyRequest, reply: FastifyReply) => unknown) {
-  return (req: FastifyRequest, reply: FastifyReply) => {
-    const body = parse(schema, req.body, reply);
-    return body === null ? reply : fn(body, req, reply);
-  };
+/** A UI API handler: gets the call's parsed params, query and body; answers its reply, or an error sent on `reply`. */
+type Handler<R extends ApiRoute> = (input: RouteArgs<R>, reply: FastifyReply, req: FastifyRequest) => RouteReply<R> | FastifyReply | Promise<RouteReply<R> | FastifyReply>;
+
+/** Register one call of the routes table: params, query and body must match its schemas (400 with zod's error tree otherwise) before `handler` runs. */
+function register<R extends ApiRoute>(app: FastifyInstance, route: R, handler: Handler<R>): void {
+  app.route({
+    method: route.method,
+    url: route.path,
+    handler: (req, reply) => {
+      const input: Record<string, unknown> = {};
+      for (const [part, schema, value] of [['params', route.params, req.params], ['query', route.query, req.query], ['body', route.body, req.body]] as const) {
+        if (!schema) continue;
+        const parsed = parse(schema as z.ZodType, value, reply);
+        if (parsed === null) return reply;
+        input[part] = parsed;
+      }
+      return handler(input as RouteArgs<R>, reply, req);
+    },
+  });
 }
 
 /** The UI API: REST for commands, server-sent events for the live timeline; loopback only, token-guarded. */
@@ -89,51 +100,42 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     done();
   });
 
-  app.get('/api/state', () => session.state());
-  app.get('/api/steps', () => session.steps());
-  app.get('/api/scenarios', () => session.scenarios());
-  app.get('/api/db', (req, reply) => {
-    const q = parse(z.object({ step: z.coerce.number().int().min(-1) }), req.query, reply);
-    if (!q) return reply;
+  const serve = <R extends ApiRoute>(route: R, handler: Handler<R>) => register(app, route, handler);
+  serve(uiRoutes.state, () => session.state());
+  serve(uiRoutes.steps, () => session.steps());
+  serve(uiRoutes.scenarios, () => session.scenarios());
+  serve(uiRoutes.db, ({ query }, reply) => {
     try {
-      return session.dbView(q.step);
+      return session.dbView(query.step);
     } catch (e) {
       return bad(reply, 404, (e as Error).message);
     }
   });
-  app.get('/api/export', (_req, reply) => {
+  serve(uiRoutes.export, (_in, reply) => {
     reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.json"`);
     return session.bundle({ snapshots: true });
   });
-  // Open a saved run (a bundle file the user picked) in place of the live one, until the next Run or Reset.
-  app.post('/api/open', withBody(OpenBundleRequestSchema, (body) => {
-    session.open(body.bundle);
-    return session.state();
-  }));
-  app.get('/api/export.har', (_req, reply) => {
+  serve(uiRoutes.exportHar, (_in, reply) => {
     reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.har"`);
     return toHar(session.steps());
   });
-
-  app.get('/api/runs', () => session.runs());
-  // One run's bundle without snapshots (`current` is the run on screen): the compare view shows its steps.
-  app.get('/api/runs/:runId', (req, reply) => {
-    const { runId } = req.params as { runId: string };
-    return session.bundleOf(runId) ?? bad(reply, 404, `no run ${runId}`);
+  serve(uiRoutes.open, ({ body }) => {
+    session.open(body.bundle);
+    return session.state();
   });
-  // Compare two runs of this session by id (`current` is the run on screen): GET /api/compare?a=run-1&b=run-2.
-  app.get('/api/compare', (req, reply) => {
-    const q = parse(z.object({ a: z.string().min(1), b: z.string().min(1) }), req.query, reply);
-    if (!q) return reply;
-    const a = session.bundleOf(q.a);
-    const b = session.bundleOf(q.b);
-    if (!a || !b) return bad(reply, 404, `no run ${!a ? q.a : q.b}`);
+
+  serve(uiRoutes.runs, () => session.runs());
+  serve(uiRoutes.runBundle, ({ params }, reply) => session.bundleOf(params.runId) ?? bad(reply, 404, `no run ${params.runId}`));
+  serve(uiRoutes.compareRuns, ({ query }, reply) => {
+    const a = session.bundleOf(query.a);
+    const b = session.bundleOf(query.b);
+    if (!a || !b) return bad(reply, 404, `no run ${!a ? query.a : query.b}`);
     return compareRuns(a, b);
   });
-  // Compare two saved bundles (files the user opened).
-  app.post('/api/compare', withBody(CompareRequestSchema, (body) => compareRuns(body.a, body.b)));
+  serve(uiRoutes.compareBundles, ({ body }) => compareRuns(body.a, body.b));
 
-  // The trainer's console. Errors: 409 when a run is in progress or no device is enrolled, 400 for bad input.
+  // The trainer's console. Every call answers once its work is done: 409 when a run is in progress, no device is
+  // enrolled or a saved run is open; 400 for bad input or a refusal of the work itself.
   const consoleAction = async <T>(reply: FastifyReply, fn: () => T | Promise<T>) => {
     try {
       return await fn();
@@ -141,45 +143,40 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       return bad(reply, e instanceof SessionBusyError ? 409 : 400, (e as Error).message);
     }
   };
-  app.post('/api/mdm/commands', withBody(QueueCommandRequestSchema, (body, _req, reply) => consoleAction(reply, () => session.queueCommand(body.raw))));
-  app.post('/api/device/sync', (_req, reply) => consoleAction(reply, async () => (await session.syncDevice(), session.state())));
-  app.post('/api/mdm/scim-users', withBody(ScimUserRequestSchema, (body, _req, reply) =>
-    consoleAction(reply, () => (session.createScimUser(body.userName, body.emails), { ok: true })),
-  ));
-  app.get('/api/mdm/settings', () => session.mdmSettings());
-  app.put('/api/mdm/settings', withBody(MdmSettingsPatchSchema, (body, _req, reply) => consoleAction(reply, () => session.updateMdmSettings(body))));
+  const trainer = session.console;
+  serve(uiRoutes.queueCommand, ({ body }, reply) => consoleAction(reply, () => trainer.queueCommand(body.raw)));
+  serve(uiRoutes.syncDevice, (_in, reply) => consoleAction(reply, async () => (await trainer.syncDevice(), session.state())));
+  serve(uiRoutes.createScimUser, ({ body }, reply) => consoleAction(reply, () => trainer.createScimUser(body.userName, body.emails)));
+  serve(uiRoutes.mdmSettings, (_in, reply) => consoleAction(reply, () => trainer.mdmSettings()));
+  serve(uiRoutes.updateMdmSettings, ({ body }, reply) => consoleAction(reply, () => trainer.updateMdmSettings(body)));
 
   // The user's other screen: device codes to enter and MFA pushes to answer (entra-mde2.md §5.3, §5.5).
-  app.get('/api/entra/pending', () => session.entraPending());
-  app.post('/api/entra/mfa/:id', withBody(MfaAnswerSchema, (body, req, reply) =>
-    consoleAction(reply, () => (session.answerMfa((req.params as { id: string }).id, body.approve), session.entraPending())),
-  ));
-  app.post('/api/entra/device-codes/:userCode', withBody(DeviceCodeAnswerSchema, (body, req, reply) =>
-    consoleAction(reply, () => (session.answerDeviceCode((req.params as { userCode: string }).userCode, body), session.entraPending())),
-  ));
+  serve(uiRoutes.entraPending, (_in, reply) => consoleAction(reply, () => trainer.entraPending()));
+  serve(uiRoutes.answerMfa, ({ params, body }, reply) => consoleAction(reply, () => trainer.answerMfa(params.id, body.approve)));
+  serve(uiRoutes.answerDeviceCode, ({ params, body }, reply) => consoleAction(reply, () => trainer.answerDeviceCode(params.userCode, body)));
 
-  app.post('/api/run', withBody(RunRequestSchema, async (body, _req, reply) => {
+  serve(uiRoutes.run, async ({ body }, reply) => {
     try {
       await session.run(body.scenario, body.options, body.stepMode, body.seed);
     } catch (e) {
       return bad(reply, 400, (e as Error).message);
     }
     return session.state();
-  }));
-  app.post('/api/control', withBody(ControlRequestSchema, (body) => {
+  });
+  serve(uiRoutes.control, ({ body }) => {
     const ok = session.control(body.action, body.edited);
     return { ok, state: session.state() };
-  }));
-  app.post('/api/clock/advance', withBody(ClockAdvanceSchema, (body) => {
+  });
+  serve(uiRoutes.advanceClock, ({ body }) => {
     session.advanceClock(body.ms);
     return session.state();
-  }));
-  app.put('/api/breakpoints', withBody(BreakpointsRequestSchema, (body) => {
+  });
+  serve(uiRoutes.setBreakpoints, ({ body }) => {
     session.setBreakpoints(body.breakpoints);
     return session.state();
-  }));
+  });
 
-  app.get('/api/events', (req, reply) => {
+  app.get(uiEvents.path, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -1,24 +1,35 @@
 import type { DbView, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
 import { imageFromArchive } from '../../emulators/lab/snapshots.js';
 import { dumpImage } from './db-view.js';
+import type { RunView } from './run-view.js';
 
 /**
  * A saved run opened for viewing (`enrollscope open BUNDLE`, the UI's Open): the same timeline, tokens and DB tab
  * as a live run, with Back and Step moving through its history. Nothing is sent; the lab keeps running beside it.
  */
-export class BundleViewer {
+export class BundleViewer implements RunView {
+  readonly source = 'bundle';
   private cursor: number;
 
-  constructor(readonly bundle: RunBundle) {
-    this.cursor = bundle.steps.length - 1;
+  /** `parties`: the live lab's, shown beside the saved run. */
+  constructor(
+    private readonly saved: RunBundle,
+    private readonly parties: PartyInfo[],
+  ) {
+    this.cursor = saved.steps.length - 1;
+  }
+
+  /** The saved run as it was opened (snapshots included when it had them). */
+  bundle(): RunBundle {
+    return this.saved;
   }
 
   steps(): Step[] {
-    return this.bundle.steps;
+    return this.saved.steps;
   }
 
-  state(parties: PartyInfo[]): LabState {
-    const b = this.bundle;
+  state(): LabState {
+    const b = this.saved;
     const last = b.steps.at(-1);
     return {
       runId: `bundle:${b.createdAt}`,
@@ -33,7 +44,7 @@ export class BundleViewer {
       clock: { now: last ? last.startedAt : Date.parse(b.createdAt), offsetMs: 0, pinned: true },
       prompts: b.prompts,
       breakpoints: [],
-      parties,
+      parties: this.parties,
       expectations: b.expectations,
       error: null,
       source: 'bundle',
@@ -47,13 +58,13 @@ export class BundleViewer {
   }
 
   forward(): boolean {
-    if (this.cursor >= this.bundle.steps.length - 1) return false;
+    if (this.cursor >= this.saved.steps.length - 1) return false;
     this.cursor++;
     return true;
   }
 
   dbView(index: number): DbView {
-    const archive = this.bundle.snapshots;
+    const archive = this.saved.snapshots;
     const images = archive?.images[String(index)];
     if (!archive || !images) throw new Error(archive ? `no snapshot after step ${index}` : 'this bundle was saved without DB snapshots');
     const parties: DbView['parties'] = {};

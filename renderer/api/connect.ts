@@ -1,6 +1,5 @@
 import type { LabEvent, LabState, Step } from '../../app/contract';
-import type { StoreApi, UseBoundStore } from 'zustand';
-import type { LabStore } from '../store/types';
+import type { LabStoreApi } from '../store/types';
 import { currentIndex, selectWaitingStep } from '../store/selectors/run';
 import { api } from './client';
 
@@ -8,7 +7,7 @@ import { api } from './client';
  * Feed the store from the host's event stream. Step events are queued and applied once per animation frame, so
  * a 10,000-step replay costs a few store updates, not 10,000 renders.
  */
-export function connect(store: UseBoundStore<StoreApi<LabStore>>): () => void {
+export function connect(store: LabStoreApi): () => void {
   let queue: Step[] = [];
   let pendingState: LabState | null = null;
   let scheduled = false;
@@ -48,11 +47,11 @@ export function connect(store: UseBoundStore<StoreApi<LabStore>>): () => void {
     else pendingState = ev.state;
     schedule();
   };
-  return api.events(onEvent);
+  return api.events(onEvent, (e) => store.getState().setApiError(e.message));
 }
 
 /** While following, the selection tracks the current step (the cursor, or the request held at the gate). */
-export function follow(store: UseBoundStore<StoreApi<LabStore>>): void {
+export function follow(store: LabStoreApi): void {
   const s = store.getState();
   if (!s.follow) return;
   const idx = currentIndex(s.lab, selectWaitingStep(s));

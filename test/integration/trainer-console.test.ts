@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uiHost } from './ui-support.js';
+import { SavedRunOpenError } from '../../app/host/session.js';
 
 const host = uiHost({ seed: 'trainer' });
 const call = host.call;
@@ -39,11 +40,58 @@ describe("the trainer's console", () => {
     expect((await call('PUT', '/api/mdm/settings', { euaTokenEnabled: true })).body.euaTokenEnabled).toBe(true);
   });
 
-  it('rejects a SCIM user with a malformed email (400) and creates a valid one', async () => {
+  it('rejects a SCIM user with a malformed email (400) and creates a valid one, answering once it exists', async () => {
     expect((await call('POST', '/api/mdm/scim-users', { userName: 'x', emails: ['not-an-email'] })).status).toBe(400);
-    expect((await call('POST', '/api/mdm/scim-users', { userName: 'carol@example.com', emails: ['carol@example.com'] })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 50));
+    const r = await call('POST', '/api/mdm/scim-users', { userName: 'carol@example.com', emails: ['carol@example.com'] });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, userName: 'carol@example.com', id: expect.any(Number) });
+    // No wait: the reply comes after the work.
     const n = host.session.current.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM scim_users WHERE user_name = 'carol@example.com'`).pluck().get());
     expect(n).toBe(1);
+  });
+
+  it('answers a SCIM user that cannot be made with the server\'s own refusal (400), not a success', async () => {
+    const r = await call('POST', '/api/mdm/scim-users', { userName: 'carol@example.com', emails: ['carol@example.com'] });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toContain('already exists');
+    const steps = host.session.steps();
+    expect(steps.at(-1)).toMatchObject({ title: 'Lab: SCIM user carol@example.com is provisioned', status: 'error' });
+  });
+});
+
+describe('the console with a saved run open', () => {
+  const raw = '<Get><CmdID>7</CmdID><Item><Target><LocURI>./DevDetail/SwV</LocURI></Target></Item></Get>';
+  const count = (table: string) => host.session.current.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+
+  it('refuses every call (409) and leaves the live world behind the saved run alone', async () => {
+    const live = host.session.current;
+    const before = { commands: count('windows_mdm_commands'), scim: count('scim_users'), steps: live.lab.recorder.all().length };
+    expect((await call('POST', '/api/open', { bundle: host.session.bundle() })).body.source).toBe('bundle');
+
+    const calls: [string, string, unknown?][] = [
+      ['POST', '/api/mdm/commands', { raw }],
+      ['POST', '/api/device/sync'],
+      ['POST', '/api/mdm/scim-users', { userName: 'dave@example.com', emails: [] }],
+      ['GET', '/api/mdm/settings'],
+      ['PUT', '/api/mdm/settings', { euaTokenEnabled: false }],
+      ['GET', '/api/entra/pending'],
+      ['POST', '/api/entra/mfa/nope', { approve: true }],
+      ['POST', '/api/entra/device-codes/ABCD-EFGH', { deny: true }],
+    ];
+    for (const [method, path, body] of calls) {
+      const r = await call(method, path, body);
+      expect({ path, status: r.status, error: r.body.error }).toEqual({ path, status: 409, error: expect.stringContaining('saved run is open') });
+    }
+    expect(host.session.current).toBe(live);
+    expect({ commands: count('windows_mdm_commands'), scim: count('scim_users'), steps: live.lab.recorder.all().length }).toEqual(before);
+    expect(() => host.session.console.mdmSettings()).toThrow(SavedRunOpenError);
+    expect(host.session.state().source).toBe('bundle');
+  });
+
+  it('works again once the live lab is back', async () => {
+    await host.session.reset();
+    const r = await call('POST', '/api/mdm/scim-users', { userName: 'dave@example.com', emails: ['dave@example.com'] });
+    expect(r.status).toBe(200);
+    expect(count('scim_users')).toBeGreaterThan(0);
   });
 });

@@ -1,34 +1,21 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { DbChange, DbView, Step } from '../../../app/contract';
-import { api } from '../../api/client';
 import { useLab } from '../../store';
+import { loadDbView } from '../../store/actions';
+import { dbViewKey } from '../../store/db';
 import { enrollmentLinks, type LinkChain, type Row } from '../../lib/links';
 import { PARTY_LABEL } from '../../lib/parties';
 
-/** Snapshots never change once taken: cache them per run and step. */
-const viewCache = new Map<string, DbView>();
-
+/** The DB after `step` of the run on screen, from the store's DB slice; fetched (once) by the `loadDbView` action. */
 function useDbView(step: number): { view: DbView | null; error: string | null } {
-  const runId = useLab((s) => s.lab?.runId ?? '');
-  const key = `${runId}:${step}`;
-  const [state, setState] = useState<{ key: string; view: DbView | null; error: string | null }>({ key: '', view: null, error: null });
+  const key = useLab((s) => dbViewKey(s.lab?.runId ?? '', step));
+  const entry = useLab((s) => s.dbViews.get(key));
+  // On mount, on another run or step, and if the snapshot left the cache: the action skips what it has.
+  const missing = entry === undefined;
   useEffect(() => {
-    const hit = viewCache.get(key);
-    if (hit) return setState({ key, view: hit, error: null });
-    let live = true;
-    api.db(step).then(
-      (view) => {
-        if (viewCache.size > 64) viewCache.delete(viewCache.keys().next().value!);
-        viewCache.set(key, view);
-        if (live) setState({ key, view, error: null });
-      },
-      (e: Error) => live && setState({ key, view: null, error: e.message }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, step]);
-  return state.key === key ? state : { view: viewCache.get(key) ?? null, error: null };
+    void loadDbView(step);
+  }, [key, missing, step]);
+  return { view: entry?.status === 'ready' ? entry.view : null, error: entry?.status === 'error' ? entry.error : null };
 }
 
 /** Rows the step inserted / updated / deleted, the enrollment ↔ host ↔ IdP account ↔ SCIM user links, and every table after the step. */

@@ -6,12 +6,13 @@ import { sendEdited } from '../../store/actions';
 import { CodeView } from '../code/CodeView';
 import { MessageView } from './MessageView';
 import { rawLanguage } from '../../lib/pretty';
+import { applyEdit, headersText, parseHeaders, requestText } from '../../lib/request-edit';
 
 /** The request: read-only, or editable while it waits at the gate; an edited step shows what was sent and the original. */
 export function RequestTab({ step }: { step: Step }) {
   if (step.kind === 'local') return <LocalDetail step={step} />;
   if (!step.request) return <p className="muted">No request.</p>;
-  if (step.status === 'waiting') return <GateEditor step={step} request={step.request} />;
+  if (step.status === 'waiting') return <DraftEditor step={step} request={step.request} />;
   return (
     <div>
       <RequestLine req={step.request} />
@@ -30,7 +31,7 @@ function RequestLine({ req }: { req: HttpRequest }) {
 
 function EditedView({ sent, original }: { sent: HttpRequest; original: HttpRequest }) {
   const [which, setWhich] = useState<'sent' | 'original' | 'diff'>('sent');
-  const parts = useMemo(() => (which === 'diff' ? diffLines(serialize(original), serialize(sent)) : []), [which, original, sent]);
+  const parts = useMemo(() => (which === 'diff' ? diffLines(requestText(original), requestText(sent)) : []), [which, original, sent]);
   return (
     <div>
       <div className="edited-banner" role="note">
@@ -54,36 +55,18 @@ function EditedView({ sent, original }: { sent: HttpRequest; original: HttpReque
   );
 }
 
-function serialize(r: HttpRequest): string {
-  const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
-  return `${r.method} ${r.url}\n${headers}\n\n${r.body}\n`;
-}
-
-const sameRequest = (a: HttpRequest, b: HttpRequest) => a.method === b.method && a.url === b.url && a.body === b.body && JSON.stringify(a.headers) === JSON.stringify(b.headers);
-
-const headerText = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
-
-function parseHeaders(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
-  }
-  return out;
-}
-
-/** The gate: the request waits; edit method, URL, headers or body, then Send releases the edited version. */
-function GateEditor({ step, request }: { step: Step; request: HttpRequest }) {
+/** The request held at the gate: edit its draft (method, URL, headers, body), then Send releases the edited version. */
+function DraftEditor({ step, request }: { step: Step; request: HttpRequest }) {
   const draft = useLab((s) => (s.draft?.stepId === step.id ? s.draft.request : null));
   const setDraft = useLab((s) => s.setDraft);
   const clearDraft = useLab((s) => s.clearDraft);
   const current = draft ?? request;
-  const [headersText, setHeadersText] = useState(() => headerText(current.headers));
+  const [headerLines, setHeaderLines] = useState(() => headersText(current.headers));
   // Undoing every edit (Ctrl+Z) leaves no draft: the request goes out as it was.
   const update = (patch: Partial<HttpRequest>) => {
-    const next = { ...current, ...patch };
-    if (sameRequest(next, request)) clearDraft();
-    else setDraft(step.id, next);
+    const next = applyEdit(request, current, patch);
+    if (next) setDraft(step.id, next);
+    else clearDraft();
   };
   return (
     <form
@@ -106,9 +89,9 @@ function GateEditor({ step, request }: { step: Step; request: HttpRequest }) {
         <textarea
           aria-label="Headers"
           rows={Math.min(8, Object.keys(current.headers).length + 1)}
-          value={headersText}
+          value={headerLines}
           onChange={(e) => {
-            setHeadersText(e.target.value);
+            setHeaderLines(e.target.value);
             update({ headers: parseHeaders(e.target.value) });
           }}
         />
@@ -122,7 +105,7 @@ function GateEditor({ step, request }: { step: Step; request: HttpRequest }) {
           disabled={!draft}
           onClick={() => {
             clearDraft();
-            setHeadersText(headerText(request.headers));
+            setHeaderLines(headersText(request.headers));
           }}
         >
           Discard edits

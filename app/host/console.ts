@@ -1,0 +1,108 @@
+import type { EntraPending, MdmSettingsView, QueuedCommand, ScimUserCreated } from '../contract.js';
+import { queueCommand, createScimUser } from '../../emulators/mdm/admin.js';
+import { readSettings, writeSettings } from '../../emulators/mdm/settings.js';
+import type { LiveRun } from './live-run.js';
+
+/** The session cannot do that now (a run is in progress, or there is no device yet): HTTP 409. */
+export class SessionBusyError extends Error {}
+
+/** A saved run is on screen: the console would act on the live world hidden behind it, so it refuses (HTTP 409). */
+export class SavedRunOpenError extends SessionBusyError {
+  constructor() {
+    super('a saved run is open: go back to the live lab before using the console');
+  }
+}
+
+/** What the console needs from the session. */
+export interface ConsoleHost {
+  /** The live run, or null while a saved run is shown instead. */
+  liveRun(): LiveRun | null;
+  /** Settings the user flipped: every new world (Run, Reset) starts with them, as a real server keeps its config. */
+  keepSettings(patch: Partial<MdmSettingsView>): void;
+}
+
+/**
+ * The trainer's console: talk to the MDM server, Entra and the run's device after (or between) runs. Every call
+ * acts on the live world only, and answers once its work is done, with its result or its error.
+ */
+export class TrainerConsole {
+  constructor(private readonly host: ConsoleHost) {}
+
+  private requireLive(): LiveRun {
+    const run = this.host.liveRun();
+    if (!run) throw new SavedRunOpenError();
+    return run;
+  }
+
+  private requireIdle(): LiveRun {
+    const run = this.requireLive();
+    if (run.busy) throw new SessionBusyError('a run is in progress: wait for it to end, or reset');
+    return run;
+  }
+
+  private runDevice(run: LiveRun) {
+    const device = run.world.devices.at(-1);
+    if (!device || !device.state.get('enrollment')) throw new SessionBusyError('no enrolled device in this run: run a scenario first');
+    return device;
+  }
+
+  /** Queue a SyncML command for the run's device; it is sent in the device's next management session. */
+  async queueCommand(raw: string): Promise<QueuedCommand> {
+    const run = this.requireIdle();
+    const deviceId = this.runDevice(run).hardware.mdmDeviceId;
+    const q = await run.lab.local(
+      { party: 'mdm', catalogId: 'console.queue-command', detail: { raw } },
+      () => queueCommand(run.world.mdm.ctx, deviceId, raw),
+    );
+    return { commandUuid: q.commandUuid, targetLocUri: q.targetLocUri, deviceId };
+  }
+
+  /** The run's device starts a management session now (as when its poll timer fires). */
+  async syncDevice(): Promise<void> {
+    const run = this.requireIdle();
+    const device = this.runDevice(run);
+    await run.whileRunning(() => device.syncManagement());
+  }
+
+  /** Provision a SCIM user into the MDM server (as an IdP's SCIM client would); answers once it exists. */
+  async createScimUser(userName: string, emails: string[]): Promise<ScimUserCreated> {
+    const run = this.requireIdle();
+    const user = await run.lab.local({ party: 'mdm', catalogId: 'console.scim-user', title: `Lab: SCIM user ${userName} is provisioned` }, () =>
+      createScimUser(run.world.mdm.ctx, { userName, emails: emails.map((email, i) => ({ email, primary: i === 0, type: 'work' })) }),
+    );
+    return { ok: true, id: user.id, userName: user.user_name };
+  }
+
+  mdmSettings(): MdmSettingsView {
+    const s = readSettings(this.requireLive().world.mdm.ctx.store);
+    return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
+  }
+
+  updateMdmSettings(patch: Partial<MdmSettingsView>): MdmSettingsView {
+    const run = this.requireIdle();
+    writeSettings(run.world.mdm.ctx.store, patch);
+    this.host.keepSettings(patch);
+    return this.mdmSettings();
+  }
+
+  /** Device codes and MFA requests waiting for the user (an outside client's sign-in, or a held scenario). */
+  entraPending(): EntraPending {
+    const e = this.requireLive().world.entra;
+    return { deviceCodes: e.pendingDeviceCodes(), mfa: e.pendingMfa(), users: e.users.map((u) => ({ upn: u.upn, mfa: u.mfa })) };
+  }
+
+  /** The user answers an MFA push in the lab (approve or deny); recorded as a step from the user to Entra. */
+  answerMfa(id: string, approve: boolean): EntraPending {
+    this.requireLive().world.entra.resolveMfa(id, approve);
+    return this.entraPending();
+  }
+
+  /** The user enters a device code and signs in as `upn`, or declines it. */
+  answerDeviceCode(userCode: string, answer: { upn?: string; deny?: boolean }): EntraPending {
+    const entra = this.requireLive().world.entra;
+    if (answer.deny) entra.denyDeviceCode(userCode);
+    else if (answer.upn) entra.approveDeviceCode(userCode, answer.upn);
+    else throw new Error('say which user signs in (upn), or deny');
+    return this.entraPending();
+  }
+}
