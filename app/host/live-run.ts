@@ -1,7 +1,7 @@
 import type { World } from '../../emulators/scenarios/world.js';
 import type { Scenario } from '../../emulators/scenarios/types.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
-import type { Step as LabStep } from '../../emulators/lab/step.js';
+import { PARTIES, type Step as LabStep } from '../../emulators/lab/step.js';
 import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabState, PartyInfo, RunBundle, RunStatus, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
 import type { RunView } from './run-view.js';
@@ -9,9 +9,6 @@ import type { RunView } from './run-view.js';
 // The lab's Step and the contract's Step must stay the same shape: this line stops the build if they drift.
 const asContractStep: (s: LabStep) => Step = (s) => s;
 
-const PARTY_LABELS: Record<string, string> = {
-  user: 'User', device: 'Windows device', tpm: 'TPM', entra: 'Entra ID', mdm: 'MDM server (Fleet)', orbit: 'Orbit', external: 'Outside client',
-};
 
 /** What a live run tells the session: each recorded step, and that its state changed (coalesced by the session). */
 export interface LiveRunEvents {
@@ -61,7 +58,7 @@ export class LiveRun implements RunView {
 
   parties(): PartyInfo[] {
     const urls: Partial<Record<string, string>> = { mdm: this.world.mdm.url, entra: this.world.entra.url };
-    return (['user', 'device', 'tpm', 'entra', 'mdm', 'orbit'] as const).map((id) => ({ id, label: PARTY_LABELS[id]!, url: urls[id] ?? null }));
+    return (['user', 'device', 'tpm', 'entra', 'mdm', 'orbit'] as const).map((id) => ({ id, label: PARTIES[id].label, url: urls[id] ?? null }));
   }
 
   state(): LabState {

@@ -10,15 +10,18 @@ export const PARTY_IDS = ['user', 'device', 'tpm', 'entra', 'mdm', 'orbit', 'ext
 export const PartyIdSchema = z.enum(PARTY_IDS);
 export type PartyId = z.infer<typeof PartyIdSchema>;
 
-/** How the UI names and colours each party (one table for the host's LabState and the renderer's lanes). */
-export const PARTIES: Readonly<Record<PartyId, { label: string; short: string; color: string }>> = {
-  user: { label: 'User', short: 'User', color: '#c2410c' },
-  device: { label: 'Windows device', short: 'Device', color: '#2563eb' },
-  tpm: { label: 'TPM', short: 'TPM', color: '#7c3aed' },
-  entra: { label: 'Entra ID', short: 'Entra', color: '#0891b2' },
-  mdm: { label: 'MDM server (Fleet)', short: 'MDM server', color: '#16a34a' },
-  orbit: { label: 'Orbit', short: 'Orbit', color: '#ca8a04' },
-  external: { label: 'Outside client', short: 'Outside client', color: '#64748b' },
+/**
+ * How the UI names and colours each party: one table for the host's LabState and the renderer's lanes, list and
+ * inspector. `short` fits a lane head; `color` is the lane colour on the dark and on the light theme.
+ */
+export const PARTIES: Readonly<Record<PartyId, { label: string; short: string; color: { dark: string; light: string } }>> = {
+  user: { label: 'User', short: 'User', color: { dark: '#f2a65a', light: '#b35c00' } },
+  device: { label: 'Windows device', short: 'Device', color: { dark: '#6cc5f0', light: '#0b7fae' } },
+  tpm: { label: 'TPM', short: 'TPM', color: { dark: '#b39ddb', light: '#6a4fb3' } },
+  entra: { label: 'Entra ID', short: 'Entra', color: { dark: '#4f9cff', light: '#1f5fd1' } },
+  mdm: { label: 'MDM server (Fleet)', short: 'MDM server', color: { dark: '#58d39b', light: '#17804f' } },
+  orbit: { label: 'Orbit', short: 'Orbit', color: { dark: '#f07ab0', light: '#b8326f' } },
+  external: { label: 'Outside client', short: 'Outside client', color: { dark: '#d7d77a', light: '#7a7a00' } },
 };
 
 const HeadersSchema = z.record(z.string(), z.string());
