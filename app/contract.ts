@@ -29,16 +29,8 @@ export type {
 } from '../emulators/lab/step.js';
 export type { SpecRef, StepKindId, PhaseId } from '../emulators/protocols/steps.js';
 
-export const BreakpointSchema = z.object({
-  id: z.string().min(1).max(64),
-  party: PartyIdSchema.optional(),
-  path: z.string().max(512).optional(),
-  soapAction: z.string().max(512).optional(),
-  syncmlCommand: z.string().max(32).optional(),
-  tokenClaim: z.string().max(256).optional(),
-  enabled: z.boolean().optional(),
-});
-export type Breakpoint = z.infer<typeof BreakpointSchema>;
+export { BreakpointSchema, type Breakpoint } from '../emulators/lab/breakpoints.js';
+import { BreakpointSchema } from '../emulators/lab/breakpoints.js';
 
 /** A named scenario and the options a user may set before Run. */
 export const ScenarioOptionSchema = z.object({

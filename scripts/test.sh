@@ -11,6 +11,7 @@ rc=0; typefail=0; t0=$SECONDS
 node_modules/.bin/tsc --noEmit -p . || { rc=1; typefail=$((typefail + 1)); }
 node_modules/.bin/tsc --noEmit -p renderer/tsconfig.json || { rc=1; typefail=$((typefail + 1)); }
 node_modules/.bin/tsc --noEmit -p test/unit/renderer/tsconfig.json || { rc=1; typefail=$((typefail + 1)); }
+node_modules/.bin/tsc --noEmit -p test/e2e/tsconfig.json || { rc=1; typefail=$((typefail + 1)); }
 node_modules/.bin/vite build --logLevel warn || { rc=1; typefail=$((typefail + 1)); }
 node_modules/.bin/tsc -p tsconfig.main.json || { rc=1; typefail=$((typefail + 1)); }
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=.ci-out/vitest.json || rc=1

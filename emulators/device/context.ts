@@ -21,13 +21,11 @@ export interface DeviceContext {
   launchers: Record<string, MsiLauncher>;
 }
 
-/** Who a request goes to, from its URL: the lab knows its own servers only by URL. */
+/** Who a request goes to, from its URL: Entra's token and DRS hosts are Entra; everything else the device talks to is the MDM server. */
 export function partyOf(ctx: DeviceContext, url: string): PartyId {
   const origin = new URL(url).origin;
-  if (ctx.entraUrl && new URL(ctx.entraUrl).origin === origin) return 'entra';
-  if (ctx.drsUrl && new URL(ctx.drsUrl).origin === origin) return 'entra';
-  if (ctx.mdmDiscoveryUrl && new URL(ctx.mdmDiscoveryUrl).origin === origin) return 'mdm';
-  return 'mdm';
+  const entra = [ctx.entraUrl, ctx.drsUrl].some((u) => u !== null && new URL(u).origin === origin);
+  return entra ? 'entra' : 'mdm';
 }
 
 export interface SendArgs {

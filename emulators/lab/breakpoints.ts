@@ -1,23 +1,27 @@
-import type { Step, PartyId } from './step.js';
+import { z } from 'zod';
+import { PartyIdSchema, StepKindIdSchema, type Step } from './step.js';
 
 /**
  * A breakpoint is data (so the UI can show, save and send it) that compiles to a predicate on a step about to
  * be sent. Every field given must match.
  */
-export interface Breakpoint {
-  id: string;
+export const BreakpointSchema = z.object({
+  id: z.string().min(1).max(64),
+  /** A kind of protocol step (the step catalog): stop before every step of that kind. */
+  catalogId: StepKindIdSchema.optional(),
   /** Party that sends or receives the step. */
-  party?: PartyId;
+  party: PartyIdSchema.optional(),
   /** Substring of the request path. */
-  path?: string;
+  path: z.string().max(512).optional(),
   /** SOAP action (a:Action), matched as a suffix so `RST/wstep` finds the enroll request. */
-  soapAction?: string;
-  /** A SyncML command element in the body (Alert, Get, Exec, Replace, Results...). */
-  syncmlCommand?: string;
+  soapAction: z.string().max(512).optional(),
+  /** A SyncML command of the request (Alert, Get, Exec, Replace, Results, Status...). */
+  syncmlCommand: z.string().max(32).optional(),
   /** A claim name, or `name=value`, in a JWT carried by the request. */
-  tokenClaim?: string;
-  enabled?: boolean;
-}
+  tokenClaim: z.string().max(256).optional(),
+  enabled: z.boolean().optional(),
+});
+export type Breakpoint = z.infer<typeof BreakpointSchema>;
 
 function claimMatches(step: Step, spec: string): boolean {
   const [name, value] = spec.split('=', 2) as [string, string | undefined];
@@ -29,6 +33,7 @@ function claimMatches(step: Step, spec: string): boolean {
 
 export function matches(bp: Breakpoint, step: Step): boolean {
   if (bp.enabled === false) return false;
+  if (bp.catalogId && step.catalogId !== bp.catalogId) return false;
   const req = step.request;
   if (bp.party && step.from !== bp.party && step.to !== bp.party) return false;
   if (bp.path) {
@@ -53,5 +58,5 @@ export function matches(bp: Breakpoint, step: Step): boolean {
     if (!hit) return false;
   }
   if (bp.tokenClaim && !claimMatches(step, bp.tokenClaim)) return false;
-  return Boolean(bp.party || bp.path || bp.soapAction || bp.syncmlCommand || bp.tokenClaim);
+  return Boolean(bp.catalogId || bp.party || bp.path || bp.soapAction || bp.syncmlCommand || bp.tokenClaim);
 }

@@ -3,7 +3,7 @@ import type { Step, DbChange, PartyId, HttpResponseRecord, TokenView } from './s
 import type { RawChange } from './changelog.js';
 import type { LabClock } from './clock.js';
 import { findTokens, type RegisteredKey } from './tokens.js';
-import { decodeProtocol } from '../protocols/step-protocol.js';
+import { decodeProtocol } from './protocol-facts.js';
 import { stepKind } from '../protocols/steps.js';
 
 /** A step as a party opens it; the title defaults to the catalog's. */

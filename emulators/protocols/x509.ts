@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, type webcrypto } from 'node:crypto';
 
 // @peculiar/x509 2.x needs reflect-metadata loaded first and a WebCrypto provider (TOOLCHAIN.md).
 x509.cryptoProvider.set(globalThis.crypto);
 
 export { x509 };
 
-export const RSA_SHA256: RsaHashedImportParams = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+export const RSA_SHA256: webcrypto.RsaHashedImportParams = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /** Node KeyObject → WebCrypto CryptoKey, for @peculiar/x509 signing and verifying. */
-export async function toCryptoKeys(pair: { privateKey: KeyObject; publicKey: KeyObject }): Promise<CryptoKeyPair> {
+export async function toCryptoKeys(pair: { privateKey: KeyObject; publicKey: KeyObject }): Promise<webcrypto.CryptoKeyPair> {
   const subtle = globalThis.crypto.subtle;
   const privateKey = await subtle.importKey('pkcs8', pair.privateKey.export({ type: 'pkcs8', format: 'der' }), RSA_SHA256, false, ['sign']);
   const publicKey = await subtle.importKey('spki', pair.publicKey.export({ type: 'spki', format: 'der' }), RSA_SHA256, true, ['verify']);

@@ -1,5 +1,5 @@
 import type { Step } from '../../emulators/lab/step.js';
-import { decodeProtocol } from '../../emulators/protocols/step-protocol.js';
+import { decodeProtocol } from '../../emulators/lab/protocol-facts.js';
 import { classifyRequest } from '../../emulators/protocols/step-match.js';
 
 /**

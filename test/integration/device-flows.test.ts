@@ -44,14 +44,14 @@ describe('device flows against the real servers', () => {
     expect(device.csp.value('./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}/Status')).toBe('70');
     const n = env.lab.recorder.all().length;
     await device.syncManagement();
-    const second = env.lab.recorder.all().slice(n).filter((s) => s.kind === 'http' && s.title.startsWith('OMA-DM session 2'));
+    const second = env.lab.recorder.all().slice(n).filter((s) => s.catalogId === 'omadm.message' && s.protocol.kind === 'syncml' && s.protocol.request?.sessionId === '2');
     const alerts = second.flatMap((s) => parseSyncML(s.request!.body).commands.filter((c) => c.verb === 'Alert' && c.items[0]?.meta?.type?.includes('win32csp_install')));
     expect(alerts.length).toBeGreaterThan(0);
     expect(alerts[0]!.data).toBe('1224');
     expect(alerts[0]!.items[0]!.data).toBe('0');
     const m = env.lab.recorder.all().length;
     await device.syncManagement();
-    const third = env.lab.recorder.all().slice(m).filter((s) => s.kind === 'http' && s.title.startsWith('OMA-DM session 3'));
+    const third = env.lab.recorder.all().slice(m).filter((s) => s.catalogId === 'omadm.message' && s.protocol.kind === 'syncml' && s.protocol.request?.sessionId === '3');
     expect(third.some((s) => s.request!.body.includes('win32csp_install'))).toBe(false);
   });
 

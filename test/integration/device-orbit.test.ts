@@ -47,7 +47,7 @@ describe('MSI install starts orbit with the properties it was given', () => {
     expect(r.sentEuaToken).toBe(true);
     expect(r.ssoPrompts).toBe(0);
     expect(lab.promptCount).toBe(1);
-    const install = lab.recorder.all().find((s) => s.kind === 'local' && s.title.startsWith('msiexec'))!;
+    const install = lab.recorder.all().find((s) => s.catalogId === 'msi.install')!;
     const props = (install.detail as { properties: Record<string, string> }).properties;
     expect(decodeJwt(props.EUA_TOKEN!)).toMatchObject({ upn, device_id: mdmDeviceId, sub: 'EUAToken' });
     expect(q(mdm, `SELECT host_uuid FROM host_mdm_idp_accounts`)).toEqual([{ host_uuid: hardwareUuid }]);

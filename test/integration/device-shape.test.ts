@@ -8,6 +8,7 @@ import { parseSoapEnvelope } from '../../emulators/protocols/soap.js';
 import { parseSyncML } from '../../emulators/protocols/syncml.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { Step } from '../../emulators/lab/step.js';
+import type { StepKindId } from '../../emulators/protocols/steps.js';
 
 const captured = JSON.parse(readFileSync(new URL('../fixtures/windows/captured-shapes.json', import.meta.url), 'utf8')) as {
   discoveryProbe: { method: string; path: string; userAgent: string };
@@ -36,13 +37,13 @@ beforeAll(async () => {
 });
 afterAll(async () => dispose());
 
-const sent = (title: string) => steps.find((s) => s.kind === 'http' && s.title === title)!;
+const sent = (id: StepKindId) => steps.find((s) => s.kind === 'http' && s.catalogId === id)!;
 const names = (els: { localName: string | null }[]) => els.map((e) => e.localName);
 
 describe("the device's messages have the shape of a captured Windows device's (fleet.md §7.3)", () => {
   // entra-mde2.md §6.2 and PROTOCOL.md (client quirks): the device-key-signed PRT request as Windows sends it.
   it('§6.2: the PRT request form is windows_api_version=2.2, jwt-bearer, client_info=1, tgt=True; header x5c is one string with kdf_ver 2', () => {
-    const form = new URLSearchParams(sent('PRT request (device-key-signed JWT)').request!.body);
+    const form = new URLSearchParams(sent('prt.request').request!.body);
     expect([...form.keys()]).toEqual(['windows_api_version', 'grant_type', 'request', 'client_info', 'tgt']);
     expect(form.get('windows_api_version')).toBe('2.2');
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
@@ -54,7 +55,7 @@ describe("the device's messages have the shape of a captured Windows device's (f
   });
 
   it('probes the discovery URL with a bare GET as ENROLLClient first', () => {
-    const probe = sent('GET Discovery (probe)');
+    const probe = sent('mde2.discovery-probe');
     expect(probe.request!.method).toBe(captured.discoveryProbe.method);
     expect(new URL(probe.request!.url).pathname).toBe(captured.discoveryProbe.path);
     expect(probe.request!.headers['user-agent']).toBe(captured.discoveryProbe.userAgent);
@@ -62,7 +63,7 @@ describe("the device's messages have the shape of a captured Windows device's (f
   });
 
   it('Discover: the same header and request elements, RequestVersion 4.0, OnPremise + Federated', () => {
-    const env = parseSoapEnvelope(sent('MS-MDE2 Discover').request!.body);
+    const env = parseSoapEnvelope(sent('mde2.discover').request!.body);
     const header = path(env.body!.parentNode as never, 'Header');
     expect(names(childElements(header))).toEqual(captured.discover.headerElements);
     const req = path(env.messages[0]!, 'request');
@@ -73,14 +74,14 @@ describe("the device's messages have the shape of a captured Windows device's (f
   });
 
   it('GetPolicies: the captured body, with a BinarySecurityToken in the header Security', () => {
-    const env = parseSoapEnvelope(sent('MS-XCEP GetPolicies').request!.body);
+    const env = parseSoapEnvelope(sent('mde2.get-policies').request!.body);
     expect(names(childElements(path(env.body!.parentNode as never, 'Header')))).toEqual(captured.getPolicies.headerElements);
     expect(names(childElements(env.messages[0]!))).toEqual(captured.getPolicies.bodyElements);
     expect(names(childElements(path(env.messages[0]!, 'client')))).toEqual(captured.getPolicies.clientElements);
   });
 
   it('RST: the captured context items in the captured order, no RequestVersion, values in Windows form', () => {
-    const env = parseSoapEnvelope(sent('MS-WSTEP RequestSecurityToken').request!.body);
+    const env = parseSoapEnvelope(sent('mde2.rst').request!.body);
     const rst = env.messages[0]!;
     expect(names(childElements(rst))).toEqual(captured.rst.bodyElements);
     expect(attr(path(rst, 'BinarySecurityToken'), 'ValueType')).toBe(captured.rst.binarySecurityTokenValueType);
@@ -92,7 +93,7 @@ describe("the device's messages have the shape of a captured Windows device's (f
   });
 
   it('the CSR: CN "<GUID30>!<DeviceID>" + NUL, the raw DeviceID extension, OIW sha1WithRSA, RSA-2048', () => {
-    const env = parseSoapEnvelope(sent('MS-WSTEP RequestSecurityToken').request!.body);
+    const env = parseSoapEnvelope(sent('mde2.rst').request!.body);
     const der = Buffer.from(text(path(env.messages[0]!, 'BinarySecurityToken')), 'base64');
     const csr = forge.pki.certificationRequestFromAsn1(forge.asn1.fromDer(der.toString('binary')));
     const cn = String(csr.subject.getField('CN')?.value);
@@ -107,7 +108,7 @@ describe("the device's messages have the shape of a captured Windows device's (f
   });
 
   it('SyncML package 1: header elements, CmdIDs from 2, Alert 1201, Alert 1224 LoginStatus, Replace of the five DevInfo nodes', () => {
-    const step = steps.find((s) => s.kind === 'http' && s.title.startsWith('OMA-DM session 1 message 1'))!;
+    const step = steps.find((s) => s.catalogId === 'omadm.message')!;
     const url = new URL(step.request!.url);
     expect(url.search.slice(1)).toBe(captured.syncmlPackage1.httpHeaders.query);
     expect(step.request!.headers['content-type']).toBe(captured.syncmlPackage1.httpHeaders['content-type']);

@@ -59,8 +59,10 @@ describe('test/fixtures/curl-enroll.sh: a plain HTTP client enrolls with the Win
     const row = mdm.ctx.store.read((db) => enrollmentByHardwareId(db, result.hwDevId))!;
     expect(row).toMatchObject({ mdm_device_id: '5E3B0C1A9F2D4E67A8B1C2D3E4F50617', enroll_user_id: 'alex@contoso.example', enroll_proto_version: 'request_version_not_present', enroll_type: 'Full', not_in_oobe: 0 });
     expect(readFileSync(join(out, 'provisioning-doc.xml'), 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><wap-provisioningdoc version="1.1">/);
-    const steps = lab.recorder.all().filter((s) => s.observedBy === 'mdm' && s.from === 'external').map((s) => s.title);
-    expect(steps).toEqual([`GET ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.policy}`, `POST ${MDM_PATHS.enroll}`]);
+    // The server recorded curl's requests itself and the step catalog recognised each one.
+    const steps = lab.recorder.all().filter((s) => s.observedBy === 'mdm' && s.from === 'external');
+    expect(steps.map((s) => s.catalogId)).toEqual(['mde2.discovery-probe', 'mde2.discover', 'mde2.get-policies', 'mde2.rst']);
+    expect(steps.map((s) => s.title)).toEqual([`GET ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.enrollEntryPoint}`, `POST ${MDM_PATHS.policy}`, `POST ${MDM_PATHS.enroll}`]);
   });
 
   it('exits 1 with the fault reason when the token is refused', async () => {

@@ -238,13 +238,9 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
       break;
     }
     msgId++;
-    commands = [statusFor({ cmdId: '1', msgRef: msg.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok }), ...interleave(out.statuses, out.results)];
+    // Statuses first, then Results, as Windows orders its reply (MS-MDM section 4 example).
+    commands = [statusFor({ cmdId: '1', msgRef: msg.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok }), ...out.statuses, ...out.results];
   }
   result.installs = await runPendingMsiJobs(ctx);
   return result;
-}
-
-/** Statuses first, then Results, as Windows orders its reply (MS-MDM section 4 example). */
-function interleave(statuses: SyncMLCommand[], results: SyncMLCommand[]): SyncMLCommand[] {
-  return [...statuses, ...results];
 }

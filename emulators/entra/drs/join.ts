@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type webcrypto } from 'node:crypto';
 import { x509, thumbprint } from '../../protocols/x509.js';
 import { JOIN_CSR_CN, JOIN_TYPES, type DrsJoinResponse } from '../../protocols/drs.js';
 import { parseBcryptRsaKeyBlob, BcryptBlobError } from '../../protocols/bcrypt-blob.js';
@@ -29,7 +29,7 @@ async function checkCsr(data: string): Promise<x509.Pkcs10CertificateRequest> {
     throw new DrsError(400, 'invalid_request', 'invalid_csr', 'CertificateRequest.Data is not a DER PKCS#10 request.');
   }
   if (csr.subject !== `CN=${JOIN_CSR_CN}`) throw new DrsError(400, 'invalid_request', 'invalid_csr_subject', `The CSR subject must be CN=${JOIN_CSR_CN}, not ${csr.subject || '(empty)'}.`);
-  const alg = csr.publicKey.algorithm as RsaHashedKeyAlgorithm;
+  const alg = csr.publicKey.algorithm as webcrypto.RsaHashedKeyAlgorithm;
   if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.modulusLength !== 2048)
     throw new DrsError(400, 'invalid_request', 'invalid_csr_key', `The CSR key must be RSA-2048, not ${alg.name}${alg.modulusLength ? `-${alg.modulusLength}` : ''}.`);
   if (csr.signatureAlgorithm.hash.name !== 'SHA-256') throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR must be signed with sha256WithRSAEncryption.');

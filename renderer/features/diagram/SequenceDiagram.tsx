@@ -89,7 +89,7 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, curren
   const status = stepStatus(step);
   const prompt = step.prompt;
   return (
-    <g className={cls} data-step-index={step.index} onClick={() => onSelect(step.index)}>
+    <g className={cls} data-step-index={step.index} data-catalog-id={step.catalogId} onClick={() => onSelect(step.index)}>
       <title>{`${step.index + 1}. ${step.from} → ${step.to}: ${step.title} (${status})`}</title>
       <rect className="row-hit" x={0} y={y} width={width} height={ROW} />
       <text className="seq-num" x={GUTTER - 8} y={mid + 4} textAnchor="end">

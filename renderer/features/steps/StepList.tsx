@@ -62,6 +62,7 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
       aria-setsize={size}
       aria-current={selected ? 'true' : undefined}
       data-step-index={step.index}
+      data-catalog-id={step.catalogId}
       className={`step-row${selected ? ' selected' : ''}${step.status === 'waiting' ? ' waiting' : ''}${step.prompt ? ' prompt' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(step.index)}

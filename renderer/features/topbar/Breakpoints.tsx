@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import type { Breakpoint, PartyIdT } from '../../../app/contract';
+import type { Breakpoint, PartyIdT, StepKindId } from '../../../app/contract';
+import { PHASES, STEP_KIND_IDS, stepKind } from '../../../emulators/protocols/steps';
 import { useLab } from '../../store';
 import { setBreakpoints } from '../../store/actions';
 import { LANE_ORDER, PARTY_LABEL } from '../../lib/parties';
 
-type Kind = 'path' | 'party' | 'soapAction' | 'syncmlCommand' | 'tokenClaim';
+type Kind = 'catalogId' | 'path' | 'party' | 'soapAction' | 'syncmlCommand' | 'tokenClaim';
 const KINDS: ReadonlyArray<[Kind, string, string]> = [
+  ['catalogId', 'Step kind', ''],
   ['path', 'Path', '/api/fleet/orbit/enroll'],
   ['party', 'Party', ''],
   ['soapAction', 'SOAP action', 'RST/wstep'],
@@ -15,7 +17,11 @@ const KINDS: ReadonlyArray<[Kind, string, string]> = [
 
 const NO_BREAKPOINTS: Breakpoint[] = [];
 
+/** Catalog entries that can be held (requests and local operations), grouped by phase for the picker. */
+const STEP_CHOICES = STEP_KIND_IDS.filter((id) => id !== 'http.other').map((id) => stepKind(id));
+
 export function describeBreakpoint(bp: Breakpoint): string {
+  if (bp.catalogId) return `step ${stepKind(bp.catalogId).title}`;
   if (bp.party) return `party ${bp.party}`;
   if (bp.path) return `path ${bp.path}`;
   if (bp.soapAction) return `SOAP ${bp.soapAction}`;
@@ -24,14 +30,15 @@ export function describeBreakpoint(bp: Breakpoint): string {
   return bp.id;
 }
 
-/** Breakpoints by party, path, SOAP action, SyncML command or token claim; they survive a new Run. */
+/** Breakpoints by step kind (the catalog), party, path, SOAP action, SyncML command or token claim; they survive a new Run. */
 export function Breakpoints() {
   const bps = useLab((s) => s.lab?.breakpoints) ?? NO_BREAKPOINTS;
   const [kind, setKind] = useState<Kind>('path');
   const [value, setValue] = useState('');
   const [party, setParty] = useState<PartyIdT>('orbit');
+  const [catalogId, setCatalogId] = useState<StepKindId>('orbit.enroll');
   const add = () => {
-    const v = kind === 'party' ? party : value.trim();
+    const v = kind === 'party' ? party : kind === 'catalogId' ? catalogId : value.trim();
     if (!v) return;
     const bp = { id: `bp-${Date.now().toString(36)}`, [kind]: v, enabled: true } as Breakpoint;
     void setBreakpoints([...bps, bp]);
@@ -54,7 +61,13 @@ export function Breakpoints() {
               <option key={k} value={k}>{l}</option>
             ))}
           </select>
-          {kind === 'party' ? (
+          {kind === 'catalogId' ? (
+            <select aria-label="Breakpoint step kind" value={catalogId} onChange={(e) => setCatalogId(e.target.value as StepKindId)}>
+              {STEP_CHOICES.map((k) => (
+                <option key={k.id} value={k.id}>{k.phase ? `${PHASES[k.phase]}: ` : ''}{k.title}</option>
+              ))}
+            </select>
+          ) : kind === 'party' ? (
             <select aria-label="Breakpoint party" value={party} onChange={(e) => setParty(e.target.value as PartyIdT)}>
               {LANE_ORDER.map((p) => (
                 <option key={p} value={p}>{PARTY_LABEL[p]}</option>

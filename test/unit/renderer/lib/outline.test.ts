@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { outline, provisioningDoc, type OutlineNode } from '../../../../renderer/lib/outline';
 import { protocolSummary, shortAction } from '../../../../renderer/lib/protocol';
-import { decodeProtocol } from '../../../../emulators/protocols/step-protocol';
+import { decodeProtocol } from '../../../../emulators/lab/protocol-facts';
 
 const rst = readFileSync('test/fixtures/mde2/enroll-rst.xml', 'utf8').replace('__TOKEN__', 'ZXlKaGJHY2lPaUpTVXpJMU5pSjk=').replace('__VALUE_TYPE__', 'urn:ietf:params:oauth:token-type:jwt');
 

@@ -1,5 +1,6 @@
-import { DOMParser } from '@xmldom/xmldom';
-import type { HttpRequestRecord, HttpResponseRecord, StepProtocol, SyncMessageFacts } from '../lab/step.js';
+import type { Element } from '@xmldom/xmldom';
+import { child, childElements, parseXmlDocument, path, text as rawText } from '../protocols/xml.js';
+import type { HttpRequestRecord, HttpResponseRecord, StepProtocol, SyncMessageFacts } from './step.js';
 
 /**
  * A step's protocol facts, decoded once when the recorder sees its request and again when the response arrives:
@@ -12,22 +13,21 @@ const SYNCML_COMMANDS = new Set(['Add', 'Alert', 'Atomic', 'Delete', 'Exec', 'Ge
 const MAX_PARSE = 512 * 1024;
 
 type El = Element;
+const NOT_XML = { report: (m: string) => new Error(m), wrapped: (m: string) => new Error(m) };
 
+/** The root element of an XML body, or null for anything that is not well-formed XML. */
 function parse(body: string): El | null {
   if (!body || body.length > MAX_PARSE || !body.trimStart().startsWith('<')) return null;
   try {
-    const doc = new DOMParser({ onError: () => undefined }).parseFromString(body, 'text/xml');
-    return (doc.documentElement as unknown as El | null) ?? null;
+    return parseXmlDocument(body, NOT_XML).documentElement;
   } catch {
     return null;
   }
 }
 
-const kids = (el: El): El[] => Array.from(el.childNodes as ArrayLike<Node>).filter((n): n is El => n.nodeType === 1);
-const child = (el: El | null, name: string): El | null => (el ? (kids(el).find((k) => k.localName === name) ?? null) : null);
-const text = (el: El | null): string => (el?.textContent ?? '').trim();
+const text = (el: El | null): string => rawText(el).trim();
 /** Fleet writes its faults in lower case (`s:fault`, `s:subcode`, NewSoapFault): match names in any case there. */
-const childCi = (el: El | null, name: string): El | null => (el ? (kids(el).find((k) => k.localName.toLowerCase() === name.toLowerCase()) ?? null) : null);
+const childCi = (el: El | null, name: string): El | null => childElements(el).find((k) => (k.localName ?? '').toLowerCase() === name.toLowerCase()) ?? null;
 
 function syncMessage(root: El | null): SyncMessageFacts | null {
   if (!root || root.localName !== 'SyncML') return null;
@@ -35,13 +35,14 @@ function syncMessage(root: El | null): SyncMessageFacts | null {
   const body = child(root, 'SyncBody');
   const commands: SyncMessageFacts['commands'] = [];
   const statuses: SyncMessageFacts['statuses'] = [];
-  for (const c of body ? kids(body) : []) {
-    if (c.localName === 'Status') {
+  for (const c of childElements(body)) {
+    const verb = c.localName ?? '';
+    if (verb === 'Status') {
       statuses.push({ cmdRef: text(child(c, 'CmdRef')), cmd: text(child(c, 'Cmd')), code: text(child(c, 'Data')) });
-    } else if (SYNCML_COMMANDS.has(c.localName)) {
-      const target = text(child(child(child(c, 'Item'), 'Target'), 'LocURI'));
-      const data = c.localName === 'Alert' ? text(child(c, 'Data')) : '';
-      commands.push({ verb: c.localName, cmdId: text(child(c, 'CmdID')), ...(target && { target }), ...(data && { data }) });
+    } else if (SYNCML_COMMANDS.has(verb)) {
+      const target = text(path(c, 'Item', 'Target', 'LocURI'));
+      const data = verb === 'Alert' ? text(child(c, 'Data')) : '';
+      commands.push({ verb, cmdId: text(child(c, 'CmdID')), ...(target && { target }), ...(data && { data }) });
     }
   }
   return { sessionId: text(child(hdr, 'SessionID')), msgId: text(child(hdr, 'MsgID')), commands, statuses };
@@ -49,7 +50,7 @@ function syncMessage(root: El | null): SyncMessageFacts | null {
 
 function soapAction(root: El | null): string | null {
   if (!root || root.localName !== 'Envelope') return null;
-  return text(child(child(root, 'Header'), 'Action')) || null;
+  return text(path(root, 'Header', 'Action')) || null;
 }
 
 /** A SOAP fault's subcode, else its reason text (Fleet writes both in lower case, fleet.md §2.8). */
