@@ -25,6 +25,8 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   private readonly byId = new Map<string, Step>();
   private readonly keys: RegisteredKey[] = [];
   private readonly startedHr = new Map<string, bigint>();
+  /** The request (and its body) a step's protocol facts were last decoded from, while the step is open. */
+  private readonly decodedRequest = new Map<string, { request: Step['request']; body: string | undefined }>();
 
   constructor(private readonly clock: LabClock) {
     super();
@@ -43,7 +45,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     const step: Step = {
       ...draft,
       title: draft.title ?? stepKind(draft.catalogId).title,
-      protocol: draft.kind === 'local' ? { kind: 'local' } : decodeProtocol(draft.request, undefined),
+      protocol: { kind: 'local' },
       // Step ids are not drawn from the seeded stream: recording must not shift the parties' ids.
       id: `s${this.list.length + 1}-${process.hrtime.bigint().toString(36)}`,
       index: this.list.length,
@@ -53,6 +55,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
       tokens: [],
       changes: [],
     };
+    if (step.kind === 'http') this.decodeRequest(step);
     this.list.push(step);
     this.byId.set(step.id, step);
     this.startedHr.set(step.id, process.hrtime.bigint());
@@ -73,7 +76,9 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   touch(step: Step): void {
     if (step.request) {
       this.tokensFor(step);
-      if (step.kind === 'http') step.protocol = decodeProtocol(step.request, step.response);
+      // Decode again only when the request changed (edited at the gate, or its body arrived at a server).
+      const seen = this.decodedRequest.get(step.id);
+      if (step.kind === 'http' && (seen?.request !== step.request || seen.body !== step.request.body)) this.decodeRequest(step);
     }
     this.emit('step', step);
   }
@@ -95,9 +100,15 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     step.status = result.error !== undefined ? 'error' : 'done';
     this.tokensFor(step);
     if (step.kind === 'http') step.protocol = decodeProtocol(step.request, step.response);
+    this.decodedRequest.delete(step.id);
     this.emit('step', step);
     this.emit('closed', step);
     return step;
+  }
+
+  private decodeRequest(step: Step): void {
+    step.protocol = decodeProtocol(step.request, undefined);
+    this.decodedRequest.set(step.id, { request: step.request, body: step.request?.body });
   }
 
   private tokensFor(step: Step): void {
@@ -127,6 +138,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     this.list.length = 0;
     this.byId.clear();
     this.startedHr.clear();
+    this.decodedRequest.clear();
     this.emit('reset');
   }
 }

@@ -44,13 +44,24 @@ function statusMatches(step: Step, want: string): boolean {
   return step.status === want;
 }
 
+/** A step's search text, built once per step version (the store replaces a step object when it changes). */
+const searchIndex = new WeakMap<Step, string>();
+export function searchText(step: Step): string {
+  let hay = searchIndex.get(step);
+  if (hay === undefined) {
+    hay = `${step.index + 1} ${step.title} ${step.catalogId} ${stepPath(step)} ${step.from} ${step.to} ${stepAction(step)} ${stepStatus(step)}`.toLowerCase();
+    searchIndex.set(step, hay);
+  }
+  return hay;
+}
+
 /** Does a step pass the list filter (party on either end, status, and free text over title, path, parties)? */
 export function stepMatches(step: Step, f: StepFilter): boolean {
   if (f.party && step.from !== f.party && step.to !== f.party) return false;
   if (!statusMatches(step, f.status)) return false;
   const q = f.text.trim().toLowerCase();
   if (!q) return true;
-  const hay = `${step.index + 1} ${step.title} ${stepPath(step)} ${step.from} ${step.to} ${stepAction(step)} ${stepStatus(step)}`.toLowerCase();
+  const hay = searchText(step);
   return q.split(/\s+/).every((w) => hay.includes(w));
 }
 
