@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uiHost } from './ui-support.js';
+import { uiHost } from '../helpers/ui-host.js';
 import { SavedRunOpenError } from '../../app/host/session.js';
 
 const host = uiHost({ seed: 'trainer' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uiHost } from './ui-support.js';
+import { uiHost } from '../helpers/ui-host.js';
 import type { RunBundle } from '../../app/contract.js';
 
 /** What the UI's compare view and console rely on: a run's bundle by id, and settings that outlive a Run. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uiHost } from './ui-support.js';
+import { uiHost } from '../helpers/ui-host.js';
 import { LabStateSchema, RunBundleSchema, DbViewSchema, type LabEvent } from '../../app/contract.js';
 
 const host = uiHost({ seed: 'ui-api' });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { twoParties, json } from '../../lab/harness.js';
+import { twoParties, json } from '../../../helpers/two-parties.js';
 
 let dispose: (() => Promise<void>) | undefined;
 afterEach(async () => dispose?.());

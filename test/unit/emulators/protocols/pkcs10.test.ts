@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { parseCsr, verifyCsr, stripNul, CsrError, OID } from '../../../../emulators/protocols/pkcs10.js';
-import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../../../fixtures/mde2/windows-csr.js';
+import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../../../helpers/windows-csr.js';
 
 let keys: { privateKey: KeyObject; publicKey: KeyObject };
 beforeAll(() => {

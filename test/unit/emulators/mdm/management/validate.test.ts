@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mdmFixture, seedEnrollment } from '../../../mdm/fixture.js';
+import { mdmFixture, seedEnrollment } from '../../../../helpers/mdm-context.js';
 import type { MdmContext } from '../../../../../emulators/mdm/context.js';
 import { validateSyncML } from '../../../../../emulators/mdm/management/validate.js';
 import { buildInstallFleetdCommand, isFleetdPresentOnDevice, isValidUPN, FLEETD_INSTALLER_LOC_URI } from '../../../../../emulators/mdm/management/fleetd.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mdmFixture } from '../../../mdm/fixture.js';
+import { mdmFixture } from '../../../../helpers/mdm-context.js';
 import type { MdmContext } from '../../../../../emulators/mdm/context.js';
 
 let ctx: MdmContext;

@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate as NodeX509 } from 'node:crypto';
 import { x509 } from '../../../../../emulators/protocols/x509.js';
-import { mdmFixture } from '../../../mdm/fixture.js';
+import { mdmFixture } from '../../../../helpers/mdm-context.js';
 import type { MdmContext } from '../../../../../emulators/mdm/context.js';
 import { loadIdentity } from '../../../../../emulators/mdm/wstep/identity.js';
 import { signClientCsr, CERT_RENEWAL_PERIOD_SECS, CERT_VALIDITY_PERIOD_SECS } from '../../../../../emulators/mdm/wstep/client-cert.js';
 import { parseCsr } from '../../../../../emulators/protocols/pkcs10.js';
-import { makeWindowsCsr, WINDOWS_DEVICE_ID_EXT } from '../../../../fixtures/mde2/windows-csr.js';
+import { makeWindowsCsr, WINDOWS_DEVICE_ID_EXT } from '../../../../helpers/windows-csr.js';
 
 let ctx: MdmContext;
 let dispose: () => void;

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { SignJWT } from 'jose';
-import { mdmFixture } from '../../../mdm/fixture.js';
+import { mdmFixture } from '../../../../helpers/mdm-context.js';
 import type { MdmContext } from '../../../../../emulators/mdm/context.js';
 import { verifyStsAuthToken } from '../../../../../emulators/mdm/wstep/sts.js';
 import { newSTSAuthToken } from '../../../../../emulators/mdm/wstep/tokens.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { mdmFixture } from '../../../mdm/fixture.js';
+import { mdmFixture } from '../../../../helpers/mdm-context.js';
 import type { MdmContext } from '../../../../../emulators/mdm/context.js';
 import { loadIdentity } from '../../../../../emulators/mdm/wstep/identity.js';
 import { newEUAToken, getEUATokenClaims, newSTSAuthToken } from '../../../../../emulators/mdm/wstep/tokens.js';

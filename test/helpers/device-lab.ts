@@ -1,4 +1,4 @@
-import { tempLab } from '../helpers/lab.js';
+import { tempLab } from './lab.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import { startEntraServer, type EntraServer } from '../../emulators/entra/server.js';
 import { startMdmServer, type MdmServer } from '../../emulators/mdm/server.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { tempLab } from '../../helpers/lab.js';
-import { listenLoopback } from '../../../emulators/lab/server.js';
-import type { Lab } from '../../../emulators/lab/lab.js';
-import type { Store } from '../../../emulators/lab/store.js';
+import { tempLab } from './lab.js';
+import { listenLoopback } from '../../emulators/lab/server.js';
+import type { Lab } from '../../emulators/lab/lab.js';
+import type { Store } from '../../emulators/lab/store.js';
 
 /** Two tiny real parties for lab tests: an "mdm" server that stores notes, and an "entra" one with a counter. */
 export async function twoParties(seed: string | null = 'lab-test'): Promise<{

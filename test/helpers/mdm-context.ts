@@ -1,9 +1,9 @@
-import { tempLab } from '../../helpers/lab.js';
-import { MDM_SCHEMA } from '../../../emulators/mdm/store/schema.js';
-import { createMdmContext, type MdmContext } from '../../../emulators/mdm/context.js';
-import { writeSettings, type MdmSettings } from '../../../emulators/mdm/settings.js';
-import { ensureIdentity } from '../../../emulators/mdm/wstep/identity.js';
-import { credentialsHash } from '../../../emulators/protocols/syncml-auth.js';
+import { tempLab } from './lab.js';
+import { MDM_SCHEMA } from '../../emulators/mdm/store/schema.js';
+import { createMdmContext, type MdmContext } from '../../emulators/mdm/context.js';
+import { writeSettings, type MdmSettings } from '../../emulators/mdm/settings.js';
+import { ensureIdentity } from '../../emulators/mdm/wstep/identity.js';
+import { credentialsHash } from '../../emulators/protocols/syncml-auth.js';
 
 /** An MDM context on a seeded lab, without HTTP: for unit tests of the store-level behaviour. */
 export async function mdmFixture(settings: Partial<MdmSettings> = {}): Promise<{ ctx: MdmContext; dispose: () => void }> {

@@ -1,4 +1,4 @@
-import { tempLab } from '../helpers/lab.js';
+import { tempLab } from './lab.js';
 import { startMdmServer, type MdmServer } from '../../emulators/mdm/server.js';
 import type { MdmSettings } from '../../emulators/mdm/settings.js';
 import type { Lab } from '../../emulators/lab/lab.js';

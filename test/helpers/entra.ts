@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { CompactSign, createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { tempLab } from '../helpers/lab.js';
+import { tempLab } from './lab.js';
 import type { Lab, LabResponse } from '../../emulators/lab/lab.js';
 import { startEntraServer, type EntraServer } from '../../emulators/entra/server.js';
 import { x509, toCryptoKeys, RSA_SHA256 } from '../../emulators/protocols/x509.js';
