@@ -41,3 +41,11 @@ describe('writing', () => {
     expect(marshalIndent(el('a', [['x', '1']], [el('b', null, ''), el('c', null, 't')]), '\t')).toBe('<a x="1">\n\t<b></b>\n\t<c>t</c>\n</a>');
   });
 });
+
+describe('building envelopes the way Fleet writes them (Go xml.MarshalIndent)', () => {
+  it('writes explicit end tags, tab indents, Go escaping, text inline', () => {
+    expect(marshalIndent(el('a', [['k', 'x"y']], [el('b', null, ''), el('c', null, "1 < 2 & 'q'\n")]), '\t')).toBe(
+      `<a k="x&#34;y">\n\t<b></b>\n\t<c>1 &lt; 2 &amp; &#39;q&#39;&#xA;</c>\n</a>`,
+    );
+  });
+});

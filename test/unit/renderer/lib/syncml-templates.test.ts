@@ -1,8 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TEMPLATES, answerTo, cmdIdOf, commandXml, withCmdId } from '../../../../renderer/lib/syncml-templates';
-import { apiErrorText } from '../../../../renderer/lib/api-error';
-import { parseBundle } from '../../../../renderer/lib/bundle-file';
 
 const syncml = (body: string) => `<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><SessionID>3</SessionID><MsgID>2</MsgID></SyncHdr><SyncBody>${body}<Final/></SyncBody></SyncML>`;
 const devReq = (index: number, body: string) => ({ index, from: 'device', to: 'mdm', request: { body } });
@@ -47,22 +45,5 @@ describe('answerTo: the device\'s Status and Results for a queued command', () =
   it('is null while the command has not been answered, and ignores the server\'s own messages', () => {
     const server = { index: 0, from: 'mdm', to: 'device', request: { body: syncml('<Get><CmdID>c-3</CmdID></Get>') } };
     expect(answerTo([server], 'c-3')).toBeNull();
-  });
-});
-
-describe('apiErrorText', () => {
-  it("spells out zod's error tree beside the host's error", () => {
-    const body = { error: 'invalid request', detail: { errors: [], properties: { emails: { errors: [], items: [{ errors: ['Invalid email address'] }] } } } };
-    expect(apiErrorText(body, 'x')).toBe('invalid request: emails.0: Invalid email address');
-    expect(apiErrorText({ error: 'a run is in progress' }, 'x')).toBe('a run is in progress');
-    expect(apiErrorText(null, 'plain')).toBe('plain');
-  });
-});
-
-describe('parseBundle', () => {
-  it('accepts an enrollscope-run/1 bundle and refuses other JSON with a reason', () => {
-    expect(parseBundle(JSON.stringify({ format: 'enrollscope-run/1', steps: [] }), 'a.json').steps).toEqual([]);
-    expect(() => parseBundle('{"format":"har"}', 'b.json')).toThrow(/not an Enrollscope run bundle/);
-    expect(() => parseBundle('nope', 'c.json')).toThrow(/not JSON/);
   });
 });

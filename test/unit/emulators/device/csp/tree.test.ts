@@ -3,7 +3,6 @@ import { tempLab } from '../../../../helpers/lab.js';
 import type { Store } from '../../../../../emulators/lab/store.js';
 import { CSP_SCHEMA } from '../../../../../emulators/device/csp/schema.js';
 import { CspTree } from '../../../../../emulators/device/csp/tree.js';
-import { normalizePath } from '../../../../../emulators/device/csp/paths.js';
 
 const MSI = './Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BA427C0AA-E2D5-40DF-ACE8-0D726A6BE096%7D';
 
@@ -25,11 +24,6 @@ beforeEach(() => {
 afterEach(() => dispose());
 
 describe('CSP tree (MS-MDM command semantics)', () => {
-  it('normalises escaped and ./Vendor LocURIs to one path', () => {
-    expect(normalizePath(`${MSI}/DownloadInstall`)).toBe('./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/{A427C0AA-E2D5-40DF-ACE8-0D726A6BE096}/DownloadInstall');
-    expect(normalizePath('./Vendor/MSFT/DMClient/Provider/MS%20DM%20Server/')).toBe('./Device/Vendor/MSFT/DMClient/Provider/MS DM Server');
-  });
-
   it('Get of a leaf returns its value; of an interior node its children separated by /', () => {
     expect(store.read((db) => tree.get(db, './DevInfo/DevId'))).toEqual({ status: '200', value: 'B5B954E81FBCB94EB79BD08BE625F4EE', format: 'chr' });
     expect(store.read((db) => tree.get(db, './DevInfo'))).toEqual({ status: '200', value: 'DevId/Man', format: 'node' });

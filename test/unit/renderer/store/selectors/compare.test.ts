@@ -1,10 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { CompareResult, CompareRow, LabState, RunBundle, RunSummary, Step } from '../../../../../app/contract';
+import type { CompareResult, CompareRow, RunBundle, RunSummary, Step } from '../../../../../app/contract';
 import { compareHeadline, defaultSides, nextDifference, rowSteps, sourceKey, sourceLabel } from '../../../../../renderer/store/selectors/compare';
-import { enabledControls } from '../../../../../renderer/store/selectors/run';
-import { errorGist } from '../../../../../renderer/store/selectors/steps';
-import { createLabStore } from '../../../../../renderer/store';
 import { recordedStep } from '../../../../helpers/step';
 
 const run = (runId: string, scenario: string, prompts: number): RunSummary => ({ runId, scenario, prompts, passed: true, steps: 10, createdAt: '2026-01-01T00:00:00Z' });
@@ -55,43 +52,5 @@ describe('compare selectors', () => {
     expect(nextDifference(rows, 3)).toBe(1);
     expect(nextDifference(rows, 1, -1)).toBe(3);
     expect(nextDifference([row('same', 0, 0)], null)).toBeNull();
-  });
-
-  it('picking a new side drops the old comparison and its selected row', () => {
-    const store = createLabStore();
-    store.getState().setComparison({ result: { rows: [] } as unknown as CompareResult, a: bundle([], 'a'), b: bundle([], 'b') });
-    store.getState().selectCompareRow(3);
-    store.getState().setSide('a', { kind: 'run', runId: 'run-5' });
-    expect(store.getState().comparison).toBeNull();
-    expect(store.getState().compareRow).toBeNull();
-  });
-});
-
-describe('errorGist: why a step failed, in the server\'s words', () => {
-  it("reads Fleet's JSON error (END_USER_AUTH_REQUIRED)", () => {
-    const s = step(0, { response: { status: 401, headers: {}, body: JSON.stringify({ message: 'END_USER_AUTH_REQUIRED', errors: [{ name: 'base', reason: 'END_USER_AUTH_REQUIRED' }] }) } });
-    expect(errorGist(s)).toBe('END_USER_AUTH_REQUIRED');
-  });
-
-  it('reads an OAuth error and a SOAP fault subcode (Fleet answers faults with 200)', () => {
-    expect(errorGist(step(0, { response: { status: 400, headers: {}, body: '{"error":"invalid_grant"}' } }))).toBe('invalid_grant');
-    const fault = '<s:Envelope xmlns:s="x"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>s:InternalServiceFault</s:Value></s:Subcode></s:Code></s:Fault></s:Body></s:Envelope>';
-    expect(errorGist(step(0, { response: { status: 200, headers: {}, body: fault } }))).toBe('s:InternalServiceFault');
-  });
-
-  it('says nothing for a step that succeeded', () => {
-    expect(errorGist(step(0, { response: { status: 200, headers: {}, body: '{"message":"ok"}' } }))).toBeNull();
-  });
-});
-
-describe('controls of a saved run', () => {
-  const lab = (cursor: number): LabState => ({
-    runId: 'bundle:x', source: 'bundle', scenario: 'autopilot-eua', options: {}, status: 'done', mode: 'step', waitingStepId: null, cursor, head: 9, stepCount: 10,
-    clock: { now: 0, offsetMs: 0, pinned: true }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null,
-  });
-  it('Back and Step move through its history; Continue has nothing to continue', () => {
-    expect(enabledControls(lab(9), true)).toMatchObject({ back: true, step: false, continue: false, reset: true });
-    expect(enabledControls(lab(4), true)).toMatchObject({ back: true, step: true, continue: false });
-    expect(enabledControls(lab(-1), true)).toMatchObject({ back: false, step: true });
   });
 });

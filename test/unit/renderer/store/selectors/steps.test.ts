@@ -1,30 +1,10 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { LabState, Step } from '../../../../../app/contract';
-import { filterSteps, lanesOf, promptsOf, stepAction, stepStatus, statusTone } from '../../../../../renderer/store/selectors/steps';
-import { currentIndex, enabledControls, selectWaitingParty, selectWaitingStep } from '../../../../../renderer/store/selectors/run';
-import { neighbour, selectSelectedStep } from '../../../../../renderer/store/selectors/selection';
-import { labNow } from '../../../../../renderer/store/selectors/clock';
-import { createLabStore } from '../../../../../renderer/store';
+import type { Step } from '../../../../../app/contract';
+import { errorGist, filterSteps, lanesOf, promptsOf, stepAction, stepStatus, statusTone } from '../../../../../renderer/store/selectors/steps';
 import { recordedStep } from '../../../../helpers/step';
+import { sampleSteps as steps } from '../../../../helpers/renderer/sample-run';
 
-const base = { kind: 'http' as const, observedBy: 'lab' as const, startedAt: 0, durationMs: 1, tokens: [], changes: [] };
-const http = (index: number, from: Step['from'], to: Step['to'], url: string, status: number | null, extra: Partial<Step> = {}): Step => recordedStep({
-  ...base, id: `s${index}`, index, from, to, title: `step ${index}`, status: status === null ? 'waiting' : 'done',
-  request: { method: 'POST', url, headers: {}, body: '' }, ...(status !== null && { response: { status, headers: {}, body: '' } }), ...extra,
-});
-const steps: Step[] = [
-  http(0, 'device', 'entra', 'http://e/oauth2/token', 200),
-  http(1, 'device', 'mdm', 'http://m/api/mdm/microsoft/enroll', 200, { request: { method: 'POST', url: 'http://m/api/mdm/microsoft/enroll', headers: {}, body: '<s:Envelope xmlns:s="x" xmlns:a="y"><s:Header><a:Action>http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RST/wstep</a:Action></s:Header></s:Envelope>' } }),
-  recordedStep({ ...base, id: 's2', index: 2, kind: 'local', catalogId: 'oobe.signin-prompt', from: 'user', to: 'user', title: 'Sign in', status: 'done', prompt: { kind: 'password', count: 1, text: 'Sign in' } }),
-  http(3, 'orbit', 'mdm', 'http://m/api/fleet/orbit/enroll', 401),
-  http(4, 'external', 'mdm', 'http://m/EnrollmentServer/Discovery.svc', 200, { observedBy: 'mdm' }),
-  http(5, 'orbit', 'mdm', 'http://m/api/fleet/orbit/enroll', null),
-];
-const lab = (over: Partial<LabState> = {}): LabState => ({
-  runId: 'run-1', source: 'live', scenario: 'autopilot-eua', options: {}, status: 'waiting', mode: 'step', waitingStepId: 's5', cursor: 4, head: 4, stepCount: 6,
-  clock: { now: 0, offsetMs: 0, pinned: false }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null, ...over,
-});
 const none = { text: '', party: '' as const, status: '' };
 
 describe('step selectors', () => {
@@ -58,63 +38,24 @@ describe('step selectors', () => {
   });
 });
 
-describe('run selectors', () => {
-  it('finds the waiting step and the party that waits', () => {
-    const s = { lab: lab(), steps };
-    expect(selectWaitingStep(s)?.index).toBe(5);
-    expect(selectWaitingParty(s)).toBe('orbit');
-    expect(selectWaitingStep({ lab: lab({ waitingStepId: null }), steps })).toBeNull();
-  });
-
-  it('makes the waiting step current at the head, the cursor step while browsing history', () => {
-    expect(currentIndex(lab(), steps[5]!)).toBe(5);
-    expect(currentIndex(lab({ cursor: 2 }), steps[5]!)).toBe(2);
-    expect(currentIndex(lab({ status: 'idle', cursor: -1, head: -1, waitingStepId: null }), null)).toBeNull();
-  });
-
-  it('enables Back only with history, Continue only with somewhere to go', () => {
-    expect(enabledControls(lab(), true)).toMatchObject({ run: true, step: true, back: true, continue: true });
-    expect(enabledControls(lab({ status: 'idle', cursor: -1, head: -1, waitingStepId: null, mode: 'run' }), true)).toMatchObject({ step: true, back: false, continue: false });
-    expect(enabledControls(lab({ status: 'done', waitingStepId: null, mode: 'run' }), true)).toMatchObject({ back: true, continue: false });
-    expect(enabledControls(null, true).run).toBe(false);
-  });
+/** A closed orbit enroll step; `extra` changes any field. */
+const step = (index: number, extra: Partial<Step> = {}): Step => recordedStep({
+  id: `s${index}`, index, kind: 'http', catalogId: 'orbit.enroll', from: 'orbit', to: 'mdm', title: 'orbit enroll', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, tokens: [], changes: [], ...extra,
 });
 
-describe('selection selectors', () => {
-  it('moves within the visible rows, from anywhere', () => {
-    const visible = [1, 3, 5];
-    expect(neighbour(visible, null, 1)).toBe(1);
-    expect(neighbour(visible, null, -1)).toBe(5);
-    expect(neighbour(visible, 3, 1)).toBe(5);
-    expect(neighbour(visible, 3, -1)).toBe(1);
-    expect(neighbour(visible, 5, 1)).toBe(5);
-    expect(neighbour(visible, 2, 1)).toBe(3);
-    expect(neighbour(visible, 2, -1)).toBe(1);
-    expect(neighbour([], 2, 1)).toBeNull();
+describe('errorGist: why a step failed, in the server\'s words', () => {
+  it("reads Fleet's JSON error (END_USER_AUTH_REQUIRED)", () => {
+    const s = step(0, { response: { status: 401, headers: {}, body: JSON.stringify({ message: 'END_USER_AUTH_REQUIRED', errors: [{ name: 'base', reason: 'END_USER_AUTH_REQUIRED' }] }) } });
+    expect(errorGist(s)).toBe('END_USER_AUTH_REQUIRED');
   });
 
-  it('gives the selected step', () => {
-    expect(selectSelectedStep({ selected: 3, steps })?.id).toBe('s3');
-    expect(selectSelectedStep({ selected: null, steps })).toBeNull();
+  it('reads an OAuth error and a SOAP fault subcode (Fleet answers faults with 200)', () => {
+    expect(errorGist(step(0, { response: { status: 400, headers: {}, body: '{"error":"invalid_grant"}' } }))).toBe('invalid_grant');
+    const fault = '<s:Envelope xmlns:s="x"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>s:InternalServiceFault</s:Value></s:Subcode></s:Code></s:Fault></s:Body></s:Envelope>';
+    expect(errorGist(step(0, { response: { status: 200, headers: {}, body: fault } }))).toBe('s:InternalServiceFault');
   });
-});
 
-describe('clock selector', () => {
-  it('runs an unpinned lab clock on from its last report; a pinned one stands still', () => {
-    expect(labNow({ now: 1000, offsetMs: 0, pinned: false, receivedAt: 50 }, 550)).toBe(1500);
-    expect(labNow({ now: 1000, offsetMs: 0, pinned: true, receivedAt: 50 }, 550)).toBe(1000);
-    expect(labNow(null, 1)).toBeNull();
-  });
-});
-
-describe('the store', () => {
-  it('applies step batches by index and keeps the scenario defaults', () => {
-    const store = createLabStore();
-    store.getState().applySteps([steps[1]!, steps[0]!]);
-    expect(store.getState().steps.map((s) => s.id)).toEqual(['s0', 's1']);
-    store.getState().applySteps([{ ...steps[1]!, title: 'closed' }]);
-    expect(store.getState().steps[1]!.title).toBe('closed');
-    store.getState().setScenarios([{ name: 'autopilot-eua', title: '', description: '', options: [{ name: 'eua', label: 'EUA', kind: 'boolean', default: true }] }]);
-    expect(store.getState()).toMatchObject({ scenario: 'autopilot-eua', options: { eua: true } });
+  it('says nothing for a step that succeeded', () => {
+    expect(errorGist(step(0, { response: { status: 200, headers: {}, body: '{"message":"ok"}' } }))).toBeNull();
   });
 });
