@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll } from 'vitest';
+import type { LabEvent } from '../../app/contract.js';
 import { Session, type SessionOptions } from '../../app/host/session.js';
 import { startUiServer, type UiServer } from '../../app/api/server.js';
 
@@ -37,4 +39,38 @@ export function uiHost(opts: SessionOptions = {}): UiHost {
     },
   };
   return host;
+}
+
+/** The UI API's server-sent events, read as they arrive: `events` in order, an 'event' on `emitter` for each. */
+export function eventStream(url: string): { events: LabEvent[]; emitter: EventEmitter; close(): Promise<void> } {
+  const events: LabEvent[] = [];
+  const emitter = new EventEmitter();
+  const ac = new AbortController();
+  const reading = fetch(url, { signal: ac.signal })
+    .then(async (res) => {
+      const reader = res.body!.getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += new TextDecoder().decode(value);
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const chunk = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (chunk.startsWith('data: ')) {
+            events.push(JSON.parse(chunk.slice(6)) as LabEvent);
+            emitter.emit('event');
+          }
+        }
+      }
+    })
+    .catch(() => undefined);
+  return {
+    events,
+    emitter,
+    close: async () => {
+      ac.abort();
+      await reading;
+    },
+  };
 }

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { twoParties, json } from '../../../helpers/two-parties.js';
+import { untilHeld } from '../../../helpers/events.js';
 
 let dispose: (() => Promise<void>) | undefined;
 afterEach(async () => dispose?.());
-
-const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe('the gate', () => {
   it('in step mode holds a request until the user releases it', async () => {
@@ -13,7 +12,7 @@ describe('the gate', () => {
     env.lab.gate.setMode('step');
     let answered = false;
     const sent = env.lab.send({ from: 'device', to: 'mdm', request: json(`${env.urls.notes}/notes`, { body: 'held' }) }).then((r) => ((answered = true), r));
-    await tick();
+    await untilHeld(env.lab.gate);
     expect(env.lab.gate.waiting?.title).toBe('POST /notes');
     expect(env.lab.gate.waiting?.status).toBe('waiting');
     expect(env.received).toEqual([]);
@@ -29,7 +28,7 @@ describe('the gate', () => {
     dispose = env.dispose;
     env.lab.gate.setMode('step');
     const sent = env.lab.send({ from: 'device', to: 'mdm', request: json(`${env.urls.notes}/notes`, { body: 'original' }) });
-    await tick();
+    await untilHeld(env.lab.gate);
     const waiting = env.lab.gate.waiting!;
     env.lab.gate.continue({ edited: { ...waiting.request!, body: JSON.stringify({ body: 'edited at the gate' }) } });
     const r = await sent;
@@ -46,7 +45,7 @@ describe('the gate', () => {
     const first = await env.lab.send({ from: 'device', to: 'mdm', request: json(`${env.urls.notes}/notes`, { body: 'passes' }) });
     expect(first.status).toBe(200);
     const stopped = env.lab.send({ from: 'device', to: 'entra', request: json(`${env.urls.counter}/count`, {}) });
-    await tick();
+    await untilHeld(env.lab.gate);
     expect(env.lab.gate.waiting?.title).toBe('POST /count');
     expect(env.lab.gate.mode).toBe('step');
     expect(env.counter.dump().counter).toEqual([]);
@@ -69,7 +68,7 @@ describe('the gate', () => {
     env.lab.gate.setMode('step');
     let ran = false;
     const p = env.lab.local({ party: 'tpm', to: 'device', catalogId: 'tpm.create-key' }, () => (ran = true));
-    await tick();
+    await untilHeld(env.lab.gate);
     expect(ran).toBe(false);
     expect(env.lab.gate.waiting?.kind).toBe('local');
     env.lab.gate.step();
