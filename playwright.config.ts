@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
 // UI tests drive the real UI in Debian's Chromium; each test file starts its own host on free ports
-// (test/e2e/fixtures.ts), so tests never share a port, a data folder or a run.
+// (test/helpers/e2e-host.ts), so tests never share a port, a data folder or a run. Only *.spec.ts files are tests.
 export default defineConfig({
   testDir: './test/e2e',
+  testMatch: '*.spec.ts',
   workers: 1,
   timeout: 60_000,
   reporter: [['list']],

@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test("advancing the lab clock by 2 h before orbit starts turns the EUA token's expiry verdict red", async ({ host, page }) => {
   await host.open(page);

@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test('compare autopilot-eua with autopilot-no-eua: the 401 END_USER_AUTH_REQUIRED orbit enroll and the second prompt are only in B, prompts 1 vs 2', async ({ host, page }) => {
   await host.open(page);

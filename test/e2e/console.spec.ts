@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test('the console queues a Get of ./DevDetail/SwV; Sync device now brings new steps whose Results carry the OS version', async ({ host, page }) => {
   await host.open(page);

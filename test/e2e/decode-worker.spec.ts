@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test('a large body is pretty-printed in the decode worker, off the UI thread', async ({ host, page }) => {
   await host.open(page);

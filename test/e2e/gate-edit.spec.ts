@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test('an eua_token edited at the gate is refused with 401 END_USER_AUTH_REQUIRED and the user is asked a second time', async ({ host, page }) => {
   await host.open(page);

@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test('the gate editor undoes an edit with Ctrl+Z: the request is as it was, no edit pending', async ({ host, page }) => {
   await host.open(page);

@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 import { KEYMAP } from '../../renderer/features/keyboard/keymap.js';
 
 test('the keyboard drives the lab: space steps, b goes back, c continues, j/k move, / filters, ? shows the keymap', async ({ host, page }) => {

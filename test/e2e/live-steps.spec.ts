@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { test, expect, screenshotPath } from './fixtures.js';
+import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 
 // curl runs asynchronously: the MDM server answering it lives in this same process.
 const run = promisify(execFile);

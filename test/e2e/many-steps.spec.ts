@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 const STEPS = 10_000;
 

@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 test('an exported bundle opened again shows its steps, and the DB tab at an earlier step', async ({ host, page }, info) => {
   await host.open(page);

@@ -1,6 +1,6 @@
-import { test, expect, screenshotPath } from './fixtures.js';
+import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import type { Page } from '@playwright/test';
-import { ui } from './ui.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 /**
  * Screenshots of each main view for docs/screenshots/ (shown in the README): real runs of the scenarios, each view

@@ -1,5 +1,5 @@
-import { test, expect, screenshotPath } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 
 const BROKER = '29d9ed98-a469-4536-ade2-f981bc1d605e';
 const form = (url: string, body: Record<string, string>) => fetch(url, { method: 'POST', body: new URLSearchParams(body) });

@@ -1,5 +1,5 @@
-import { test, expect, screenshotPath } from './fixtures.js';
-import { ui } from './ui.js';
+import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
 import { stepKind } from '../../emulators/protocols/steps.js';
 
 test("the Spec tab of every step shows its catalog entry's section", async ({ host, page }) => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { deviceLab } from './device-support.js';
+import { deviceLab } from '../helpers/device-lab.js';
 import { createDevice, type VirtualDevice } from '../../emulators/device/index.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { EntraServer } from '../../emulators/entra/server.js';

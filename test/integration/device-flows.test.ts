@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { deviceLab } from './device-support.js';
+import { deviceLab } from '../helpers/device-lab.js';
 import { createDevice } from '../../emulators/device/index.js';
 import { parseSyncML } from '../../emulators/protocols/syncml.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { deviceLab } from './device-support.js';
+import { deviceLab } from '../helpers/device-lab.js';
 import { createDevice, FLEETD_PRODUCT_ID, type MsiLauncher } from '../../emulators/device/index.js';
 import { orbitLauncher, startOrbit, type OrbitLauncher } from '../../emulators/orbit/index.js';
 import type { Lab } from '../../emulators/lab/lab.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
-import { deviceLab } from './device-support.js';
+import { deviceLab } from '../helpers/device-lab.js';
 import { createDevice, type VirtualDevice } from '../../emulators/device/index.js';
 import { childElements, path, attr, text } from '../../emulators/protocols/xml.js';
 import { parseSoapEnvelope } from '../../emulators/protocols/soap.js';

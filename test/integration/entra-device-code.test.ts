@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startEntra, postForm, verifyWithServedJwks, alice, bob, BROKER, type EntraFixture } from './entra-support.js';
+import { startEntra, postForm, verifyWithServedJwks, alice, bob, BROKER, type EntraFixture } from '../helpers/entra.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 let f: EntraFixture;

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { startEntra, get, postJson, drsToken, join, joinBody, makeCsr, ropcV1, alice, type EntraFixture } from './entra-support.js';
+import { startEntra, get, postJson, drsToken, join, joinBody, makeCsr, ropcV1, alice, type EntraFixture } from '../helpers/entra.js';
 import { x509 } from '../../emulators/protocols/x509.js';
 import { bcryptRsaKeyBlob } from '../../emulators/protocols/bcrypt-blob.js';
 import { DEVICE_CERT_OIDS, bytesToGuid, type DrsDiscovery, type DrsJoinResponse, type DrsNonceResponse } from '../../emulators/protocols/drs.js';

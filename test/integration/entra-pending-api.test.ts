@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uiHost } from './ui-support.js';
+import { uiHost } from '../helpers/ui-host.js';
 import type { EntraPending } from '../../app/contract.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 

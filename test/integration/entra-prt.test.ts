@@ -15,7 +15,7 @@ import {
   WINDOWS_SIGN_IN,
   type EntraFixture,
   type JoinedDevice,
-} from './entra-support.js';
+} from '../helpers/entra.js';
 import { x509, toCryptoKeys, RSA_SHA256 } from '../../emulators/protocols/x509.js';
 import { signWithSessionKey, decryptWithSessionKey, unwrapSessionKeyJwe, type KdfVersion } from '../../emulators/protocols/prt-kdf.js';
 import type { PrtResponse, TokenResponse } from '../../emulators/protocols/oauth.js';

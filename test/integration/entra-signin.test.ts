@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startEntra, postForm, get, ropcV1, verifyWithServedJwks, alice, BROKER, DRS_RESOURCE, type EntraFixture } from './entra-support.js';
+import { startEntra, postForm, get, ropcV1, verifyWithServedJwks, alice, BROKER, DRS_RESOURCE, type EntraFixture } from '../helpers/entra.js';
 import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 

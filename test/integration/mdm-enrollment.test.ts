@@ -22,7 +22,7 @@ import {
 } from '../../emulators/protocols/mde2/provisioning-doc.js';
 import { enrollmentByHardwareId, enrollmentByDeviceId } from '../../emulators/mdm/store/enrollments.js';
 import { newSTSAuthToken } from '../../emulators/mdm/wstep/tokens.js';
-import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../fixtures/mde2/windows-csr.js';
+import { makeWindowsCsr, withBadSignature, WINDOWS_DEVICE_ID_EXT } from '../helpers/windows-csr.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { DOMParser } from '@xmldom/xmldom';
 import { jwtVerify } from 'jose';
 import { x509 } from '../../emulators/protocols/x509.js';
-import { mdmLab, TestDmClient, package1, post } from './mdm-management-client.js';
+import { mdmLab, TestDmClient, package1, post } from '../helpers/dm-client.js';
 import { parseSoapEnvelope } from '../../emulators/protocols/soap.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../../emulators/protocols/mde2/envelope.js';
 import {
@@ -14,7 +14,7 @@ import {
   readProvisionedEnrollment,
 } from '../../emulators/protocols/mde2/provisioning-doc.js';
 import { newSTSAuthToken } from '../../emulators/mdm/wstep/tokens.js';
-import { makeWindowsCsr } from '../fixtures/mde2/windows-csr.js';
+import { makeWindowsCsr } from '../helpers/windows-csr.js';
 import { dataText } from '../../emulators/protocols/syncml.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';

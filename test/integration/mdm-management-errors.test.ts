@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mdmLab, TestDmClient, package1, post, MGMT } from './mdm-management-client.js';
-import { seedEnrollment, fleetRows } from '../unit/mdm/fixture.js';
+import { mdmLab, TestDmClient, package1, post, MGMT } from '../helpers/dm-client.js';
+import { seedEnrollment, fleetRows } from '../helpers/mdm-context.js';
 import { parseSyncML } from '../../emulators/protocols/syncml.js';
 import { updateSettings } from '../../emulators/mdm/admin.js';
 import { MDM_NOT_CONFIGURED_MESSAGE } from '../../emulators/mdm/fleet-error.js';

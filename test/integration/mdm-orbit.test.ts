@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
-import { mdmLab } from './mdm-management-client.js';
-import { orbitEnroll, orbitConfig } from './mdm-orbit-client.js';
-import { seedEnrollment, fleetRows } from '../unit/mdm/fixture.js';
+import { mdmLab } from '../helpers/dm-client.js';
+import { orbitEnroll, orbitConfig } from '../helpers/orbit-client.js';
+import { seedEnrollment, fleetRows } from '../helpers/mdm-context.js';
 import { createScimUser, createTeam, addEnrollSecret, globalEnrollSecret, listPendingPrompts, mintEuaToken, updateSettings } from '../../emulators/mdm/admin.js';
 import type { Lab } from '../../emulators/lab/lab.js';
 import type { MdmServer } from '../../emulators/mdm/server.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { uiHost } from './ui-support.js';
+import { eventStream, uiHost } from '../helpers/ui-host.js';
+import { until } from '../helpers/events.js';
 import { LabStateSchema, RunBundleSchema, DbViewSchema, type LabEvent } from '../../app/contract.js';
 
 const host = uiHost({ seed: 'ui-api' });
@@ -37,28 +38,18 @@ describe('the UI API', () => {
   });
 
   it('runs a scenario, streams its steps as server-sent events, and exports the run', async () => {
-    const events: LabEvent[] = [];
-    const ac = new AbortController();
-    const stream = fetch(`${host.ui.url}/api/events?token=${host.ui.token}`, { signal: ac.signal }).then(async (res) => {
-      const reader = res.body!.getReader();
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += new TextDecoder().decode(value);
-        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          const chunk = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (chunk.startsWith('data: ')) events.push(JSON.parse(chunk.slice(6)) as LabEvent);
-        }
-      }
-    }).catch(() => undefined);
+    const stream = eventStream(`${host.ui.url}/api/events?token=${host.ui.token}`);
+    const { events } = stream;
+    let lastEmitted: LabEvent | undefined;
+    const onEvent = (e: LabEvent) => (lastEmitted = e);
+    host.session.on('event', onEvent);
     const res = await fetch(`${host.ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'autopilot-eua' }) });
     expect(res.status).toBe(200);
     await host.session.settled();
-    await new Promise((r) => setTimeout(r, 100));
-    ac.abort();
-    await stream;
+    // The stream has caught up once the last event it delivered is the last one the session emitted.
+    await until(() => lastEmitted !== undefined && JSON.stringify(events.at(-1)) === JSON.stringify(lastEmitted), stream.emitter, 'event');
+    host.session.off('event', onEvent);
+    await stream.close();
     const closed = events.filter((e) => e.type === 'step' && e.step.status === 'done');
     expect(closed.length).toBeGreaterThan(30);
     const last = [...events].reverse().find((e) => e.type === 'state');

@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { DbView, LabState } from '../../../../app/contract';
-import { ApiCallError, createApiClient } from '../../../../renderer/api/client';
+import { ApiCallError } from '../../../../renderer/api/client';
 import { createLabStore } from '../../../../renderer/store';
 import { createActions } from '../../../../renderer/store/actions';
-import { createConsoleActions } from '../../../../renderer/store/console-actions';
+import { fakeHost } from '../../../helpers/renderer/fake-host';
 
 const lab = (extra: Partial<LabState> = {}): LabState => ({
   runId: 'run-1', scenario: null, options: {}, status: 'idle', mode: 'run', waitingStepId: null, cursor: -1, head: -1, stepCount: 0,
   clock: { now: 1_700_000_000_000, offsetMs: 0, pinned: true }, prompts: 0, breakpoints: [], parties: [], expectations: [], error: null, source: 'live', ...extra,
 });
 const db = (stepIndex: number): DbView => ({ stepIndex, parties: { mdm: { hosts: [{ id: 1 }] } } });
-
-/** A host that answers from `answer` and remembers every call (method, path, body). */
-function fakeHost(answer: (method: string, path: string, body: unknown) => { status?: number; json: unknown }) {
-  const calls: { method: string; path: string; body: unknown }[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const method = init?.method ?? 'GET';
-    const path = String(input);
-    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
-    calls.push({ method, path, body });
-    const a = answer(method, path, body);
-    return new Response(JSON.stringify(a.json), { status: a.status ?? 200, headers: { 'content-type': 'application/json' } });
-  };
-  return { calls, client: createApiClient({ token: 't', fetch: fetch as typeof globalThis.fetch }) };
-}
 
 describe('actions on a fresh store', () => {
   it('advances the clock and adopts the state the host answers', async () => {
@@ -62,13 +48,5 @@ describe('actions on a fresh store', () => {
     expect(store.getState().lab).toBeNull();
     expect(store.getState().apiError).toMatch(/^POST \/api\/clock\/advance: 200 the reply does not match the contract/);
     await expect(host.client.state()).rejects.toBeInstanceOf(ApiCallError);
-  });
-
-  it("the console shows the host's refusal beside its form", async () => {
-    const host = fakeHost(() => ({ status: 409, json: { error: 'a saved run is open: go back to the live lab before using the console' } }));
-    const store = createLabStore();
-    expect(await createConsoleActions(store, host.client).createScimUser('dave@example.com', [])).toBe(false);
-    expect(store.getState().consoleErrors.scim).toBe('Not now (409): a saved run is open: go back to the live lab before using the console');
-    expect(store.getState().consoleBusy).toBeNull();
   });
 });

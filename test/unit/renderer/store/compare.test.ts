@@ -1,62 +1,11 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { CompareResult, CompareRow, LabState, RunBundle, RunSummary, Step } from '../../../../app/contract';
-import { compareHeadline, defaultSides, nextDifference, rowSteps, sourceKey, sourceLabel } from '../../../../renderer/store/selectors/compare';
-import { enabledControls } from '../../../../renderer/store/selectors/run';
-import { errorGist } from '../../../../renderer/store/selectors/steps';
+import type { CompareResult, RunBundle, Step } from '../../../../app/contract';
 import { createLabStore } from '../../../../renderer/store';
-import { recordedStep } from '../../../helpers/step';
 
-const run = (runId: string, scenario: string, prompts: number): RunSummary => ({ runId, scenario, prompts, passed: true, steps: 10, createdAt: '2026-01-01T00:00:00Z' });
-const step = (index: number, extra: Partial<Step> = {}): Step => recordedStep({
-  id: `s${index}`, index, kind: 'http', catalogId: 'orbit.enroll', from: 'orbit', to: 'mdm', title: 'orbit enroll', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, tokens: [], changes: [], ...extra,
-});
 const bundle = (steps: Step[], scenario: string): RunBundle => ({ format: 'enrollscope-run/1', scenario, seed: null, options: {}, createdAt: '', prompts: 1, passed: true, expectations: [], steps });
-const row = (kind: CompareRow['kind'], a: number | null, b: number | null): CompareRow => ({ kind, a, b, differences: [] });
 
-describe('compare selectors', () => {
-  it('picks the two newest runs by default, the older as A', () => {
-    const sides = defaultSides([run('run-2', 'autopilot-eua', 1), run('run-3', 'autopilot-no-eua', 2), run('run-4', 'eua-expired', 2)]);
-    expect(sides).toEqual({ a: { kind: 'run', runId: 'run-3' }, b: { kind: 'run', runId: 'run-4' } });
-    expect(defaultSides([run('run-2', 'x', 1)])).toEqual({ a: { kind: 'run', runId: 'run-2' }, b: null });
-    expect(defaultSides([])).toEqual({ a: null, b: null });
-  });
-
-  it('names a side by its run (scenario, steps, prompts) or by its file', () => {
-    const runs = [run('run-2', 'autopilot-eua', 1)];
-    expect(sourceLabel({ kind: 'run', runId: 'run-2' }, runs)).toBe('run-2 · autopilot-eua · 10 steps · 1 prompt');
-    expect(sourceLabel({ kind: 'file', name: 'b.json', bundle: bundle([step(0)], 'autopilot-no-eua') }, runs)).toBe('b.json · autopilot-no-eua · 1 step');
-    expect(sourceKey({ kind: 'run', runId: 'current' })).toBe('run:current');
-  });
-
-  it('puts the prompt counts first in the headline, flagged when they differ', () => {
-    const r: CompareResult = {
-      a: { scenario: 'autopilot-eua', seed: null, prompts: 1, passed: true, steps: 45 },
-      b: { scenario: 'autopilot-no-eua', seed: null, prompts: 2, passed: true, steps: 54 },
-      summary: { same: 39, changed: 3, onlyA: 3, onlyB: 12 },
-      rows: [],
-    };
-    const h = compareHeadline(r);
-    expect(h.prompts).toBe('prompts 1 vs 2');
-    expect(h.promptsDiffer).toBe(true);
-    expect(h.counts).toBe('39 same · 3 changed · 3 only in A · 12 only in B');
-  });
-
-  it('gives a row its two steps, null on the side that has a gap', () => {
-    const c = { result: {} as CompareResult, a: bundle([step(0), step(1)], 'a'), b: bundle([step(0)], 'b') };
-    expect(rowSteps(c, row('only-a', 1, null))).toEqual({ a: c.a.steps[1], b: null });
-    expect(rowSteps(c, row('same', 0, 0)).b).toBe(c.b.steps[0]);
-  });
-
-  it('jumps to the next and previous difference, wrapping, skipping rows that are the same', () => {
-    const rows = [row('same', 0, 0), row('changed', 1, 1), row('same', 2, 2), row('only-b', null, 3), row('same', 3, 4)];
-    expect(nextDifference(rows, null)).toBe(1);
-    expect(nextDifference(rows, 1)).toBe(3);
-    expect(nextDifference(rows, 3)).toBe(1);
-    expect(nextDifference(rows, 1, -1)).toBe(3);
-    expect(nextDifference([row('same', 0, 0)], null)).toBeNull();
-  });
-
+describe('the compare slice', () => {
   it('picking a new side drops the old comparison and its selected row', () => {
     const store = createLabStore();
     store.getState().setComparison({ result: { rows: [] } as unknown as CompareResult, a: bundle([], 'a'), b: bundle([], 'b') });
@@ -64,34 +13,5 @@ describe('compare selectors', () => {
     store.getState().setSide('a', { kind: 'run', runId: 'run-5' });
     expect(store.getState().comparison).toBeNull();
     expect(store.getState().compareRow).toBeNull();
-  });
-});
-
-describe('errorGist: why a step failed, in the server\'s words', () => {
-  it("reads Fleet's JSON error (END_USER_AUTH_REQUIRED)", () => {
-    const s = step(0, { response: { status: 401, headers: {}, body: JSON.stringify({ message: 'END_USER_AUTH_REQUIRED', errors: [{ name: 'base', reason: 'END_USER_AUTH_REQUIRED' }] }) } });
-    expect(errorGist(s)).toBe('END_USER_AUTH_REQUIRED');
-  });
-
-  it('reads an OAuth error and a SOAP fault subcode (Fleet answers faults with 200)', () => {
-    expect(errorGist(step(0, { response: { status: 400, headers: {}, body: '{"error":"invalid_grant"}' } }))).toBe('invalid_grant');
-    const fault = '<s:Envelope xmlns:s="x"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>s:InternalServiceFault</s:Value></s:Subcode></s:Code></s:Fault></s:Body></s:Envelope>';
-    expect(errorGist(step(0, { response: { status: 200, headers: {}, body: fault } }))).toBe('s:InternalServiceFault');
-  });
-
-  it('says nothing for a step that succeeded', () => {
-    expect(errorGist(step(0, { response: { status: 200, headers: {}, body: '{"message":"ok"}' } }))).toBeNull();
-  });
-});
-
-describe('controls of a saved run', () => {
-  const lab = (cursor: number): LabState => ({
-    runId: 'bundle:x', source: 'bundle', scenario: 'autopilot-eua', options: {}, status: 'done', mode: 'step', waitingStepId: null, cursor, head: 9, stepCount: 10,
-    clock: { now: 0, offsetMs: 0, pinned: true }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null,
-  });
-  it('Back and Step move through its history; Continue has nothing to continue', () => {
-    expect(enabledControls(lab(9), true)).toMatchObject({ back: true, step: false, continue: false, reset: true });
-    expect(enabledControls(lab(4), true)).toMatchObject({ back: true, step: true, continue: false });
-    expect(enabledControls(lab(-1), true)).toMatchObject({ back: false, step: true });
   });
 });

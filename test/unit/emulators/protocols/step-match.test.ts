@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { classifyRequest } from '../../../../emulators/protocols/step-match.js';
+
+const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+const jwt = (header: Record<string, unknown>) => `${Buffer.from(JSON.stringify(header)).toString('base64url')}.e30.sig`;
+
+describe('a request from outside the lab is classified by the catalog', () => {
+  it('tells the discovery probe from Discover by method', () => {
+    expect(classifyRequest({ server: 'mdm', method: 'GET', path: '/EnrollmentServer/Discovery.svc' })).toBe('mde2.discovery-probe');
+    expect(classifyRequest({ server: 'mdm', method: 'POST', path: '/EnrollmentServer/Discovery.svc' })).toBe('mde2.discover');
+  });
+
+  it('tells token requests apart by grant_type', () => {
+    const token = (body: string) => classifyRequest({ server: 'entra', method: 'POST', path: '/organizations/oauth2/v2.0/token', body });
+    expect(token(form({ grant_type: 'password', username: 'a', password: 'b' }))).toBe('entra.token.password');
+    expect(token(form({ grant_type: 'refresh_token', refresh_token: 'x' }))).toBe('entra.token.refresh');
+    expect(token(form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'x' }))).toBe('entra.token.device-code');
+    expect(token(form({ grant_type: 'srv_challenge' }))).toBe('prt.nonce');
+  });
+
+  it('tells the PRT request from the PRT exchange by the request JWT header (RS256 + x5c vs HS256 + ctx)', () => {
+    const bearer = (header: Record<string, unknown>) =>
+      classifyRequest({ server: 'entra', method: 'POST', path: '/t/oauth2/token', body: form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request: jwt(header) }) });
+    expect(bearer({ alg: 'RS256', x5c: ['MII'] })).toBe('prt.request');
+    expect(bearer({ alg: 'HS256', ctx: 'AAAA', kdf_ver: 2 })).toBe('prt.exchange');
+  });
+
+  it('matches Entra paths in any case (libhimmelblau writes /oAuth2/v2.0/)', () => {
+    expect(classifyRequest({ server: 'entra', method: 'POST', path: '/common/oAuth2/v2.0/token', body: form({ grant_type: 'srv_challenge' }) })).toBe('prt.nonce');
+  });
+
+  it('puts a request on a route the catalog does not know under http.other', () => {
+    expect(classifyRequest({ server: 'mdm', method: 'GET', path: '/nothing/here' })).toBe('http.other');
+    expect(classifyRequest({ server: 'entra', method: 'POST', path: '/t/oauth2/token', body: form({ grant_type: 'client_credentials' }) })).toBe('http.other');
+  });
+});
