@@ -1,4 +1,4 @@
-import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
+import { test, expect, screenshotPath, type Host } from '../helpers/e2e-host.js';
 import type { Page } from '@playwright/test';
 import { ui } from '../helpers/e2e-ui.js';
 
@@ -16,9 +16,15 @@ async function selectStep(page: Page, text: string): Promise<void> {
   await page.locator('.diagram').click({ position: { x: 2, y: 2 } });
 }
 
-async function runToEnd(page: Page, scenario = 'autopilot-eua'): Promise<void> {
+/**
+ * Run a scenario to its end. The status on screen still says "done" from the run before until the new one starts,
+ * so wait for the event that proves this run ended: the session's history grows by one.
+ */
+async function runToEnd(page: Page, host: Host, scenario = 'autopilot-eua'): Promise<void> {
+  const before = host.session.runs().length;
   await page.getByLabel('Scenario', { exact: true }).selectOption(scenario);
   await ui.button(page, 'Run').click();
+  await expect.poll(() => host.session.runs().length, { timeout: 60_000 }).toBe(before + 1);
   await ui.waitUntilEnded(page);
 }
 
@@ -26,7 +32,7 @@ for (const theme of ['dark', 'light'] as const) {
   test(`screenshots: the whole story of autopilot-eua (${theme})`, async ({ host, page }) => {
     await page.addInitScript((t) => localStorage.setItem('enrollscope.theme', t), theme);
     await host.open(page);
-    await runToEnd(page);
+    await runToEnd(page, host);
     await selectStep(page, 'orbit enroll with eua_token');
     await shot(page, `overview-${theme}`);
     if (theme === 'light') return;
@@ -70,7 +76,7 @@ test('screenshots: a request waiting at the gate, editable', async ({ host, page
 test('screenshots: the double-auth bug (autopilot-no-eua), the second prompt in red', async ({ host, page }) => {
   await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
   await host.open(page);
-  await runToEnd(page, 'autopilot-no-eua');
+  await runToEnd(page, host, 'autopilot-no-eua');
   await expect(page.getByTestId('prompts')).toHaveText('prompts 2');
   await selectStep(page, 'must sign in again');
   await expect(ui.diagram(page).locator('g.prompt-mark.second')).toHaveCount(1);
@@ -80,9 +86,9 @@ test('screenshots: the double-auth bug (autopilot-no-eua), the second prompt in 
 test('screenshots: compare autopilot-eua with autopilot-no-eua, the EUA token row picked', async ({ host, page }) => {
   await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
   await host.open(page);
-  await runToEnd(page, 'autopilot-eua');
+  await runToEnd(page, host, 'autopilot-eua');
   await expect.poll(() => host.session.runs().length).toBe(1);
-  await runToEnd(page, 'autopilot-no-eua');
+  await runToEnd(page, host, 'autopilot-no-eua');
   await expect.poll(() => host.session.runs().length).toBe(2);
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
   await expect(page.getByTestId('compare-prompts')).toHaveText('prompts 1 vs 2');
@@ -98,7 +104,7 @@ test('screenshots: compare autopilot-eua with autopilot-no-eua, the EUA token ro
 test('screenshots: a saved run opened from its bundle, the DB tab at an earlier step', async ({ host, page }, info) => {
   await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
   await host.open(page);
-  await runToEnd(page, 'autopilot-no-eua');
+  await runToEnd(page, host, 'autopilot-no-eua');
   const file = info.outputPath('run.json');
   await ui.exportBundle(page, file);
   await page.getByLabel('Open a saved run').setInputFiles(file);
@@ -118,7 +124,7 @@ test('screenshots: a saved run opened from its bundle, the DB tab at an earlier 
 test('screenshots: the trainer console after a Get of ./DevDetail/SwV and a sync', async ({ host, page }) => {
   await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
   await host.open(page);
-  await runToEnd(page, 'autopilot-eua');
+  await runToEnd(page, host, 'autopilot-eua');
   await page.getByRole('button', { name: 'Console', exact: true }).click();
   await ui.console(page).getByRole('button', { name: 'Queue command' }).click();
   await ui.console(page).getByRole('button', { name: 'Sync device now' }).click();
