@@ -54,13 +54,16 @@ export type PartyInfo = z.infer<typeof PartyInfoSchema>;
 export const RunStatusSchema = z.enum(['idle', 'running', 'waiting', 'done', 'failed']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-export const ExpectationResultSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string() });
+/** An expectation's verdict; `stepIndex` is the step that decides it (the extra prompt, the row's write), if one does. */
+export const ExpectationResultSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string(), stepIndex: z.number().int().nullable().optional() });
 export type ExpectationResult = z.infer<typeof ExpectationResultSchema>;
 
 export const LabStateSchema = z.object({
   runId: z.string(),
   scenario: z.string().nullable(),
   options: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  /** The seed the run's world started with (null: unseeded, real time and random ids). */
+  seed: z.string().nullable().default(null),
   status: RunStatusSchema,
   mode: z.enum(['run', 'step']),
   waitingStepId: z.string().nullable(),
@@ -238,7 +241,7 @@ export const uiRoutes = {
   scenarios: apiRoute({ method: 'GET', path: '/api/scenarios', body: null, reply: z.array(ScenarioInfoSchema) }),
   db: apiRoute({ method: 'GET', path: '/api/db', query: z.object({ step: z.coerce.number().int().min(-1) }), body: null, reply: DbViewSchema }),
   /** Download: the run on screen as a bundle file, with its DB snapshots. */
-  export: apiRoute({ method: 'GET', path: '/api/export', body: null, reply: RunBundleSchema }),
+  export: apiRoute({ method: 'GET', path: '/api/export', query: z.object({ redact: z.enum(['0', '1']).optional() }), body: null, reply: RunBundleSchema }),
   /** Download: the run on screen as HAR. */
   exportHar: apiRoute({ method: 'GET', path: '/api/export.har', body: null, reply: HarSchema }),
   /** Open a saved run (a bundle file the user picked) in place of the live one, until the next Run or Reset. */

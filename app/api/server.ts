@@ -4,9 +4,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { uiEvents, uiRoutes, type ApiError, type ApiRoute, type LabEvent, type RouteArgs, type RouteReply } from '../contract.js';
+import { uiEvents, uiRoutes, type ApiError, type ApiRoute, type LabEvent, type LabState, type RouteArgs, type RouteReply } from '../contract.js';
 import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
+import { redactBundle } from './redact.js';
 import { compareRuns } from '../compare/compare.js';
 
 export interface UiServerOptions {
@@ -79,6 +80,12 @@ function register<R extends ApiRoute>(app: FastifyInstance, route: R, handler: H
 }
 
 /** The UI API: REST for commands, server-sent events for the live timeline; loopback only, token-guarded. */
+/** A bug report's file is named for what reproduces it: the scenario and the seed. */
+function exportName(state: LabState, ext: string): string {
+  const safe = (v: string) => v.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `enrollscope-${safe(state.scenario ?? 'run')}-seed-${safe(state.seed ?? 'none')}${ext}`;
+}
+
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const { session } = opts;
   const token = opts.token ?? randomBytes(24).toString('base64url');
@@ -111,12 +118,13 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       return bad(reply, 404, (e as Error).message);
     }
   });
-  serve(uiRoutes.export, (_in, reply) => {
-    reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.json"`);
-    return session.bundle({ snapshots: true });
+  serve(uiRoutes.export, ({ query }, reply) => {
+    const redact = query.redact === '1';
+    reply.header('content-disposition', `attachment; filename="${exportName(session.state(), redact ? '-redacted.json' : '.json')}"`);
+    return redact ? redactBundle(session.bundle({ snapshots: false })) : session.bundle({ snapshots: true });
   });
   serve(uiRoutes.exportHar, (_in, reply) => {
-    reply.header('content-disposition', `attachment; filename="enrollscope-${session.state().runId}.har"`);
+    reply.header('content-disposition', `attachment; filename="${exportName(session.state(), '.har')}"`);
     return toHar(session.steps());
   });
   serve(uiRoutes.open, ({ body }) => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { listScenarios } from '../../emulators/scenarios/index.js';
+import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
+import { parseOptionSets } from '../../emulators/scenarios/options.js';
 import { runScenarios, type RunReport } from '../host/headless.js';
 import { toJUnit } from './junit.js';
 
@@ -21,17 +22,6 @@ interface RunOpts {
   set?: string[];
 }
 
-function parseSets(sets: string[] = []): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (const s of sets) {
-    const i = s.indexOf('=');
-    if (i <= 0) throw new Error(`--set wants name=value, got "${s}"`);
-    const v = s.slice(i + 1);
-    out[s.slice(0, i)] = v === 'true' ? true : v === 'false' ? false : v;
-  }
-  return out;
-}
-
 export async function runCommand(names: string[], opts: RunOpts): Promise<void> {
   const known = listScenarios().map((s) => s.name);
   const wanted = names.includes('all') ? known : names;
@@ -41,9 +31,18 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     process.exitCode = 2;
     return;
   }
+  let options: Map<string, Record<string, string | boolean>>;
+  try {
+    options = parseOptionSets(opts.set ?? [], wanted.map((n) => findScenario(n)!));
+  } catch (e) {
+    // A typo in --set is a usage error, never a run with the default (exit 2, the valid options listed).
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let report: RunReport;
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options: parseSets(opts.set), progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

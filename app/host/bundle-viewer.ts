@@ -35,6 +35,7 @@ export class BundleViewer implements RunView {
       runId: `bundle:${b.createdAt}`,
       scenario: b.scenario,
       options: b.options,
+      seed: b.seed,
       status: b.passed === false ? 'failed' : 'done',
       mode: 'step',
       waitingStepId: null,

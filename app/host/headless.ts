@@ -27,7 +27,11 @@ export interface RunReport {
  */
 export async function runScenarios(
   names: string[],
-  opts: { seed: string | null; options?: Record<string, string | boolean>; progress?: (line: string) => void; ports?: { mdm?: number; entra?: number } },
+  opts: {
+    seed: string | null;
+    /** One set of options for every scenario, or each scenario's own (the CLI's parsed `--set`). */
+    options?: Record<string, string | boolean> | Map<string, Record<string, string | boolean>>;
+    progress?: (line: string) => void; ports?: { mdm?: number; entra?: number } },
 ): Promise<RunReport> {
   const runs: RunResult[] = [];
   const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }) });
@@ -38,7 +42,7 @@ export async function runScenarios(
     for (const name of names) {
       const t0 = performance.now();
       opts.progress?.(`running ${name}…`);
-      await session.run(name, opts.options ?? {}, false);
+      await session.run(name, (opts.options instanceof Map ? opts.options.get(name) : opts.options) ?? {}, false);
       await session.settled();
       const state = session.state();
       const expectations = state.expectations;

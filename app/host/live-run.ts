@@ -68,6 +68,7 @@ export class LiveRun implements RunView {
       runId: this.runId,
       scenario: this.scenario,
       options: this.options,
+      seed: this.world.lab.seed,
       status: waiting && this.status === 'running' ? 'waiting' : this.status,
       mode: lab.gate.mode,
       waitingStepId: waiting?.id ?? null,

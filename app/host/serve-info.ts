@@ -1,4 +1,6 @@
 import type { World } from '../../emulators/scenarios/world.js';
+import { readSettings } from '../../emulators/mdm/settings.js';
+import { CLIENT_IDS } from '../../emulators/protocols/oauth.js';
 
 /** The one JSON line `serve --json` prints: what an outside client needs to drive the lab's servers. */
 export interface ServeInfo {
@@ -8,6 +10,12 @@ export interface ServeInfo {
   tenantId: string | null;
   enrollSecret: string | null;
   users: { upn: string; password: string }[];
+  /**
+   * How an outside client gets an Entra token the MDM server accepts in its enroll BinarySecurityToken: Fleet takes
+   * an `aud` that is one of `mdm.windows_entra_client_ids` or whose host:port is the server URL's
+   * (hasAuthorizedAzureAudience, server/mdm/microsoft/wstep.go). Ask v2 for `scope`, or v1 for `resource`.
+   */
+  mdmToken: { acceptedAudiences: string[]; scope: string; resource: string; clientId: string } | null;
   db: Record<string, string>;
 }
 
@@ -15,6 +23,7 @@ export function serveInfo(world: World): ServeInfo {
   const secret = world.mdm.ctx.store.read(
     (db) => db.prepare(`SELECT secret FROM enroll_secrets WHERE team_id IS NULL ORDER BY created_at LIMIT 1`).pluck().get() as string | undefined,
   );
+  const settings = readSettings(world.mdm.ctx.store);
   const db: Record<string, string> = {};
   for (const s of world.lab.allStores()) db[s.party] = s.file;
   return {
@@ -24,6 +33,15 @@ export function serveInfo(world: World): ServeInfo {
     tenantId: world.entra.tenantId,
     enrollSecret: secret ?? null,
     users: world.entra.users.map((u) => ({ upn: u.upn, password: u.password })),
+    mdmToken: world.entra.url
+      ? {
+          acceptedAudiences: [...settings.entraClientIds, `${settings.serverUrl.replace(/\/$/, '')}/`],
+          scope: `${settings.entraClientIds[0] ?? settings.serverUrl}/.default`,
+          resource: `${settings.serverUrl.replace(/\/$/, '')}/`,
+          // The Windows broker (AAD BrokerPlugin) is the client Windows asks MDM tokens with (entra-mde2.md §1.1).
+          clientId: CLIENT_IDS.authBroker,
+        }
+      : null,
     db,
   };
 }

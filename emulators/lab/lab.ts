@@ -208,6 +208,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
       if (release.edited && step.request) {
         step.originalRequest = step.request;
         step.request = release.edited;
+        // The timeline says so: what the server got is not what the client built.
+        step.title = `${step.title} (edited at the gate)`;
       }
     }
   }

@@ -23,7 +23,7 @@ export const reEnroll: Scenario<AutopilotOutcome> = {
     { kind: 'change', party: 'mdm', table: 'mdm_windows_enrollments', op: 'delete' },
     { kind: 'check', name: 'one enrollment row for the hardware id, linked to the host', check: (w) => {
       const rows = w.mdm.ctx.store.read((db) => db.prepare(`SELECT host_uuid FROM mdm_windows_enrollments WHERE mdm_hardware_id = ?`).all(out.hwDevId)) as { host_uuid: string }[];
-      return { passed: rows.length === 1 && rows[0]!.host_uuid === out.hardwareUuid, detail: JSON.stringify(rows) };
+      return { passed: rows.length === 1 && rows[0]!.host_uuid === out.hardwareUuid, detail: rows.length === 1 ? `host_uuid ${rows[0]!.host_uuid || '(empty)'}` : `${rows.length} enrollment rows for the hardware id` };
     } },
   ],
 };

@@ -1,4 +1,5 @@
 import type { HttpRequest } from '../../app/contract';
+import { prettyXml } from './pretty';
 
 /**
  * Editing a request held at the gate (the Request tab): headers as `Name: value` lines, the request as text for
@@ -34,4 +35,54 @@ export function parseHeaders(text: string): Record<string, string> {
 export function applyEdit(original: HttpRequest, current: HttpRequest, patch: Partial<HttpRequest>): HttpRequest | null {
   const next = { ...current, ...patch };
   return sameRequest(next, original) ? null : next;
+}
+
+/**
+ * How a body is edited at the gate: shown pretty-printed when the client sent it minified (compact JSON, XML with no
+ * whitespace between tags, which is how Windows and orbit send theirs), and turned back into that wire form when sent,
+ * so an edit changes only what the user changed. `pretty: false` means the body is edited as it is.
+ */
+export interface BodyEditing {
+  pretty: boolean;
+  /** What the editor shows first. */
+  text: string;
+  /** The body that goes on the wire for what the user typed (as typed, when it no longer parses). */
+  toWire(text: string): string;
+}
+
+const minifyXml = (xml: string): string => xml.replace(/>\s+</g, '><').trim();
+
+export function bodyEditing(body: string, language: 'json' | 'xml' | 'text' | 'binary'): BodyEditing {
+  const asIs: BodyEditing = { pretty: false, text: body, toWire: (t) => t };
+  if (!body) return asIs;
+  if (language === 'json') {
+    try {
+      if (JSON.stringify(JSON.parse(body)) !== body) return asIs;
+    } catch {
+      return asIs;
+    }
+    return {
+      pretty: true,
+      text: JSON.stringify(JSON.parse(body), null, 2),
+      toWire: (t) => {
+        try {
+          return JSON.stringify(JSON.parse(t));
+        } catch {
+          return t;
+        }
+      },
+    };
+  }
+  if (language === 'xml') {
+    const text = prettyXml(body);
+    // Only when pretty-printing and minifying give the very bytes back: no whitespace that meant something is lost.
+    if (minifyXml(body) !== body || minifyXml(text) !== body) return asIs;
+    return { pretty: true, text, toWire: minifyXml };
+  }
+  return asIs;
+}
+
+/** The request as text with its body pretty where that round-trips, so an edit diff shows only the changed lines. */
+export function requestTextForDiff(r: HttpRequest, language: 'json' | 'xml' | 'text' | 'binary'): string {
+  return requestText({ ...r, body: bodyEditing(r.body, language).text });
 }

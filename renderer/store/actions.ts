@@ -30,9 +30,10 @@ export function createActions(store: LabStoreApi, client: ApiClient = api) {
   }
 
   async function run(stepMode = false): Promise<void> {
-    const { scenario, options } = store.getState();
+    const { scenario, options, seed } = store.getState();
     store.getState().setFollow(true);
-    const lab = await guarded(() => client.run({ scenario, options, stepMode }));
+    // An empty seed field is an unseeded run (null), not "the seed of the run before".
+    const lab = await guarded(() => client.run({ scenario, options, stepMode, seed: seed.trim() || null }));
     if (lab) adopt(lab);
   }
 

@@ -9,6 +9,8 @@ export interface RunSlice {
   scenarios: ScenarioInfo[];
   scenario: string;
   options: Record<string, string | boolean>;
+  /** The seed the next Run pins the clock and ids with ('' for none: real time, random ids). */
+  seed: string;
   /** A control or run request failed: shown in the top bar until the next success. */
   apiError: string | null;
   setLab(state: LabState): void;
@@ -16,6 +18,7 @@ export interface RunSlice {
   /** Pick a scenario: its options start from their defaults (picking the same one again keeps them). */
   chooseScenario(name: string): void;
   setOption(name: string, value: string | boolean): void;
+  setSeed(seed: string): void;
   setApiError(e: string | null): void;
 }
 
@@ -28,6 +31,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   scenarios: [],
   scenario: DEFAULT_SCENARIO,
   options: {},
+  seed: '',
   apiError: null,
   setLab: (lab) => set({ lab }),
   setScenarios: (scenarios) => {
@@ -38,5 +42,6 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
     if (name !== get().scenario) set({ scenario: name, options: defaultsOf(get().scenarios.find((s) => s.name === name)) });
   },
   setOption: (name, value) => set({ options: { ...get().options, [name]: value } }),
+  setSeed: (seed) => set({ seed }),
   setApiError: (apiError) => set({ apiError }),
 });

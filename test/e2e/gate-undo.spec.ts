@@ -17,6 +17,7 @@ test('the gate editor undoes an edit with Ctrl+Z: the request is as it was, no e
 
   await page.keyboard.press('Control+z');
   await expect(editor).not.toContainText('XYZ');
-  expect(await editor.textContent()).toBe(original);
+  // The editor shows the body pretty-printed: undone, it holds the client's body again (whitespace aside).
+  expect((await editor.textContent())!.replace(/\s/g, '')).toBe(original.replace(/\s/g, ''));
   await expect(page.getByText('edited, not sent yet')).toHaveCount(0);
 });

@@ -19,6 +19,7 @@ interface ServeInfo {
   tenantId: string;
   enrollSecret: string;
   users: { upn: string; password: string }[];
+  mdmToken: { acceptedAudiences: string[]; scope: string; resource: string; clientId: string };
   db: Record<string, string>;
 }
 
@@ -72,6 +73,42 @@ describe('enrollscope serve --json', () => {
   });
 });
 
+describe('enrollscope serve --json: the token the MDM server accepts', () => {
+  let child: ChildProcess;
+  let info: ServeInfo;
+  const dir = mkdtempSync(join(tmpdir(), 'enrollscope-serve-aud-'));
+  beforeAll(async () => {
+    child = spawn(TSX, [CLI, 'serve', '--json', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const rl = createInterface({ input: child.stdout! });
+    info = await new Promise<ServeInfo>((resolve) => rl.once('line', (l) => resolve(JSON.parse(l) as ServeInfo)));
+  });
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the audiences Fleet accepts, the v2 scope and the v1 resource to ask for, and the client', () => {
+    expect(info.mdmToken.acceptedAudiences).toContain(`${info.mdm}/`);
+    expect(info.mdmToken.acceptedAudiences.length).toBeGreaterThanOrEqual(2);
+    expect(info.mdmToken.scope).toMatch(/\/\.default$/);
+    expect(info.mdmToken.resource).toBe(`${info.mdm}/`);
+    expect(info.mdmToken.clientId).toBe('29d9ed98-a469-4536-ade2-f981bc1d605e');
+  });
+
+  it('curl-enroll.sh enrolls with a v2 token asked for the printed scope, as the README says', async () => {
+    const user = info.users[0]!;
+    const form = new URLSearchParams({ grant_type: 'password', client_id: info.mdmToken.clientId, scope: info.mdmToken.scope, username: user.upn, password: user.password });
+    const tok = (await (await fetch(`${info.entra}${ENTRA_PATHS.token(info.tenantId, '2.0')}`, { method: 'POST', body: form })).json()) as { access_token: string };
+    const aud = (JSON.parse(Buffer.from(tok.access_token.split('.')[1]!, 'base64url').toString()) as { aud: string }).aud;
+    expect(info.mdmToken.acceptedAudiences).toContain(aud);
+    const out = mkdtempSync(join(tmpdir(), 'curl-out-'));
+    const { stdout } = await run('bash', [join(process.cwd(), 'test/fixtures/curl-enroll.sh'), out], { env: { ...process.env, MDM_URL: info.mdm, TOKEN: tok.access_token } });
+    rmSync(out, { recursive: true, force: true });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: true });
+  });
+});
+
 describe('enrollscope run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'enrollscope-run-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,6 +141,21 @@ describe('enrollscope run', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuite name="autopilot-eua"');
     expect(xml).toMatch(/<testcase classname="enrollscope.autopilot-eua" name="the user is prompted 1 time\(s\)" time="0">\s*<failure message="prompted 2 time\(s\)/);
+  });
+
+  it('exits 2 on an unknown --set option and lists the valid ones (a typo never runs with the default)', async () => {
+    const err = await run(TSX, [CLI, 'run', 'autopilot-eua', '--set', 'euaa=false']).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(err?.code).toBe(2);
+    expect(err?.stderr).toContain('--set euaa: no such option; options: eua=true|false, orbitVersion=1.55.0|1.50.0');
+  });
+
+  it('exits 2 on a value an option does not take', async () => {
+    const bool = await run(TSX, [CLI, 'run', 'autopilot-eua', '--set', 'eua=maybe']).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(bool?.code).toBe(2);
+    expect(bool?.stderr).toContain('--set eua=maybe: eua is true or false');
+    const choice = await run(TSX, [CLI, 'run', 'autopilot-eua', '--set', 'orbitVersion=9']).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(choice?.code).toBe(2);
+    expect(choice?.stderr).toContain('orbitVersion is one of 1.55.0, 1.50.0');
   });
 
   it('exits 2 on an unknown scenario', async () => {

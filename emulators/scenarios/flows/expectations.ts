@@ -16,9 +16,22 @@ export function linkedByEuaToken(o: AutopilotOutcome): Expectation[] {
     {
       kind: 'check',
       name: 'orbit sent the EUA token and was never refused',
-      check: () => ({ passed: Boolean(o.orbit?.sentEuaToken && o.orbit.enrolled && o.orbit.ssoPrompts === 0), detail: JSON.stringify({ sentEuaToken: o.orbit?.sentEuaToken, enrolled: o.orbit?.enrolled, ssoPrompts: o.orbit?.ssoPrompts }) }),
+      check: () => ({ passed: Boolean(o.orbit?.sentEuaToken && o.orbit.enrolled && o.orbit.ssoPrompts === 0), detail: orbitStory(o) }),
     },
   ];
+}
+
+/** What orbit did, in words a failure report can use ("sent no EUA token; refused once, opened the SSO page once; enrolled"). */
+function orbitStory(o: AutopilotOutcome): string {
+  const orbit = o.orbit;
+  if (!orbit) return 'orbit never started';
+  const refused = orbit.attempts - (orbit.enrolled ? 1 : 0);
+  return [
+    orbit.sentEuaToken ? 'sent the EUA token' : 'sent no EUA token',
+    refused > 0 ? `refused ${refused} time(s)` : 'never refused',
+    orbit.ssoPrompts > 0 ? `opened the SSO page ${orbit.ssoPrompts} time(s)` : 'never opened the SSO page',
+    orbit.enrolled ? 'enrolled' : 'did not enroll',
+  ].join('; ');
 }
 
 /** The double-authentication bug: orbit is refused, opens /mdm/sso, and the user signs in a second time. */
@@ -31,7 +44,7 @@ export function secondPrompt(o: AutopilotOutcome): Expectation[] {
     {
       kind: 'check',
       name: 'orbit opened the SSO page once and then enrolled',
-      check: () => ({ passed: Boolean(o.orbit?.enrolled && o.orbit.ssoPrompts === 1), detail: JSON.stringify({ enrolled: o.orbit?.enrolled, ssoPrompts: o.orbit?.ssoPrompts, attempts: o.orbit?.attempts }) }),
+      check: () => ({ passed: Boolean(o.orbit?.enrolled && o.orbit.ssoPrompts === 1), detail: orbitStory(o) }),
     },
   ];
 }

@@ -6,7 +6,7 @@ import { sendEdited } from '../../store/actions';
 import { CodeView } from '../code/CodeView';
 import { MessageView } from './MessageView';
 import { rawLanguage } from '../../lib/pretty';
-import { applyEdit, headersText, parseHeaders, requestText } from '../../lib/request-edit';
+import { applyEdit, bodyEditing, headersText, parseHeaders, requestTextForDiff } from '../../lib/request-edit';
 
 /** The request: read-only, or editable while it waits at the gate; an edited step shows what was sent and the original. */
 export function RequestTab({ step }: { step: Step }) {
@@ -31,7 +31,12 @@ function RequestLine({ req }: { req: HttpRequest }) {
 
 function EditedView({ sent, original }: { sent: HttpRequest; original: HttpRequest }) {
   const [which, setWhich] = useState<'sent' | 'original' | 'diff'>('sent');
-  const parts = useMemo(() => (which === 'diff' ? diffLines(requestText(original), requestText(sent)) : []), [which, original, sent]);
+  // Diff the pretty forms: an edit of one value in a minified body is one changed line, not the whole body.
+  const parts = useMemo(() => {
+    if (which !== 'diff') return [];
+    const lang = rawLanguage(original.body, original.headers);
+    return diffLines(requestTextForDiff(original, lang), requestTextForDiff(sent, lang));
+  }, [which, original, sent]);
   return (
     <div>
       <div className="edited-banner" role="note">
@@ -62,6 +67,12 @@ function DraftEditor({ step, request }: { step: Step; request: HttpRequest }) {
   const clearDraft = useLab((s) => s.clearDraft);
   const current = draft ?? request;
   const [headerLines, setHeaderLines] = useState(() => headersText(current.headers));
+  const language = rawLanguage(request.body, request.headers);
+  const editing = useMemo(() => bodyEditing(request.body, language), [request.body, language]);
+  // What the editor shows: the pretty form of the client's body; sent back in the client's (minified) form.
+  const [bodyText, setBodyText] = useState(() => (draft ? bodyEditing(draft.body, language).text : editing.text));
+  const [asTyped, setAsTyped] = useState(false);
+  const wire = (text: string, typed = asTyped) => (typed ? text : editing.toWire(text));
   // Undoing every edit (Ctrl+Z) leaves no draft: the request goes out as it was.
   const update = (patch: Partial<HttpRequest>) => {
     const next = applyEdit(request, current, patch);
@@ -96,8 +107,37 @@ function DraftEditor({ step, request }: { step: Step; request: HttpRequest }) {
           }}
         />
       </label>
-      <div className="field">Body</div>
-      <CodeView label="Request body" testId="gate-editor" editable value={current.body} language={rawLanguage(current.body, current.headers)} onChange={(body) => body !== current.body && update({ body })} />
+      <div className="field">
+        Body
+        {editing.pretty && (
+          <span className="muted small">
+            {' '}· shown pretty-printed, sent minified as the client sent it{' '}
+            <label>
+              <input
+                type="checkbox"
+                checked={asTyped}
+                onChange={(e) => {
+                  setAsTyped(e.target.checked);
+                  update({ body: wire(bodyText, e.target.checked) });
+                }}
+              />{' '}
+              send my whitespace as typed
+            </label>
+          </span>
+        )}
+      </div>
+      <CodeView
+        label="Request body"
+        testId="gate-editor"
+        editable
+        value={bodyText}
+        language={language}
+        onChange={(text) => {
+          setBodyText(text);
+          const body = wire(text);
+          if (body !== current.body) update({ body });
+        }}
+      />
       <div className="gate-actions">
         <button type="submit" className="primary">Send</button>
         <button
@@ -106,6 +146,7 @@ function DraftEditor({ step, request }: { step: Step; request: HttpRequest }) {
           onClick={() => {
             clearDraft();
             setHeaderLines(headersText(request.headers));
+            setBodyText(editing.text);
           }}
         >
           Discard edits

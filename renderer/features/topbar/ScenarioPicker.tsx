@@ -7,6 +7,8 @@ export function ScenarioPicker() {
   const options = useLab((s) => s.options);
   const choose = useLab((s) => s.chooseScenario);
   const setOption = useLab((s) => s.setOption);
+  const seed = useLab((s) => s.seed);
+  const setSeed = useLab((s) => s.setSeed);
   const info = scenarios.find((s) => s.name === scenario);
   return (
     <div className="scenario">
@@ -37,6 +39,10 @@ export function ScenarioPicker() {
                 )}
               </label>
             ))}
+            <label className="opt" title="Pins the lab clock and ids: the same seed on the same ports gives a byte-identical run">
+              <span>Seed (reproducible run)</span>
+              <input type="text" aria-label="Seed" placeholder="none" value={seed} maxLength={64} onChange={(e) => setSeed(e.target.value)} />
+            </label>
           </div>
         </details>
       )}

@@ -18,5 +18,5 @@ export const sampleSteps: Step[] = [
 /** A live lab waiting at step 5 in step mode; `over` changes any field. */
 export const sampleLab = (over: Partial<LabState> = {}): LabState => ({
   runId: 'run-1', source: 'live', scenario: 'autopilot-eua', options: {}, status: 'waiting', mode: 'step', waitingStepId: 's5', cursor: 4, head: 4, stepCount: 6,
-  clock: { now: 0, offsetMs: 0, pinned: false }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null, ...over,
+  clock: { now: 0, offsetMs: 0, pinned: false }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null, ...over, seed: over.seed ?? null,
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest } from '../../../../app/contract';
-import { applyEdit, headersText, parseHeaders, requestText, sameRequest } from '../../../../renderer/lib/request-edit';
+import { applyEdit, headersText, parseHeaders, requestText, sameRequest, bodyEditing, requestTextForDiff } from '../../../../renderer/lib/request-edit';
 
 const req: HttpRequest = { method: 'POST', url: 'https://mdm.test/ManagementServer/MDM.svc', headers: { 'content-type': 'application/vnd.syncml.dm+xml', authorization: 'Bearer x' }, body: '<SyncML/>' };
 
@@ -37,5 +37,39 @@ describe('editing a request held at the gate', () => {
     const draft = applyEdit(req, req, { method: 'PUT' });
     expect(draft).toEqual({ ...req, method: 'PUT' });
     expect(applyEdit(req, draft!, { method: 'POST' })).toBeNull();
+  });
+});
+
+describe('editing a body at the gate', () => {
+  it('shows compact JSON pretty and sends it compact again', () => {
+    const e = bodyEditing('{"a":1,"b":"x y"}', 'json');
+    expect(e.pretty).toBe(true);
+    expect(e.text).toBe('{\n  "a": 1,\n  "b": "x y"\n}');
+    expect(e.toWire('{\n  "a": 2,\n  "b": "x y"\n}')).toBe('{"a":2,"b":"x y"}');
+  });
+
+  it('sends JSON that no longer parses as typed', () => {
+    expect(bodyEditing('{"a":1}', 'json').toWire('{"a":')).toBe('{"a":');
+  });
+
+  it('shows minified XML pretty and minifies it again, only when that round-trips byte for byte', () => {
+    const xml = '<SyncML><SyncHdr><MsgID>1</MsgID></SyncHdr><SyncBody><Final/></SyncBody></SyncML>';
+    const e = bodyEditing(xml, 'xml');
+    expect(e.pretty).toBe(true);
+    expect(e.text.split('\n').length).toBeGreaterThan(3);
+    expect(e.toWire(e.text)).toBe(xml);
+  });
+
+  it('leaves a body that is already pretty, or whose whitespace matters, as it is', () => {
+    expect(bodyEditing('{\n "a": 1\n}', 'json').pretty).toBe(false);
+    expect(bodyEditing('<a> <b/></a>', 'xml').pretty).toBe(false);
+    expect(bodyEditing('grant_type=password', 'text')).toMatchObject({ pretty: false, text: 'grant_type=password' });
+  });
+
+  it('diffs requests on their pretty forms, so one changed value is one changed line', () => {
+    const r = { method: 'POST', url: 'http://m/x', headers: {}, body: '{"a":1,"b":2}' };
+    const lines = requestTextForDiff({ ...r, body: '{"a":1,"b":3}' }, 'json').split('\n');
+    const before = requestTextForDiff(r, 'json').split('\n');
+    expect(lines.filter((l, i) => l !== before[i])).toEqual(['  "b": 3']);
   });
 });

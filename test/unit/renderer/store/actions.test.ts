@@ -7,7 +7,7 @@ import { fakeHost } from '../../../helpers/renderer/fake-host';
 
 const lab = (extra: Partial<LabState> = {}): LabState => ({
   runId: 'run-1', scenario: null, options: {}, status: 'idle', mode: 'run', waitingStepId: null, cursor: -1, head: -1, stepCount: 0,
-  clock: { now: 1_700_000_000_000, offsetMs: 0, pinned: true }, prompts: 0, breakpoints: [], parties: [], expectations: [], error: null, source: 'live', ...extra,
+  clock: { now: 1_700_000_000_000, offsetMs: 0, pinned: true }, prompts: 0, breakpoints: [], parties: [], expectations: [], error: null, source: 'live', ...extra, seed: extra.seed ?? null,
 });
 const db = (stepIndex: number): DbView => ({ stepIndex, parties: { mdm: { hosts: [{ id: 1 }] } } });
 

@@ -28,7 +28,7 @@ describe('run selectors', () => {
 
 describe('controls of a saved run', () => {
   const lab = (cursor: number): LabState => ({
-    runId: 'bundle:x', source: 'bundle', scenario: 'autopilot-eua', options: {}, status: 'done', mode: 'step', waitingStepId: null, cursor, head: 9, stepCount: 10,
+    runId: 'bundle:x', source: 'bundle', scenario: 'autopilot-eua', options: {}, seed: null, status: 'done', mode: 'step', waitingStepId: null, cursor, head: 9, stepCount: 10,
     clock: { now: 0, offsetMs: 0, pinned: true }, prompts: 1, breakpoints: [], parties: [], expectations: [], error: null,
   });
   it('Back and Step move through its history; Continue has nothing to continue', () => {

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
+import { ui } from '../helpers/e2e-ui.js';
+
+test('a failing run gives its seed, its failed expectation with the deciding step, the repro command and a redacted export named for it', async ({ host, page }, info) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await host.open(page);
+  await page.locator('details.options > summary').click();
+  await page.getByLabel('Seed').fill('bug-7');
+  // The server's EUA feature off: autopilot-eua cannot keep to one prompt, its expectation fails.
+  await page.getByRole('group', { name: 'Scenario options' }).getByRole('checkbox').first().uncheck();
+  await page.locator('details.options > summary').click();
+  await ui.button(page, 'Run').click();
+  await ui.waitUntilEnded(page);
+
+  await page.locator('details.report-menu > summary').click();
+  const report = page.getByRole('group', { name: 'Bug report' });
+  await expect(report.getByTestId('run-seed')).toHaveText('bug-7');
+  const failed = report.getByRole('list', { name: 'Expectations' }).locator('li[data-passed="false"]');
+  await expect(failed.first()).toContainText('the user is prompted 1 time(s)');
+  await expect(failed.first()).toContainText('prompted 2 time(s)');
+  await failed.first().getByRole('button').click();
+  // The deciding step is the second prompt: orbit's SSO page.
+  await expect(ui.steps(page).locator('[aria-current="true"]')).toHaveAttribute('data-catalog-id', 'orbit.sso-prompt');
+
+  await expect(report.getByTestId('repro-command')).toHaveText('npm run -s enrollscope -- run autopilot-eua --seed bug-7 --set eua=false');
+  await page.screenshot({ path: screenshotPath('bug-report.png') });
+  await report.getByRole('button', { name: 'Copy repro command' }).click();
+  await expect(report.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('npm run -s enrollscope -- run autopilot-eua --seed bug-7 --set eua=false');
+
+  const download = page.waitForEvent('download');
+  await report.getByRole('link', { name: 'Export the run for a bug report' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('enrollscope-autopilot-eua-seed-bug-7-redacted.json');
+  const path = join(info.outputDir, file.suggestedFilename());
+  await file.saveAs(path);
+  const text = readFileSync(path, 'utf8');
+  // Every password the run sent (ROPC, the SSO callback) is gone from the export.
+  const passwords = host.session.steps().flatMap((s) => [...(s.request?.body ?? '').matchAll(/(?:^|&)password=([^&]+)/g)].map((m) => decodeURIComponent(m[1]!)));
+  expect(passwords.length).toBeGreaterThan(0);
+  for (const p of passwords) expect(text).not.toContain(p);
+  expect(JSON.parse(text)).toMatchObject({ scenario: 'autopilot-eua', seed: 'bug-7', passed: false });
+});
