@@ -37,7 +37,8 @@ export const AADSTS = {
   /** §5.3 lists `authorization_declined`; its AADSTS number is UNCONFIRMED. */
   deviceCodeDeclined: () => new OAuthError(400, 'authorization_declined', 70000, 'The user declined the authorization request.'),
   codeRedeemed: () => new OAuthError(400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
-  badVerificationCode: () => new OAuthError(400, 'bad_verification_code', 70000, 'The provided value for the device code is not valid.'),
+  // AADSTS70018 BadVerificationCode: the code is not one Entra issued for this client.
+  badVerificationCode: () => new OAuthError(400, 'bad_verification_code', 70018, 'Invalid verification code entered.'),
   mfaDenied: () => new OAuthError(400, 'access_denied', 500121, 'Authentication failed during strong authentication request.'),
   mfaExpired: () => new OAuthError(400, 'expired_token', 70019, 'The multi-factor authentication request expired.'),
   unknownClient: (clientId: string, tenant: string) =>
@@ -64,13 +65,17 @@ function entraTimestamp(ctx: EntraContext): string {
 }
 
 export function oauthErrorBody(ctx: EntraContext, e: OAuthError): OAuthErrorResponse {
+  // Entra ends every description with the trace, correlation and time lines, the same ids as the fields (entra-mde2.md corrections §10).
+  const traceId = ctx.lab.ids.uuid();
+  const correlationId = ctx.lab.ids.uuid();
+  const at = entraTimestamp(ctx);
   const body: OAuthErrorResponse = {
     error: e.error,
-    error_description: `AADSTS${e.code}: ${e.description} Trace ID: ${ctx.lab.ids.uuid()} Timestamp: ${entraTimestamp(ctx)}`,
+    error_description: `AADSTS${e.code}: ${e.description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${at}`,
     error_codes: [e.code],
-    timestamp: entraTimestamp(ctx),
-    trace_id: ctx.lab.ids.uuid(),
-    correlation_id: ctx.lab.ids.uuid(),
+    timestamp: at,
+    trace_id: traceId,
+    correlation_id: correlationId,
   };
   for (const [k, v] of Object.entries(e.extra)) if (v !== undefined) (body as unknown as Record<string, unknown>)[k] = v;
   return body;
@@ -93,7 +98,18 @@ export class DrsError extends Error {
   }
 }
 
+/**
+ * The ErrorType a DRS error carries (MS-DVRJ 2.2.3.1 names the field, not its values). UNCONFIRMED beyond
+ * `AuthenticationError` and `DirectoryError`, which Windows' dsreg logs show; kept in this one table.
+ */
+const DRS_ERROR_TYPE: Readonly<Record<string, string>> = {
+  invalid_request: 'InvalidRequest',
+  AuthenticationError: 'AuthenticationError',
+  tenant_not_found: 'DirectoryError',
+};
+
+/** MS-DVRJ 2.2.3.1 ErrorDetails: `{ErrorType, Message, TraceId, Time}`; the reason (our subcode) leads the Message. */
 export function sendDrsError(ctx: EntraContext, reply: FastifyReply, e: DrsError): FastifyReply {
-  const body = { code: e.code, subcode: e.subcode, message: e.message, operationId: ctx.lab.ids.uuid(), requestId: ctx.lab.ids.uuid(), time: ctx.iso() };
+  const body = { ErrorType: DRS_ERROR_TYPE[e.code] ?? (e.code.startsWith('invalid_') ? 'InvalidRequest' : e.code), Message: `${e.subcode}: ${e.message}`, TraceId: ctx.lab.ids.uuid(), Time: ctx.iso() };
   return reply.code(e.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }

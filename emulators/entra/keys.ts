@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { x509, toCryptoKeys, RSA_SHA256 } from '../protocols/x509.js';
-import { DEVICE_CA_CN } from '../protocols/drs.js';
+import { DEVICE_CA_DN } from '../protocols/drs.js';
 import type { EntraContext } from './context.js';
 
 /**
@@ -28,7 +28,7 @@ export function x5t(der: Buffer): string {
 async function create(ctx: EntraContext, purpose: Purpose): Promise<void> {
   const keys = await ctx.lab.keys.rsa(purpose === 'token' ? 'entra-token-signing' : 'entra-ms-organization-access');
   const now = ctx.lab.clock.now();
-  const name = purpose === 'token' ? 'CN=accounts.accesscontrol.windows.net' : `CN=${DEVICE_CA_CN}`;
+  const name = purpose === 'token' ? 'CN=accounts.accesscontrol.windows.net' : DEVICE_CA_DN;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: ctx.lab.ids.hex(16).replace(/^[89a-f]/, '1'),
     name,

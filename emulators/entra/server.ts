@@ -74,7 +74,7 @@ export async function startEntraServer(opts: EntraServerOptions): Promise<EntraS
   // Lets the timeline check Entra's token signatures and device certificates (observation only).
   opts.lab.recorder.registerKey({ name: 'Entra token signing key', kid: keys.token.kid, publicKey: keys.token.publicKey });
   opts.lab.recorder.registerKey({ name: 'MS-Organization-Access CA', publicKey: keys.ca.publicKey });
-  const app = opts.lab.server('entra', { bodyLimit: 256 * 1024 });
+  const app = opts.lab.server('entra', { bodyLimit: 256 * 1024, caseSensitive: false });
   registerRoutes(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
   ctx.baseUrl = url;

@@ -12,6 +12,8 @@ export interface PartyServerOptions {
   recorder: Recorder;
   /** Largest body accepted (Fleet limits Microsoft MDM bodies); bigger gets 413 before any handler runs. */
   bodyLimit?: number;
+  /** Entra matches paths in any case (libhimmelblau writes /oAuth2/v2.0/); Fleet's router does not. */
+  caseSensitive?: boolean;
 }
 
 declare module 'fastify' {
@@ -35,7 +37,7 @@ const pathOf = (url: string): string => url.split('?')[0] ?? url;
  * from outside the lab (curl, a real Windows VM) is recorded as a step of its own by this server.
  */
 export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024, logger: false });
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024, logger: false, routerOptions: { caseSensitive: opts.caseSensitive ?? true } });
   app.decorateRequest('rawBody', '');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {

@@ -8,6 +8,8 @@ export const JOIN_CSR_CN = '7E980AD9-B86D-4306-9425-9AC066FB014A';
 
 /** Issuer CN of device certificates (§3.4). */
 export const DEVICE_CA_CN = 'MS-Organization-Access';
+/** The device certificate's issuer as Entra writes it (entra-mde2.md corrections §8): Windows finds the cert by it. */
+export const DEVICE_CA_DN = `CN=${DEVICE_CA_CN}, OU=82dbaca4-3e81-46ca-9c73-0950c1eaca97, DC=windows, DC=net`;
 
 /** Private extensions of the device certificate (§3.4, AADInternals Parse-CertificateOIDs). */
 export const DEVICE_CERT_OIDS = {

@@ -130,10 +130,10 @@ describe('device code flow (RFC 8628, entra-mde2.md §5.3)', () => {
     expect((await verifyWithServedJwks(f, r.json<{ access_token: string }>().access_token)).aud).toBe('urn:ms-drs:enterpriseregistration.windows.net');
   });
 
-  it('an unknown device code gets bad_verification_code and writes nothing', async () => {
+  it('an unknown device code gets bad_verification_code AADSTS70018 and writes nothing', async () => {
     const before = f.entra.store.fileBytes();
     const r = await poll('DAQABAAEAAAD--nosuchcode');
-    expect(r.json<{ error: string }>().error).toBe('bad_verification_code');
+    expect(r.json<{ error: string; error_codes: number[] }>()).toMatchObject({ error: 'bad_verification_code', error_codes: [70018] });
     expect(f.entra.store.fileBytes().equals(before)).toBe(true);
   });
 });

@@ -21,7 +21,10 @@ async function refusedJoin(body: unknown, headers: Record<string, string>) {
   const before = f.entra.store.fileBytes();
   const r = await postJson(f.lab, joinUrl(), body, headers);
   expect(f.entra.store.fileBytes().equals(before)).toBe(true);
-  return { status: r.status, body: r.json<{ code: string; subcode: string; message: string }>() };
+  const details = r.json<{ ErrorType: string; Message: string; TraceId: string; Time: string }>();
+  // MS-DVRJ 2.2.3.1 ErrorDetails: exactly these four fields; the reason leads the Message.
+  expect(Object.keys(details).sort()).toEqual(['ErrorType', 'Message', 'Time', 'TraceId']);
+  return { status: r.status, body: { ...details, reason: details.Message.split(':')[0] } };
 }
 
 /** The content of a private extension: an OCTET STRING inside the extension value (entra-mde2.md §3.4). */
@@ -61,7 +64,9 @@ describe('device join (entra-mde2.md §3)', () => {
   it('join returns a device certificate CN=<deviceId> from MS-Organization-Access binding the CSR key, and stores the device', async () => {
     const d = await join(f);
     expect(d.deviceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(d.cert.issuer).toBe('CN=MS-Organization-Access');
+    expect(d.cert.issuer).toBe('CN=MS-Organization-Access, OU=82dbaca4-3e81-46ca-9c73-0950c1eaca97, DC=windows, DC=net');
+    // Ten years, as Entra issues them (entra-mde2.md corrections §8).
+    expect(Math.round((d.cert.notAfter.getTime() - d.cert.notBefore.getTime()) / (365 * 24 * 3600_000))).toBe(10);
     // Chains to the CA whose key the lab registered for the timeline.
     const ca = f.lab.recorder.registeredKeys.find((k) => k.name === 'MS-Organization-Access CA')!;
     const caKey = await globalThis.crypto.subtle.importKey('spki', ca.publicKey.export({ type: 'spki', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['verify']);
@@ -89,7 +94,7 @@ describe('device join (entra-mde2.md §3)', () => {
     const { body } = await joinBody(f, { CertificateRequest: { Type: 'pkcs10', Data: await makeCsr(await f.lab.keys.rsa('test-device-key'), 'LAB-PC-01') } });
     const r = await refusedJoin(body, { authorization: `Bearer ${token}` });
     expect(r.status).toBe(400);
-    expect(r.body.subcode).toBe('invalid_csr_subject');
+    expect(r.body.reason).toBe('invalid_csr_subject');
   });
 
   it('a CSR with an RSA-1024 key is refused and nothing is written', async () => {
@@ -98,7 +103,7 @@ describe('device join (entra-mde2.md §3)', () => {
     const { body } = await joinBody(f, { CertificateRequest: { Type: 'pkcs10', Data: await makeCsr(small) } });
     const r = await refusedJoin(body, { authorization: `Bearer ${token}` });
     expect(r.status).toBe(400);
-    expect(r.body.subcode).toBe('invalid_csr_key');
+    expect(r.body.reason).toBe('invalid_csr_key');
   });
 
   it('a transport key blob with a bad magic is refused and nothing is written', async () => {
@@ -108,7 +113,7 @@ describe('device join (entra-mde2.md §3)', () => {
     blob.write('RSAX', 0, 'ascii');
     const r = await refusedJoin({ ...body, TransportKey: blob.toString('base64') }, { authorization: `Bearer ${token}` });
     expect(r.status).toBe(400);
-    expect(r.body.subcode).toBe('invalid_transport_key_bad_magic');
+    expect(r.body.reason).toBe('invalid_transport_key_bad_magic');
   });
 
   it('a non-2048 transport key is refused and nothing is written', async () => {
@@ -116,7 +121,7 @@ describe('device join (entra-mde2.md §3)', () => {
     const { body } = await joinBody(f);
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const r = await refusedJoin({ ...body, TransportKey: bcryptRsaKeyBlob(small.publicKey).toString('base64') }, { authorization: `Bearer ${token}` });
-    expect(r.body.subcode).toBe('invalid_transport_key_bad_bit_length');
+    expect(r.body.reason).toBe('invalid_transport_key_bad_bit_length');
   });
 
   it('a join without a bearer token is 401 and nothing is written', async () => {
@@ -130,7 +135,7 @@ describe('device join (entra-mde2.md §3)', () => {
     const { body } = await joinBody(f);
     const r = await refusedJoin(body, { authorization: `Bearer ${other}` });
     expect(r.status).toBe(401);
-    expect(r.body.subcode).toBe('invalid_audience');
+    expect(r.body.reason).toBe('invalid_audience');
   });
 
   it('a DRS token with a tampered payload is 401 and nothing is written', async () => {
@@ -140,13 +145,13 @@ describe('device join (entra-mde2.md §3)', () => {
     const { body } = await joinBody(f);
     const r = await refusedJoin(body, { authorization: `Bearer ${forged}` });
     expect(r.status).toBe(401);
-    expect(r.body.subcode).toBe('invalid_token');
+    expect(r.body.reason).toBe('invalid_token');
   });
 
   it('an unknown JoinType is refused and nothing is written', async () => {
     const token = await drsToken(f);
     const { body } = await joinBody(f, { JoinType: 42 });
-    expect((await refusedJoin(body, { authorization: `Bearer ${token}` })).body.subcode).toBe('invalid_join_type');
+    expect((await refusedJoin(body, { authorization: `Bearer ${token}` })).body.reason).toBe('invalid_join_type');
   });
 
   it('lower-case field names (ROADtools) are accepted', async () => {

@@ -128,6 +128,21 @@ describe('ROPC (entra-mde2.md §5.2)', () => {
     expect(body.error_description).toMatch(/^AADSTS50126: /);
   });
 
+  it("an error description ends with Entra's Trace ID, Correlation ID and Timestamp lines, the ids of its fields", async () => {
+    const r = await postForm(f.lab, tokenUrl(f.entra.tenantId), { client_id: BROKER, grant_type: 'password', username: alice(f).upn, password: 'nope', resource: DRS_RESOURCE });
+    const body = r.json<{ error_description: string; trace_id: string; correlation_id: string; timestamp: string }>();
+    expect(body.error_description.split('\r\n').slice(1)).toEqual([`Trace ID: ${body.trace_id}`, `Correlation ID: ${body.correlation_id}`, `Timestamp: ${body.timestamp}`]);
+    expect(body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/);
+  });
+
+  it('matches the token path in any case, as libhimmelblau writes it (/oAuth2/v2.0/token)', async () => {
+    const path = new URL(tokenUrl(f.entra.tenantId)).pathname.replace('/oauth2/', '/oAuth2/');
+    expect(path).toContain('/oAuth2/');
+    const r = await postForm(f.lab, `${f.entra.url}${path}`, { client_id: BROKER, grant_type: 'password', username: alice(f).upn, password: 'nope', resource: DRS_RESOURCE });
+    expect(r.status).toBe(400);
+    expect(r.json<{ error_codes: number[] }>().error_codes).toEqual([50126]);
+  });
+
   it('an unknown user gets AADSTS50034 and writes nothing', async () => {
     const { body } = await refusedWithoutWrites(() =>
       postForm(f.lab, tokenUrl('common'), { client_id: BROKER, grant_type: 'password', username: 'mallory@enrollscope.onmicrosoft.com', password: 'x', resource: DRS_RESOURCE }),
