@@ -2,7 +2,9 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Step } from '../../../app/contract';
 import { useLab } from '../../store';
-import { filterSteps, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
+import { filterSteps, matchReason, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
+import { searchWords } from '../../lib/search';
+import type { InspectorTab } from '../../store/ui';
 import { labTime } from '../../lib/format';
 import { StepFilterBar } from './StepFilterBar';
 import { PromptBadge, StepParties } from './StepParties';
@@ -15,6 +17,8 @@ export function StepList() {
   const filter = useLab((s) => s.filter);
   const selected = useLab((s) => s.selected);
   const select = useLab((s) => s.select);
+  const setTab = useLab((s) => s.setTab);
+  const words = useMemo(() => searchWords(filter.text), [filter.text]);
   const visible = useMemo(() => filterSteps(steps, filter), [steps, filter]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -31,7 +35,7 @@ export function StepList() {
         <div role="list" aria-label="Steps" className="step-rows" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const step = steps[visible[v.index]!]!;
-            return <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} />;
+            return <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
           })}
         </div>
         {steps.length === 0 && <p className="empty">No steps yet. Press <kbd>Run</kbd> to play the scenario, or <kbd>Step</kbd> to go message by message. Requests from outside clients appear here too.</p>}
@@ -47,14 +51,18 @@ interface RowProps {
   pos: number;
   size: number;
   onSelect: (i: number) => void;
+  /** The filter's words: the row says where in the step they are when its own text lacks them. */
+  words: readonly string[];
+  onShowMatch: (tab: InspectorTab) => void;
 }
 
-const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect }: RowProps) {
+const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect, words, onShowMatch }: RowProps) {
   const path = stepPath(step);
   const showPath = path && !step.title.includes(path);
   const tone = statusTone(step);
   const action = stepAction(step);
   const showAction = !(step.request && action === step.request.method && step.title.startsWith(action));
+  const reason = words.length ? matchReason(step, words) : null;
   return (
     <div
       role="listitem"
@@ -78,6 +86,19 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
         <span className="title" title={step.title}>{step.title}</span>
         {showPath && <span className="path">{path}</span>}
         <span className="badges">
+          {reason && (
+            <span
+              className="badge match-reason"
+              data-match={reason.label}
+              title={`Matches in ${reason.label}: click to show it in the ${reason.tab} tab`}
+              onClick={() => {
+                onSelect(step.index);
+                onShowMatch(reason.tab);
+              }}
+            >
+              {reason.label}
+            </span>
+          )}
           <PromptBadge prompt={step.prompt} />
           {step.originalRequest && <span className="badge edited" title="Edited at the gate">edited</span>}
           {step.tokens.length > 0 && <span className="badge token" title={`${step.tokens.length} token(s)`}>JWT {step.tokens.length}</span>}
