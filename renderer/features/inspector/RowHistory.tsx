@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { PartyIdT } from '../../../app/contract';
 import { useLab } from '../../store';
 import { rowHistory } from '../../store/selectors/history';
@@ -19,8 +19,13 @@ export function RowHistory({ target, current, onClose }: { target: RowRef; curre
   const select = useLab((s) => s.select);
   const writes = useMemo(() => rowHistory(steps, target.party, target.table, target.row), [steps, target]);
   const label = rowKeyLabel(target.party, target.table, target.row);
+  const box = useRef<HTMLElement>(null);
+  // The row was picked further down the tab: bring its history (at the top) into view.
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+  }, [target]);
   return (
-    <section className="row-history" role="region" aria-label="Row history" data-table={target.table}>
+    <section ref={box} className="row-history" role="region" aria-label="Row history" data-table={target.table}>
       <header>
         <h3>
           History of <code>{target.table}</code> <span className="muted">({PARTY_LABEL[target.party]})</span> <code className="row-key">{label}</code>
@@ -32,9 +37,9 @@ export function RowHistory({ target, current, onClose }: { target: RowRef; curre
       {writes.length === 0 ? (
         <p className="muted">No step of this run wrote this row: it was there when the run began.</p>
       ) : (
-        <ol className="history" aria-label="Steps that wrote the row">
+        <ol className="history" aria-label="Writes to this row">
           {writes.map((w, i) => (
-            <li key={i} data-step-index={w.step.index} className={`op-${w.change.op}${w.step.index === current ? ' current' : ''}${w.step.index > current ? ' later' : ''}`}>
+            <li key={i} className={`op-${w.change.op}${w.step.index === current ? ' current' : ''}${w.step.index > current ? ' later' : ''}`}>
               <div className="change-head">
                 <button type="button" className="link step-link" data-step-link={w.step.index} onClick={() => select(w.step.index)}>
                   #{w.step.index + 1} {w.step.title}

@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Step } from '../../../app/contract';
 import { useLab } from '../../store';
-import { filterSteps, matchReason, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
+import { filterSteps, indexSteps, matchReason, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
 import { searchWords } from '../../lib/search';
 import type { InspectorTab } from '../../store/ui';
 import { labTime } from '../../lib/format';
@@ -20,6 +20,7 @@ export function StepList() {
   const setTab = useLab((s) => s.setTab);
   const words = useMemo(() => searchWords(filter.text), [filter.text]);
   const visible = useMemo(() => filterSteps(steps, filter), [steps, filter]);
+  useSearchWarmup(steps);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
@@ -42,6 +43,24 @@ export function StepList() {
       </div>
     </section>
   );
+}
+
+/**
+ * Index the steps for search while the browser is idle (a few ms per idle period), so that the first search of a
+ * 10,000-step run does not build every step's index in one keystroke. Steps already indexed cost a lookup.
+ */
+function useSearchWarmup(steps: readonly (Step | undefined)[]): void {
+  useEffect(() => {
+    if (typeof requestIdleCallback === 'undefined') return;
+    let at = 0;
+    let id = 0;
+    const work = (deadline: IdleDeadline) => {
+      at = indexSteps(steps, at, () => deadline.timeRemaining() > 2);
+      if (at < steps.length) id = requestIdleCallback(work);
+    };
+    id = requestIdleCallback(work, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
+  }, [steps]);
 }
 
 interface RowProps {

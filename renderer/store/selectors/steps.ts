@@ -185,15 +185,47 @@ export function matchReason(step: Step, words: readonly string[]): { label: stri
   return null;
 }
 
+/** The last filtering, so that typing on (`ali` → `alic`) only re-checks the steps that matched already. */
+let lastFilter: { steps: readonly (Step | undefined)[]; f: StepFilter; out: number[] } | null = null;
+
 /** Indices of the steps the list shows, in order. */
 export function filterSteps(steps: readonly (Step | undefined)[], f: StepFilter): number[] {
-  const out: number[] = [];
   const all = !f.text.trim() && !f.party && !f.status;
+  if (all) {
+    const out: number[] = [];
+    for (let i = 0; i < steps.length; i++) if (steps[i]) out.push(i);
+    return out;
+  }
+  const prev = lastFilter;
+  if (prev && prev.steps === steps && prev.f.party === f.party && prev.f.status === f.status) {
+    if (prev.f.text === f.text) return prev.out;
+    // Text that extends the last one matches a subset of its steps: every old word is kept or lengthened.
+    if (prev.f.text.trim() && f.text.startsWith(prev.f.text)) {
+      const out = prev.out.filter((i) => stepMatches(steps[i]!, f));
+      lastFilter = { steps, f, out };
+      return out;
+    }
+  }
+  const out: number[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
-    if (s && (all || stepMatches(s, f))) out.push(i);
+    if (s && stepMatches(s, f)) out.push(i);
   }
+  lastFilter = { steps, f, out };
   return out;
+}
+
+/**
+ * Build the search index of the steps from `from` on while `hasTime()` says there is time left (an idle
+ * callback's deadline), so the first search of a long run does not wait for it; returns where it stopped.
+ */
+export function indexSteps(steps: readonly (Step | undefined)[], from: number, hasTime: () => boolean): number {
+  let i = from;
+  while (i < steps.length && hasTime()) {
+    const s = steps[i++];
+    if (s) searchIndex(s);
+  }
+  return i;
 }
 
 /** The diagram's lanes: the six lab parties always, the outside client only once one has spoken. */

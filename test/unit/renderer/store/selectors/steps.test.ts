@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../../../../../app/contract';
-import { errorGist, filterSteps, lanesOf, matchReason, promptsOf, SEARCH_BODY_LIMIT, searchIndex, stepAction, stepStatus, statusTone } from '../../../../../renderer/store/selectors/steps';
+import { errorGist, filterSteps, indexSteps, lanesOf, matchReason, promptsOf, SEARCH_BODY_LIMIT, searchIndex, stepAction, stepStatus, statusTone } from '../../../../../renderer/store/selectors/steps';
 import { recordedStep } from '../../../../helpers/step';
 import { sampleSteps as steps } from '../../../../helpers/renderer/sample-run';
 
@@ -119,5 +119,22 @@ describe('search everything: the filter reads bodies, headers, claims, CSP paths
     const huge = step(9, { request: { method: 'POST', url: 'http://m/x', headers: {}, body: `${'a'.repeat(SEARCH_BODY_LIMIT)}needle` } });
     expect(filterSteps([huge], { ...none, text: 'needle' })).toEqual([]);
     expect(searchIndex(huge).hay.length).toBeLessThan(SEARCH_BODY_LIMIT + 1000);
+  });
+
+  it('narrows the last result while the text is typed on, and starts over when it is not', () => {
+    // each answer as a scan of a fresh copy of the list (never narrowed) would give it
+    const whole = (text: string) => filterSteps(steps.slice(), { ...none, text });
+    for (const text of ['a', 'al', 'ali', 'alice', 'alice ', 'alice exa', 'alice', 'd3v', 'END', 'END_USER']) expect([text, find(text)]).toEqual([text, whole(text)]);
+    expect(find('alice exa')).toEqual([3]);
+    expect(find('alice')).toEqual([1, 3]);
+    // another array (a new batch of steps) is filtered whole
+    expect(filterSteps([...steps, step(6, { response: { status: 200, headers: {}, body: 'alice' } })], { ...none, text: 'alice' })).toEqual([1, 3, 6]);
+  });
+
+  it('indexes steps ahead of the first search while there is time, and stops when there is none', () => {
+    const fresh = [step(0), undefined, step(2)];
+    let budget = 1;
+    expect(indexSteps(fresh, 0, () => budget-- > 0)).toBe(1);
+    expect(indexSteps(fresh, 1, () => true)).toBe(3);
   });
 });
