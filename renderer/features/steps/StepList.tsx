@@ -98,6 +98,19 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
         <span className="num">{step.index + 1}</span>
         <span className="time">{labTime(step.startedAt, true)}</span>
         <StepParties step={step} />
+        {reason && (
+          <span
+            className="badge match-reason"
+            data-match={reason.label}
+            title={`Matches in ${reason.label}: click to show it in the ${reason.tab} tab`}
+            onClick={() => {
+              onSelect(step.index);
+              onShowMatch(reason.tab);
+            }}
+          >
+            {reason.label}
+          </span>
+        )}
         <span className={`status tone-${tone}`}>{stepStatus(step)}</span>
       </div>
       <div className="row-line second">
@@ -105,19 +118,6 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
         <span className="title" title={step.title}>{step.title}</span>
         {showPath && <span className="path">{path}</span>}
         <span className="badges">
-          {reason && (
-            <span
-              className="badge match-reason"
-              data-match={reason.label}
-              title={`Matches in ${reason.label}: click to show it in the ${reason.tab} tab`}
-              onClick={() => {
-                onSelect(step.index);
-                onShowMatch(reason.tab);
-              }}
-            >
-              {reason.label}
-            </span>
-          )}
           <PromptBadge prompt={step.prompt} />
           {step.originalRequest && <span className="badge edited" title="Edited at the gate">edited</span>}
           {step.tokens.length > 0 && <span className="badge token" title={`${step.tokens.length} token(s)`}>JWT {step.tokens.length}</span>}
