@@ -1,10 +1,16 @@
-import { useEffect, useMemo } from 'react';
-import type { DbChange, DbView, Step } from '../../../app/contract';
+import { useEffect, useMemo, useState } from 'react';
+import type { DbChange, DbView, PartyIdT, Step } from '../../../app/contract';
 import { useLab } from '../../store';
 import { loadDbView } from '../../store/actions';
 import { dbViewKey } from '../../store/db';
 import { enrollmentLinks, type LinkChain, type Row } from '../../lib/links';
 import { PARTY_LABEL } from '../../lib/parties';
+import { hasHit } from '../../lib/search';
+import { Highlight, useSearchWords } from './Highlight';
+import { ChangeTable, ValueCell, showValue as show } from './RowDiff';
+import { RowHistory, type RowRef } from './RowHistory';
+
+const NO_WORDS: readonly string[] = [];
 
 /** The DB after `step` of the run on screen, from the store's DB slice; fetched (once) by the `loadDbView` action. */
 function useDbView(step: number): { view: DbView | null; error: string | null } {
@@ -21,60 +27,41 @@ function useDbView(step: number): { view: DbView | null; error: string | null } 
 /** Rows the step inserted / updated / deleted, the enrollment ↔ host ↔ IdP account ↔ SCIM user links, and every table after the step. */
 export function DbTab({ step }: { step: Step }) {
   const closed = step.status === 'done' || step.status === 'error';
+  const words = useSearchWords();
+  // Kept while the user moves between steps (the tab stays mounted), so a history's step links can be followed.
+  const [picked, setPicked] = useState<RowRef | null>(null);
   return (
     <div className="db">
+      {picked && <RowHistory target={picked} current={step.index} onClose={() => setPicked(null)} />}
       {closed ? <Linked index={step.index} /> : null}
       <h3>Rows this step changed ({step.changes.length})</h3>
-      {step.changes.length === 0 ? <p className="muted">{closed ? 'This step changed no rows.' : 'The step has not run yet.'}</p> : <Changes changes={step.changes} />}
-      {closed ? <World index={step.index} /> : null}
+      {step.changes.length === 0 ? <p className="muted">{closed ? 'This step changed no rows.' : 'The step has not run yet.'}</p> : <Changes changes={step.changes} words={words} onPick={setPicked} />}
+      {closed ? <World index={step.index} words={words} onPick={setPicked} /> : null}
     </div>
   );
 }
 
-export function Changes({ changes }: { changes: DbChange[] }) {
+/** The step's row changes; with `onPick`, clicking one shows that row's history. */
+export function Changes({ changes, words = NO_WORDS, onPick }: { changes: DbChange[]; words?: readonly string[]; onPick?: (row: RowRef) => void }) {
   return (
     <ul className="changes" aria-label="Row changes">
       {changes.map((c, i) => (
-        <li key={i} className={`change op-${c.op}`}>
+        <li key={i} className={`change op-${c.op}`} data-table={c.table}>
           <div className="change-head">
-            <span className={`op op-${c.op}`}>{c.op}</span> <span className="muted">{PARTY_LABEL[c.party]}</span> <strong>{c.table}</strong>
+            <span className={`op op-${c.op}`}>{c.op}</span> <span className="muted">{PARTY_LABEL[c.party]}</span>{' '}
+            <strong>
+              <Highlight text={c.table} words={words} />
+            </strong>
+            {onPick && (
+              <button type="button" className="link row-history-btn" aria-label={`History of this ${c.table} row`} onClick={() => onPick({ party: c.party, table: c.table, row: (c.after ?? c.before)! })}>
+                history
+              </button>
+            )}
           </div>
-          <ChangeTable change={c} />
+          <ChangeTable change={c} words={words} />
         </li>
       ))}
     </ul>
-  );
-}
-
-const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'string' ? (v.length > 80 ? `${v.slice(0, 79)}…` : v) : JSON.stringify(v));
-
-function ChangeTable({ change }: { change: DbChange }) {
-  const cols = Object.keys(change.after ?? change.before ?? {});
-  return (
-    <table className="rowdiff">
-      <thead>
-        <tr>
-          <th>column</th>
-          {change.before && <th>before</th>}
-          {change.after && <th>after</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {cols.map((k) => {
-          const b = change.before?.[k];
-          const a = change.after?.[k];
-          const changed = change.op === 'update' && JSON.stringify(a) !== JSON.stringify(b);
-          if (change.op === 'update' && !changed && cols.length > 8) return null;
-          return (
-            <tr key={k} className={changed ? 'changed' : undefined}>
-              <th>{k}</th>
-              {change.before && <td title={String(b)}>{show(b)}</td>}
-              {change.after && <td title={String(a)}>{show(a)}</td>}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
   );
 }
 
@@ -90,7 +77,7 @@ function Linked({ index }: { index: number }) {
   );
 }
 
-function World({ index }: { index: number }) {
+function World({ index, words, onPick }: { index: number; words: readonly string[]; onPick: (row: RowRef) => void }) {
   const { view, error } = useDbView(index);
   if (error) return <p className="muted">DB snapshot unavailable: {error}</p>;
   if (!view) return <p className="muted">Loading the DB after step {index + 1}…</p>;
@@ -102,7 +89,7 @@ function World({ index }: { index: number }) {
           <details key={party} className="party-db" open={party === 'mdm'}>
             <summary>{PARTY_LABEL[party as keyof typeof PARTY_LABEL] ?? party}</summary>
             {Object.entries(tables).map(([table, rows]) => (
-              <TableRows key={table} table={table} rows={rows} />
+              <TableRows key={table} party={party as PartyIdT} table={table} rows={rows} words={words} onPick={onPick} />
             ))}
           </details>
         ))}
@@ -111,12 +98,18 @@ function World({ index }: { index: number }) {
   );
 }
 
-function TableRows({ table, rows }: { table: string; rows: Row[] }) {
+/** One table after the step; a click on a row shows its history. Rows holding a word of the filter are marked. */
+function TableRows({ party, table, rows, words, onPick }: { party: PartyIdT; table: string; rows: Row[]; words: readonly string[]; onPick: (row: RowRef) => void }) {
   const cols = rows[0] ? Object.keys(rows[0]) : [];
+  const hits = useMemo(() => (words.length === 0 ? 0 : rows.filter((r) => Object.values(r).some((v) => hasHit(v === null || v === undefined ? '' : String(v), words))).length), [rows, words]);
   return (
     <details className="db-table" data-table={table} data-rows={rows.length}>
       <summary>
-        <code>{table}</code> <span className="count">{rows.length} {rows.length === 1 ? 'row' : 'rows'}</span>
+        <code>
+          <Highlight text={table} words={words} />
+        </code>{' '}
+        <span className="count">{rows.length} {rows.length === 1 ? 'row' : 'rows'}</span>
+        {hits > 0 && <span className="count hit-count">{hits} matching</span>}
       </summary>
       {rows.length > 0 && (
         <div className="table-scroll">
@@ -130,9 +123,18 @@ function TableRows({ table, rows }: { table: string; rows: Row[] }) {
             </thead>
             <tbody>
               {rows.slice(0, 200).map((r, i) => (
-                <tr key={i}>
+                <tr
+                  key={i}
+                  className="pickable"
+                  tabIndex={0}
+                  title="Show the history of this row"
+                  onClick={() => onPick({ party, table, row: r })}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') onPick({ party, table, row: r });
+                  }}
+                >
                   {cols.map((c) => (
-                    <td key={c} title={String(r[c])}>{show(r[c])}</td>
+                    <ValueCell key={c} value={r[c]} words={words} />
                   ))}
                 </tr>
               ))}

@@ -7,12 +7,15 @@ import { rawLanguage } from '../../lib/pretty';
 import { byteSize } from '../../lib/format';
 import { CodeView } from '../code/CodeView';
 import { OutlineView } from './OutlineView';
+import { Highlight, useSearchWords } from './Highlight';
+import { hasHit } from '../../lib/search';
 
 const OUTLINE_LIMIT = 512 * 1024;
 
 /** Headers, body (pretty or raw, highlighted and foldable) and the protocol outline of one message. */
 export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; label: string }) {
   const bodyView = useLab((s) => s.bodyView);
+  const words = useSearchWords();
   const setBodyView = useLab((s) => s.setBodyView);
   const [headersOpen, setHeadersOpen] = useState(true);
   const { pretty, pending } = usePrettyBody(msg, bodyView === 'pretty');
@@ -28,15 +31,19 @@ export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; l
         <table className="kv">
           <tbody>
             {headers.map(([k, v]) => (
-              <tr key={k}>
-                <th>{k}</th>
-                <td>{v}</td>
+              <tr key={k} className={hasHit(`${k}: ${v}`, words) ? 'hit' : undefined}>
+                <th>
+                  <Highlight text={k} words={words} />
+                </th>
+                <td>
+                  <Highlight text={v} words={words} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </details>
-      {tree && <OutlineView outline={tree} />}
+      {tree && <OutlineView outline={tree} words={words} />}
       {outlineSkipped && <p className="muted small">No outline for a body this large ({byteSize(msg.body.length)}); the pretty view below is decoded in the background.</p>}
       <div className="body-head">
         <span>
@@ -53,6 +60,7 @@ export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; l
           label={`${label} body`}
           value={pretty ? pretty.text : msg.body}
           language={pretty ? pretty.language : rawLanguage(msg.body, msg.headers, msg.bodyEncoding)}
+          highlight={msg.bodyEncoding === 'base64' ? undefined : words}
         />
       ) : (
         <p className="muted">No body.</p>

@@ -1,9 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Step, TokenView } from '../../../app/contract';
 import { useLab } from '../../store';
 import { labNow } from '../../store/selectors/clock';
 import { claimMeaning, claimValue, expiryAt, headerMeaning, TIME_CLAIMS, type ExpiryVerdict } from '../../lib/claims';
 import { duration, labDateTime } from '../../lib/format';
+import { hasHit } from '../../lib/search';
+import { tokenOrigin } from '../../store/selectors/history';
+import { Highlight, useSearchWords } from './Highlight';
+
+const NO_WORDS: readonly string[] = [];
 
 const SIG: Record<TokenView['signature']['verdict'], { text: string; tone: string }> = {
   valid: { text: 'signature valid', tone: 'ok' },
@@ -34,17 +39,37 @@ function useLabNow(): number | null {
 /** Every JWT/JWE in the step, decoded like jwt.io, with signature and expiry verdicts in lab time. */
 export function TokensTab({ step }: { step: Step }) {
   const now = useLabNow();
+  const words = useSearchWords();
   if (step.tokens.length === 0) return <p className="muted">No tokens in this step.</p>;
   return (
     <div className="tokens">
       {step.tokens.map((t, i) => (
-        <TokenCard key={i} token={t} now={now} />
+        <TokenCard key={i} token={t} now={now} words={words} origin={<TokenOriginLine step={step} raw={t.raw} />} />
       ))}
     </div>
   );
 }
 
-export function TokenCard({ token, now }: { token: TokenView; now: number | null }) {
+/** Which step issued the token (its response first carried it), as a link that selects that step. */
+function TokenOriginLine({ step, raw }: { step: Step; raw: string }) {
+  const steps = useLab((s) => s.steps);
+  const select = useLab((s) => s.select);
+  const origin = useMemo(() => tokenOrigin(steps, raw, step.index), [steps, raw, step.index]);
+  if (!origin) return null;
+  const here = origin.step.index === step.index;
+  const link = (
+    <button type="button" className="link step-link" data-step-link={origin.step.index} onClick={() => select(origin.step.index)}>
+      step #{origin.step.index + 1} {origin.step.title}
+    </button>
+  );
+  return (
+    <p className="token-origin small" data-origin={origin.issued ? 'issued' : 'sent'}>
+      {origin.issued ? (here ? <>issued in this step ({origin.where})</> : <>issued at {link} ({origin.where})</>) : here ? <>first seen here ({origin.where}): no earlier response carried it</> : <>first sent at {link} ({origin.where}): no earlier response carried it</>}
+    </p>
+  );
+}
+
+export function TokenCard({ token, now, words = NO_WORDS, origin }: { token: TokenView; now: number | null; words?: readonly string[]; origin?: ReactNode }) {
   const sig = SIG[token.signature.verdict];
   const atStep = EXP[token.time.verdict];
   const nowVerdict = now === null || !token.payload ? null : expiryAt(token.payload, now);
@@ -55,6 +80,7 @@ export function TokenCard({ token, now }: { token: TokenView; now: number | null
         <span className="badge">{token.format.toUpperCase()}</span>
         <strong className="where">{token.where}</strong>
       </header>
+      {origin}
       <div className="verdicts">
         <span className={`verdict tone-${sig.tone}`} data-verdict="signature" title={token.signature.detail ?? token.signature.key ?? ''}>
           {sig.text}
@@ -89,22 +115,26 @@ export function TokenCard({ token, now }: { token: TokenView; now: number | null
         </p>
       </details>
       <h4>Header</h4>
-      <ClaimTable obj={token.header} meaning={headerMeaning} />
+      <ClaimTable obj={token.header} meaning={headerMeaning} words={words} />
       <h4>Payload</h4>
-      {token.payload ? <ClaimTable obj={token.payload} meaning={claimMeaning} checkedAt={token.time.checkedAt} /> : <p className="muted">Encrypted: the payload is readable only by the holder of the recipient key ({String(token.header.alg ?? '?')}, {String(token.header.enc ?? '?')}).</p>}
+      {token.payload ? <ClaimTable obj={token.payload} meaning={claimMeaning} checkedAt={token.time.checkedAt} words={words} /> : <p className="muted">Encrypted: the payload is readable only by the holder of the recipient key ({String(token.header.alg ?? '?')}, {String(token.header.enc ?? '?')}).</p>}
     </article>
   );
 }
 
-function ClaimTable({ obj, meaning, checkedAt }: { obj: Record<string, unknown>; meaning: (k: string) => string | undefined; checkedAt?: number }) {
+function ClaimTable({ obj, meaning, checkedAt, words }: { obj: Record<string, unknown>; meaning: (k: string) => string | undefined; checkedAt?: number; words: readonly string[] }) {
   return (
     <table className="claims">
       <tbody>
         {Object.entries(obj).map(([k, v]) => (
-          <tr key={k}>
-            <th>{k}</th>
+          <tr key={k} data-claim={k} className={hasHit(`${k} ${claimValue(k, v)}`, words) ? 'hit' : undefined}>
+            <th>
+              <Highlight text={k} words={words} />
+            </th>
             <td>
-              <code>{claimValue(k, v)}</code>
+              <code>
+                <Highlight text={claimValue(k, v)} words={words} />
+              </code>
               {checkedAt !== undefined && TIME_CLAIMS.has(k) && typeof v === 'number' && <span className="muted small"> ({v * 1000 >= checkedAt ? 'in ' : ''}{duration(Math.abs(v * 1000 - checkedAt))}{v * 1000 < checkedAt ? ' before the step' : ''})</span>}
             </td>
             <td className="meaning">{meaning(k) ?? ''}</td>

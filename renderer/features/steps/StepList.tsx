@@ -2,7 +2,9 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Step } from '../../../app/contract';
 import { useLab } from '../../store';
-import { filterSteps, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
+import { filterSteps, indexSteps, matchReason, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
+import { searchWords } from '../../lib/search';
+import type { InspectorTab } from '../../store/ui';
 import { labTime } from '../../lib/format';
 import { StepFilterBar } from './StepFilterBar';
 import { PromptBadge, StepParties } from './StepParties';
@@ -15,7 +17,10 @@ export function StepList() {
   const filter = useLab((s) => s.filter);
   const selected = useLab((s) => s.selected);
   const select = useLab((s) => s.select);
+  const setTab = useLab((s) => s.setTab);
+  const words = useMemo(() => searchWords(filter.text), [filter.text]);
   const visible = useMemo(() => filterSteps(steps, filter), [steps, filter]);
+  useSearchWarmup(steps);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
@@ -31,13 +36,31 @@ export function StepList() {
         <div role="list" aria-label="Steps" className="step-rows" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const step = steps[visible[v.index]!]!;
-            return <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} />;
+            return <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
           })}
         </div>
         {steps.length === 0 && <p className="empty">No steps yet. Press <kbd>Run</kbd> to play the scenario, or <kbd>Step</kbd> to go message by message. Requests from outside clients appear here too.</p>}
       </div>
     </section>
   );
+}
+
+/**
+ * Index the steps for search while the browser is idle (a few ms per idle period), so that the first search of a
+ * 10,000-step run does not build every step's index in one keystroke. Steps already indexed cost a lookup.
+ */
+function useSearchWarmup(steps: readonly (Step | undefined)[]): void {
+  useEffect(() => {
+    if (typeof requestIdleCallback === 'undefined') return;
+    let at = 0;
+    let id = 0;
+    const work = (deadline: IdleDeadline) => {
+      at = indexSteps(steps, at, () => deadline.timeRemaining() > 2);
+      if (at < steps.length) id = requestIdleCallback(work);
+    };
+    id = requestIdleCallback(work, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
+  }, [steps]);
 }
 
 interface RowProps {
@@ -47,14 +70,18 @@ interface RowProps {
   pos: number;
   size: number;
   onSelect: (i: number) => void;
+  /** The filter's words: the row says where in the step they are when its own text lacks them. */
+  words: readonly string[];
+  onShowMatch: (tab: InspectorTab) => void;
 }
 
-const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect }: RowProps) {
+const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect, words, onShowMatch }: RowProps) {
   const path = stepPath(step);
   const showPath = path && !step.title.includes(path);
   const tone = statusTone(step);
   const action = stepAction(step);
   const showAction = !(step.request && action === step.request.method && step.title.startsWith(action));
+  const reason = words.length ? matchReason(step, words) : null;
   return (
     <div
       role="listitem"
@@ -71,6 +98,19 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
         <span className="num">{step.index + 1}</span>
         <span className="time">{labTime(step.startedAt, true)}</span>
         <StepParties step={step} />
+        {reason && (
+          <span
+            className="badge match-reason"
+            data-match={reason.label}
+            title={`Matches in ${reason.label}: click to show it in the ${reason.tab} tab`}
+            onClick={() => {
+              onSelect(step.index);
+              onShowMatch(reason.tab);
+            }}
+          >
+            {reason.label}
+          </span>
+        )}
         <span className={`status tone-${tone}`}>{stepStatus(step)}</span>
       </div>
       <div className="row-line second">
