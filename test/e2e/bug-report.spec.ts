@@ -30,6 +30,18 @@ test('a failing run gives its seed, its failed expectation with the deciding ste
   await expect(report.getByRole('button', { name: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('npm run -s enrollscope -- run autopilot-eua --seed bug-7 --set eua=false');
 
+  // Copy as curl, and the token and body copy buttons, on the orbit enroll that carried no EUA token.
+  await page.locator('details.report-menu > summary').click();
+  await ui.steps(page).locator('[data-catalog-id="orbit.enroll"]').first().click();
+  await ui.tab(page, 'Request').click();
+  await page.getByRole('button', { name: 'Copy as curl' }).click();
+  const curl = await page.evaluate(() => navigator.clipboard.readText());
+  expect(curl).toMatch(/^curl -sS -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/fleet\/orbit\/enroll'/);
+  expect(curl).toContain("'content-type: application/json'");
+  await page.getByRole('button', { name: 'Copy body' }).click();
+  expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toHaveProperty('enroll_secret');
+  await page.locator('details.report-menu > summary').click();
+
   const download = page.waitForEvent('download');
   await report.getByRole('link', { name: 'Export the run for a bug report' }).click();
   const file = await download;

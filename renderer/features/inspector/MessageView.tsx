@@ -9,6 +9,7 @@ import { CodeView } from '../code/CodeView';
 import { OutlineView } from './OutlineView';
 import { Highlight, useSearchWords } from './Highlight';
 import { hasHit } from '../../lib/search';
+import { CopyButton } from '../common/CopyButton';
 
 const OUTLINE_LIMIT = 512 * 1024;
 
@@ -50,6 +51,7 @@ export function MessageView({ msg, label }: { msg: HttpRequest | HttpResponse; l
           Body · {byteSize(size)}
           {pending && <span className="muted small"> · formatting in the background…</span>}
         </span>
+        {msg.body && <CopyButton text={msg.body} label="Copy body" title="The body as it went over the wire (base64 for a binary body)" />}
         <div className="seg" role="group" aria-label="Body view">
           <button aria-pressed={bodyView === 'pretty'} onClick={() => setBodyView('pretty')}>Pretty</button>
           <button aria-pressed={bodyView === 'raw'} onClick={() => setBodyView('raw')}>Raw</button>

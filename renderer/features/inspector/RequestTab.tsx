@@ -5,6 +5,8 @@ import { useLab } from '../../store';
 import { sendEdited } from '../../store/actions';
 import { CodeView } from '../code/CodeView';
 import { MessageView } from './MessageView';
+import { CopyButton } from '../common/CopyButton';
+import { curlCommand } from '../../lib/curl';
 import { rawLanguage } from '../../lib/pretty';
 import { applyEdit, bodyEditing, headersText, parseHeaders, requestTextForDiff } from '../../lib/request-edit';
 
@@ -24,7 +26,7 @@ export function RequestTab({ step }: { step: Step }) {
 function RequestLine({ req }: { req: HttpRequest }) {
   return (
     <p className="req-line">
-      <strong>{req.method}</strong> <code>{req.url}</code>
+      <strong>{req.method}</strong> <code>{req.url}</code> <CopyButton text={curlCommand(req)} label="Copy as curl" title="The request as a curl command that sends the same bytes" />
     </p>
   );
 }

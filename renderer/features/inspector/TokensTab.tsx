@@ -1,3 +1,4 @@
+import { CopyButton } from '../common/CopyButton';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Step, TokenView } from '../../../app/contract';
 import { useLab } from '../../store';
@@ -79,6 +80,7 @@ export function TokenCard({ token, now, words = NO_WORDS, origin }: { token: Tok
       <header>
         <span className="badge">{token.format.toUpperCase()}</span>
         <strong className="where">{token.where}</strong>
+        <CopyButton text={token.raw} label="Copy token" title="The compact token, to paste into jwt.io or a client" />
       </header>
       {origin}
       <div className="verdicts">
