@@ -9,7 +9,7 @@ const step = (index: number, extra: Partial<Step> = {}): Step => recordedStep({
   id: `s${index}`, index, kind: 'http', catalogId: 'orbit.enroll', from: 'orbit', to: 'mdm', title: 'orbit enroll', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, tokens: [], changes: [], ...extra,
 });
 const bundle = (steps: Step[], scenario: string): RunBundle => ({ format: 'enrollscope-run/1', scenario, seed: null, options: {}, createdAt: '', prompts: 1, passed: true, expectations: [], steps });
-const row = (kind: CompareRow['kind'], a: number | null, b: number | null): CompareRow => ({ kind, a, b, differences: [] });
+const row = (kind: CompareRow['kind'], a: number | null, b: number | null): CompareRow => ({ kind, a, b, catalogId: 'orbit.enroll', key: 'orbit.enroll orbit>mdm POST /api/fleet/orbit/enroll', differences: [], pair: null });
 
 describe('compare selectors', () => {
   it('picks the two newest runs by default, the older as A', () => {
@@ -31,6 +31,7 @@ describe('compare selectors', () => {
       a: { scenario: 'autopilot-eua', seed: null, prompts: 1, passed: true, steps: 45 },
       b: { scenario: 'autopilot-no-eua', seed: null, prompts: 2, passed: true, steps: 54 },
       summary: { same: 39, changed: 3, onlyA: 3, onlyB: 12 },
+      firstDivergence: null,
       rows: [],
     };
     const h = compareHeadline(r);
