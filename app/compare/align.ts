@@ -97,12 +97,15 @@ function mergeGap(a: readonly Step[], b: readonly Step[], gapA: number[], gapB: 
   const freeB = gapB.filter((j) => !movedB.has(j));
   const partner = new Map<number, number>();
   const taken = new Set<number>();
+  // In order: each A step takes the first B step of its kind after the last one taken, so pairs never cross.
+  let after = 0;
   for (const i of gapA) {
     if (moved.has(i)) continue;
-    const j = freeB.find((x) => !taken.has(x) && kind(b[x]!) === kind(a[i]!) && (partner.size === 0 || x > Math.max(...partner.values())));
-    if (j !== undefined) {
-      partner.set(i, j);
-      taken.add(j);
+    const k = freeB.findIndex((x, at) => at >= after && kind(b[x]!) === kind(a[i]!));
+    if (k >= 0) {
+      partner.set(i, freeB[k]!);
+      taken.add(freeB[k]!);
+      after = k + 1;
     }
   }
   const out: AlignedPair[] = [];
