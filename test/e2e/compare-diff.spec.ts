@@ -28,13 +28,17 @@ test('the orbit enroll pair: its request body diff shows the eua_token line remo
 
   const detail = page.getByRole('region', { name: 'Both steps' });
   await expect(detail).toHaveAttribute('data-catalog-id', 'orbit.enroll');
-  await expect(detail.getByRole('button', { name: 'Diff' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.getByRole('button', { name: 'Diff', exact: true })).toHaveAttribute('aria-pressed', 'true');
   const body = detail.getByRole('region', { name: 'Request body diff' });
   // One line differs, and it is the eua_token member, removed in B; the other members are context.
   await expect(body.locator('[data-op="removed"], [data-op="added"]')).toHaveCount(1);
   await expect(body.locator('[data-op="removed"]')).toHaveText(/^−\s*"eua_token": "eyJ[\w-]+\.[\w-]+\.[\w-]+"\s*$/);
   await expect(body.locator('[data-op="same"]').filter({ hasText: '"hardware_model": "Virtual Machine"' })).toHaveCount(1);
-  await expect(body.getByRole('button', { name: /unchanged line/ })).toHaveCount(1);
+  const fold = body.getByRole('button', { name: /no structural difference/ });
+  await expect(fold).toHaveCount(1);
+  await expect(body.locator('.pd-line').filter({ hasText: '"platform": "windows"' })).toHaveCount(0);
+  await fold.click();
+  await expect(body.locator('[data-op="same"]').filter({ hasText: '"platform": "windows"' })).toHaveCount(1);
   await expect(body).toContainText('json · 1 line(s) differ');
 
   // The response: 200 → 401 and Fleet's error; Date is shown as volatile, not as a difference.

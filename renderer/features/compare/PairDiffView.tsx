@@ -49,7 +49,7 @@ export function BodyDiffView({ label, diff }: { label: string; diff: BodyDiff })
         {shown.map((s) =>
           s.kind === 'fold' ? (
             <button key={`f${s.from}`} className="pd-fold" onClick={() => setOpen(new Set([...open, s.from]))}>
-              ⋯ {s.count} unchanged line(s)
+              ⋯ {s.count} line(s) with no structural difference: show
             </button>
           ) : (
             <span key={s.at} className={`pd-line op-${s.line.op}`} data-op={s.line.op} title={s.line.op === 'volatile' ? `B: ${s.line.b ?? ''}` : undefined}>
