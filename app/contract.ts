@@ -153,12 +153,67 @@ export const RunSummaryItemSchema = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummaryItemSchema>;
 
-/** Two runs aligned step by step (app/compare/compare.ts). Indexes point into each bundle's steps. */
+/**
+ * One line of a body diff (app/compare/diff.ts): `same`, `volatile` (the lines differ only in values minted per run,
+ * shown with both texts but not counted), `removed` (in A, not in B) or `added` (in B, not in A). `a` / `b` are the
+ * line as each run has it; a `same` line carries `a` only.
+ */
+export const DiffLineSchema = z.object({ op: z.enum(['same', 'volatile', 'removed', 'added']), a: z.string().optional(), b: z.string().optional() });
+export type DiffLine = z.infer<typeof DiffLineSchema>;
+
+/** Two bodies as canonical lines (JSON members sorted, XML element by element, forms field by field). */
+export const BodyDiffSchema = z.object({
+  language: z.enum(['json', 'xml', 'form', 'text', 'binary', 'none']),
+  /** Lines removed plus lines added: the structural difference. */
+  changed: z.number().int(),
+  /** Lines whose values differ but are volatile. */
+  volatile: z.number().int(),
+  /** Every line when anything differs; empty when the bodies are identical. */
+  lines: z.array(DiffLineSchema),
+});
+export type BodyDiff = z.infer<typeof BodyDiffSchema>;
+
+/** One named value (a header, a claim, a DB column) that differs; null where a run has none. */
+export const FieldDiffSchema = z.object({ name: z.string(), a: z.string().nullable(), b: z.string().nullable(), volatile: z.boolean() });
+export type FieldDiff = z.infer<typeof FieldDiffSchema>;
+
+const PairKindSchema = z.enum(['same', 'changed', 'only-a', 'only-b']);
+
+export const MessageDiffSchema = z.object({ headers: z.array(FieldDiffSchema), body: BodyDiffSchema });
+export type MessageDiff = z.infer<typeof MessageDiffSchema>;
+
+/** The tokens of the two steps paired by where they were found, in order; `claims` are the claims that differ. */
+export const TokenDiffSchema = z.object({ where: z.string(), label: z.string(), kind: PairKindSchema, a: z.number().int().nullable(), b: z.number().int().nullable(), claims: z.array(FieldDiffSchema) });
+export type TokenDiff = z.infer<typeof TokenDiffSchema>;
+
+/** The rows the two steps wrote, paired by party, table and operation, in order; `columns` are the values that differ. */
+export const DbChangeDiffSchema = z.object({ party: z.string(), table: z.string(), op: z.enum(['insert', 'update', 'delete']), kind: PairKindSchema, columns: z.array(FieldDiffSchema) });
+export type DbChangeDiff = z.infer<typeof DbChangeDiffSchema>;
+
+/** What differs between the two steps of a pair. `detail` is a local step's operation record, as JSON lines. */
+export const PairDiffSchema = z.object({
+  request: MessageDiffSchema.nullable(),
+  response: MessageDiffSchema.nullable(),
+  detail: BodyDiffSchema.nullable(),
+  tokens: z.array(TokenDiffSchema),
+  db: z.array(DbChangeDiffSchema),
+});
+export type PairDiff = z.infer<typeof PairDiffSchema>;
+
+/**
+ * Two runs aligned step by step (app/compare/align.ts): steps pair by catalog id, parties, method, path and SOAP
+ * action, repeats in order. Indexes point into each bundle's steps; `pair` is null on a gap.
+ */
 export const CompareRowSchema = z.object({
-  kind: z.enum(['same', 'changed', 'only-a', 'only-b']),
+  kind: PairKindSchema,
   a: z.number().int().nullable(),
   b: z.number().int().nullable(),
+  catalogId: z.string(),
+  /** What the steps were paired on: `catalogId from>to METHOD path action`. */
+  key: z.string(),
+  /** One line per difference, most telling first (`status 200 → 401`, `request body: − "eua_token": …`). */
   differences: z.array(z.string()),
+  pair: PairDiffSchema.nullable(),
 });
 export type CompareRow = z.infer<typeof CompareRowSchema>;
 
@@ -167,6 +222,8 @@ export const CompareResultSchema = z.object({
   a: RunSummarySchema,
   b: RunSummarySchema,
   summary: z.object({ same: z.number().int(), changed: z.number().int(), onlyA: z.number().int(), onlyB: z.number().int() }),
+  /** The first row that is not `same`, and its first differing line; null when the runs match. */
+  firstDivergence: z.object({ row: z.number().int(), kind: PairKindSchema, catalogId: z.string(), a: z.number().int().nullable(), b: z.number().int().nullable(), line: z.string() }).nullable(),
   rows: z.array(CompareRowSchema),
 });
 export type CompareResult = z.infer<typeof CompareResultSchema>;

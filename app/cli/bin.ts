@@ -56,6 +56,8 @@ program
   .argument('<a>', 'run bundle A (from run --bundle or the UI export)')
   .argument('<b>', 'run bundle B')
   .option('--json', 'print the comparison as JSON')
+  // As diff(1): 1 means "the runs differ", so a usage error (a missing bundle, an unknown option) is 2.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .action(compareCommand);
 
 program

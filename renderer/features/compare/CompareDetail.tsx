@@ -8,47 +8,76 @@ import { PARTY_LABEL } from '../../lib/parties';
 import { TokenCard } from '../inspector/TokensTab';
 import { Changes } from '../inspector/DbTab';
 import { MessageView } from '../inspector/MessageView';
+import { PairDiffView } from './PairDiffView';
 
-type Aspect = 'tokens' | 'db' | 'request' | 'response';
+type Aspect = 'diff' | 'tokens' | 'db' | 'request' | 'response';
 const ASPECTS: ReadonlyArray<[Aspect, string]> = [
-  ['tokens', 'Tokens'],
-  ['db', 'DB changes'],
+  ['diff', 'Diff'],
   ['request', 'Request'],
   ['response', 'Response'],
+  ['tokens', 'Tokens'],
+  ['db', 'DB changes'],
 ];
 
-/** Where to look first: the aspect the host's differences name. */
+/** Where to look first: the diff of a pair; for a step only one run has, what that step carries. */
 function firstAspect(row: CompareRow, a: Step | null, b: Step | null): Aspect {
-  if (row.differences.some((d) => d.startsWith('token'))) return 'tokens';
-  if (row.differences.some((d) => d.startsWith('DB'))) return 'db';
-  if (row.differences.some((d) => d.startsWith('status'))) return 'response';
+  if (row.pair) return 'diff';
   const s = a ?? b;
   if (s && s.tokens.length > 0) return 'tokens';
   if (s && s.changes.length > 0) return 'db';
-  return 'request';
+  return s?.response ? 'response' : 'request';
 }
 
-/** The picked row's two steps side by side, one aspect at a time (the inspector's own token, DB and message views). */
+/**
+ * The picked row: for a pair, what differs (the host's body, header, claim and DB diffs); every aspect also side by
+ * side with the inspector's own token, DB and message views.
+ */
 export function CompareDetail({ comparison, row }: { comparison: Comparison; row: CompareRow }) {
   const { a, b } = rowSteps(comparison, row);
   const [aspect, setAspect] = useState<Aspect | null>(null);
   const shown = aspect ?? firstAspect(row, a, b);
   return (
-    <section className="cmp-detail" aria-label="Both steps">
+    <section className="cmp-detail" aria-label="Both steps" data-catalog-id={row.catalogId}>
       <div className="seg" role="group" aria-label="Aspect">
-        {ASPECTS.map(([k, label]) => (
+        {ASPECTS.filter(([k]) => k !== 'diff' || row.pair).map(([k, label]) => (
           <button key={k} aria-pressed={shown === k} onClick={() => setAspect(k)}>{label}</button>
         ))}
       </div>
-      <div className="cmp-detail-cols">
-        <Side step={a} side="A" aspect={shown} />
-        <Side step={b} side="B" aspect={shown} />
-      </div>
+      {shown === 'diff' && row.pair ? (
+        <>
+          <div className="cmp-pair-head">
+            <SideHead step={a!} side="A" />
+            <SideHead step={b!} side="B" />
+          </div>
+          <PairDiffView pair={row.pair} />
+        </>
+      ) : (
+        <div className="cmp-detail-cols">
+          <Side step={a} side="A" aspect={shown === 'diff' ? 'request' : shown} />
+          <Side step={b} side="B" aspect={shown === 'diff' ? 'request' : shown} />
+        </div>
+      )}
     </section>
   );
 }
 
-function Side({ step, side, aspect }: { step: Step | null; side: 'A' | 'B'; aspect: Aspect }) {
+function SideHead({ step, side }: { step: Step; side: 'A' | 'B' }) {
+  const gist = errorGist(step);
+  return (
+    <div aria-label={`Step in run ${side}`}>
+      <strong>
+        {side}
+        {step.index + 1} · {step.title}
+      </strong>
+      <div className="muted small">
+        {PARTY_LABEL[step.from]} → {PARTY_LABEL[step.to]} · {labTime(step.startedAt, true)} · {stepStatus(step)}
+        {gist ? ` · ${gist}` : ''}
+      </div>
+    </div>
+  );
+}
+
+function Side({ step, side, aspect }: { step: Step | null; side: 'A' | 'B'; aspect: Exclude<Aspect, 'diff'> }) {
   if (!step) return <div className="cmp-side gap" aria-label={`Step in run ${side}`}>Run {side} has no such step.</div>;
   const gist = errorGist(step);
   return (

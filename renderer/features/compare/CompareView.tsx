@@ -16,8 +16,11 @@ const KIND_MARK: Record<CompareRow['kind'], { mark: string; label: string }> = {
   'only-b': { mark: '+', label: 'only in B' },
 };
 
+/** Differences listed under a changed row; the rest are in the row's diff below. */
+const MAX_LISTED = 4;
+
 /**
- * Two runs aligned step by step (the alignment and the differences come from the host, app/compare/compare.ts):
+ * Two runs aligned step by step (the pairing by catalog id and the diffs come from the host, app/compare/):
  * run A on the left, run B on the right, a gap where a step happened in one run only, changed rows highlighted
  * with what differs; the row picked shows both steps' tokens, DB changes and messages side by side below.
  */
@@ -118,6 +121,7 @@ const AlignedRow = memo(function AlignedRow({ i, row, comparison, selected, onSe
       tabIndex={0}
       data-row={i}
       data-kind={row.kind}
+      data-catalog-id={row.catalogId}
       aria-current={selected ? 'true' : undefined}
       aria-label={`${k.label}: ${(a ?? b)?.title ?? ''}`}
       className={`cmp-row kind-${row.kind}${selected ? ' selected' : ''}`}
@@ -134,9 +138,10 @@ const AlignedRow = memo(function AlignedRow({ i, row, comparison, selected, onSe
       <Cell step={b} side="B" missing={row.kind === 'only-a'} />
       {row.differences.length > 0 && (
         <ul className="cmp-diffs" aria-label="Differences">
-          {row.differences.map((d, j) => (
+          {row.differences.slice(0, MAX_LISTED).map((d, j) => (
             <li key={j}>{d}</li>
           ))}
+          {row.differences.length > MAX_LISTED && <li className="more">… {row.differences.length - MAX_LISTED} more: open the row for the diff</li>}
         </ul>
       )}
     </div>

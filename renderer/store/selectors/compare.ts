@@ -1,4 +1,4 @@
-import type { CompareResult, CompareRow, RunSummary, Step } from '../../../app/contract';
+import type { CompareResult, CompareRow, DiffLine, PairDiff, RunSummary, Step } from '../../../app/contract';
 import type { CompareSource, Comparison } from '../compare';
 
 /** What the picker offers by default: the two newest finished runs, older one as A (before → after). */
@@ -57,4 +57,50 @@ export function nextDifference(rows: readonly CompareRow[], from: number | null,
     if (rows[i]!.kind !== 'same') return i;
   }
   return null;
+}
+
+/** A body diff as shown: lines, with long runs of unchanged lines folded into one expandable line. */
+export type ShownDiffLine = { kind: 'line'; line: DiffLine; at: number } | { kind: 'fold'; from: number; count: number };
+
+/**
+ * Fold runs of `same` lines longer than twice `context`, keeping `context` lines next to each change (as `diff -u`
+ * does); a volatile line is context, not a change. `open` lists the folds (by first line) the user expanded.
+ */
+export function foldDiff(lines: readonly DiffLine[], context = 3, open: ReadonlySet<number> = new Set()): ShownDiffLine[] {
+  const out: ShownDiffLine[] = [];
+  const isChange = (l: DiffLine) => l.op === 'removed' || l.op === 'added';
+  let i = 0;
+  while (i < lines.length) {
+    if (isChange(lines[i]!)) {
+      out.push({ kind: 'line', line: lines[i]!, at: i });
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && !isChange(lines[j]!)) j++;
+    // The run [i, j) has no change: keep `context` lines after a change before it and before a change after it.
+    const keepHead = i === 0 ? 0 : context;
+    const keepTail = j === lines.length ? 0 : context;
+    const from = i + keepHead;
+    const to = j - keepTail;
+    if (to - from > 1 && !open.has(from)) {
+      for (let k = i; k < from; k++) out.push({ kind: 'line', line: lines[k]!, at: k });
+      out.push({ kind: 'fold', from, count: to - from });
+      for (let k = to; k < j; k++) out.push({ kind: 'line', line: lines[k]!, at: k });
+    } else for (let k = i; k < j; k++) out.push({ kind: 'line', line: lines[k]!, at: k });
+    i = j;
+  }
+  return out;
+}
+
+/** How much of a pair differs, aspect by aspect: structural differences, and the volatile ones shown but not counted. */
+export function structuralCounts(p: PairDiff): { body: number; headers: number; tokens: number; db: number; volatile: number } {
+  const msgs = [p.request, p.response].filter((m): m is NonNullable<typeof m> => m !== null);
+  return {
+    body: msgs.reduce((n, m) => n + m.body.changed, 0) + (p.detail?.changed ?? 0),
+    headers: msgs.reduce((n, m) => n + m.headers.filter((h) => !h.volatile).length, 0),
+    tokens: p.tokens.filter((t) => t.kind !== 'same').length,
+    db: p.db.filter((c) => c.kind !== 'same').length,
+    volatile: msgs.reduce((n, m) => n + m.body.volatile + m.headers.filter((h) => h.volatile).length, 0) + (p.detail?.volatile ?? 0),
+  };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { CompareResult, CompareRow, RunBundle, RunSummary, Step } from '../../../../../app/contract';
-import { compareHeadline, defaultSides, nextDifference, rowSteps, sourceKey, sourceLabel } from '../../../../../renderer/store/selectors/compare';
+import type { CompareResult, CompareRow, DiffLine, PairDiff, RunBundle, RunSummary, Step } from '../../../../../app/contract';
+import { compareHeadline, defaultSides, foldDiff, nextDifference, rowSteps, sourceKey, sourceLabel, structuralCounts } from '../../../../../renderer/store/selectors/compare';
 import { recordedStep } from '../../../../helpers/step';
 
 const run = (runId: string, scenario: string, prompts: number): RunSummary => ({ runId, scenario, prompts, passed: true, steps: 10, createdAt: '2026-01-01T00:00:00Z' });
@@ -9,7 +9,7 @@ const step = (index: number, extra: Partial<Step> = {}): Step => recordedStep({
   id: `s${index}`, index, kind: 'http', catalogId: 'orbit.enroll', from: 'orbit', to: 'mdm', title: 'orbit enroll', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, tokens: [], changes: [], ...extra,
 });
 const bundle = (steps: Step[], scenario: string): RunBundle => ({ format: 'enrollscope-run/1', scenario, seed: null, options: {}, createdAt: '', prompts: 1, passed: true, expectations: [], steps });
-const row = (kind: CompareRow['kind'], a: number | null, b: number | null): CompareRow => ({ kind, a, b, differences: [] });
+const row = (kind: CompareRow['kind'], a: number | null, b: number | null): CompareRow => ({ kind, a, b, catalogId: 'orbit.enroll', key: 'orbit.enroll orbit>mdm POST /api/fleet/orbit/enroll', differences: [], pair: null });
 
 describe('compare selectors', () => {
   it('picks the two newest runs by default, the older as A', () => {
@@ -31,6 +31,7 @@ describe('compare selectors', () => {
       a: { scenario: 'autopilot-eua', seed: null, prompts: 1, passed: true, steps: 45 },
       b: { scenario: 'autopilot-no-eua', seed: null, prompts: 2, passed: true, steps: 54 },
       summary: { same: 39, changed: 3, onlyA: 3, onlyB: 12 },
+      firstDivergence: null,
       rows: [],
     };
     const h = compareHeadline(r);
@@ -52,5 +53,29 @@ describe('compare selectors', () => {
     expect(nextDifference(rows, 3)).toBe(1);
     expect(nextDifference(rows, 1, -1)).toBe(3);
     expect(nextDifference([row('same', 0, 0)], null)).toBeNull();
+  });
+
+  it('folds long runs of unchanged lines, keeping three lines of context next to each change; a fold opens', () => {
+    const same = (n: number): DiffLine[] => Array.from({ length: n }, (_, i) => ({ op: 'same', a: `l${i}` }));
+    const lines: DiffLine[] = [...same(10), { op: 'removed', a: 'eua_token' }, { op: 'volatile', a: 'x', b: 'y' }, ...same(10)];
+    const shown = foldDiff(lines);
+    expect(shown.map((s) => (s.kind === 'fold' ? `fold ${s.from}+${s.count}` : s.line.op))).toEqual([
+      'fold 0+7', 'same', 'same', 'same', 'removed', 'volatile', 'same', 'same', 'fold 14+8',
+    ]);
+    expect(foldDiff(lines, 3, new Set([0])).filter((s) => s.kind === 'fold')).toEqual([{ kind: 'fold', from: 14, count: 8 }]);
+    // A run of one line more than the context is not worth a fold.
+    expect(foldDiff([...same(4), { op: 'added', b: 'x' }]).every((s) => s.kind === 'line')).toBe(true);
+  });
+
+  it('counts what differs per aspect, volatile values apart', () => {
+    const body = (changed: number, volatile: number) => ({ language: 'json' as const, changed, volatile, lines: [] });
+    const p: PairDiff = {
+      request: { headers: [{ name: 'date', a: '1', b: '2', volatile: true }], body: body(1, 2) },
+      response: { headers: [{ name: ':status', a: '200', b: '401', volatile: false }], body: body(3, 0) },
+      detail: null,
+      tokens: [{ where: 'request body', label: 'x', kind: 'only-a', a: 0, b: null, claims: [] }],
+      db: [{ party: 'mdm', table: 'hosts', op: 'insert', kind: 'same', columns: [] }],
+    };
+    expect(structuralCounts(p)).toEqual({ body: 4, headers: 1, tokens: 1, db: 0, volatile: 3 });
   });
 });

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { bodyLines, formBodyLines, jsonBodyLines, maskValue, xmlBodyLines } from '../../../../app/compare/normalise.js';
+
+const JWT = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJFVUFUb2tlbiJ9.WvhKK2w41uGd4DN1tPr28VwwKD3HdnYRogvsVAjwCvqB';
+
+describe('body lines for a diff', () => {
+  it('JSON: members sorted, one per line, without trailing commas', () => {
+    const b = jsonBodyLines({ platform: 'windows', eua_token: JWT, hostname: 'DESKTOP-CS4ISV6', tags: ['a'], empty: {} });
+    expect(b.lines).toEqual(['{', '  "empty": {}', `  "eua_token": "${JWT}"`, '  "hostname": "DESKTOP-CS4ISV6"', '  "platform": "windows"', '  "tags": [', '    "a"', '  ]', '}']);
+    expect(b.masked[2]).toBe('  "eua_token": "<jwt>"');
+    expect(b.masked[3]).toBe('  "hostname": "DESKTOP-<name>"');
+  });
+
+  it('masks a value by the name of its field (created_at, nonce, orbit_node_key) whatever it looks like', () => {
+    const b = jsonBodyLines({ created_at: 'yesterday', nonce: 'abc', orbit_node_key: 'short', name: 'abc' });
+    expect(b.masked).toEqual(['{', '  "created_at": <volatile>', '  "name": "abc"', '  "nonce": <volatile>', '  "orbit_node_key": <volatile>', '}']);
+  });
+
+  it('masks ids, ports, times, MACs and opaque base64 by their shape, and leaves words and LocURIs alone', () => {
+    expect(maskValue('http://127.0.0.1:34755/api/mdm/microsoft/management')).toBe('http://127.0.0.1:<port>/api/mdm/microsoft/management');
+    expect(maskValue('urn:uuid:1d899474-4bb6-4b33-8df4-f09f6896f28f')).toBe('urn:uuid:<uuid>');
+    expect(maskValue('2026-01-15T09:00:00.000Z, Tue, 01 Dec 2026 20:58:02 GMT')).toBe('<time>, <time>');
+    expect(maskValue('00-15-5D-AE-85-A6 D9F1-53920143')).toBe('<mac> <serial>');
+    expect(maskValue('secret i0ya/KB5x2mRXV+2OJVF8tvnk333smm8')).toBe('secret <opaque>');
+    expect(maskValue('E51C3B50195735DF7C2E8F4F9ACABE43')).toBe('<hex>');
+    expect(maskValue('0.A-ZgeE39dlXxJIT2MeGbqYOuDIrhXHOi7k_VtB12ca0m2.DfDJluepeRtJ.1J_DUe476z')).toBe('<refresh-token>');
+    expect(maskValue('END_USER_AUTH_REQUIRED ./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI MDMDeviceEnrolledEnrolled 1201')).toBe('END_USER_AUTH_REQUIRED ./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI MDMDeviceEnrolledEnrolled 1201');
+  });
+
+  it('XML: one element per line, attributes sorted, text-only elements inline, volatile elements masked', () => {
+    const x = xmlBodyLines('<s:Envelope xmlns:s="S" xmlns:a="A"><s:Header><a:MessageID>urn:uuid:x</a:MessageID><a:Action s:mustUnderstand="1">Discover</a:Action></s:Header><s:Body/></s:Envelope>')!;
+    expect(x.lines).toEqual([
+      '<s:Envelope xmlns:a="A" xmlns:s="S">',
+      '  <s:Header>',
+      '    <a:MessageID>urn:uuid:x</a:MessageID>',
+      '    <a:Action s:mustUnderstand="1">Discover</a:Action>',
+      '  </s:Header>',
+      '  <s:Body/>',
+      '</s:Envelope>',
+    ]);
+    expect(x.masked[2]).toBe('    <a:MessageID><volatile></a:MessageID>');
+    expect(xmlBodyLines('<a><b></a>')).toBeNull();
+  });
+
+  it('forms: decoded fields sorted by name; a binary body is one line; types come from the content type or the look', () => {
+    expect(formBodyLines('scope=openid+profile&grant_type=password').lines).toEqual(['grant_type=password', 'scope=openid profile']);
+    expect(bodyLines('TVqQAAMAAAAEAAAA', {}, 'base64')).toMatchObject({ language: 'binary', lines: ['(binary, 12 bytes)'] });
+    expect(bodyLines('{"a":1}', { 'Content-Type': 'application/json' }).language).toBe('json');
+    expect(bodyLines('<SyncML><SyncHdr/></SyncML>', { 'content-type': 'application/vnd.syncml.dm+xml' }).language).toBe('xml');
+    expect(bodyLines('<a><b></a>', { 'content-type': 'application/xml' }).language).toBe('text');
+    expect(bodyLines('a=1&b=2', {}).language).toBe('form');
+    expect(bodyLines('', {}).language).toBe('none');
+  });
+});
