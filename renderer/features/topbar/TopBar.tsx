@@ -7,6 +7,8 @@ import { Clock } from './Clock';
 import { Progress } from './Progress';
 import { openBundleFile } from '../../store/actions';
 import { openCompare } from '../../store/compare-actions';
+import { PresenterToggle } from '../presenter/PresenterToggle';
+import { PanesMenu } from '../layout/Panes';
 
 export function TopBar() {
   const theme = useLab((s) => s.theme);
@@ -27,6 +29,8 @@ export function TopBar() {
         <span className="spacer" />
         <button aria-pressed={compareOpen} onClick={() => (compareOpen ? setCompareOpen(false) : void openCompare())} title="Compare two runs step by step">Compare</button>
         <button aria-pressed={consoleOpen} onClick={() => { setConsoleOpen(!consoleOpen); setCompareOpen(false); }} title="Trainer console: queue SyncML commands, sync the device, SCIM users, MDM settings">Console</button>
+        <PresenterToggle />
+        <PanesMenu />
         <details className="file-menu" data-popover>
           <summary>Run file</summary>
           <div className="popover menu" role="group" aria-label="Run file">
