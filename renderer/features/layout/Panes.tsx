@@ -56,7 +56,9 @@ function PaneHandle({ pane, box }: { pane: 'list' | 'inspector'; box: RefObject<
   const setPanes = useLab((s) => s.setPanes);
   const collapse = useCollapse();
   const value = panes[pane];
-  const { min, max } = PANE_LIMITS[pane];
+  const { min } = PANE_LIMITS[pane];
+  // The widest it may be now: its own limit, or what the other side pane leaves the diagram.
+  const max = clampPane(panes, pane, Infinity);
   const resize = (v: number) => {
     const now = useLab.getState().panes;
     setPanes({ [pane]: clampPane(now, pane, v) });
