@@ -93,6 +93,14 @@ test('presenter mode at 150 % zoom on 1280×720: phase bands, the guided walk, t
   await expectAtBand(page, BANDS[8]!);
   await page.keyboard.press('[');
   await expectAtBand(page, BANDS[7]!);
+  // Turning presenter mode off and on changes every row's height; the selected step stays in view.
+  for (const on of [false, true]) {
+    await page.keyboard.press('p');
+    if (on) await expect(page.locator('html')).toHaveAttribute('data-presenter', 'on');
+    else await expect(page.locator('html')).not.toHaveAttribute('data-presenter', 'on');
+    await expect(selectedRow(page)).toBeInViewport();
+    await expect(ui.arrows(page).and(page.locator('[data-step-index="38"]'))).toBeInViewport();
+  }
 
   // The lane heads do not overlap and stay inside the diagram.
   const heads = page.locator('.lane-head');

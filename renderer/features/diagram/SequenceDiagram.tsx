@@ -61,9 +61,10 @@ export function SequenceDiagram() {
   const getItemKey = useCallback((i: number) => i, [estimateSize]);
   const virtualizer = useVirtualizer({ count: steps.length, getScrollElement: () => scroller.current, estimateSize, getItemKey, overscan: 10, paddingStart: 8, paddingEnd: 24 });
 
+  // Also when presenter mode changes the row heights: the selected step stays in view.
   useEffect(() => {
     if (selected !== null && selected < steps.length) virtualizer.scrollToIndex(selected, { align: 'auto' });
-  }, [selected, steps.length, virtualizer]);
+  }, [selected, steps.length, virtualizer, m]);
 
   const height = Math.max(virtualizer.getTotalSize(), 200);
   return (

@@ -36,7 +36,7 @@ export function StepList() {
   const position = useMemo(() => (selected === null ? -1 : visible.indexOf(selected)), [visible, selected]);
   useEffect(() => {
     if (position >= 0) virtualizer.scrollToIndex(position, { align: 'auto' });
-  }, [position, virtualizer]);
+  }, [position, virtualizer, rowH]);
 
   return (
     <section className="step-list" aria-label="Step list">
