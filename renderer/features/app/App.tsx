@@ -9,6 +9,8 @@ import { ShortcutSheet } from '../keyboard/ShortcutSheet';
 import { useKeymap } from '../keyboard/useKeymap';
 import { CompareView } from '../compare/CompareView';
 import { ConsolePanel } from '../console/ConsolePanel';
+import { Panes } from '../layout/Panes';
+import { StepCaption } from '../presenter/StepCaption';
 
 /** Top-bar popovers (<details data-popover>) behave like menus: a click outside one, or opening another, closes it. */
 function usePopoversCloseOutside(): void {
@@ -25,13 +27,16 @@ function usePopoversCloseOutside(): void {
 
 /**
  * The console: top bar; step list (left), sequence diagram (centre; the trainer console takes its place while open),
- * inspector (right). The compare view takes the whole window below the top bar.
+ * inspector (right), in resizable, collapsible panes. In presenter mode the step's caption (phase, what happens
+ * and why, the spec section) runs under the panes, the whole width, like subtitles.
+ * The compare view takes the whole window below the top bar.
  */
 export function App() {
   const loaded = useLab((s) => s.lab !== null);
   const theme = useLab((s) => s.theme);
   const compareOpen = useLab((s) => s.compareOpen);
   const consoleOpen = useLab((s) => s.consoleOpen);
+  const presenter = useLab((s) => s.presenter);
   useEffect(() => connect(useLab), []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -46,12 +51,9 @@ export function App() {
           <CompareView />
         </main>
       ) : (
-        <main className="panes">
-          <StepList />
-          {consoleOpen ? <ConsolePanel /> : <SequenceDiagram />}
-          <Inspector />
-        </main>
+        <Panes list={<StepList />} centre={consoleOpen ? <ConsolePanel /> : <SequenceDiagram />} inspector={<Inspector />} />
       )}
+      {presenter && !compareOpen && <StepCaption />}
       <ShortcutSheet />
     </div>
   );

@@ -19,7 +19,10 @@ export type KeyAction =
   | 'tab-response'
   | 'tab-tokens'
   | 'tab-db'
-  | 'tab-spec';
+  | 'tab-spec'
+  | 'phase-next'
+  | 'phase-previous'
+  | 'presenter';
 
 export interface KeyBinding {
   action: KeyAction;
@@ -47,6 +50,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'tab-tokens', keys: ['3'], section: 'View', description: 'Inspector: Tokens' },
   { action: 'tab-db', keys: ['4'], section: 'View', description: 'Inspector: DB' },
   { action: 'tab-spec', keys: ['5'], section: 'View', description: 'Inspector: Spec' },
+  { action: 'phase-next', keys: [']'], section: 'Move', description: 'Guided walk: the first step of the next phase' },
+  { action: 'phase-previous', keys: ['['], section: 'Move', description: 'Guided walk: the first step of the previous phase' },
+  { action: 'presenter', keys: ['p'], section: 'View', description: 'Presenter mode: large text, phase captions' },
 ];
 
 const BY_KEY = new Map<string, KeyAction>(KEYMAP.flatMap((b) => b.keys.map((k) => [k, b.action] as const)));

@@ -3,6 +3,7 @@ import { useLab } from '../../store';
 import { back, cont, run, step } from '../../store/actions';
 import { filterSteps } from '../../store/selectors/steps';
 import { neighbour } from '../../store/selectors/selection';
+import { phaseMap, phaseWalk, visibleBands } from '../../store/selectors/phases';
 import { isTypingTarget, resolveKey, type KeyAction } from './keymap';
 
 function moveSelection(delta: 1 | -1 | 'first' | 'last'): void {
@@ -11,6 +12,15 @@ function moveSelection(delta: 1 | -1 | 'first' | 'last'): void {
   const visible = filterSteps(s.steps, s.filter);
   const target = delta === 'first' ? visible[0] : delta === 'last' ? visible[visible.length - 1] : neighbour(visible, s.selected, delta);
   if (target !== undefined && target !== null) s.select(target);
+}
+
+/** The guided walk: select the first step of the next or previous phase among the visible rows. */
+function walkPhase(delta: 1 | -1): void {
+  const s = useLab.getState();
+  if (s.compareOpen) return;
+  const map = phaseMap(s.steps);
+  const target = phaseWalk(map, visibleBands(map, filterSteps(s.steps, s.filter)), s.selected, delta);
+  if (target !== null) s.select(target);
 }
 
 /** In the compare view the same keys move through the aligned rows. */
@@ -33,7 +43,12 @@ const HANDLERS: Record<KeyAction, () => void> = {
   back: () => void back(),
   continue: () => void cont(),
   run: () => void run(false),
-  filter: () => useLab.getState().focusFilter(),
+  filter: () => {
+    const s = useLab.getState();
+    // The filter lives in the step list: a collapsed list opens first.
+    if (s.panes.collapsed.list) s.setPanes({ collapsed: { ...s.panes.collapsed, list: false } });
+    s.focusFilter();
+  },
   shortcuts: () => useLab.getState().setSheetOpen(true),
   close: () => {
     const s = useLab.getState();
@@ -49,6 +64,12 @@ const HANDLERS: Record<KeyAction, () => void> = {
   'tab-tokens': () => useLab.getState().setTab('tokens'),
   'tab-db': () => useLab.getState().setTab('db'),
   'tab-spec': () => useLab.getState().setTab('spec'),
+  'phase-next': () => walkPhase(1),
+  'phase-previous': () => walkPhase(-1),
+  presenter: () => {
+    const s = useLab.getState();
+    s.setPresenter(!s.presenter);
+  },
 };
 
 const RUN_ACTIONS = new Set<KeyAction>(['step', 'back', 'continue', 'run']);

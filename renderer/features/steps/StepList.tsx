@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Step } from '../../../app/contract';
 import { useLab } from '../../store';
@@ -8,8 +8,14 @@ import type { InspectorTab } from '../../store/ui';
 import { labTime } from '../../lib/format';
 import { StepFilterBar } from './StepFilterBar';
 import { PromptBadge, StepParties } from './StepParties';
+import { phaseMap, visibleBands, type VisibleBand } from '../../store/selectors/phases';
 
 const ROW_HEIGHT = 48;
+/** Presenter mode's larger text needs taller rows (styles.css `[data-presenter] .step-row`). */
+const ROW_HEIGHT_PRESENTER = 62;
+/** The phase band's head above the first row of each band (styles.css `.phase-head`). */
+const BAND_HEAD = 22;
+const BAND_HEAD_PRESENTER = 28;
 
 /** The step list: every step of the run, virtualised (only the rows in view exist in the DOM). */
 export function StepList() {
@@ -21,13 +27,21 @@ export function StepList() {
   const words = useMemo(() => searchWords(filter.text), [filter.text]);
   const visible = useMemo(() => filterSteps(steps, filter), [steps, filter]);
   useSearchWarmup(steps);
+  const presenter = useLab((s) => s.presenter);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  // Phase bands: the first visible row of each band carries a head above it, inside the same virtual item, so row
+  // positions stay one item per step. A new key function makes the virtualizer re-measure when the bands move.
+  const bandAt = useMemo(() => new Map<number, VisibleBand>(visibleBands(phaseMap(steps), visible).map((b) => [b.pos, b])), [steps, visible]);
+  const rowH = presenter ? ROW_HEIGHT_PRESENTER : ROW_HEIGHT;
+  const headH = presenter ? BAND_HEAD_PRESENTER : BAND_HEAD;
+  const estimateSize = useCallback((i: number) => rowH + (bandAt.has(i) ? headH : 0), [bandAt, rowH, headH]);
+  const getItemKey = useCallback((i: number) => i, [estimateSize]);
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize, getItemKey, overscan: 12 });
 
   const position = useMemo(() => (selected === null ? -1 : visible.indexOf(selected)), [visible, selected]);
   useEffect(() => {
     if (position >= 0) virtualizer.scrollToIndex(position, { align: 'auto' });
-  }, [position, virtualizer]);
+  }, [position, virtualizer, rowH]);
 
   return (
     <section className="step-list" aria-label="Step list">
@@ -36,7 +50,9 @@ export function StepList() {
         <div role="list" aria-label="Steps" className="step-rows" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const step = steps[visible[v.index]!]!;
-            return <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
+            const band = bandAt.get(v.index);
+            const row = <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
+            return band ? [<PhaseHead key={`band-${band.band}`} band={band} top={v.start} height={headH} />, row] : row;
           })}
         </div>
         {steps.length === 0 && <p className="empty">No steps yet. Press <kbd>Run</kbd> to play the scenario, or <kbd>Step</kbd> to go message by message. Requests from outside clients appear here too.</p>}
@@ -62,6 +78,18 @@ function useSearchWarmup(steps: readonly (Step | undefined)[]): void {
     return () => cancelIdleCallback(id);
   }, [steps]);
 }
+
+/**
+ * The head of a phase band: the phase's name at its first visible step. Hidden from the accessibility tree (the
+ * list's items are its steps); the presenter caption says the phase in words.
+ */
+const PhaseHead = memo(function PhaseHead({ band, top, height }: { band: VisibleBand; top: number; height: number }) {
+  return (
+    <div className="phase-head" aria-hidden="true" data-phase={band.phase ?? 'none'} data-band={band.band} data-first-step={band.step} style={{ transform: `translateY(${top}px)`, height }}>
+      <span className="phase-name">{band.label}</span>
+    </div>
+  );
+});
 
 interface RowProps {
   step: Step;

@@ -8,6 +8,8 @@ import { Progress } from './Progress';
 import { openBundleFile } from '../../store/actions';
 import { openCompare } from '../../store/compare-actions';
 import { ReportMenu } from '../report/ReportMenu';
+import { PresenterToggle } from '../presenter/PresenterToggle';
+import { PanesMenu } from '../layout/Panes';
 
 export function TopBar() {
   const theme = useLab((s) => s.theme);
@@ -29,6 +31,8 @@ export function TopBar() {
         <button aria-pressed={compareOpen} onClick={() => (compareOpen ? setCompareOpen(false) : void openCompare())} title="Compare two runs step by step">Compare</button>
         <button aria-pressed={consoleOpen} onClick={() => { setConsoleOpen(!consoleOpen); setCompareOpen(false); }} title="Trainer console: queue SyncML commands, sync the device, SCIM users, MDM settings">Console</button>
         <ReportMenu />
+        <PresenterToggle />
+        <PanesMenu />
         <details className="file-menu" data-popover>
           <summary>Run file</summary>
           <div className="popover menu" role="group" aria-label="Run file">

@@ -15,6 +15,12 @@ describe('the keymap table', () => {
     expect(resolveKey({ key: '?' })).toBe('shortcuts');
   });
 
+  it('walks the phases with [ and ] and toggles presenter mode with p', () => {
+    expect(resolveKey({ key: ']' })).toBe('phase-next');
+    expect(resolveKey({ key: '[' })).toBe('phase-previous');
+    expect(resolveKey({ key: 'p' })).toBe('presenter');
+  });
+
   it('gives every key to exactly one action', () => {
     const keys = KEYMAP.flatMap((b) => b.keys);
     expect(new Set(keys).size).toBe(keys.length);
