@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PartyIdT, Step } from '../../../app/contract';
 import { useLab } from '../../store';
 import { lanesOf, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
+import { isUndone } from '../../store/selectors/run';
 import { PARTY_LABEL } from '../../lib/parties';
 import { GUTTER, ROW, fit, labelRoom, laneX } from './layout';
 
@@ -26,6 +27,7 @@ export function SequenceDiagram() {
   const steps = useLab((s) => s.steps);
   const selected = useLab((s) => s.selected);
   const cursor = useLab((s) => s.lab?.cursor ?? -1);
+  const head = useLab((s) => s.lab?.head ?? -1);
   const select = useLab((s) => s.select);
   const scroller = useRef<HTMLDivElement>(null);
   const width = useWidth(scroller);
@@ -60,7 +62,7 @@ export function SequenceDiagram() {
           {virtualizer.getVirtualItems().map((v) => {
             const step = steps[v.index];
             if (!step) return null;
-            return <StepArrow key={step.id} step={step} y={v.start} width={width} xs={xs} selected={step.index === selected} current={step.index === cursor} onSelect={select} />;
+            return <StepArrow key={step.id} step={step} y={v.start} width={width} xs={xs} selected={step.index === selected} current={step.index === cursor} undone={isUndone(step, cursor, head)} onSelect={select} />;
           })}
         </svg>
       </div>
@@ -75,10 +77,12 @@ interface ArrowProps {
   xs: Map<PartyIdT, number>;
   selected: boolean;
   current: boolean;
+  /** Behind the world after Back (dimmed, as in the list). */
+  undone: boolean;
   onSelect: (i: number) => void;
 }
 
-const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, current, onSelect }: ArrowProps) {
+const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, current, undone, onSelect }: ArrowProps) {
   const x1 = xs.get(step.from) ?? GUTTER;
   const x2 = xs.get(step.to) ?? GUTTER;
   const mid = y + ROW / 2 + 5;
@@ -89,7 +93,7 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, selected, curren
   const status = stepStatus(step);
   const prompt = step.prompt;
   return (
-    <g className={cls} data-step-index={step.index} data-catalog-id={step.catalogId} onClick={() => onSelect(step.index)}>
+    <g className={cls} data-step-index={step.index} data-catalog-id={step.catalogId} data-undone={undone ? 'true' : undefined} onClick={() => onSelect(step.index)}>
       <title>{`${step.index + 1}. ${step.from} → ${step.to}: ${step.title} (${status})`}</title>
       <rect className="row-hit" x={0} y={y} width={width} height={ROW} />
       <text className="seq-num" x={GUTTER - 8} y={mid + 4} textAnchor="end">

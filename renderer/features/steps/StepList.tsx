@@ -4,6 +4,7 @@ import type { Step } from '../../../app/contract';
 import { useLab } from '../../store';
 import { filterSteps, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
 import { labTime } from '../../lib/format';
+import { isUndone } from '../../store/selectors/run';
 import { StepFilterBar } from './StepFilterBar';
 import { PromptBadge, StepParties } from './StepParties';
 
@@ -15,6 +16,8 @@ export function StepList() {
   const filter = useLab((s) => s.filter);
   const selected = useLab((s) => s.selected);
   const select = useLab((s) => s.select);
+  const cursor = useLab((s) => s.lab?.cursor ?? -1);
+  const head = useLab((s) => s.lab?.head ?? -1);
   const visible = useMemo(() => filterSteps(steps, filter), [steps, filter]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -31,7 +34,7 @@ export function StepList() {
         <div role="list" aria-label="Steps" className="step-rows" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const step = steps[visible[v.index]!]!;
-            return <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} />;
+            return <StepRow key={step.id} step={step} undone={isUndone(step, cursor, head)} selected={step.index === selected} top={v.start} pos={v.index + 1} size={visible.length} onSelect={select} />;
           })}
         </div>
         {steps.length === 0 && <p className="empty">No steps yet. Press <kbd>Run</kbd> to play the scenario, or <kbd>Step</kbd> to go message by message. Requests from outside clients appear here too.</p>}
@@ -43,13 +46,15 @@ export function StepList() {
 interface RowProps {
   step: Step;
   selected: boolean;
+  /** Behind the world: the user stepped back before it (shown dimmed). */
+  undone: boolean;
   top: number;
   pos: number;
   size: number;
   onSelect: (i: number) => void;
 }
 
-const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect }: RowProps) {
+const StepRow = memo(function StepRow({ step, selected, undone, top, pos, size, onSelect }: RowProps) {
   const path = stepPath(step);
   const showPath = path && !step.title.includes(path);
   const tone = statusTone(step);
@@ -63,6 +68,7 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
       aria-current={selected ? 'true' : undefined}
       data-step-index={step.index}
       data-catalog-id={step.catalogId}
+      data-undone={undone ? 'true' : undefined}
       className={`step-row${selected ? ' selected' : ''}${step.status === 'waiting' ? ' waiting' : ''}${step.prompt ? ' prompt' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(step.index)}
