@@ -51,7 +51,8 @@ export type ScenarioInfo = z.infer<typeof ScenarioInfoSchema>;
 export const PartyInfoSchema = z.object({ id: PartyIdSchema, label: z.string(), url: z.string().nullable() });
 export type PartyInfo = z.infer<typeof PartyInfoSchema>;
 
-export const RunStatusSchema = z.enum(['idle', 'running', 'waiting', 'done', 'failed']);
+/** `starting`: a Run or Reset is making a fresh world (1–2 s: keys, servers); nothing can be controlled meanwhile. */
+export const RunStatusSchema = z.enum(['idle', 'starting', 'running', 'waiting', 'done', 'failed']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /** An expectation's verdict; `stepIndex` is the step that decides it (the extra prompt, the row's write), if one does. */
@@ -79,6 +80,11 @@ export const LabStateSchema = z.object({
   error: z.string().nullable(),
   /** `live`: the run in this lab; `bundle`: a saved run opened for viewing (no gate, no clock). */
   source: z.enum(['live', 'bundle']).default('live'),
+  /**
+   * Rises with every state the session gives out: a reply to a call can arrive after a newer state from the event
+   * stream, and the UI keeps the newer one (the header shows the lab as it is, not as it was when the call answered).
+   */
+  seq: z.number().int().optional(),
 });
 export type LabState = z.infer<typeof LabStateSchema>;
 
@@ -301,8 +307,10 @@ export const uiRoutes = {
   export: apiRoute({ method: 'GET', path: '/api/export', query: z.object({ redact: z.enum(['0', '1']).optional() }), body: null, reply: RunBundleSchema }),
   /** Download: the run on screen as HAR. */
   exportHar: apiRoute({ method: 'GET', path: '/api/export.har', body: null, reply: HarSchema }),
-  /** Open a saved run (a bundle file the user picked) in place of the live one, until the next Run or Reset. */
+  /** Open a saved run (a bundle file the user picked) in front of the live one; the live run keeps going behind it. */
   open: apiRoute({ method: 'POST', path: '/api/open', body: OpenBundleRequestSchema, reply: LabStateSchema }),
+  /** Close the saved run: the live run comes back as it is (its steps are sent again on the event stream). */
+  closeSaved: apiRoute({ method: 'POST', path: '/api/open/close', body: null, reply: LabStateSchema }),
   runs: apiRoute({ method: 'GET', path: '/api/runs', body: null, reply: z.array(RunSummaryItemSchema) }),
   /** One run's bundle without snapshots (`current` is the run on screen). */
   runBundle: apiRoute({ method: 'GET', path: '/api/runs/:runId', params: z.object({ runId: z.string().min(1) }), body: null, reply: RunBundleSchema }),
@@ -322,6 +330,8 @@ export const uiRoutes = {
   control: apiRoute({ method: 'POST', path: '/api/control', body: ControlRequestSchema, reply: ControlReplySchema }),
   advanceClock: apiRoute({ method: 'POST', path: '/api/clock/advance', body: ClockAdvanceSchema, reply: LabStateSchema }),
   setBreakpoints: apiRoute({ method: 'PUT', path: '/api/breakpoints', body: BreakpointsRequestSchema, reply: LabStateSchema }),
+  /** Remove every breakpoint (Reset and Run keep them). */
+  clearBreakpoints: apiRoute({ method: 'POST', path: '/api/breakpoints/clear', body: null, reply: LabStateSchema }),
 } as const;
 export type UiRoutes = typeof uiRoutes;
 export type UiRouteName = keyof UiRoutes;

@@ -131,6 +131,10 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     session.open(body.bundle);
     return session.state();
   });
+  serve(uiRoutes.closeSaved, () => {
+    session.closeSaved();
+    return session.state();
+  });
 
   serve(uiRoutes.runs, () => session.runs());
   serve(uiRoutes.runBundle, ({ params }, reply) => session.bundleOf(params.runId) ?? bad(reply, 404, `no run ${params.runId}`));
@@ -171,9 +175,14 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     }
     return session.state();
   });
-  serve(uiRoutes.control, ({ body }) => {
-    const ok = session.control(body.action, body.edited);
-    return { ok, state: session.state() };
+  // Reset answers once the fresh world is there, with its state, or with why it could not be made.
+  serve(uiRoutes.control, async ({ body }, reply) => {
+    try {
+      const ok = await session.control(body.action, body.edited);
+      return { ok, state: session.state() };
+    } catch (e) {
+      return bad(reply, 500, (e as Error).message);
+    }
   });
   serve(uiRoutes.advanceClock, ({ body }) => {
     session.advanceClock(body.ms);
@@ -181,6 +190,10 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   serve(uiRoutes.setBreakpoints, ({ body }) => {
     session.setBreakpoints(body.breakpoints);
+    return session.state();
+  });
+  serve(uiRoutes.clearBreakpoints, () => {
+    session.clearBreakpoints();
     return session.state();
   });
 

@@ -2,7 +2,7 @@ import type { World } from '../../emulators/scenarios/world.js';
 import type { Scenario } from '../../emulators/scenarios/types.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
 import { PARTIES, type Step as LabStep } from '../../emulators/lab/step.js';
-import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabState, PartyInfo, RunBundle, RunStatus, Step } from '../contract.js';
+import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
 import type { RunView } from './run-view.js';
 
@@ -26,7 +26,10 @@ export class LiveRun implements RunView {
   readonly source = 'live';
   private scenario: string | null = null;
   private options: Record<string, string | boolean> = {};
-  private status: RunStatus = 'idle';
+  /** Work going on in this world (the scenario, the console's sync): while any, the run is running. */
+  private active = 0;
+  /** How the scenario ended; null before it did. */
+  private outcome: 'done' | 'failed' | null = null;
   private expectations: ExpectationResult[] = [];
   private error: string | null = null;
   private running: Promise<void> | null = null;
@@ -39,12 +42,32 @@ export class LiveRun implements RunView {
   ) {
     const lab = world.lab;
     const changed = () => events.changed();
-    lab.recorder.on('step', (step) => events.step(asContractStep(step)));
+    const step = (s: LabStep) => events.step(asContractStep(s));
+    lab.recorder.on('step', step);
     lab.gate.on('held', changed);
     lab.gate.on('released', changed);
     lab.gate.on('mode', changed);
     lab.on('cursor', changed);
-    lab.clock.onChange(changed);
+    const offClock = lab.clock.onChange(changed);
+    // A closed run says nothing more: what its last steps do while the world shuts down is not the next run's.
+    this.detach = () => {
+      lab.recorder.off('step', step);
+      for (const e of ['held', 'released', 'mode'] as const) lab.gate.off(e, changed);
+      lab.off('cursor', changed);
+      offClock();
+    };
+  }
+
+  private readonly detach: () => void;
+
+  /**
+   * What the lab is doing, read from the lab itself each time (never a flag kept beside it): waiting when the gate
+   * holds a step, running while work goes on, else how the scenario ended (or idle before any).
+   */
+  private status(): LabState['status'] {
+    if (this.world.lab.gate.waiting) return 'waiting';
+    if (this.active > 0) return 'running';
+    return this.outcome ?? 'idle';
   }
 
   get lab() {
@@ -53,7 +76,7 @@ export class LiveRun implements RunView {
 
   /** A scenario is running (or the console's sync is): the console waits for it to end. */
   get busy(): boolean {
-    return this.status === 'running';
+    return this.active > 0;
   }
 
   parties(): PartyInfo[] {
@@ -69,7 +92,7 @@ export class LiveRun implements RunView {
       scenario: this.scenario,
       options: this.options,
       seed: this.world.lab.seed,
-      status: waiting && this.status === 'running' ? 'waiting' : this.status,
+      status: this.status(),
       mode: lab.gate.mode,
       waitingStepId: waiting?.id ?? null,
       cursor: lab.cursor,
@@ -106,7 +129,7 @@ export class LiveRun implements RunView {
       options: this.options,
       createdAt: new Date().toISOString(),
       prompts: this.world.lab.promptCount,
-      passed: this.status === 'done' ? true : this.status === 'failed' ? false : null,
+      passed: this.outcome === 'done' ? true : this.outcome === 'failed' ? false : null,
       expectations: this.expectations,
       steps: this.steps(),
     };
@@ -152,7 +175,7 @@ export class LiveRun implements RunView {
   start(scenario: Scenario, name: string, options: Record<string, string | boolean>, opts: { stepMode: boolean; breakpoints: Breakpoint[] }): void {
     this.scenario = name;
     this.options = options;
-    this.status = 'running';
+    this.active++;
     const lab = this.world.lab;
     lab.gate.setBreakpoints(opts.breakpoints);
     if (opts.stepMode) lab.gate.setMode('step');
@@ -161,11 +184,13 @@ export class LiveRun implements RunView {
         const outcome = await scenario.run(this.world, options);
         if (this.closed) return;
         this.expectations = evaluate(scenario.expect(outcome, options), this.world);
-        this.status = this.expectations.every((e) => e.passed) ? 'done' : 'failed';
+        this.outcome = this.expectations.every((e) => e.passed) ? 'done' : 'failed';
       } catch (e) {
         if (this.closed) return; // the run was reset under it
         this.error = (e as Error).message;
-        this.status = 'failed';
+        this.outcome = 'failed';
+      } finally {
+        this.active--;
       }
       this.events.ended(this);
       this.events.changed();
@@ -177,20 +202,23 @@ export class LiveRun implements RunView {
     await this.running;
   }
 
-  /** Run `work` (the console's sync) with the run shown as running; done after it, as after a scenario. */
+  /** Run `work` (the console's sync) with the run shown as running; after it, the run shows how its scenario ended again. */
   async whileRunning<T>(work: () => Promise<T>): Promise<T> {
-    this.status = 'running';
+    this.active++;
     this.events.changed();
     try {
       return await work();
     } finally {
-      this.status = 'done';
-      this.events.changed();
+      this.active--;
+      if (!this.closed) this.events.changed();
     }
   }
 
+  /** Stop sending (a step the drain lets go fails), detach from the session, then shut the world down. */
   async close(): Promise<void> {
     this.closed = true;
+    this.detach();
+    this.world.lab.stop();
     await this.world.close();
   }
 }

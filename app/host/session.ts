@@ -39,8 +39,14 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   private statePending = false;
   /** The seed the next world starts with, when a run asks for one. */
   private nextSeed: string | null | undefined = undefined;
-  /** A saved run shown instead of the live one, until the next Run or Reset. */
+  /** A saved run shown in front of the live one (which keeps its steps and goes on), until closed, Run or Reset. */
   private viewer: BundleViewer | null = null;
+  /** Run and Reset one at a time: each replaces the world, and a second must not close the one the first is starting. */
+  private lifecycle: Promise<void> = Promise.resolve();
+  /** Runs and Resets asked for and not finished: the lab shows `starting` meanwhile. */
+  private starting = 0;
+  /** Rises with every state given out (LabState.seq), so the UI can keep the newest. */
+  private seq = 0;
   /** Settings the user flipped in this session: every new world (Run, Reset) starts with them, as a real server keeps its config. */
   private settingsChosen: Partial<MdmSettingsView> = {};
   private readonly history = new RunHistory();
@@ -82,16 +88,22 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   private async newWorld(): Promise<void> {
     const prev = this.live?.world;
     const ports = prev ? { mdm: Number(new URL(prev.mdm.url).port), entra: Number(new URL(prev.entra.url).port) } : this.opts.ports;
+    // Breakpoints belong to the user, not to a world: Reset and Run keep them (Clear removes them).
+    const breakpoints = this.live ? [...this.live.lab.gate.breakpoints] : [];
     if (this.live) await this.live.close();
     const runId = `run-${++this.runCounter}`;
     const dataDir = join(this.baseDir, runId);
     const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: this.settingsChosen });
     this.nextSeed = undefined;
     this.live = new LiveRun(runId, world, {
-      step: (step) => this.emit('event', { type: 'step', step }),
+      // While a saved run is on screen its timeline is the bundle's; the live steps are sent again when it closes.
+      step: (step) => {
+        if (!this.viewer) this.emit('event', { type: 'step', step });
+      },
       changed: () => this.stateChanged(),
       ended: (run) => this.history.remember(run.runId, run.bundle()),
     });
+    this.live.setBreakpoints(breakpoints);
     this.emit('event', { type: 'reset', state: this.state() });
   }
 
@@ -109,19 +121,46 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return this.live.parties();
   }
 
+  /** What the UI shows; `starting` while a Run or Reset makes the next world (the old one is closing). */
   state(): LabState {
-    return this.view.state();
+    const state = this.view.state();
+    const starting = this.starting > 0 && !this.viewer ? { status: 'starting' as const, waitingStepId: null } : {};
+    return { ...state, ...starting, seq: ++this.seq };
+  }
+
+  /** Run `work` (a Run or a Reset) after the ones before it, with the lab shown `starting` until it is done. */
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    this.starting++;
+    this.stateChanged();
+    const done = this.lifecycle.then(work).finally(() => {
+      this.starting--;
+      this.stateChanged();
+    });
+    this.lifecycle = done.catch(() => undefined);
+    return done;
   }
 
   steps(): Step[] {
     return this.view.steps();
   }
 
-  /** Open a saved run for viewing. */
+  /** Open a saved run for viewing, in front of the live run (which is kept as it is). */
   open(bundle: RunBundle): void {
     this.viewer = new BundleViewer(bundle, this.parties());
+    this.showView();
+  }
+
+  /** Close the saved run: the live run is on screen again, every step of it. */
+  closeSaved(): void {
+    if (!this.viewer) return;
+    this.viewer = null;
+    this.showView();
+  }
+
+  /** Tell the UI the run on screen changed: a new timeline, then its steps. */
+  private showView(): void {
     this.emit('event', { type: 'reset', state: this.state() });
-    for (const step of bundle.steps) this.emit('event', { type: 'step', step });
+    for (const step of this.view.steps()) this.emit('event', { type: 'step', step });
   }
 
   scenarios(): ScenarioInfo[] {
@@ -132,11 +171,12 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null): Promise<void> {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`unknown scenario "${name}"`);
-    const breakpoints = [...this.live.lab.gate.breakpoints];
-    if (seed !== undefined) this.nextSeed = seed;
-    await this.reset();
-    this.live.start(scenario, name, options, { stepMode, breakpoints });
-    this.stateChanged();
+    await this.exclusive(async () => {
+      if (seed !== undefined) this.nextSeed = seed;
+      this.viewer = null;
+      await this.newWorld();
+      this.live.start(scenario, name, options, { stepMode, breakpoints: [...this.live.lab.gate.breakpoints] });
+    });
   }
 
   /** Wait for the current run to end (CLI, tests). */
@@ -144,11 +184,14 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     await this.live.settled();
   }
 
-  control(action: 'step' | 'back' | 'continue' | 'pause' | 'reset', edited?: HttpRequest): boolean {
+  /** A control: Reset answers once the fresh world is there (or with why not); the others act at once. */
+  async control(action: 'step' | 'back' | 'continue' | 'pause' | 'reset', edited?: HttpRequest): Promise<boolean> {
     if (action === 'reset') {
-      void this.reset();
+      await this.reset();
       return true;
     }
+    // The world is being replaced: the one there now is closing, and acting on it would act on nothing.
+    if (this.starting > 0) return false;
     if (this.viewer) {
       const moved = action === 'back' ? this.viewer.back() : action === 'step' ? this.viewer.forward() : false;
       this.stateChanged();
@@ -157,9 +200,12 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return this.live.control(action, edited);
   }
 
-  async reset(): Promise<void> {
-    this.viewer = null;
-    await this.newWorld();
+  /** A fresh world (the same ports, the user's breakpoints and settings); works in every state, a held step included. */
+  reset(): Promise<void> {
+    return this.exclusive(async () => {
+      this.viewer = null;
+      await this.newWorld();
+    });
   }
 
   advanceClock(ms: number): void {
@@ -169,6 +215,10 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   setBreakpoints(bps: Breakpoint[]): void {
     this.live.setBreakpoints(bps);
     this.stateChanged();
+  }
+
+  clearBreakpoints(): void {
+    this.setBreakpoints([]);
   }
 
   /** Every party's rows as they were after step `index` (-1: before the first). */

@@ -73,6 +73,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly seed: string | null;
   private readonly stores = new Map<PartyId, Store>();
   private prompts = 0;
+  /** Closed (Reset, a new Run): a step released by the drain is not sent, so the old run ends instead of talking to the new world on the same ports. */
+  private closed = false;
   /** The step whose world the stores show now; equals the last closed step unless the user stepped back. */
   private cursorIndex = -1;
   /**
@@ -123,8 +125,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   }
 
   /** A party server whose routes record outside clients and attribute DB writes to steps. */
-  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder'> = {}) {
-    return createPartyServer({ party, recorder: this.recorder, ...opts });
+  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock'> = {}) {
+    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock });
   }
 
   /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */
@@ -142,8 +144,6 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
       request: opts.request,
     });
     await this.admit(step);
-    step.status = 'sent';
-    this.recorder.touch(step);
     try {
       const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs));
       this.recorder.close(step, { response: record });
@@ -165,7 +165,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
    * `fn` runs after the gate admits the step; what it returns is merged into the step's detail.
    */
   async local<T>(opts: LocalOptions, fn: () => T | Promise<T>, describe?: (result: T) => Record<string, unknown>): Promise<T> {
-    const prompt = opts.prompt ? { ...opts.prompt, count: ++this.prompts } : undefined;
+    // The count it will have once asked; the run's count moves only when the gate lets the prompt happen (admit).
+    const prompt = opts.prompt ? { ...opts.prompt, count: this.prompts + 1 } : undefined;
     const step = this.recorder.open({
       kind: 'local',
       from: opts.party,
@@ -177,7 +178,6 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
       ...(prompt && { prompt }),
     });
     await this.admit(step);
-    step.status = 'sent';
     try {
       const result = await runInStep({ stepId: step.id }, fn);
       this.recorder.close(step, describe ? { detail: describe(result) } : {});
@@ -194,7 +194,19 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     return this.prompts;
   }
 
+  /** Hold the step at the gate as it asks, then mark it sent: its prompt counted, its time taken from now. */
   private async admit(step: Step): Promise<void> {
+    const held = !this.closed && (await this.hold(step));
+    if (this.closed) {
+      this.recorder.close(step, { error: 'not sent: the lab was stopped' });
+      throw new Error('not sent: the lab was stopped');
+    }
+    if (step.prompt) step.prompt = { ...step.prompt, count: ++this.prompts };
+    this.recorder.sent(step, { held });
+  }
+
+  /** Wait at the gate (step mode, breakpoints); true when the step was held there. */
+  private async hold(step: Step): Promise<boolean> {
     // A step sent while the user looks at an earlier one: the world must be at the newest step first.
     if (this.cursorIndex !== this.headIndex) this.moveTo(this.headIndex);
     if (this.gate.mode === 'step' || this.gate.breakpoints.length > 0) {
@@ -211,7 +223,9 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
         // The timeline says so: what the server got is not what the client built.
         step.title = `${step.title} (edited at the gate)`;
       }
+      return step.status === 'waiting';
     }
+    return false;
   }
 
   /** Index of the step closed last (-1 before any): the newest world. */
@@ -258,8 +272,21 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.cursorIndex = -1;
   }
 
+  /**
+   * Send nothing more (Reset, a new Run): a step the gate lets go, or any later one, fails instead of being sent,
+   * so the old run ends rather than talking to the next world on the same ports. The stores stay open until close().
+   */
+  stop(): void {
+    this.closed = true;
+  }
+
+  get stopped(): boolean {
+    return this.closed;
+  }
+
   /** Let held steps go and close every store. */
   close(): void {
+    this.closed = true;
     this.gate.drain();
     for (const s of this.stores.values()) s.close();
   }

@@ -83,6 +83,20 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     this.emit('step', step);
   }
 
+  /**
+   * The gate let the step go: it is on the wire now. Its time is the lab clock's at this moment (the user may have
+   * advanced the clock while it waited) and its duration counts from here; the wait is kept apart as `heldMs`.
+   */
+  sent(step: Step, opts: { held: boolean }): void {
+    const t0 = this.startedHr.get(step.id);
+    const now = process.hrtime.bigint();
+    if (opts.held && t0 !== undefined) step.heldMs = Number(now - t0) / 1e6;
+    this.startedHr.set(step.id, now);
+    step.startedAt = this.clock.now();
+    step.status = 'sent';
+    this.touch(step);
+  }
+
   addChanges(stepId: string, party: PartyId, changes: RawChange[]): void {
     const step = this.byId.get(stepId);
     if (!step) return;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { runInStep, STEP_HEADER, type StepContext } from './context.js';
 import type { Step, HttpRequestRecord } from './step.js';
 import type { Recorder } from './recorder.js';
+import type { LabClock } from './clock.js';
 import { isTextContentType } from './client.js';
 import { classifyRequest } from '../protocols/step-match.js';
 
@@ -10,6 +11,8 @@ export interface PartyServerOptions {
   /** The servers of the lab: what outside requests they receive is classified by the step catalog. */
   party: 'mdm' | 'entra';
   recorder: Recorder;
+  /** The lab clock: every response's `Date` header reads it (RFC 9110 §6.6.1), as every token's iat/exp does. */
+  clock: LabClock;
   /** Largest body accepted (Fleet limits Microsoft MDM bodies); bigger gets 413 before any handler runs. */
   bodyLimit?: number;
   /** Entra matches paths in any case (libhimmelblau writes /oAuth2/v2.0/); Fleet's router does not. */
@@ -91,7 +94,10 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     else done();
   });
 
-  app.addHook('onSend', (req, _reply, payload, done) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
+    // node:http would stamp the wall clock (sendDate); a header set here takes its place, so the Date a client sees
+    // agrees with the lab clock after it was advanced.
+    reply.header('date', new Date(opts.clock.now()).toUTCString());
     const o = outside.get(req);
     if (o) o.payload = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('latin1') : '';
     done(null, payload);

@@ -138,8 +138,12 @@ export const StepSchema = z.object({
   detail: z.record(z.string(), z.unknown()).optional(),
   error: z.string().optional(),
   prompt: PromptSchema.optional(),
+  /** When the step was sent (after the gate), lab time (the clock the Tokens tab checks against). */
   startedAt: z.number(),
+  /** The exchange (or the local operation) alone, from sent to closed; the wait at the gate is `heldMs`. */
   durationMs: z.number(),
+  /** How long the step waited at the gate before it was sent (real ms); absent when it was not held. */
+  heldMs: z.number().optional(),
   tokens: z.array(TokenViewSchema),
   changes: z.array(DbChangeSchema),
 });

@@ -29,20 +29,36 @@ export function createActions(store: LabStoreApi, client: ApiClient = api) {
     s.setClock(lab.clock, performance.now());
   }
 
+  /** A fresh world is being made: the keys, like the disabled buttons, do nothing until it is there. */
+  const isStarting = () => store.getState().starting || store.getState().lab?.status === 'starting';
+
+  /** Show the lab starting (controls off) while `fn` makes a fresh world. */
+  async function starting<T>(fn: () => Promise<T>): Promise<T> {
+    store.getState().setStarting(true);
+    try {
+      return await fn();
+    } finally {
+      store.getState().setStarting(false);
+    }
+  }
+
   async function run(stepMode = false): Promise<void> {
+    if (isStarting()) return;
     const { scenario, options, seed } = store.getState();
     store.getState().setFollow(true);
     // An empty seed field is an unseeded run (null), not "the seed of the run before".
-    const lab = await guarded(() => client.run({ scenario, options, stepMode, seed: seed.trim() || null }));
+    const lab = await starting(() => guarded(() => client.run({ scenario, options, stepMode, seed: seed.trim() || null })));
     if (lab) adopt(lab);
   }
 
   async function control(action: ControlRequest['action']): Promise<void> {
+    if (isStarting()) return;
     const s = store.getState();
     s.setFollow(true);
     const waiting = selectWaitingStep(s);
     const edited = waiting && s.draft?.stepId === waiting.id && (action === 'step' || action === 'continue') ? s.draft.request : undefined;
-    const r = await guarded(() => client.control(action, edited));
+    const call = () => guarded(() => client.control(action, edited));
+    const r = await (action === 'reset' ? starting(call) : call());
     if (edited) s.clearDraft();
     if (r) {
       adopt(r.state);
@@ -59,6 +75,13 @@ export function createActions(store: LabStoreApi, client: ApiClient = api) {
   }
 
   const reset = () => control('reset');
+
+  /** Close the saved run: the live run comes back as it was (the host sends its steps again). */
+  async function backToLive(): Promise<void> {
+    store.getState().setFollow(true);
+    const lab = await guarded(() => client.closeSaved());
+    if (lab) adopt(lab);
+  }
 
   /** Open a saved run (a bundle file) in place of the live one; Back/Step then move through it. */
   async function openBundleFile(file: File): Promise<void> {
@@ -78,6 +101,12 @@ export function createActions(store: LabStoreApi, client: ApiClient = api) {
 
   async function setBreakpoints(bps: Breakpoint[]): Promise<void> {
     const lab = await guarded(() => client.setBreakpoints(bps));
+    if (lab) adopt(lab);
+  }
+
+  /** Remove every breakpoint (Reset and Run keep them). */
+  async function clearBreakpoints(): Promise<void> {
+    const lab = await guarded(() => client.clearBreakpoints());
     if (lab) adopt(lab);
   }
 
@@ -101,12 +130,12 @@ export function createActions(store: LabStoreApi, client: ApiClient = api) {
     cont: () => control('continue'),
     reset,
     openBundleFile,
-    /** Leave a saved run: a fresh live lab (Reset). */
-    backToLive: reset,
+    backToLive,
     /** Send the edited request waiting at the gate (the Request tab's Send). */
     sendEdited: () => control('step'),
     advanceClock,
     setBreakpoints,
+    clearBreakpoints,
     loadDbView,
   };
 }
@@ -115,4 +144,4 @@ export type Actions = ReturnType<typeof createActions>;
 
 /** The app's actions, on its one store. */
 export const actions: Actions = createActions(useLab);
-export const { run, step, back, cont, reset, openBundleFile, backToLive, sendEdited, advanceClock, setBreakpoints, loadDbView } = actions;
+export const { run, step, back, cont, reset, openBundleFile, backToLive, sendEdited, advanceClock, setBreakpoints, clearBreakpoints, loadDbView } = actions;

@@ -13,7 +13,14 @@ export interface RunSlice {
   seed: string;
   /** A control or run request failed: shown in the top bar until the next success. */
   apiError: string | null;
+  /** A Run or Reset was asked for and has not answered: the lab is starting (the host says so too, a moment later). */
+  starting: boolean;
+  /**
+   * Take a state from the host, unless it is older than the one shown (`seq`): a call's reply can arrive after a
+   * newer state from the event stream, and the header must show the lab as it is.
+   */
   setLab(state: LabState): void;
+  setStarting(starting: boolean): void;
   setScenarios(list: ScenarioInfo[]): void;
   /** Pick a scenario: its options start from their defaults (picking the same one again keeps them). */
   chooseScenario(name: string): void;
@@ -33,7 +40,13 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   options: {},
   seed: '',
   apiError: null,
-  setLab: (lab) => set({ lab }),
+  starting: false,
+  setLab: (lab) => {
+    const shown = get().lab;
+    if (shown?.seq !== undefined && lab.seq !== undefined && lab.seq < shown.seq) return;
+    set({ lab });
+  },
+  setStarting: (starting) => set({ starting }),
   setScenarios: (scenarios) => {
     const current = scenarios.find((s) => s.name === get().scenario) ?? scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? scenarios[0];
     set({ scenarios, scenario: current?.name ?? get().scenario, options: { ...defaultsOf(current), ...get().options } });

@@ -27,3 +27,41 @@ test("advancing the lab clock by 2 h before orbit starts turns the EUA token's e
   expect(g).toBeLessThan(120);
   expect(b).toBeLessThan(120);
 });
+
+test('after the lab clock is advanced at the gate, the step time, its duration and the Date header follow the lab clock', async ({ host, page }) => {
+  await host.open(page);
+  await ui.addBreakpoint(page, 'Path', '/api/fleet/orbit/enroll');
+  await ui.button(page, 'Run').click();
+  await ui.waitUntilWaiting(page);
+  const heldFrom = Date.now();
+  const waiting = host.session.steps().find((s) => s.status === 'waiting')!;
+  expect(waiting.catalogId).toBe('orbit.enroll');
+
+  await page.locator('details.advance > summary').click();
+  await page.getByRole('button', { name: 'Advance by 2 h' }).click();
+  await expect(page.getByLabel('Clock offset')).toHaveText('+2 h');
+  await page.locator('details.advance > summary').click();
+  const heldFor = Date.now() - heldFrom;
+  await ui.button(page, 'Step').click();
+  await expect.poll(() => host.session.steps()[waiting.index]!.status).toBe('done');
+
+  const step = host.session.steps()[waiting.index]!;
+  const labNow = host.session.state().clock.now;
+  // Sent after the gate, in lab time: 2 h ahead of the wall clock, like the clock in the header.
+  expect(Math.abs(step.startedAt - labNow)).toBeLessThan(60_000);
+  expect(step.startedAt - Date.now()).toBeGreaterThan(2 * 3600_000 - 60_000);
+  // The wait at the gate is not the exchange: the duration is the exchange alone, the wait is kept apart.
+  expect(step.durationMs).toBeLessThan(heldFor);
+  expect(step.heldMs).toBeGreaterThanOrEqual(heldFor);
+  // The server's Date header is the lab clock too (HTTP dates have second precision).
+  const date = Date.parse(step.response!.headers['date']!);
+  expect(Math.abs(date - step.startedAt)).toBeLessThan(5_000);
+
+  const row = ui.steps(page).locator(`[data-step-index="${step.index}"]`);
+  const shown = new Date(step.startedAt).toISOString().slice(11, 23);
+  await expect(row.locator('.time')).toHaveText(shown);
+  await row.click();
+  await ui.tab(page, 'Response').click();
+  await expect(page.locator('.req-line')).toContainText(`${Math.round(step.durationMs)} ms`);
+  await expect(page.getByTestId('held-at-gate')).toBeVisible();
+});

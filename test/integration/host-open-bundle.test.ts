@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../app/host/session.js';
 import { runScenarios } from '../../app/host/headless.js';
-import { RunBundleSchema, type RunBundle } from '../../app/contract.js';
+import { RunBundleSchema, type LabEvent, type RunBundle } from '../../app/contract.js';
 
 let bundle: RunBundle;
 let session: Session;
@@ -28,13 +28,32 @@ describe('opening a saved run', () => {
     expect(session.dbView(bundle.steps.length - 1).parties.mdm?.host_mdm_idp_accounts).toHaveLength(1);
   });
 
-  it('Back and Step move through the saved history', () => {
+  it('Back and Step move through the saved history', async () => {
     const head = bundle.steps.length - 1;
-    expect(session.control('back')).toBe(true);
+    expect(await session.control('back')).toBe(true);
     expect(session.state().cursor).toBe(head - 1);
-    expect(session.control('step')).toBe(true);
+    expect(await session.control('step')).toBe(true);
     expect(session.state().cursor).toBe(head);
-    expect(session.control('step')).toBe(false);
+    expect(await session.control('step')).toBe(false);
+  });
+
+  it('closing it brings the live run back as it was, and the live steps are not mixed into the saved timeline', async () => {
+    await session.reset();
+    await session.run('autopilot-eua', {}, false);
+    const world = session.current;
+    session.open(bundle);
+    const shown: LabEvent[] = [];
+    session.on('event', (e) => shown.push(e));
+    await session.settled();
+    expect(session.state()).toMatchObject({ source: 'bundle', stepCount: bundle.steps.length });
+    expect(shown.filter((e) => e.type === 'step')).toEqual([]);
+
+    session.closeSaved();
+    expect(session.current).toBe(world);
+    expect(session.state()).toMatchObject({ source: 'live', scenario: 'autopilot-eua', status: 'done', prompts: 1 });
+    const resent = shown.filter((e) => e.type === 'step').map((e) => e.step.id);
+    expect(resent).toEqual(session.steps().map((s) => s.id));
+    expect(shown.find((e) => e.type === 'reset')?.state.source).toBe('live');
   });
 
   it('Reset returns to the live lab', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventStream, uiHost } from '../helpers/ui-host.js';
-import { until } from '../helpers/events.js';
-import { LabStateSchema, RunBundleSchema, DbViewSchema, type LabEvent } from '../../app/contract.js';
+import { until, untilHeld } from '../helpers/events.js';
+import { LabStateSchema, RunBundleSchema, DbViewSchema, type LabEvent, type LabState } from '../../app/contract.js';
 
 const host = uiHost({ seed: 'ui-api' });
 const auth = () => ({ authorization: `Bearer ${host.ui.token}`, 'content-type': 'application/json' });
@@ -76,5 +76,24 @@ describe('the UI API', () => {
     await host.session.settled();
     expect(host.session.bundle().seed).toBe('ui-seed-7');
     expect(host.session.state().clock.pinned).toBe(true);
+  });
+
+  it('Reset while a step waits at the gate answers with the fresh lab and keeps the breakpoints; Clear removes them', async () => {
+    const put = await fetch(`${host.ui.url}/api/breakpoints`, { method: 'PUT', headers: auth(), body: JSON.stringify({ breakpoints: [{ id: 'bp-orbit', party: 'orbit' }] }) });
+    expect(put.status).toBe(200);
+    await fetch(`${host.ui.url}/api/run`, { method: 'POST', headers: auth(), body: JSON.stringify({ scenario: 'autopilot-eua' }) });
+    const held = await untilHeld(host.session.lab.gate);
+    expect(held.from).toBe('orbit');
+    const before = host.session.state().runId;
+
+    const res = await fetch(`${host.ui.url}/api/control`, { method: 'POST', headers: auth(), body: JSON.stringify({ action: 'reset' }) });
+    expect(res.status).toBe(200);
+    const { ok, state } = (await res.json()) as { ok: boolean; state: LabState };
+    expect(ok).toBe(true);
+    expect(state).toMatchObject({ status: 'idle', stepCount: 0, error: null, breakpoints: [{ id: 'bp-orbit', party: 'orbit' }] });
+    expect(state.runId).not.toBe(before);
+
+    const cleared = LabStateSchema.parse(await (await fetch(`${host.ui.url}/api/breakpoints/clear`, { method: 'POST', headers: { authorization: `Bearer ${host.ui.token}` } })).json());
+    expect(cleared.breakpoints).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { useLab } from '../../store';
 import { lanesOf, statusTone, stepAction, stepPath, stepStatus } from '../../store/selectors/steps';
 import { phaseMap, type PhaseBand } from '../../store/selectors/phases';
 import { GUTTER, METRICS, PRESENTER_METRICS, estimateText, fit, labelRoom, laneHeads, laneX, localLabelRoom, type DiagramMetrics, type MeasureText } from './layout';
+import { isUndone } from '../../store/selectors/run';
 
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [w, setW] = useState(800);
@@ -45,6 +46,7 @@ export function SequenceDiagram() {
   const steps = useLab((s) => s.steps);
   const selected = useLab((s) => s.selected);
   const cursor = useLab((s) => s.lab?.cursor ?? -1);
+  const head = useLab((s) => s.lab?.head ?? -1);
   const select = useLab((s) => s.select);
   const presenter = useLab((s) => s.presenter);
   const m = presenter ? PRESENTER_METRICS : METRICS;
@@ -90,12 +92,12 @@ export function SequenceDiagram() {
             const step = steps[v.index];
             if (!step) return null;
             const band = map.bands[map.bandOf[v.index] ?? -1];
-            const head = bandStart.get(v.index);
+            const bandHead = bandStart.get(v.index);
             return (
               <g key={step.id}>
                 {band && <rect className="phase-stripe" data-phase={band.phase ?? 'none'} x={0} y={v.start} width={4} height={v.size} />}
-                {head && <BandHead band={head} y={v.start} width={width} m={m} />}
-                <StepArrow step={step} y={v.start + (head ? m.bandHead : 0)} width={width} xs={xs} m={m} selected={step.index === selected} current={step.index === cursor} onSelect={select} />
+                {bandHead && <BandHead band={bandHead} y={v.start} width={width} m={m} />}
+                <StepArrow step={step} y={v.start + (bandHead ? m.bandHead : 0)} width={width} xs={xs} m={m} selected={step.index === selected} current={step.index === cursor} undone={isUndone(step, cursor, head)} onSelect={select} />
               </g>
             );
           })}
@@ -123,10 +125,12 @@ interface ArrowProps {
   m: DiagramMetrics;
   selected: boolean;
   current: boolean;
+  /** Behind the world after Back (dimmed, as in the list). */
+  undone: boolean;
   onSelect: (i: number) => void;
 }
 
-const StepArrow = memo(function StepArrow({ step, y, width, xs, m, selected, current, onSelect }: ArrowProps) {
+const StepArrow = memo(function StepArrow({ step, y, width, xs, m, selected, current, undone, onSelect }: ArrowProps) {
   const x1 = xs.get(step.from) ?? GUTTER;
   const x2 = xs.get(step.to) ?? GUTTER;
   const row = m.row;
@@ -141,7 +145,7 @@ const StepArrow = memo(function StepArrow({ step, y, width, xs, m, selected, cur
   const status = stepStatus(step);
   const prompt = step.prompt;
   return (
-    <g className={cls} data-step-index={step.index} data-catalog-id={step.catalogId} onClick={() => onSelect(step.index)}>
+    <g className={cls} data-step-index={step.index} data-catalog-id={step.catalogId} data-undone={undone ? 'true' : undefined} onClick={() => onSelect(step.index)}>
       <title>{`${step.index + 1}. ${step.from} → ${step.to}: ${step.title} (${status})`}</title>
       <rect className="row-hit" x={0} y={y} width={width} height={row} />
       <text className="seq-num" x={GUTTER - 8} y={mid + drop} textAnchor="end">

@@ -1,5 +1,6 @@
 import type { Step } from '../../../app/contract';
 import { MessageView } from './MessageView';
+import { duration } from '../../lib/format';
 
 const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 201: 'Created', 204: 'No Content', 302: 'Found', 303: 'See Other', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error' };
 
@@ -13,6 +14,11 @@ export function ResponseTab({ step }: { step: Step }) {
     <div>
       <p className="req-line">
         <strong className={`tone-${r.status >= 400 ? 'error' : 'ok'}`}>{r.status}</strong> {REASONS[r.status] ?? ''} <span className="muted">· {Math.round(step.durationMs)} ms</span>
+        {step.heldMs !== undefined && (
+          <span className="muted" data-testid="held-at-gate" title="The time the request waited at the gate, before it was sent: not part of the exchange">
+            {' '}· held at the gate {duration(step.heldMs)}
+          </span>
+        )}
       </p>
       <MessageView msg={r} label="Response" />
     </div>

@@ -6,6 +6,7 @@ import { filterSteps, indexSteps, matchReason, statusTone, stepAction, stepPath,
 import { searchWords } from '../../lib/search';
 import type { InspectorTab } from '../../store/ui';
 import { labTime } from '../../lib/format';
+import { isUndone } from '../../store/selectors/run';
 import { StepFilterBar } from './StepFilterBar';
 import { PromptBadge, StepParties } from './StepParties';
 import { phaseMap, visibleBands, type VisibleBand } from '../../store/selectors/phases';
@@ -25,6 +26,8 @@ export function StepList() {
   const select = useLab((s) => s.select);
   const setTab = useLab((s) => s.setTab);
   const words = useMemo(() => searchWords(filter.text), [filter.text]);
+  const cursor = useLab((s) => s.lab?.cursor ?? -1);
+  const head = useLab((s) => s.lab?.head ?? -1);
   const visible = useMemo(() => filterSteps(steps, filter), [steps, filter]);
   useSearchWarmup(steps);
   const presenter = useLab((s) => s.presenter);
@@ -51,7 +54,7 @@ export function StepList() {
           {virtualizer.getVirtualItems().map((v) => {
             const step = steps[visible[v.index]!]!;
             const band = bandAt.get(v.index);
-            const row = <StepRow key={step.id} step={step} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
+            const row = <StepRow key={step.id} step={step} undone={isUndone(step, cursor, head)} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
             return band ? [<PhaseHead key={`band-${band.band}`} band={band} top={v.start} height={headH} />, row] : row;
           })}
         </div>
@@ -94,6 +97,8 @@ const PhaseHead = memo(function PhaseHead({ band, top, height }: { band: Visible
 interface RowProps {
   step: Step;
   selected: boolean;
+  /** Behind the world: the user stepped back before it (shown dimmed). */
+  undone: boolean;
   top: number;
   pos: number;
   size: number;
@@ -103,7 +108,7 @@ interface RowProps {
   onShowMatch: (tab: InspectorTab) => void;
 }
 
-const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect, words, onShowMatch }: RowProps) {
+const StepRow = memo(function StepRow({ step, selected, undone, top, pos, size, onSelect, words, onShowMatch }: RowProps) {
   const path = stepPath(step);
   const showPath = path && !step.title.includes(path);
   const tone = statusTone(step);
@@ -118,6 +123,7 @@ const StepRow = memo(function StepRow({ step, selected, top, pos, size, onSelect
       aria-current={selected ? 'true' : undefined}
       data-step-index={step.index}
       data-catalog-id={step.catalogId}
+      data-undone={undone ? 'true' : undefined}
       className={`step-row${selected ? ' selected' : ''}${step.status === 'waiting' ? ' waiting' : ''}${step.prompt ? ' prompt' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(step.index)}

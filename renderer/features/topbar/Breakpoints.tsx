@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Breakpoint, PartyIdT, StepKindId } from '../../../app/contract';
 import { PHASES, STEP_KIND_IDS, stepKind } from '../../../emulators/protocols/steps';
 import { useLab } from '../../store';
-import { setBreakpoints } from '../../store/actions';
+import { clearBreakpoints, setBreakpoints } from '../../store/actions';
 import { LANE_ORDER, PARTY_LABEL } from '../../lib/parties';
 
 type Kind = 'catalogId' | 'path' | 'party' | 'soapAction' | 'syncmlCommand' | 'tokenClaim';
@@ -30,7 +30,7 @@ export function describeBreakpoint(bp: Breakpoint): string {
   return bp.id;
 }
 
-/** Breakpoints by step kind (the catalog), party, path, SOAP action, SyncML command or token claim; they survive a new Run. */
+/** Breakpoints by step kind (the catalog), party, path, SOAP action, SyncML command or token claim; Run and Reset keep them, Clear removes them. */
 export function Breakpoints() {
   const bps = useLab((s) => s.lab?.breakpoints) ?? NO_BREAKPOINTS;
   const [kind, setKind] = useState<Kind>('path');
@@ -92,6 +92,11 @@ export function Breakpoints() {
               </li>
             ))}
           </ul>
+        )}
+        {bps.length > 0 && (
+          <p className="bp-foot muted small">
+            Run and Reset keep these. <button className="link-btn" onClick={() => void clearBreakpoints()} aria-label="Clear all breakpoints">Clear all</button>
+          </p>
         )}
       </div>
     </details>

@@ -6,7 +6,8 @@ import { back, cont, reset, run, step } from '../../store/actions';
 export function Controls() {
   const lab = useLab((s) => s.lab);
   const known = useLab((s) => s.scenarios.some((x) => x.name === s.scenario));
-  const on = enabledControls(lab, known);
+  const starting = useLab((s) => s.starting);
+  const on = enabledControls(lab, known, starting);
   return (
     <div className="controls" role="group" aria-label="Run controls">
       <button className="primary" disabled={!on.run} onClick={() => void run(false)} title="Run the scenario to the end or the next breakpoint (r)">Run</button>

@@ -1,5 +1,5 @@
 import { useLab } from '../../store';
-import { selectWaitingStep } from '../../store/selectors/run';
+import { selectRunStatus, selectWaitingStep } from '../../store/selectors/run';
 import { PARTY_LABEL } from '../../lib/parties';
 import { stepPath } from '../../store/selectors/steps';
 import { backToLive } from '../../store/actions';
@@ -9,18 +9,19 @@ export function Progress() {
   const lab = useLab((s) => s.lab);
   const waiting = useLab(selectWaitingStep);
   const apiError = useLab((s) => s.apiError);
-  if (!lab) return null;
+  const status = useLab(selectRunStatus);
+  if (!lab || !status) return null;
   const failed = lab.expectations.filter((e) => !e.passed);
   return (
     <div className="progress" aria-live="polite">
-      <span className={`run-status s-${lab.status}`} data-status={lab.status}>{lab.status}</span>
+      <span className={`run-status s-${status}`} data-status={status} title={status === 'starting' ? 'Starting a fresh lab: keys, servers, databases' : undefined}>{status}</span>
       {lab.source === 'bundle' && (
         <span className="chip saved-run" data-testid="saved-run">
           Saved run: {lab.scenario ?? '(no scenario)'}
           <button className="chip-action" onClick={() => void backToLive()}>Back to the live lab</button>
         </span>
       )}
-      {lab.mode === 'step' && lab.status !== 'done' && <span className="chip">step mode</span>}
+      {lab.mode === 'step' && lab.status !== 'done' && status !== 'starting' && <span className="chip">step mode</span>}
       {waiting && (
         <span className="chip waiting-chip" data-testid="waiting">
           waiting: {PARTY_LABEL[waiting.from]} → {PARTY_LABEL[waiting.to]} {stepPath(waiting) || waiting.title}

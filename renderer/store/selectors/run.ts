@@ -25,11 +25,27 @@ export function currentIndex(lab: LabState | null, waiting: Step | null): number
   return lab.cursor < 0 ? null : lab.cursor;
 }
 
+/** What the header says the lab is doing: `starting` from the moment Run, Step or Reset is pressed until the host answers. */
+export function selectRunStatus(s: Pick<LabStore, 'lab' | 'starting'>): LabState['status'] | null {
+  if (!s.lab) return null;
+  return s.starting ? 'starting' : s.lab.status;
+}
+
+/**
+ * A step the world is not at any more: the user stepped Back behind it (the lab's history is by step index, its
+ * snapshots too). Step replays it; a step still open (waiting at the gate) is not undone, it has not happened.
+ */
+export function isUndone(step: Step, cursor: number, head: number): boolean {
+  return cursor < head && step.index > cursor && (step.status === 'done' || step.status === 'error');
+}
+
 export type Control = 'run' | 'step' | 'back' | 'continue' | 'reset';
 
-/** Which controls make sense now (buttons stay visible; these only disable). */
-export function enabledControls(lab: LabState | null, scenarioKnown: boolean): Record<Control, boolean> {
-  if (!lab) return { run: false, step: false, back: false, continue: false, reset: false };
+const NONE: Record<Control, boolean> = { run: false, step: false, back: false, continue: false, reset: false };
+
+/** Which controls make sense now (buttons stay visible; these only disable). Nothing while the lab starts. */
+export function enabledControls(lab: LabState | null, scenarioKnown: boolean, starting = false): Record<Control, boolean> {
+  if (!lab || starting || lab.status === 'starting') return NONE;
   // A saved run: Back/Step move through its history; nothing waits at a gate, so nothing to continue.
   if (lab.source === 'bundle') return { run: scenarioKnown, step: lab.cursor < lab.head, back: lab.cursor >= 0, continue: false, reset: true };
   const active = lab.status === 'running' || lab.status === 'waiting';

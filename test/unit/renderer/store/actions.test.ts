@@ -49,4 +49,34 @@ describe('actions on a fresh store', () => {
     expect(store.getState().apiError).toMatch(/^POST \/api\/clock\/advance: 200 the reply does not match the contract/);
     await expect(host.client.state()).rejects.toBeInstanceOf(ApiCallError);
   });
+
+  it('Back to the live lab closes the saved run (no Reset); Clear removes the breakpoints', async () => {
+    const host = fakeHost(() => ({ json: lab({ source: 'live', seq: 3 }) }));
+    const store = createLabStore();
+    store.getState().setLab(lab({ source: 'bundle', seq: 1 }));
+    const actions = createActions(store, host.client);
+    await actions.backToLive();
+    await actions.clearBreakpoints();
+    expect(host.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/open/close', 'POST /api/breakpoints/clear']);
+    expect(store.getState().lab?.source).toBe('live');
+  });
+
+  it('shows the lab starting while a Run is under way, and ignores the keys meanwhile', async () => {
+    let answer: (() => void) | undefined;
+    const answered = new Promise<void>((r) => (answer = r));
+    const calls: string[] = [];
+    const store = createLabStore();
+    store.getState().setLab(lab());
+    const client = { ...fakeHost(() => ({ json: lab() })).client, run: async () => (calls.push('run'), await answered, lab({ status: 'waiting', seq: 2 })) };
+    const actions = createActions(store, client);
+    const running = actions.step();
+    expect(store.getState().starting).toBe(true);
+    await actions.step();
+    await actions.reset();
+    answer!();
+    await running;
+    expect(calls).toEqual(['run']);
+    expect(store.getState().starting).toBe(false);
+    expect(store.getState().lab?.status).toBe('waiting');
+  });
 });

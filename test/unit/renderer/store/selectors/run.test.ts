@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import type { LabState } from '../../../../../app/contract';
-import { currentIndex, enabledControls, selectWaitingParty, selectWaitingStep } from '../../../../../renderer/store/selectors/run';
+import { currentIndex, enabledControls, isUndone, selectRunStatus, selectWaitingParty, selectWaitingStep } from '../../../../../renderer/store/selectors/run';
 import { sampleLab as lab, sampleSteps as steps } from '../../../../helpers/renderer/sample-run';
 
 describe('run selectors', () => {
@@ -35,5 +35,29 @@ describe('controls of a saved run', () => {
     expect(enabledControls(lab(9), true)).toMatchObject({ back: true, step: false, continue: false, reset: true });
     expect(enabledControls(lab(4), true)).toMatchObject({ back: true, step: true, continue: false });
     expect(enabledControls(lab(-1), true)).toMatchObject({ back: false, step: true });
+  });
+});
+
+describe('while the lab starts', () => {
+  it('disables every control, whether the UI or the host says so', () => {
+    const none = { run: false, step: false, back: false, continue: false, reset: false };
+    expect(enabledControls(lab({ status: 'idle', cursor: -1, head: -1, waitingStepId: null, mode: 'run' }), true, true)).toEqual(none);
+    expect(enabledControls(lab({ status: 'starting', waitingStepId: null }), true)).toEqual(none);
+  });
+
+  it('shows starting from the moment Run, Step or Reset is pressed', () => {
+    expect(selectRunStatus({ lab: lab({ status: 'idle' }), starting: true })).toBe('starting');
+    expect(selectRunStatus({ lab: lab({ status: 'waiting' }), starting: false })).toBe('waiting');
+    expect(selectRunStatus({ lab: null, starting: true })).toBeNull();
+  });
+});
+
+describe('undone steps', () => {
+  const done = { ...steps[2]!, status: 'done' as const };
+  it('are the closed steps after the cursor once the user stepped back', () => {
+    expect(isUndone({ ...done, index: 4 }, 2, 4)).toBe(true);
+    expect(isUndone({ ...done, index: 2 }, 2, 4)).toBe(false);
+    expect(isUndone({ ...done, index: 4 }, 4, 4)).toBe(false);
+    expect(isUndone({ ...done, index: 5, status: 'waiting' }, 2, 4)).toBe(false);
   });
 });
