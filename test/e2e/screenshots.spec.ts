@@ -118,7 +118,9 @@ test('screenshots: a saved run opened from its bundle, the DB tab at an earlier 
   await shot(page, 'saved-run');
   const world = host.session.current;
   await page.getByRole('button', { name: 'Back to the live lab' }).click();
-  await expect.poll(() => host.session.current !== world).toBe(true);
+  // The live run comes back whole: the same world, not a new one (issue 11, "no lost runs").
+  await expect(page.getByTestId('saved-run')).toHaveCount(0);
+  expect(host.session.current).toBe(world);
 });
 
 test('screenshots: the trainer console after a Get of ./DevDetail/SwV and a sync', async ({ host, page }) => {
