@@ -165,7 +165,7 @@ export const STEP_KINDS = {
   'entra.token.mfa': {
     title: 'MFA: redeem the approved request',
     phase: 'signin',
-    summary: 'After the user approved the push, the device redeems the MFA request for tokens.',
+    summary: 'A lab shortcut Windows never takes: after the user approved the push, the device redeems the MFA request for tokens. Real Entra ends ROPC for an MFA user at AADSTS50076, and Windows signs in on the login pages instead.',
     spec: { doc: 'Microsoft identity platform', section: 'AADSTS50076', title: 'Multi-factor authentication required', url: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
     client: 'device/entra/oobe-signin.ts',
     server: 'entra/mfa.ts',

@@ -123,7 +123,7 @@ CREATE TABLE IF NOT EXISTS scim_users (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
--- fleet.md §5: scim_users.external_id is a KEY.
+-- Fleet server/datastore/mysql/schema.sql: scim_users.external_id is a KEY.
 CREATE INDEX IF NOT EXISTS idx_scim_users_external_id ON scim_users(external_id);
 CREATE TABLE IF NOT EXISTS scim_user_emails (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS windows_mdm_command_queue (
   PRIMARY KEY (enrollment_id, command_uuid)
 );
 CREATE INDEX IF NOT EXISTS idx_wmcq_enrollment_acked ON windows_mdm_command_queue(enrollment_id, acked_at);
--- fleet.md §5: the 2026 migration adds both (enrollment_id, acked_at) and (acked_at).
+-- Fleet schema.sql: the 2026 migration adds both (enrollment_id, acked_at) and (acked_at).
 CREATE INDEX IF NOT EXISTS idx_wmcq_acked ON windows_mdm_command_queue(acked_at);
 CREATE TABLE IF NOT EXISTS windows_mdm_responses (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
