@@ -15,14 +15,24 @@ const MAX_PARSE = 512 * 1024;
 type El = Element;
 const NOT_XML = { report: (m: string) => new Error(m), wrapped: (m: string) => new Error(m) };
 
+/** The last bodies parsed: a step's request is decoded when it opens and again with its response, parsed once. */
+const parsed = new Map<string, El | null>();
+const PARSED_KEPT = 16;
+
 /** The root element of an XML body, or null for anything that is not well-formed XML. */
 function parse(body: string): El | null {
   if (!body || body.length > MAX_PARSE || !body.trimStart().startsWith('<')) return null;
+  const hit = parsed.get(body);
+  if (hit !== undefined) return hit;
+  let root: El | null;
   try {
-    return parseXmlDocument(body, NOT_XML).documentElement;
+    root = parseXmlDocument(body, NOT_XML).documentElement;
   } catch {
-    return null;
+    root = null;
   }
+  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  parsed.set(body, root);
+  return root;
 }
 
 const text = (el: El | null): string => rawText(el).trim();
