@@ -61,10 +61,11 @@ export function CompareDetail({ comparison, row }: { comparison: Comparison; row
   );
 }
 
-function SideHead({ step, side }: { step: Step; side: 'A' | 'B' }) {
+/** A side's step: its number and title, then parties, lab time, status and why it failed. */
+function SideTitle({ step, side }: { step: Step; side: 'A' | 'B' }) {
   const gist = errorGist(step);
   return (
-    <div aria-label={`Step in run ${side}`}>
+    <>
       <strong>
         {side}
         {step.index + 1} · {step.title}
@@ -73,24 +74,24 @@ function SideHead({ step, side }: { step: Step; side: 'A' | 'B' }) {
         {PARTY_LABEL[step.from]} → {PARTY_LABEL[step.to]} · {labTime(step.startedAt, true)} · {stepStatus(step)}
         {gist ? ` · ${gist}` : ''}
       </div>
+    </>
+  );
+}
+
+function SideHead({ step, side }: { step: Step; side: 'A' | 'B' }) {
+  return (
+    <div aria-label={`Step in run ${side}`}>
+      <SideTitle step={step} side={side} />
     </div>
   );
 }
 
 function Side({ step, side, aspect }: { step: Step | null; side: 'A' | 'B'; aspect: Exclude<Aspect, 'diff'> }) {
   if (!step) return <div className="cmp-side gap" aria-label={`Step in run ${side}`}>Run {side} has no such step.</div>;
-  const gist = errorGist(step);
   return (
     <div className="cmp-side" aria-label={`Step in run ${side}`}>
       <header>
-        <strong>
-          {side}
-          {step.index + 1} · {step.title}
-        </strong>
-        <div className="muted small">
-          {PARTY_LABEL[step.from]} → {PARTY_LABEL[step.to]} · {labTime(step.startedAt, true)} · {stepStatus(step)}
-          {gist ? ` · ${gist}` : ''}
-        </div>
+        <SideTitle step={step} side={side} />
         {step.prompt && <p className={`prompt-note${step.prompt.count > 1 ? ' second' : ''}`}>Prompt {step.prompt.count}: {step.prompt.text}</p>}
       </header>
       {aspect === 'tokens' && (step.tokens.length ? step.tokens.map((t, i) => <TokenCard key={i} token={t} now={null} />) : <p className="muted">No tokens.</p>)}
