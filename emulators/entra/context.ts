@@ -27,6 +27,8 @@ export const LIFETIMES = {
   /** refresh_token_expires_in of the MS-OAPXBC sample is 1209600-ish (14 days). */
   prtS: 14 * 24 * 3600,
   deviceCodeS: 900,
+  /** Authorization codes: "about 10 minutes" (Microsoft identity platform, auth code flow). */
+  authCodeS: 600,
   deviceCodeIntervalS: 5,
   mfaRequestS: 300,
   mfaIntervalS: 3,

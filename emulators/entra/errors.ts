@@ -41,6 +41,16 @@ export const AADSTS = {
   badVerificationCode: () => new OAuthError(400, 'bad_verification_code', 70018, 'Invalid verification code entered.'),
   mfaDenied: () => new OAuthError(400, 'access_denied', 500121, 'Authentication failed during strong authentication request.'),
   mfaExpired: () => new OAuthError(400, 'expired_token', 70019, 'The multi-factor authentication request expired.'),
+  redirectUriMismatch: (uri: string, appId: string) =>
+    new OAuthError(400, 'invalid_request', 50011, `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${appId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`),
+  unsupportedResponseType: (type: string) => new OAuthError(400, 'unsupported_response_type', 700054, `response_type '${type}' is not enabled for the application.`),
+  authCodeExpired: () => new OAuthError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
+  /** AADSTS501481 (CodeVerifierMismatch, the code Entra's reference lists today; older texts say 50148). */
+  pkceMismatch: () => new OAuthError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'),
+  /** The reply address at redemption must be the one of the authorize request; the code number is UNCONFIRMED. */
+  codeRedirectMismatch: () => new OAuthError(400, 'invalid_grant', 500112, 'The reply address does not match the reply address provided when requesting Authorization code.'),
+  /** OIDC Core §3.1.2.6 login_required for prompt=none without a session (AADSTS50058). */
+  interactionRequired: () => new OAuthError(400, 'login_required', 50058, 'A silent sign-in request was sent but no user is signed in.'),
   unknownClient: (clientId: string, tenant: string) =>
     new OAuthError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`),
   invalidResource: (resource: string, tenant: string) =>

@@ -9,6 +9,7 @@ import { openidConfiguration, jwks } from './oidc.js';
 import { passwordGrant, refreshTokenGrant } from './signin.js';
 import { startDeviceCode, deviceCodeGrant } from './device-code.js';
 import { mfaGrant } from './mfa.js';
+import { authorizationCodeGrant } from './authorize/codes.js';
 import { srvChallenge } from './prt/nonce.js';
 import { requestPrt } from './prt/request.js';
 import { exchangePrt } from './prt/exchange.js';
@@ -50,6 +51,8 @@ async function token(ctx: EntraContext, req: TenantRequest, version: TokenVersio
     case GRANT_TYPES.deviceCode:
     case GRANT_TYPES.deviceCodeV1:
       return deviceCodeGrant(ctx, tenant, form);
+    case GRANT_TYPES.authorizationCode:
+      return authorizationCodeGrant(ctx, tenant, version, form);
     case GRANT_TYPES.mfa:
       return mfaGrant(ctx, tenant, form);
     case GRANT_TYPES.srvChallenge:

@@ -109,6 +109,30 @@ CREATE TABLE IF NOT EXISTS mfa_requests (
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'redeemed')),
   decided_at TEXT
 );
+-- Redirect URIs registered per public client (authorize/redirect-uris.ts): authorize refuses any other (AADSTS50011).
+CREATE TABLE IF NOT EXISTS redirect_uris (
+  app_id TEXT NOT NULL REFERENCES applications(app_id),
+  uri TEXT NOT NULL,
+  PRIMARY KEY (app_id, uri)
+);
+-- Authorization codes (RFC 6749 §4.1.2): single use, short-lived, bound to client, redirect URI and PKCE challenge.
+CREATE TABLE IF NOT EXISTS authorization_codes (
+  code TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  user_object_id TEXT NOT NULL REFERENCES users(object_id),
+  version TEXT NOT NULL,
+  resource TEXT,
+  scope TEXT,
+  amr TEXT NOT NULL,
+  device_id TEXT,
+  nonce TEXT,
+  code_challenge TEXT,
+  code_challenge_method TEXT,
+  issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  redeemed_at TEXT
+);
 CREATE TABLE IF NOT EXISTS signing_keys (
   purpose TEXT PRIMARY KEY CHECK (purpose IN ('token', 'device-ca')),
   kid TEXT NOT NULL,

@@ -9,6 +9,8 @@ import { ensureKeys, type EntraKey } from './keys.js';
 import { registerDeviceCodeEndpoint, registerOidcMetadata, registerTokenEndpoint } from './routes.js';
 import { registerDeviceLogin } from './devicelogin.js';
 import { registerDrs } from './drs/routes.js';
+import { registerAuthorize } from './authorize/routes.js';
+import { seedRedirectUris } from './authorize/redirect-uris.js';
 import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import { pendingMfaRequests } from './mfa.js';
 import { pendingDeviceCodes } from './device-code.js';
@@ -54,6 +56,8 @@ function registerRoutes(app: FastifyInstance, ctx: EntraContext): void {
   registerTokenEndpoint(app, ctx);
   // The device authorization endpoint, v1 and v2.
   registerDeviceCodeEndpoint(app, ctx);
+  // The authorization endpoint, v1 and v2: PRT SSO or the login pages, a code to the client's redirect URI.
+  registerAuthorize(app, ctx);
   // The page a device-code message points at: the user enters the code and signs in.
   registerDeviceLogin(app, ctx);
   // The Device Registration Service: discovery, nonce and join.
@@ -63,6 +67,7 @@ function registerRoutes(app: FastifyInstance, ctx: EntraContext): void {
 /** The data the server starts with, each made only when the DB has none: the tenant and its users, then the keys. */
 async function seed(ctx: EntraContext, opts: EntraServerOptions): Promise<{ token: EntraKey; ca: EntraKey }> {
   seedDirectory(ctx, opts.tenant ?? {}, opts.users ?? DEFAULT_USERS);
+  seedRedirectUris(ctx);
   return ensureKeys(ctx);
 }
 

@@ -24,7 +24,7 @@ export const ENTRA_PATHS = {
   token: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/token`,
   /** The device authorization endpoint (RFC 8628 §3.1). */
   deviceCode: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/devicecode`,
-  /** Advertised only (OIDC metadata, DRS AuthCodeEndpoint): the authorization endpoint (RFC 6749 §3.1); not served. */
+  /** The authorization endpoint (RFC 6749 §3.1; OIDC metadata authorization_endpoint, DRS AuthCodeEndpoint). */
   authorize: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/authorize`,
   /** Advertised only (OIDC metadata end_session_endpoint, OIDC RP-Initiated Logout §2); not served. */
   logout: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/logout`,
