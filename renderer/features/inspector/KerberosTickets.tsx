@@ -4,7 +4,7 @@ import { etypeName, type AsRepView, type KerberosView, type KrbEncPart, type Krb
 import { hasHit } from '../../lib/search';
 import { Highlight } from './Highlight';
 
-/** What each field of a TGT JSON means (libhimmelblau `TGT`, entra-mde2.md §6.3). */
+/** What each field of a TGT JSON means (shown under the field name: the value gets the width) (libhimmelblau `TGT`, entra-mde2.md §6.3). */
 const TGT_FIELDS: Readonly<Record<string, string>> = {
   clientKey: 'The key that opens the AS-REP enc-part, as a JWE under the PRT session key',
   keyType: 'Encryption type of clientKey',
@@ -27,13 +27,13 @@ function Row({ k, v, meaning, words }: { k: string; v: string; meaning?: ReactNo
     <tr data-field={k} className={hasHit(`${k} ${v}`, words) ? 'hit' : undefined}>
       <th>
         <Highlight text={k} words={words} />
+        {meaning && <span className="meaning">{meaning}</span>}
       </th>
       <td>
         <code>
           <Highlight text={v} words={words} />
         </code>
       </td>
-      <td className="meaning">{meaning ?? ''}</td>
     </tr>
   );
 }
