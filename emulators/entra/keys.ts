@@ -2,6 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'n
 import { x509, toCryptoKeys, RSA_SHA256 } from '../protocols/x509.js';
 import { DEVICE_CA_DN } from '../protocols/drs.js';
 import type { EntraContext } from './context.js';
+import { ETYPE_AES256_CTS_HMAC_SHA1_96, defaultSalt, stringToKey } from '../protocols/kerberos/aes-cts-hmac-sha1.js';
+import { CLOUD_REALM } from '../protocols/kerberos/realms.js';
 
 /**
  * Entra's two keys, kept in the unlogged `signing_keys` table: the token signing key (its self-signed cert is
@@ -56,6 +58,8 @@ export async function ensureKeys(ctx: EntraContext): Promise<{ token: EntraKey; 
   for (const p of ['token', 'device-ca'] as const) {
     if (!ctx.store.read((db) => db.prepare(`SELECT 1 FROM signing_keys WHERE purpose = ?`).get(p))) await create(ctx, p);
   }
+  // Entra's cloud KDC: the krbtgt key of KERBEROS.MICROSOFTONLINE.COM, for the tgt_cloud of PRT replies.
+  ensureKdcKey(ctx, CLOUD_REALM, 'cloud');
   return { token: loadKey(ctx, 'token'), ca: loadKey(ctx, 'device-ca') };
 }
 
@@ -76,4 +80,45 @@ export function loadKey(ctx: EntraContext, purpose: Purpose): EntraKey {
   const key: EntraKey = { kid: row.kid, cert, certDer: Buffer.from(cert.rawData), privateKey, publicKey: createPublicKey(privateKey) };
   byPurpose.set(purpose, { pem: row.certificate_pem, key });
   return key;
+}
+
+/** A realm's krbtgt key, kept in the unlogged `kdc_keys` (schema.ts). */
+export interface KdcKey {
+  realm: string;
+  kind: 'cloud' | 'onprem';
+  kvno: number;
+  etype: number;
+  key: Buffer;
+}
+
+/**
+ * Make a realm's krbtgt key if the tenant has none: aes256-cts-hmac-sha1-96 from a random password by the RFC 3962
+ * string-to-key with the salt REALM + "krbtgt", as an AD domain derives its krbtgt account's AES key (RFC 4120 §4
+ * default salt). The password is drawn from the lab's ids (a seeded run makes the same key) and never stored.
+ */
+export function ensureKdcKey(ctx: EntraContext, realm: string, kind: KdcKey['kind']): KdcKey {
+  const have = loadKdcKey(ctx, kind);
+  if (have && have.realm === realm) return have;
+  const password = ctx.lab.ids.bytes(32).toString('base64');
+  const key = stringToKey(password, defaultSalt(realm, ['krbtgt']));
+  ctx.store.tx((db) => {
+    if (have) {
+      db.prepare(`DELETE FROM kdc_keys WHERE realm = ?`).run(have.realm);
+      db.prepare(`DELETE FROM kerberos_realms WHERE realm = ?`).run(have.realm);
+    }
+    db.prepare(`INSERT INTO kerberos_realms(realm, kind, created_at) VALUES (?, ?, ?)`).run(realm, kind, ctx.iso());
+    db.prepare(`INSERT INTO kdc_keys(realm, kvno, etype, key) VALUES (?, 1, ?, ?)`).run(realm, ETYPE_AES256_CTS_HMAC_SHA1_96, key);
+  });
+  return { realm, kind, kvno: 1, etype: ETYPE_AES256_CTS_HMAC_SHA1_96, key };
+}
+
+/** The krbtgt key of the tenant's realm of that kind, or undefined when the tenant has no such realm. */
+export function loadKdcKey(ctx: EntraContext, kind: KdcKey['kind']): KdcKey | undefined {
+  const row = ctx.store.read(
+    (db) =>
+      db.prepare(`SELECT r.realm, r.kind, k.kvno, k.etype, k.key FROM kerberos_realms r JOIN kdc_keys k ON k.realm = r.realm WHERE r.kind = ?`).get(kind) as
+        | { realm: string; kind: KdcKey['kind']; kvno: number; etype: number; key: Buffer }
+        | undefined,
+  );
+  return row ? { ...row, key: Buffer.from(row.key) } : undefined;
 }

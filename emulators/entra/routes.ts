@@ -62,7 +62,7 @@ async function token(ctx: EntraContext, req: TenantRequest, version: TokenVersio
       const jws = form.request;
       if (!jws) throw AADSTS.missingParameter('request');
       const header = decodeHeader(jws);
-      if (header.alg === 'RS256' && header.x5c !== undefined) return requestPrt(ctx, tenant, jws, header);
+      if (header.alg === 'RS256' && header.x5c !== undefined) return requestPrt(ctx, tenant, jws, header, form);
       if (header.alg === 'HS256' && typeof header.ctx === 'string') return exchangePrt(ctx, tenant, version, jws, form);
       throw AADSTS.malformed('The request JWT is neither device-signed (RS256, x5c) nor session-key-signed (HS256, ctx).');
     }

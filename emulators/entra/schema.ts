@@ -139,6 +139,21 @@ CREATE TABLE IF NOT EXISTS signing_keys (
   certificate_pem TEXT NOT NULL,
   private_key_pem TEXT NOT NULL
 );
+-- Kerberos (entra-mde2.md §6.3): the realms the tenant's Entra KDC issues TGTs for, one of each kind at most. The
+-- cloud realm KERBEROS.MICROSOFTONLINE.COM is always there; an on-premises AD realm (Cloud Kerberos Trust, Entra
+-- holding the AzureADKerberos object's key) only when the lab tenant is given one. kdc_keys: each realm's krbtgt
+-- key (aes256-cts-hmac-sha1-96), a secret kept unlogged like signing_keys.
+CREATE TABLE IF NOT EXISTS kerberos_realms (
+  realm TEXT PRIMARY KEY,
+  kind TEXT NOT NULL UNIQUE CHECK (kind IN ('cloud', 'onprem')),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kdc_keys (
+  realm TEXT PRIMARY KEY REFERENCES kerberos_realms(realm),
+  kvno INTEGER NOT NULL,
+  etype INTEGER NOT NULL,
+  key BLOB NOT NULL
+);
 `;
 
-export const ENTRA_UNLOGGED = ['signing_keys', 'session_keys'];
+export const ENTRA_UNLOGGED = ['signing_keys', 'session_keys', 'kdc_keys'];

@@ -6,6 +6,7 @@ import { ENTRA_SCHEMA, ENTRA_UNLOGGED } from './schema.js';
 import { createEntraContext, type EntraContext } from './context.js';
 import { DEFAULT_USERS, getTenant, listUsers, mdmAppId, seedDirectory, type LabUserSeed } from './directory.js';
 import { ensureKeys, type EntraKey } from './keys.js';
+import { configureOnPremRealm } from './prt/tgt.js';
 import { registerDeviceCodeEndpoint, registerOidcMetadata, registerTokenEndpoint } from './routes.js';
 import { registerDeviceLogin } from './devicelogin.js';
 import { registerDrs } from './drs/routes.js';
@@ -21,7 +22,7 @@ export type { LabUserSeed } from './directory.js';
 export interface EntraServerOptions {
   lab: Lab;
   port?: number;
-  tenant?: { id?: string; domain?: string; displayName?: string };
+  tenant?: { id?: string; domain?: string; displayName?: string; /** Cloud Kerberos Trust: the AD realm PRT replies carry a tgt_ad for. */ onPremRealm?: string };
   users?: LabUserSeed[];
 }
 
@@ -68,7 +69,9 @@ function registerRoutes(app: FastifyInstance, ctx: EntraContext): void {
 async function seed(ctx: EntraContext, opts: EntraServerOptions): Promise<{ token: EntraKey; ca: EntraKey }> {
   seedDirectory(ctx, opts.tenant ?? {}, opts.users ?? DEFAULT_USERS);
   seedRedirectUris(ctx);
-  return ensureKeys(ctx);
+  const keys = await ensureKeys(ctx);
+  if (opts.tenant?.onPremRealm) configureOnPremRealm(ctx, opts.tenant.onPremRealm);
+  return keys;
 }
 
 /** The Entra ID emulator (issue 4): token service, device code, MFA, OIDC metadata, DRS and PRT on 127.0.0.1. */

@@ -108,6 +108,10 @@ export interface PrtResponse {
   id_token: string;
   client_info: string;
   device_tenant_id: string;
+  /** With `tgt=true`: each a JSON string (clientKey, keyType, messageBuffer, realm, sn, cn, ...), §6.3. */
+  tgt_ad?: string;
+  tgt_cloud?: string;
+  kerberos_top_level_names?: string;
 }
 
 /** `client_info` = base64url (no padding) of {"uid": user object id, "utid": tenant id} (§5.1). */

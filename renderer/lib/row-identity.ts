@@ -44,6 +44,8 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     device_codes: ['device_code'],
     mfa_requests: ['id'],
     signing_keys: ['purpose'],
+    kerberos_realms: ['realm'],
+    kdc_keys: ['realm'],
   },
   device: {
     device_state: ['name'],

@@ -8,6 +8,7 @@ import { checkPassword } from '../signin.js';
 import { findRefreshToken, idTokenClaims, insertRefreshToken, newRefreshToken, unsignedToken } from '../tokens.js';
 import { authenticateDevice } from './device-auth.js';
 import { checkNonce, spendNonce } from './nonce.js';
+import { prtTgtFields, wantsTgt } from './tgt.js';
 
 /** The user a PRT request proves (entra-mde2.md §6.2 payload variants: password, refresh_token). */
 function userOf(ctx: EntraContext, tenant: TenantRow, payload: Record<string, unknown>): { user: UserRow; amr: string[] } {
@@ -35,7 +36,7 @@ function userOf(ctx: EntraContext, tenant: TenantRow, payload: Record<string, un
  * Answer: the PRT (opaque), `session_key_jwe` (a fresh 32-byte session key, RSA-OAEP to the device's transport
  * key from the join), an unsigned id_token. Nonce spent, PRT and session key stored, in one transaction.
  */
-export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: string, header: Record<string, unknown>): Promise<PrtResponse> {
+export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: string, header: Record<string, unknown>, form: Record<string, string> = {}): Promise<PrtResponse> {
   const { device, payload } = await authenticateDevice(ctx, jws, header);
   const nonce = checkNonce(ctx, payload.request_nonce);
   const client = requirePublicClient(ctx, typeof payload.client_id === 'string' ? payload.client_id : undefined);
@@ -55,7 +56,7 @@ export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: stri
     db.prepare(`INSERT INTO session_keys(prt_id, session_key) VALUES (?, ?)`).run(prt.id, sessionKey);
   });
   const expiresOn = Math.floor(Date.parse(prt.expires_at) / 1000);
-  return {
+  const reply: PrtResponse = {
     token_type: 'pop',
     expires_in: String(LIFETIMES.prtS),
     ext_expires_in: '0',
@@ -67,4 +68,6 @@ export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: stri
     client_info: clientInfo(user.object_id, tenant.id),
     device_tenant_id: tenant.id,
   };
+  // `tgt=true` (entra-mde2.md §6.3): the Kerberos TGTs ride along, their client keys under this session key.
+  return wantsTgt(form) ? { ...reply, ...prtTgtFields(ctx, user, sessionKey) } : reply;
 }

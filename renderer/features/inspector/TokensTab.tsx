@@ -8,6 +8,8 @@ import { duration, labDateTime } from '../../lib/format';
 import { hasHit } from '../../lib/search';
 import { tokenOrigin } from '../../store/selectors/history';
 import { Highlight, useSearchWords } from './Highlight';
+import { KerberosTickets } from './KerberosTickets';
+import { kerberosOfBody } from '../../lib/kerberos';
 
 const NO_WORDS: readonly string[] = [];
 
@@ -41,12 +43,15 @@ function useLabNow(): number | null {
 export function TokensTab({ step }: { step: Step }) {
   const now = useLabNow();
   const words = useSearchWords();
-  if (step.tokens.length === 0) return <p className="muted">No tokens in this step.</p>;
+  // Kerberos TGTs of a PRT reply (tgt=true): not JWTs, decoded from the response body.
+  const kerberos = useMemo(() => kerberosOfBody(step.response?.body), [step.response?.body]);
+  if (step.tokens.length === 0 && !kerberos) return <p className="muted">No tokens in this step.</p>;
   return (
     <div className="tokens">
       {step.tokens.map((t, i) => (
         <TokenCard key={i} token={t} now={now} words={words} origin={<TokenOriginLine step={step} raw={t.raw} />} />
       ))}
+      {kerberos && <KerberosTickets view={kerberos} words={words} />}
     </div>
   );
 }
