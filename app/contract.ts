@@ -105,6 +105,8 @@ export const RunRequestSchema = z.object({
   stepMode: z.boolean().default(false),
   /** Pin the lab clock and ids for this run (reproducible); default: the session's seed, usually none. */
   seed: z.string().min(1).max(64).nullable().optional(),
+  /** Every party speaks HTTPS on the session's lab CA (its PEM in the session folder's tls/lab-ca.pem); default: what the run before used. */
+  tls: z.boolean().optional(),
 });
 export type RunRequest = z.input<typeof RunRequestSchema>;
 

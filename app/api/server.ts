@@ -31,20 +31,20 @@ export interface UiServer {
 /** Strict CSP: only our own scripts; CodeMirror injects <style> elements, hence 'unsafe-inline' for styles only. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-function tokenOf(req: FastifyRequest): string | null {
+export function tokenOf(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7);
   const q = (req.query as Record<string, unknown> | undefined)?.token;
   return typeof q === 'string' ? q : null;
 }
 
-function sameToken(a: string, b: string): boolean {
+export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function bad(reply: FastifyReply, status: number, error: string, detail?: unknown): FastifyReply {
+export function bad(reply: FastifyReply, status: number, error: string, detail?: unknown): FastifyReply {
   const body: ApiError = detail === undefined ? { error } : { error, detail };
   return reply.code(status).send(body);
 }
@@ -59,10 +59,10 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T |
 }
 
 /** A UI API handler: gets the call's parsed params, query and body; answers its reply, or an error sent on `reply`. */
-type Handler<R extends ApiRoute> = (input: RouteArgs<R>, reply: FastifyReply, req: FastifyRequest) => RouteReply<R> | FastifyReply | Promise<RouteReply<R> | FastifyReply>;
+export type Handler<R extends ApiRoute> = (input: RouteArgs<R>, reply: FastifyReply, req: FastifyRequest) => RouteReply<R> | FastifyReply | Promise<RouteReply<R> | FastifyReply>;
 
 /** Register one call of the routes table: params, query and body must match its schemas (400 with zod's error tree otherwise) before `handler` runs. */
-function register<R extends ApiRoute>(app: FastifyInstance, route: R, handler: Handler<R>): void {
+export function register<R extends ApiRoute>(app: FastifyInstance, route: R, handler: Handler<R>): void {
   app.route({
     method: route.method,
     url: route.path,
@@ -169,7 +169,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 
   serve(uiRoutes.run, async ({ body }, reply) => {
     try {
-      await session.run(body.scenario, body.options, body.stepMode, body.seed);
+      await session.run(body.scenario, body.options, body.stepMode, body.seed, body.tls);
     } catch (e) {
       return bad(reply, 400, (e as Error).message);
     }

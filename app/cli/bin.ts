@@ -19,6 +19,9 @@ program
   .option('--seed <seed>', 'pin the clock and ids for a reproducible lab')
   .addOption(new Option('--mdm-port <port>', 'fixed port for the MDM server').argParser((v) => Number(v)))
   .addOption(new Option('--entra-port <port>', 'fixed port for the Entra ID emulator').argParser((v) => Number(v)))
+  .addOption(new Option('--lab-port <port>', 'fixed port for the lab API (the user\'s phone: pending MFA pushes and device codes)').argParser((v) => Number(v)))
+  .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
+  .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .action(serveCommand);
 
 program
@@ -48,6 +51,7 @@ program
   .option('--junit <file>', 'write a JUnit XML report')
   .option('--bundle <file>', 'write the run bundle(s) as JSON')
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
+  .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .action(runCommand);
 
 program
