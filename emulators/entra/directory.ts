@@ -44,6 +44,8 @@ export interface ApplicationRow {
   identifier_uris: string;
   scp: string | null;
   mdm_catch_all: number;
+  /** accessTokenAcceptedVersion: null or 1 → v1 access tokens, 2 → v2 (from either endpoint). */
+  access_token_version: number | null;
 }
 
 export const DEFAULT_DOMAIN = 'enrollscope.onmicrosoft.com';
@@ -55,7 +57,7 @@ export const DEFAULT_USERS: LabUserSeed[] = [
 ];
 
 /** First-party service principals the flows of entra-mde2.md §1.1 use; the scp each resource's tokens carry (§5.6). */
-function firstPartyApps(): Omit<ApplicationRow, 'mdm_catch_all'>[] {
+function firstPartyApps(): Omit<ApplicationRow, 'mdm_catch_all' | 'access_token_version'>[] {
   const client = (app_id: string, display_name: string) => ({ app_id, display_name, public_client: 1, identifier_uris: '[]', scp: null });
   return [
     client(CLIENT_IDS.authBroker, 'Microsoft Authentication Broker'),

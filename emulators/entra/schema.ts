@@ -32,7 +32,10 @@ CREATE TABLE IF NOT EXISTS applications (
   identifier_uris TEXT NOT NULL DEFAULT '[]',
   scp TEXT,
   -- The tenant's MDM application: every http(s) resource no other app claims resolves to it (the MDM server URL).
-  mdm_catch_all INTEGER NOT NULL DEFAULT 0
+  mdm_catch_all INTEGER NOT NULL DEFAULT 0,
+  -- The app manifest's accessTokenAcceptedVersion (Microsoft identity platform "access token versions"): NULL or 1
+  -- gives v1 access tokens from either endpoint, 2 gives v2; the token's shape follows the resource, not the endpoint.
+  access_token_version INTEGER CHECK (access_token_version IN (1, 2))
 );
 CREATE TABLE IF NOT EXISTS devices (
   device_id TEXT PRIMARY KEY,
