@@ -112,6 +112,13 @@ CREATE TABLE IF NOT EXISTS mfa_requests (
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'redeemed')),
   decided_at TEXT
 );
+-- Directory roles activated in the tenant (Graph directoryRole): a per-tenant object id for a role template. Their
+-- S-1-12-1 SIDs are what a join reply's MembershipChanges adds to the device's local Administrators.
+CREATE TABLE IF NOT EXISTS directory_roles (
+  object_id TEXT PRIMARY KEY,
+  role_template_id TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS signing_keys (
   purpose TEXT PRIMARY KEY CHECK (purpose IN ('token', 'device-ca')),
   kid TEXT NOT NULL,
