@@ -85,6 +85,8 @@ export const LabStateSchema = z.object({
    * stream, and the UI keeps the newer one (the header shows the lab as it is, not as it was when the call answered).
    */
   seq: z.number().int().optional(),
+  /** The lab CA certificate file (PEM) outside clients must trust, while the live world serves HTTPS; absent otherwise. */
+  caFile: z.string().optional(),
 });
 export type LabState = z.infer<typeof LabStateSchema>;
 

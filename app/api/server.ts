@@ -9,6 +9,7 @@ import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
 import { redactBundle } from './redact.js';
 import { compareRuns } from '../compare/compare.js';
+import type { LabTls } from '../../emulators/lab/tls.js';
 
 export interface UiServerOptions {
   session: Session;
@@ -17,6 +18,8 @@ export interface UiServerOptions {
   port?: number;
   /** Fixed token (tests); default: random per launch. */
   token?: string;
+  /** Serve the UI over HTTPS on the lab CA's server certificate (ui --tls); default plain HTTP on loopback. */
+  tls?: LabTls | null;
 }
 
 export interface UiServer {
@@ -89,7 +92,9 @@ function exportName(state: LabState, ext: string): string {
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const { session } = opts;
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 * 1024 }); // bundles with snapshots can be large
+  const base = { logger: false, bodyLimit: 256 * 1024 * 1024 }; // bundles with snapshots can be large
+  // An HTTPS fastify is typed over https.Server; routes and hooks are the same.
+  const app = opts.tls ? (Fastify({ ...base, https: { key: opts.tls.keyPem, cert: opts.tls.certPem } }) as unknown as FastifyInstance) : Fastify(base);
 
   app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('content-security-policy', CSP);
@@ -226,6 +231,6 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   app.setNotFoundHandler((req, reply) => bad(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`));
 
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { url, openUrl: `${url}/?token=${token}`, token, app, close: () => app.close() };
 }

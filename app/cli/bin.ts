@@ -29,7 +29,9 @@ program
   .description('start the host and serve the UI on a loopback URL (npm start uses this)')
   .option('--port <port>', 'UI port (default: a free one)', (v) => Number(v))
   .option('--data-dir <dir>', 'folder for run data')
-  .option('--electron', 'open an Electron window when its binary exists')
+  .option('--electron', 'open an Electron window when its binary exists (not with --tls)')
+  .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
+  .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .action(uiCommand);
 
 program

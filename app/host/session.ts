@@ -85,6 +85,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return this.live.lab;
   }
 
+  /** The session's lab CA and server certificate, once a world served HTTPS (the UI host serves on them too). */
+  get labTls(): LabTls | null {
+    return this.tlsMaterial;
+  }
+
   /** The lab CA (PEM) when the live world serves HTTPS, else null. */
   get caPem(): string | null {
     return this.live.lab.tls?.caPem ?? null;
@@ -142,7 +147,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   state(): LabState {
     const state = this.view.state();
     const starting = this.starting > 0 && !this.viewer ? { status: 'starting' as const, waitingStepId: null } : {};
-    return { ...state, ...starting, seq: ++this.seq };
+    const tls = !this.viewer && this.live.lab.tls ? { caFile: join(this.baseDir, 'tls', 'lab-ca.pem') } : {};
+    return { ...state, ...starting, ...tls, seq: ++this.seq };
   }
 
   /** Run `work` (a Run or a Reset) after the ones before it, with the lab shown `starting` until it is done. */

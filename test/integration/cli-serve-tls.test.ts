@@ -123,3 +123,14 @@ describe('enrollscope serve --tls --ca-out', () => {
     });
   });
 });
+
+describe('enrollscope run --tls', () => {
+  it('runs a scenario with every party on HTTPS and exits 0 when it passes', async () => {
+    const { promisify } = await import('node:util');
+    const { execFile } = await import('node:child_process');
+    const { stdout } = await promisify(execFile)(TSX, [CLI, 'run', 'autopilot-eua', '--tls', '--json', '--seed', 'cli-tls'], { env: process.env });
+    const report = JSON.parse(stdout) as { runs: { scenario: string; passed: boolean; failures: string[] }[]; passed: number; failed: number };
+    expect(report).toMatchObject({ passed: 1, failed: 0 });
+    expect(report.runs[0]!.failures).toEqual([]);
+  }, 60_000);
+});

@@ -11,6 +11,7 @@ export function ScenarioPicker() {
   const setSeed = useLab((s) => s.setSeed);
   const tls = useLab((s) => s.tls);
   const setTls = useLab((s) => s.setTls);
+  const caFile = useLab((s) => s.lab?.caFile);
   const info = scenarios.find((s) => s.name === scenario);
   return (
     <div className="scenario">
@@ -49,6 +50,7 @@ export function ScenarioPicker() {
               <span>HTTPS (lab CA)</span>
               <input type="checkbox" aria-label="HTTPS" checked={tls} onChange={(e) => setTls(e.target.checked)} />
             </label>
+            {caFile && <p className="muted small" data-testid="lab-ca-file">Lab CA for outside clients: <code>{caFile}</code></p>}
           </div>
         </details>
       )}
