@@ -85,6 +85,8 @@ export const LabStateSchema = z.object({
    * stream, and the UI keeps the newer one (the header shows the lab as it is, not as it was when the call answered).
    */
   seq: z.number().int().optional(),
+  /** The lab CA certificate file (PEM) outside clients must trust, while the live world serves HTTPS; absent otherwise. */
+  caFile: z.string().optional(),
 });
 export type LabState = z.infer<typeof LabStateSchema>;
 
@@ -105,6 +107,8 @@ export const RunRequestSchema = z.object({
   stepMode: z.boolean().default(false),
   /** Pin the lab clock and ids for this run (reproducible); default: the session's seed, usually none. */
   seed: z.string().min(1).max(64).nullable().optional(),
+  /** Every party speaks HTTPS on the session's lab CA (its PEM in the session folder's tls/lab-ca.pem); default: what the run before used. */
+  tls: z.boolean().optional(),
 });
 export type RunRequest = z.input<typeof RunRequestSchema>;
 

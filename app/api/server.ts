@@ -9,6 +9,7 @@ import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
 import { redactBundle } from './redact.js';
 import { compareRuns } from '../compare/compare.js';
+import type { LabTls } from '../../emulators/lab/tls.js';
 
 export interface UiServerOptions {
   session: Session;
@@ -17,6 +18,8 @@ export interface UiServerOptions {
   port?: number;
   /** Fixed token (tests); default: random per launch. */
   token?: string;
+  /** Serve the UI over HTTPS on the lab CA's server certificate (ui --tls); default plain HTTP on loopback. */
+  tls?: LabTls | null;
 }
 
 export interface UiServer {
@@ -31,20 +34,20 @@ export interface UiServer {
 /** Strict CSP: only our own scripts; CodeMirror injects <style> elements, hence 'unsafe-inline' for styles only. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-function tokenOf(req: FastifyRequest): string | null {
+export function tokenOf(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7);
   const q = (req.query as Record<string, unknown> | undefined)?.token;
   return typeof q === 'string' ? q : null;
 }
 
-function sameToken(a: string, b: string): boolean {
+export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function bad(reply: FastifyReply, status: number, error: string, detail?: unknown): FastifyReply {
+export function bad(reply: FastifyReply, status: number, error: string, detail?: unknown): FastifyReply {
   const body: ApiError = detail === undefined ? { error } : { error, detail };
   return reply.code(status).send(body);
 }
@@ -59,10 +62,10 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T |
 }
 
 /** A UI API handler: gets the call's parsed params, query and body; answers its reply, or an error sent on `reply`. */
-type Handler<R extends ApiRoute> = (input: RouteArgs<R>, reply: FastifyReply, req: FastifyRequest) => RouteReply<R> | FastifyReply | Promise<RouteReply<R> | FastifyReply>;
+export type Handler<R extends ApiRoute> = (input: RouteArgs<R>, reply: FastifyReply, req: FastifyRequest) => RouteReply<R> | FastifyReply | Promise<RouteReply<R> | FastifyReply>;
 
 /** Register one call of the routes table: params, query and body must match its schemas (400 with zod's error tree otherwise) before `handler` runs. */
-function register<R extends ApiRoute>(app: FastifyInstance, route: R, handler: Handler<R>): void {
+export function register<R extends ApiRoute>(app: FastifyInstance, route: R, handler: Handler<R>): void {
   app.route({
     method: route.method,
     url: route.path,
@@ -89,7 +92,9 @@ function exportName(state: LabState, ext: string): string {
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const { session } = opts;
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 * 1024 }); // bundles with snapshots can be large
+  const base = { logger: false, bodyLimit: 256 * 1024 * 1024 }; // bundles with snapshots can be large
+  // An HTTPS fastify is typed over https.Server; routes and hooks are the same.
+  const app = opts.tls ? (Fastify({ ...base, https: { key: opts.tls.keyPem, cert: opts.tls.certPem } }) as unknown as FastifyInstance) : Fastify(base);
 
   app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('content-security-policy', CSP);
@@ -169,7 +174,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 
   serve(uiRoutes.run, async ({ body }, reply) => {
     try {
-      await session.run(body.scenario, body.options, body.stepMode, body.seed);
+      await session.run(body.scenario, body.options, body.stepMode, body.seed, body.tls);
     } catch (e) {
       return bad(reply, 400, (e as Error).message);
     }
@@ -226,6 +231,6 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   app.setNotFoundHandler((req, reply) => bad(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`));
 
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { url, openUrl: `${url}/?token=${token}`, token, app, close: () => app.close() };
 }

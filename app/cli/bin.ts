@@ -19,6 +19,9 @@ program
   .option('--seed <seed>', 'pin the clock and ids for a reproducible lab')
   .addOption(new Option('--mdm-port <port>', 'fixed port for the MDM server').argParser((v) => Number(v)))
   .addOption(new Option('--entra-port <port>', 'fixed port for the Entra ID emulator').argParser((v) => Number(v)))
+  .addOption(new Option('--lab-port <port>', 'fixed port for the lab API (the user\'s phone: pending MFA pushes and device codes)').argParser((v) => Number(v)))
+  .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
+  .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .action(serveCommand);
 
 program
@@ -26,7 +29,9 @@ program
   .description('start the host and serve the UI on a loopback URL (npm start uses this)')
   .option('--port <port>', 'UI port (default: a free one)', (v) => Number(v))
   .option('--data-dir <dir>', 'folder for run data')
-  .option('--electron', 'open an Electron window when its binary exists')
+  .option('--electron', 'open an Electron window when its binary exists (not with --tls)')
+  .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
+  .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .action(uiCommand);
 
 program
@@ -48,6 +53,7 @@ program
   .option('--junit <file>', 'write a JUnit XML report')
   .option('--bundle <file>', 'write the run bundle(s) as JSON')
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
+  .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .action(runCommand);
 
 program

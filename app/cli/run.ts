@@ -20,6 +20,7 @@ interface RunOpts {
   junit?: string;
   bundle?: string;
   set?: string[];
+  tls?: boolean;
 }
 
 export async function runCommand(names: string[], opts: RunOpts): Promise<void> {
@@ -42,7 +43,7 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
   }
   let report: RunReport;
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(opts.tls && { tls: true }), progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

@@ -1,5 +1,9 @@
-import { startWorld } from '../../emulators/scenarios/world.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { labTlsFor, startWorld } from '../../emulators/scenarios/world.js';
 import { serveInfo } from '../host/serve-info.js';
+import { startLabPhone } from '../api/lab-phone.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -7,26 +11,43 @@ interface ServeOpts {
   seed?: string;
   mdmPort?: number;
   entraPort?: number;
+  labPort?: number;
+  tls?: boolean;
+  caOut?: string;
 }
 
-/** Start the emulators and keep them up until SIGINT/SIGTERM. */
+/** Start the emulators (and the lab API, the user's phone) and keep them up until SIGINT/SIGTERM. */
 export async function serveCommand(opts: ServeOpts): Promise<void> {
+  const seed = opts.seed ?? null;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
+  // --ca-out without --tls would hand out a CA no server uses: it asks for TLS.
+  const tls = opts.tls || opts.caOut ? await labTlsFor(dataDir, { seed }) : null;
+  let caFile: string | null = null;
+  if (tls) {
+    caFile = resolve(opts.caOut ?? join(dataDir, 'tls', 'lab-ca.pem'));
+    if (opts.caOut) writeFileSync(caFile, tls.caPem);
+  }
   const world = await startWorld({
-    ...(opts.dataDir && { dataDir: opts.dataDir }),
-    seed: opts.seed ?? null,
+    dataDir,
+    seed,
+    tls,
     ports: { ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
   });
-  const info = serveInfo(world);
+  const phone = await startLabPhone({ world, tls, ...(opts.labPort !== undefined && { port: opts.labPort }) });
+  const info = serveInfo(world, { labUrl: phone.url, labToken: phone.token, caFile });
   if (opts.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else {
     process.stdout.write(`Enrollscope emulators are up.\n  MDM server  ${info.mdm}\n  Entra ID    ${info.entra ?? '(not running)'}\n`);
     if (info.tenantId) process.stdout.write(`  tenant      ${info.tenantId}\n`);
     for (const u of info.users) process.stdout.write(`  user        ${u.upn}  ${u.password}\n`);
     if (info.enrollSecret) process.stdout.write(`  enroll secret ${info.enrollSecret}\n`);
+    process.stdout.write(`  lab API     ${info.labUrl}/api/entra/pending  (Authorization: Bearer ${info.labToken})\n`);
+    if (info.caFile) process.stdout.write(`  lab CA      ${info.caFile}\n`);
     for (const [party, file] of Object.entries(info.db)) process.stdout.write(`  ${party} DB  ${file}\n`);
     process.stdout.write('Press Ctrl+C to stop.\n');
   }
   const stop = async () => {
+    await phone.close();
     await world.close();
     process.exit(0);
   };

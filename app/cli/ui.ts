@@ -1,6 +1,7 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { Session } from '../host/session.js';
 import { startUiServer } from '../api/server.js';
 import { electronBinary } from '../host/electron-binary.js';
@@ -26,17 +27,25 @@ interface UiOpts {
   port?: number;
   dataDir?: string;
   electron?: boolean;
+  /** Every party and the UI itself on HTTPS from the session's lab CA. */
+  tls?: boolean;
+  /** Write the lab CA certificate (PEM) here (implies --tls). */
+  caOut?: string;
   /** A saved run to show first (`enrollscope open BUNDLE`). */
   bundle?: RunBundle;
 }
 
 /** The host: emulators + UI API + the built UI on loopback; an Electron window on top where its binary exists. */
 export async function uiCommand(opts: UiOpts): Promise<void> {
-  const session = await Session.start(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  const tls = Boolean(opts.tls || opts.caOut);
+  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }) });
   if (opts.bundle) session.open(opts.bundle);
-  const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }) });
-  const bin = opts.electron ? electronBinary(root) : null;
+  const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }), tls: session.labTls });
+  if (opts.caOut && session.labTls) writeFileSync(opts.caOut, session.labTls.caPem);
+  // The Electron shell trusts only the public CAs: an HTTPS UI is for a browser that was given the lab CA.
+  const bin = opts.electron && !tls ? electronBinary(root) : null;
   process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdm.url}\n  Entra ID    ${session.current.entra.url}  (tenant ${session.current.entra.tenantId})\n`);
+  if (opts.caOut) process.stdout.write(`  lab CA      ${opts.caOut}\n`);
   let child: ReturnType<typeof spawn> | null = null;
   if (bin) {
     child = spawn(bin, [join(root, 'dist', 'main', 'main', 'index.js')], { stdio: 'inherit', env: { ...process.env, ENROLLSCOPE_URL: ui.openUrl } });

@@ -31,10 +31,12 @@ export async function runScenarios(
     seed: string | null;
     /** One set of options for every scenario, or each scenario's own (the CLI's parsed `--set`). */
     options?: Record<string, string | boolean> | Map<string, Record<string, string | boolean>>;
-    progress?: (line: string) => void; ports?: { mdm?: number; entra?: number } },
+    progress?: (line: string) => void; ports?: { mdm?: number; entra?: number };
+    /** Every run's servers speak HTTPS on the session's lab CA. */
+    tls?: boolean },
 ): Promise<RunReport> {
   const runs: RunResult[] = [];
-  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }) });
+  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }), ...(opts.tls && { tls: true }) });
   session.on('event', (ev) => {
     if (ev.type === 'step' && (ev.step.status === 'done' || ev.step.status === 'error')) opts.progress?.(`  ${ev.step.index + 1}. ${ev.step.from} → ${ev.step.to}  ${ev.step.title}${ev.step.response ? `  ${ev.step.response.status}` : ''}`);
   });

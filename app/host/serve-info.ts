@@ -17,9 +17,20 @@ export interface ServeInfo {
    */
   mdmToken: { acceptedAudiences: string[]; scope: string; resource: string; clientId: string } | null;
   db: Record<string, string>;
+  /**
+   * The lab API, the user's phone: `GET {labUrl}/api/entra/pending` lists the device codes and MFA pushes waiting for
+   * the user, `POST {labUrl}/api/entra/mfa/:id` `{"approve":true}` and `POST {labUrl}/api/entra/device-codes/:userCode`
+   * `{"upn":…}` answer them; every call with `Authorization: Bearer {labToken}`.
+   */
+  labUrl: string | null;
+  labToken: string | null;
+  /** true when every server speaks HTTPS on the lab CA's certificate (serve --tls). */
+  tls: boolean;
+  /** The lab CA certificate (PEM) a client must trust; null for plain HTTP. */
+  caFile: string | null;
 }
 
-export function serveInfo(world: World): ServeInfo {
+export function serveInfo(world: World, extra: { labUrl?: string; labToken?: string; caFile?: string | null } = {}): ServeInfo {
   const secret = world.mdm.ctx.store.read(
     (db) => db.prepare(`SELECT secret FROM enroll_secrets WHERE team_id IS NULL ORDER BY created_at LIMIT 1`).pluck().get() as string | undefined,
   );
@@ -43,5 +54,9 @@ export function serveInfo(world: World): ServeInfo {
         }
       : null,
     db,
+    labUrl: extra.labUrl ?? null,
+    labToken: extra.labToken ?? null,
+    tls: world.lab.tls !== null,
+    caFile: extra.caFile ?? null,
   };
 }

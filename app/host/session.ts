@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
-import { startWorld, type World } from '../../emulators/scenarios/world.js';
+import { labTlsFor, startWorld, type World } from '../../emulators/scenarios/world.js';
+import type { LabTls } from '../../emulators/lab/tls.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import type { Breakpoint, DbView, HttpRequest, LabEvent, LabState, MdmSettingsView, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
 import { BundleViewer } from './bundle-viewer.js';
@@ -24,6 +25,8 @@ export interface SessionOptions {
   seed?: string | null;
   /** Fixed ports for the servers (a seeded re-run on the same ports is byte-identical). */
   ports?: { mdm?: number; entra?: number };
+  /** Every world's servers speak HTTPS on one lab CA made for this session's folder (run --tls, the UI's TLS option). */
+  tls?: boolean;
 }
 
 /**
@@ -61,9 +64,16 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   private constructor(private readonly opts: SessionOptions) {
     super();
     this.ownsBaseDir = !opts.dataDir;
+    this.tlsOn = opts.tls ?? false;
     this.baseDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     mkdirSync(this.baseDir, { recursive: true });
   }
+
+  /** The session's lab CA and server certificate when it serves HTTPS: the same for every world, so a CA handed out once stays good. */
+  private tlsMaterial: LabTls | null = null;
+
+  /** Whether the next world serves HTTPS: the session's option, then what the last Run asked (Reset keeps it). */
+  private tlsOn: boolean;
 
   static async start(opts: SessionOptions = {}): Promise<Session> {
     const s = new Session(opts);
@@ -73,6 +83,16 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   get lab() {
     return this.live.lab;
+  }
+
+  /** The session's lab CA and server certificate, once a world served HTTPS (the UI host serves on them too). */
+  get labTls(): LabTls | null {
+    return this.tlsMaterial;
+  }
+
+  /** The lab CA (PEM) when the live world serves HTTPS, else null. */
+  get caPem(): string | null {
+    return this.live.lab.tls?.caPem ?? null;
   }
 
   /** The live world (a saved run on screen does not replace it). */
@@ -93,7 +113,9 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     if (this.live) await this.live.close();
     const runId = `run-${++this.runCounter}`;
     const dataDir = join(this.baseDir, runId);
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: this.settingsChosen });
+    // One CA per session folder, made the first time a world serves HTTPS.
+    if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: this.settingsChosen, tls: this.tlsOn ? this.tlsMaterial : null });
     this.nextSeed = undefined;
     this.live = new LiveRun(runId, world, {
       // While a saved run is on screen its timeline is the bundle's; the live steps are sent again when it closes.
@@ -125,7 +147,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   state(): LabState {
     const state = this.view.state();
     const starting = this.starting > 0 && !this.viewer ? { status: 'starting' as const, waitingStepId: null } : {};
-    return { ...state, ...starting, seq: ++this.seq };
+    const tls = !this.viewer && this.live.lab.tls ? { caFile: join(this.baseDir, 'tls', 'lab-ca.pem') } : {};
+    return { ...state, ...starting, ...tls, seq: ++this.seq };
   }
 
   /** Run `work` (a Run or a Reset) after the ones before it, with the lab shown `starting` until it is done. */
@@ -168,11 +191,12 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
-  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null): Promise<void> {
+  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null, tls?: boolean): Promise<void> {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`unknown scenario "${name}"`);
     await this.exclusive(async () => {
       if (seed !== undefined) this.nextSeed = seed;
+      if (tls !== undefined) this.tlsOn = tls;
       this.viewer = null;
       await this.newWorld();
       this.live.start(scenario, name, options, { stepMode, breakpoints: [...this.live.lab.gate.breakpoints] });

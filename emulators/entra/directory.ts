@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CLIENT_IDS, RESOURCES } from '../protocols/oauth.js';
 import type { EntraContext } from './context.js';
 import { AADSTS } from './errors.js';
@@ -44,6 +45,8 @@ export interface ApplicationRow {
   identifier_uris: string;
   scp: string | null;
   mdm_catch_all: number;
+  /** accessTokenAcceptedVersion: null or 1 → v1 access tokens, 2 → v2 (from either endpoint). */
+  access_token_version: number | null;
 }
 
 export const DEFAULT_DOMAIN = 'enrollscope.onmicrosoft.com';
@@ -54,16 +57,41 @@ export const DEFAULT_USERS: LabUserSeed[] = [
   { upn: 'bob', password: 'Enrollscope-Bob-1', displayName: 'Bob Lab (MFA)', givenName: 'Bob', familyName: 'Lab', mfa: true },
 ];
 
+const FIRST_PARTY_PUBLIC_CLIENTS: readonly (readonly [string, string])[] = [
+  ['1fec8e78-bce4-4aaf-ab1b-5451cc387264', 'Microsoft Teams'],
+  ['9bc3ab49-b65d-410a-85ad-de819febfddc', 'Microsoft SharePoint Online Management Shell'],
+  ['0000000c-0000-0000-c000-000000000000', 'Microsoft App Access Panel'],
+  ['19db86c3-b2b9-44cc-b339-36da233a3be2', 'My Signins'],
+  ['d3590ed6-52b3-4102-aeff-aad2292ab01c', 'Microsoft Office'],
+  ['0c1307d4-29d6-4389-a11c-5cbe7f65d7fa', 'Microsoft Azure'],
+  ['33be1cef-03fb-444b-8fd3-08ca1b4d803f', 'OneDrive Web'],
+  ['ab9b8c07-8f02-4f72-87fa-80105867a763', 'OneDrive SyncEngine'],
+  ['3d5cffa9-04da-4657-8cab-c7f074657cad', 'M365 Commerce Client'],
+  ['4990cffe-04e8-4e8b-808a-1175604b879f', 'Microsoft Partner Center'],
+  ['fb78d390-0c51-40cd-8e17-fdbfab77341b', 'Microsoft Exchange REST API Based Powershell'],
+  ['fdd7719f-d61e-4592-b501-793734eb8a0e', 'SharePoint Migration Tool'],
+  ['a0c73c16-a7e3-4564-9a95-2bdf47383716', 'Microsoft Exchange Online Remote PowerShell'],
+  ['3b511579-5e00-46e1-a89e-a6f0870e2f5a', 'Windows 365 Portal'],
+  ['08e18876-6177-487e-b8b5-cf950c1e598c', 'SharePoint Online Web Client Extensibility'],
+  ['4765445b-32c6-49b0-83e6-1d93765276ca', 'OfficeHome'],
+];
+
 /** First-party service principals the flows of entra-mde2.md §1.1 use; the scp each resource's tokens carry (§5.6). */
-function firstPartyApps(): Omit<ApplicationRow, 'mdm_catch_all'>[] {
+function firstPartyApps(): Omit<ApplicationRow, 'mdm_catch_all' | 'access_token_version'>[] {
   const client = (app_id: string, display_name: string) => ({ app_id, display_name, public_client: 1, identifier_uris: '[]', scp: null });
   return [
     client(CLIENT_IDS.authBroker, 'Microsoft Authentication Broker'),
+    // CloudAP's client: Windows logon asks its PRT with it.
     client(CLIENT_IDS.windowsSignIn, 'Windows Sign In'),
     client(CLIENT_IDS.azureAdPowerShell, 'Azure Active Directory PowerShell'),
     client(CLIENT_IDS.companyPortal, 'Microsoft Intune Company Portal'),
-    client(CLIENT_IDS.companyPortalLinux, 'Intune Company Portal for Linux'),
+    client(CLIENT_IDS.companyPortalLinux, 'Microsoft Intune Company Portal for Linux'),
     client(CLIENT_IDS.bulkPrt, 'Bulk PRT client'),
+    // Windows' device registration client (dsreg's web sign-in at join; libhimmelblau get_auth_redirect_uri).
+    client('dd762716-544d-4aeb-a526-687b73838a22', 'Microsoft Device Registration Client'),
+    // The other clients libhimmelblau's get_auth_redirect_uri knows; names as ROADtools' firstpartyscopes.json and
+    // AADInternals give them.
+    ...FIRST_PARTY_PUBLIC_CLIENTS.map(([id, name]) => client(id, name)),
     { app_id: CLIENT_IDS.azurePortal, display_name: 'Azure Portal', public_client: 1, identifier_uris: '["https://portal.azure.com"]', scp: 'user_impersonation' },
     { app_id: RESOURCES.drsAppId, display_name: 'Device Registration Service', public_client: 0, identifier_uris: JSON.stringify([RESOURCES.drs]), scp: 'adrs_access' },
     {
@@ -77,6 +105,32 @@ function firstPartyApps(): Omit<ApplicationRow, 'mdm_catch_all'>[] {
     { app_id: RESOURCES.graphAppId, display_name: 'Microsoft Graph', public_client: 0, identifier_uris: JSON.stringify([RESOURCES.graph, `${RESOURCES.graph}/`]), scp: 'User.Read' },
     { app_id: RESOURCES.aadGraphAppId, display_name: 'Windows Azure Active Directory', public_client: 0, identifier_uris: JSON.stringify([RESOURCES.aadGraph, `${RESOURCES.aadGraph}/`]), scp: 'user_impersonation' },
   ];
+}
+
+/**
+ * The directory roles whose members Windows makes local administrators of an Entra-joined device (Microsoft Entra
+ * built-in roles; "Manage the local administrators on Microsoft Entra joined devices"): the role template ids are
+ * Microsoft's.
+ */
+export const LOCAL_ADMIN_ROLES = [
+  { roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', displayName: 'Global Administrator' },
+  { roleTemplateId: '9f06204d-73c1-4d4c-880a-6edb90606fd8', displayName: 'Microsoft Entra Joined Device Local Administrator' },
+] as const;
+
+/** A role's object id in this tenant: derived from tenant and template (no lab id spent, so seeded ids stay put). */
+function roleObjectId(tenantId: string, templateId: string): string {
+  const h = createHash('sha256').update(`${tenantId}:${templateId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface DirectoryRoleRow {
+  object_id: string;
+  role_template_id: string;
+  display_name: string;
+}
+
+export function localAdminRoles(ctx: EntraContext): DirectoryRoleRow[] {
+  return ctx.store.read((db) => db.prepare(`SELECT * FROM directory_roles ORDER BY rowid`).all() as DirectoryRoleRow[]);
 }
 
 /** Create the tenant, its users and applications if this store has none; an existing tenant is kept. */
@@ -110,6 +164,8 @@ export function seedDirectory(ctx: EntraContext, tenant: TenantSeed, users: LabU
     );
     for (const app of firstPartyApps()) a.run({ ...app, mdm_catch_all: 0 });
     a.run({ app_id: mdmAppId, display_name: 'Enrollscope MDM (Fleet)', public_client: 0, identifier_uris: '[]', scp: 'mdm_delegation', mdm_catch_all: 1 });
+    const r = db.prepare(`INSERT INTO directory_roles(object_id, role_template_id, display_name) VALUES (?, ?, ?)`);
+    for (const role of LOCAL_ADMIN_ROLES) r.run(roleObjectId(id, role.roleTemplateId), role.roleTemplateId, role.displayName);
   });
 }
 

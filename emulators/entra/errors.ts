@@ -66,6 +66,8 @@ export const AADSTS = {
   refreshTokenExpired: () => new OAuthError(400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity.'),
   refreshTokenRevoked: () => new OAuthError(400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.'),
   deviceAuthFailed: (why: string) => new OAuthError(400, 'invalid_grant', 50155, `Device authentication failed. ${why}`),
+  // AADSTS135011 DeviceDisabled: the device the request proves (device key, or the PRT's device) is disabled in the directory.
+  deviceDisabled: () => new OAuthError(400, 'invalid_grant', 135011, 'Device used during the authentication is disabled.'),
   userDisabled: () => new OAuthError(400, 'invalid_grant', 50057, 'The user account is disabled.'),
 } as const;
 

@@ -1,4 +1,6 @@
 import { exportJWK } from 'jose';
+import type { FastifyInstance } from 'fastify';
+import { OAuthError, sendOAuthError } from './errors.js';
 import type { EntraContext } from './context.js';
 import { loadKey } from './keys.js';
 import { issuerV1, issuerV2 } from './tokens.js';
@@ -51,4 +53,16 @@ export async function jwks(ctx: EntraContext, version: '1.0' | '2.0'): Promise<{
       },
     ],
   };
+}
+
+/**
+ * The token and device authorization endpoints take POST only (RFC 6749 §3.2, RFC 8628 §3.1). A GET of a URL the
+ * metadata advertises gets Entra's AADSTS900561 JSON, not a 404.
+ */
+export function registerPostOnlyVerbs(app: FastifyInstance, ctx: EntraContext): void {
+  for (const version of ['1.0', '2.0'] as const) {
+    for (const path of [ENTRA_PATHS.token(':tenant', version), ENTRA_PATHS.deviceCode(':tenant', version)]) {
+      app.get(path, (_req, reply) => sendOAuthError(ctx, reply, new OAuthError(400, 'invalid_request', 900561, 'The endpoint only accepts POST, OPTIONS requests. Received a GET request.')));
+    }
+  }
 }

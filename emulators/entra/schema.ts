@@ -32,7 +32,10 @@ CREATE TABLE IF NOT EXISTS applications (
   identifier_uris TEXT NOT NULL DEFAULT '[]',
   scp TEXT,
   -- The tenant's MDM application: every http(s) resource no other app claims resolves to it (the MDM server URL).
-  mdm_catch_all INTEGER NOT NULL DEFAULT 0
+  mdm_catch_all INTEGER NOT NULL DEFAULT 0,
+  -- The app manifest's accessTokenAcceptedVersion (Microsoft identity platform "access token versions"): NULL or 1
+  -- gives v1 access tokens from either endpoint, 2 gives v2; the token's shape follows the resource, not the endpoint.
+  access_token_version INTEGER CHECK (access_token_version IN (1, 2))
 );
 CREATE TABLE IF NOT EXISTS devices (
   device_id TEXT PRIMARY KEY,
@@ -132,6 +135,13 @@ CREATE TABLE IF NOT EXISTS authorization_codes (
   issued_at TEXT NOT NULL,
   expires_at TEXT NOT NULL,
   redeemed_at TEXT
+);
+-- Directory roles activated in the tenant (Graph directoryRole): a per-tenant object id for a role template. Their
+-- S-1-12-1 SIDs are what a join reply's MembershipChanges adds to the device's local Administrators.
+CREATE TABLE IF NOT EXISTS directory_roles (
+  object_id TEXT PRIMARY KEY,
+  role_template_id TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS signing_keys (
   purpose TEXT PRIMARY KEY CHECK (purpose IN ('token', 'device-ca')),

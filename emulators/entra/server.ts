@@ -12,6 +12,11 @@ import { registerDeviceLogin } from './devicelogin.js';
 import { registerDrs } from './drs/routes.js';
 import { registerAuthorize } from './authorize/routes.js';
 import { seedRedirectUris } from './authorize/redirect-uris.js';
+import { registerDrsRegistration } from './drs/registration.js';
+import { registerLogout } from './logout.js';
+import { registerUserInfo } from './userinfo.js';
+import { registerWsFed } from './wsfed.js';
+import { registerPostOnlyVerbs } from './oidc.js';
 import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 import { pendingMfaRequests } from './mfa.js';
 import { pendingDeviceCodes } from './device-code.js';
@@ -63,6 +68,13 @@ function registerRoutes(app: FastifyInstance, ctx: EntraContext): void {
   registerDeviceLogin(app, ctx);
   // The Device Registration Service: discovery, nonce and join.
   registerDrs(app, ctx);
+  // The rest of what the metadata and DRS discovery advertise: sign-out, userinfo, WS-Federation, MS-DVRE, and
+  // the GET answers of the POST-only endpoints.
+  registerLogout(app, ctx);
+  registerUserInfo(app, ctx);
+  registerWsFed(app, ctx);
+  registerDrsRegistration(app, ctx);
+  registerPostOnlyVerbs(app, ctx);
 }
 
 /** The data the server starts with, each made only when the DB has none: the tenant and its users, then the keys. */

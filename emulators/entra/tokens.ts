@@ -28,11 +28,20 @@ export const issuerV1 = (tid: string) => `https://sts.windows.net/${tid}/`;
 export const issuerV2 = (tid: string) => `https://login.microsoftonline.com/${tid}/v2.0`;
 
 /** Entra's `sub` is pairwise: stable per (user, app), different across apps. */
-function pairwiseSub(oid: string, appId: string): string {
+export function pairwiseSub(oid: string, appId: string): string {
   return createHash('sha256').update(`${oid}:${appId}`).digest('base64url').slice(0, 43);
 }
 
-/** Access-token claims of entra-mde2.md §5.6 (v1: appid/appidacr/upn/unique_name; v2: azp/preferred_username). */
+/**
+ * The access token's shape follows the resource, not the endpoint (entra-mde2.md corrections §1; Microsoft identity
+ * platform "access tokens: token formats"): v2 only for an app whose manifest accepts v2 (accessTokenAcceptedVersion
+ * 2); DRS, Intune enrollment, Graph, AAD Graph and the tenant's MDM app (a default manifest) get v1 from either.
+ */
+export function accessTokenVersion(resource: ResolvedResource): TokenVersion {
+  return resource.app.access_token_version === 2 ? '2.0' : '1.0';
+}
+
+/** Access-token claims of entra-mde2.md §5.6 (v1: appid/appidacr/upn/unique_name/idtyp; v2: azp/preferred_username). */
 export function accessTokenClaims(ctx: EntraContext, g: UserGrant): Record<string, unknown> {
   const iat = ctx.lab.clock.seconds();
   const { user, tenant } = g;
@@ -51,15 +60,18 @@ export function accessTokenClaims(ctx: EntraContext, g: UserGrant): Record<strin
     tid: tenant.id,
     uti: ctx.lab.ids.text(16),
   };
-  if (g.version === '1.0') {
+  if (accessTokenVersion(g.resource) === '1.0') {
     return {
       aud: g.resource.audV1,
       iss: issuerV1(tenant.id),
       acr: '1',
       appid: g.clientId,
+      // 0: a public client (no secret, no certificate), as every client the lab signs users in with.
       appidacr: '0',
       ...(user.family_name && { family_name: user.family_name }),
       ...(user.given_name && { given_name: user.given_name }),
+      // "idtyp": "user" for a delegated token (Microsoft identity platform optional claims).
+      idtyp: 'user',
       ipaddr: '127.0.0.1',
       puid: user.puid,
       unique_name: user.upn,
@@ -68,16 +80,19 @@ export function accessTokenClaims(ctx: EntraContext, g: UserGrant): Record<strin
       ver: '1.0',
     };
   }
-  return { aud: g.resource.app.app_id, iss: issuerV2(tenant.id), azp: g.clientId, azpacr: '0', preferred_username: user.upn, ...common, ver: '2.0' };
+  return { aud: g.resource.app.app_id, iss: issuerV2(tenant.id), azp: g.clientId, azpacr: '0', idtyp: 'user', preferred_username: user.upn, ...common, ver: '2.0' };
 }
 
-/** ID token for the client (OIDC Core §2): aud = client id. */
-export function idTokenClaims(ctx: EntraContext, g: Pick<UserGrant, 'user' | 'tenant' | 'clientId' | 'version' | 'amr'>): Record<string, unknown> {
+/**
+ * ID token for the client (OIDC Core §2): aud = client id. `preferredUsername` adds the claim to a v1 id_token: the
+ * PRT reply's has it (entra-mde2.md corrections §5; libhimmelblau's IdToken reads preferred_username after a PRT).
+ */
+export function idTokenClaims(ctx: EntraContext, g: Pick<UserGrant, 'user' | 'tenant' | 'clientId' | 'version' | 'amr'> & { preferredUsername?: boolean }): Record<string, unknown> {
   const iat = ctx.lab.clock.seconds();
   const { user, tenant } = g;
   const base = { aud: g.clientId, iat, nbf: iat, exp: iat + LIFETIMES.accessTokenS, name: user.display_name, oid: user.object_id, sub: pairwiseSub(user.object_id, g.clientId), tid: tenant.id };
   return g.version === '1.0'
-    ? { ...base, iss: issuerV1(tenant.id), amr: g.amr, ipaddr: '127.0.0.1', unique_name: user.upn, upn: user.upn, ...(user.family_name && { family_name: user.family_name }), ...(user.given_name && { given_name: user.given_name }), ver: '1.0' }
+    ? { ...base, iss: issuerV1(tenant.id), amr: g.amr, ipaddr: '127.0.0.1', ...(g.preferredUsername && { preferred_username: user.upn }), unique_name: user.upn, upn: user.upn, ...(user.family_name && { family_name: user.family_name }), ...(user.given_name && { given_name: user.given_name }), ver: '1.0' }
     : { ...base, iss: issuerV2(tenant.id), preferred_username: user.upn, ver: '2.0' };
 }
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { HttpRequestRecord, HttpResponseRecord } from './step.js';
 import { STEP_HEADER } from './context.js';
 
@@ -6,6 +7,18 @@ import { STEP_HEADER } from './context.js';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|soap\+xml|vnd\.syncml[^;]*|x-www-form-urlencoded|jwt|jose)|[^;]*\+(xml|json))/i;
+
+/** One keep-alive HTTPS agent per trusted CA: the lab CA is passed explicitly, never a global trust change. */
+const httpsAgents = new Map<string, https.Agent>();
+function httpsAgent(caPem: string | undefined): https.Agent {
+  const key = caPem ?? '';
+  let a = httpsAgents.get(key);
+  if (!a) {
+    a = new https.Agent({ keepAlive: true, maxSockets: 16, ...(caPem && { ca: caPem }) });
+    httpsAgents.set(key, a);
+  }
+  return a;
+}
 
 export function isTextContentType(ct: string | undefined): boolean {
   return ct === undefined || ct === '' || TEXT_TYPES.test(ct);
@@ -16,16 +29,21 @@ export interface WireResponse {
   raw: Buffer;
 }
 
-/** Send one request over real HTTP; only loopback http URLs are allowed (every party listens on 127.0.0.1). */
-export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutMs = 30_000): Promise<WireResponse> {
+/**
+ * Send one request over real HTTP or HTTPS (every party listens on 127.0.0.1). With `caPem` (the lab CA) HTTPS trusts
+ * that CA (node:tls `ca` replaces the default store); a certificate it did not issue fails the request, as it would
+ * for any client. Verification is never turned off.
+ */
+export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutMs = 30_000, caPem?: string): Promise<WireResponse> {
   const url = new URL(req.url);
-  if (url.protocol !== 'http:') return Promise.reject(new Error(`the lab speaks http on loopback only, not ${url.protocol}`));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`the lab speaks http(s) only, not ${url.protocol}`));
+  const secure = url.protocol === 'https:';
   const body = req.bodyEncoding === 'base64' ? Buffer.from(req.body, 'base64') : Buffer.from(req.body, 'utf8');
   const headers: Record<string, string> = { ...req.headers };
   if (stepId) headers[STEP_HEADER] = stepId;
   if (req.method !== 'GET' && req.method !== 'HEAD') headers['content-length'] = String(body.length);
   return new Promise((resolve, reject) => {
-    const r = http.request(url, { method: req.method, headers, agent, timeout: timeoutMs }, (res) => {
+    const onResponse = (res: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
@@ -44,7 +62,9 @@ export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutM
           },
         });
       });
-    });
+    };
+    const options = { method: req.method, headers, timeout: timeoutMs };
+    const r = secure ? https.request(url, { ...options, agent: httpsAgent(caPem) }, onResponse) : http.request(url, { ...options, agent }, onResponse);
     r.on('timeout', () => r.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
     r.on('error', reject);
     if (req.method !== 'GET' && req.method !== 'HEAD') r.write(body);

@@ -12,9 +12,13 @@ import { Snapshots } from './snapshots.js';
 import { currentStep, runInStep } from './context.js';
 import { sendHttp } from './client.js';
 import { createPartyServer, type PartyServerOptions } from './server.js';
+import type { LabTls } from './tls.js';
 import type { HttpRequestRecord, HttpResponseRecord, PartyId, Step, PromptRecord } from './step.js';
 import { stepKind, type StepKindId } from '../protocols/steps.js';
 import { classifyRequest } from '../protocols/step-match.js';
+
+/** Where a seeded clock starts unless told otherwise. */
+export const SEEDED_START = Date.UTC(2026, 0, 15, 9, 0, 0);
 
 export interface LabOptions {
   /** Folder for party DB files and the seeded key cache; default: a fresh temporary folder. */
@@ -25,6 +29,8 @@ export interface LabOptions {
   startAt?: number;
   /** Folder for cached seeded RSA keys (shared across runs); default `<dataDir>/.cache`. */
   keyCacheDir?: string;
+  /** Serve HTTPS on the lab CA's certificate (serve --tls); the lab's own clients trust that CA. Default: plain HTTP. */
+  tls?: LabTls | null;
 }
 
 export interface SendOptions {
@@ -71,6 +77,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly snapshots = new Snapshots();
   readonly dataDir: string;
   readonly seed: string | null;
+  /** The lab's TLS material when its servers speak HTTPS; null for plain HTTP. */
+  readonly tls: LabTls | null;
   private readonly stores = new Map<PartyId, Store>();
   private prompts = 0;
   /** Closed (Reset, a new Run): a step released by the drain is not sent, so the old run ends instead of talking to the new world on the same ports. */
@@ -87,8 +95,9 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   constructor(opts: LabOptions = {}) {
     super();
     this.seed = opts.seed ?? null;
+    this.tls = opts.tls ?? null;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
-    this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? Date.UTC(2026, 0, 15, 9, 0, 0)));
+    this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
     this.keys = new KeyFactory(this.seed, opts.keyCacheDir ?? join(this.dataDir, '.cache'));
     this.recorder = new Recorder(this.clock);
@@ -125,8 +134,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   }
 
   /** A party server whose routes record outside clients and attribute DB writes to steps. */
-  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock'> = {}) {
-    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock });
+  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock' | 'tls'> = {}) {
+    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock, tls: this.tls });
   }
 
   /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */
@@ -145,7 +154,7 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     });
     await this.admit(step);
     try {
-      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs));
+      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs, this.tls?.caPem));
       this.recorder.close(step, { response: record });
       return {
         ...record,

@@ -1,11 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { Server as HttpsServer } from 'node:https';
 import { runInStep, STEP_HEADER, type StepContext } from './context.js';
 import type { Step, HttpRequestRecord } from './step.js';
 import type { Recorder } from './recorder.js';
 import type { LabClock } from './clock.js';
 import { isTextContentType } from './client.js';
 import { classifyRequest } from '../protocols/step-match.js';
+import type { LabTls } from './tls.js';
 
 export interface PartyServerOptions {
   /** The servers of the lab: what outside requests they receive is classified by the step catalog. */
@@ -17,6 +19,8 @@ export interface PartyServerOptions {
   bodyLimit?: number;
   /** Entra matches paths in any case (libhimmelblau writes /oAuth2/v2.0/); Fleet's router does not. */
   caseSensitive?: boolean;
+  /** Listen with HTTPS on the lab CA's server certificate (serve --tls); plain HTTP otherwise. */
+  tls?: LabTls | null;
 }
 
 declare module 'fastify' {
@@ -40,7 +44,10 @@ const pathOf = (url: string): string => url.split('?')[0] ?? url;
  * from outside the lab (curl, a real Windows VM) is recorded as a step of its own by this server.
  */
 export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024, logger: false, routerOptions: { caseSensitive: opts.caseSensitive ?? true } });
+  const base = { bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024, logger: false, routerOptions: { caseSensitive: opts.caseSensitive ?? true } };
+  // An HTTPS fastify is typed over https.Server; the routes and hooks are the same, so the lab handles both as one type.
+  const app = opts.tls ? (Fastify({ ...base, https: { key: opts.tls.keyPem, cert: opts.tls.certPem } }) as unknown as FastifyInstance) : Fastify(base);
+  const scheme = opts.tls ? 'https' : 'http';
   app.decorateRequest('rawBody', '');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
@@ -59,7 +66,7 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     else {
       const request: HttpRequestRecord = {
         method: req.method,
-        url: `http://${req.headers.host ?? '127.0.0.1'}${req.url}`,
+        url: `${scheme}://${req.headers.host ?? '127.0.0.1'}${req.url}`,
         headers: headerRecord(req.headers),
         body: '',
       };
@@ -122,9 +129,9 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
   return app;
 }
 
-/** Listen on a free loopback port; returns the base URL. */
+/** Listen on a free loopback port; returns the base URL (https:// when the server was made with TLS). */
 export async function listenLoopback(app: FastifyInstance, port = 0): Promise<string> {
   await app.listen({ host: '127.0.0.1', port });
   const addr = app.server.address() as AddressInfo;
-  return `http://127.0.0.1:${addr.port}`;
+  return `${app.server instanceof HttpsServer ? 'https' : 'http'}://127.0.0.1:${addr.port}`;
 }

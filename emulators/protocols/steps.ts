@@ -341,6 +341,42 @@ export const STEP_KINDS = {
     server: 'entra/oidc.ts',
     http: { server: 'entra', method: 'GET', path: '/discovery/(v2\\.0/)?keys$' },
   },
+  'entra.logout': {
+    title: 'Sign out (end_session_endpoint)',
+    phase: null,
+    summary: 'The browser\'s session at Entra ends: its session cookies are cleared and the user is sent back to the app\'s post-logout URI, or shown the signed-out page. Tokens already issued stay valid.',
+    spec: { doc: 'OpenID Connect RP-Initiated Logout 1.0', section: '2', title: 'RP-Initiated Logout', url: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout' },
+    client: null,
+    server: 'entra/logout.ts',
+    http: { server: 'entra', method: 'GET|POST', path: '/oauth2/(v2\\.0/)?logout$' },
+  },
+  'entra.userinfo': {
+    title: 'UserInfo (the user\'s claims for a Graph token)',
+    phase: null,
+    summary: 'A client presents an access token for Microsoft Graph and gets the signed-in user\'s claims (sub, name, given and family name, email); any other token is 401 with WWW-Authenticate.',
+    spec: { doc: 'OpenID Connect Core 1.0', section: '5.3', title: 'UserInfo Endpoint', url: 'https://openid.net/specs/openid-connect-core-1_0.html#UserInfo' },
+    client: null,
+    server: 'entra/userinfo.ts',
+    http: { server: 'entra', method: 'GET|POST', path: '/openid/userinfo$' },
+  },
+  'entra.wsfed': {
+    title: 'WS-Federation passive endpoint',
+    phase: null,
+    summary: 'DRS discovery\'s PassiveAuthEndpoint: wsignout1.0 signs the browser out; wsignin1.0 needs a relying party the tenant federates, which the lab\'s tenant has none of, so it ends on Entra\'s error page.',
+    spec: { doc: 'WS-Federation 1.2', section: '13.2', title: 'Web (Passive) Requestors: parameters', url: 'https://docs.oasis-open.org/wsfed/federation/v1.2/os/ws-federation-1.2-spec-os.html' },
+    client: null,
+    server: 'entra/wsfed.ts',
+    http: { server: 'entra', method: 'GET|POST', path: '/wsfed$' },
+  },
+  'drs.registration': {
+    title: 'DRS RegistrationEndpoint (workplace join, MS-DVRE)',
+    phase: 'join',
+    summary: 'The WS-Trust workplace-join service of Windows 8.1 that discovery still advertises; Windows 10+ joins through the join endpoint, and the lab answers its SOAP faults.',
+    spec: { doc: 'MS-DVRD', section: '2.2.4.2', title: 'DeviceRegistrationService (RegistrationEndpoint)', url: 'https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-dvrd/0352c222-715b-4744-be3f-d8b96ee2bee8' },
+    client: null,
+    server: 'entra/drs/registration.ts',
+    http: { server: 'entra', method: 'GET|POST', path: '^/EnrollmentServer/DeviceEnrollmentWebService\\.svc$' },
+  },
 
   // ---- MDM enrollment (MS-MDE2) ----
   'mde2.discovery-probe': {

@@ -1,4 +1,9 @@
-import { Lab, type LabOptions } from '../lab/lab.js';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Lab, SEEDED_START, type LabOptions } from '../lab/lab.js';
+import { KeyFactory } from '../lab/keys.js';
+import { ensureLabTls, type LabTls } from '../lab/tls.js';
 import { startMdmServer, type MdmServer } from '../mdm/server.js';
 import { startEntraServer, type EntraServer } from '../entra/server.js';
 import type { MdmSettings } from '../mdm/settings.js';
@@ -9,7 +14,9 @@ import type { VirtualDevice } from '../device/index.js';
  * wires Fleet to an Entra tenant (windows_entra_tenant_ids, the MDM app's client id, the JWKS, the IdP for SSO).
  * Scenarios and the host start one per run; client parties (the device, orbit) are made by scenarios on top.
  */
-export interface WorldOptions extends LabOptions {
+export interface WorldOptions extends Omit<LabOptions, 'tls'> {
+  /** HTTPS on a lab CA (true: the CA of the data folder, made on first use); default plain HTTP. */
+  tls?: LabTls | boolean | null;
   /** Reuse these ports (a new run keeps the URLs outside clients were given). */
   ports?: { mdm?: number; entra?: number };
   mdmSettings?: Partial<MdmSettings>;
@@ -24,8 +31,19 @@ export interface World {
   close(): Promise<void>;
 }
 
+/**
+ * The lab CA and server certificate kept in `dir` (made on first use). Seeded: the seed's cached keys and the seeded
+ * clock's start, so the same seed gives the same PEMs; unseeded: fresh keys, valid from today.
+ */
+export function labTlsFor(dir: string, opts: { seed?: string | null; keyCacheDir?: string; startAt?: number } = {}): Promise<LabTls> {
+  const seed = opts.seed ?? null;
+  return ensureLabTls(dir, new KeyFactory(seed, opts.keyCacheDir ?? join(dir, '.cache')), seed === null ? Date.now() : (opts.startAt ?? SEEDED_START));
+}
+
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
-  const lab = new Lab(opts);
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
+  const tls = opts.tls === true ? await labTlsFor(dataDir, opts) : opts.tls || null;
+  const lab = new Lab({ ...opts, dataDir, tls });
   const entra = await startEntraServer({ lab, ...(opts.ports?.entra !== undefined && { port: opts.ports.entra }) });
   const mdm = await startMdmServer({
     lab,

@@ -11,6 +11,8 @@ export interface RunSlice {
   options: Record<string, string | boolean>;
   /** The seed the next Run pins the clock and ids with ('' for none: real time, random ids). */
   seed: string;
+  /** The next Run's parties speak HTTPS on the lab CA (the host's tls/lab-ca.pem); false: plain HTTP. */
+  tls: boolean;
   /** A control or run request failed: shown in the top bar until the next success. */
   apiError: string | null;
   /** A Run or Reset was asked for and has not answered: the lab is starting (the host says so too, a moment later). */
@@ -26,6 +28,7 @@ export interface RunSlice {
   chooseScenario(name: string): void;
   setOption(name: string, value: string | boolean): void;
   setSeed(seed: string): void;
+  setTls(tls: boolean): void;
   setApiError(e: string | null): void;
 }
 
@@ -39,6 +42,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   scenario: DEFAULT_SCENARIO,
   options: {},
   seed: '',
+  tls: false,
   apiError: null,
   starting: false,
   setLab: (lab) => {
@@ -56,5 +60,6 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   },
   setOption: (name, value) => set({ options: { ...get().options, [name]: value } }),
   setSeed: (seed) => set({ seed }),
+  setTls: (tls) => set({ tls }),
   setApiError: (apiError) => set({ apiError }),
 });

@@ -69,7 +69,8 @@ describe('device code flow (RFC 8628, entra-mde2.md §5.3)', () => {
     const done = await poll(s.device_code);
     expect(done.status).toBe(200);
     const claims = await verifyWithServedJwks(f, done.json<{ access_token: string }>().access_token);
-    expect(claims).toMatchObject({ aud: '01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9', preferred_username: alice(f).upn, scp: 'adrs_access' });
+    // DRS is first-party: a v1 token whichever endpoint asked (entra-mde2.md corrections §1).
+    expect(claims).toMatchObject({ aud: 'urn:ms-drs:enterpriseregistration.windows.net', upn: alice(f).upn, unique_name: alice(f).upn, scp: 'adrs_access', ver: '1.0' });
     expect(typeof done.json<{ refresh_token: string }>().refresh_token).toBe('string');
   });
 

@@ -91,7 +91,7 @@ describe('ROPC (entra-mde2.md §5.2)', () => {
     expect(claims).toMatchObject({ aud: mdm, tid: f.entra.tenantId, upn: alice(f).upn, scp: 'mdm_delegation', appid: BROKER });
   });
 
-  it('v2 with scope <resource>/.default: aud is the app id, azp the client, preferred_username the UPN', async () => {
+  it('v2 with scope <first-party resource>/.default: a v1 token (aud the resource URI, iss sts.windows.net, upn, appid, idtyp), in a v2 reply', async () => {
     const r = await postForm(f.lab, tokenUrl(f.entra.tenantDomain, true), {
       client_id: BROKER,
       grant_type: 'password',
@@ -106,7 +106,9 @@ describe('ROPC (entra-mde2.md §5.2)', () => {
     expect(typeof body.refresh_token).toBe('string');
     expect(typeof body.id_token).toBe('string');
     const claims = await verifyWithServedJwks(f, body.access_token as string);
-    expect(claims).toMatchObject({ aud: 'd4ebce55-015a-49b5-a083-c84d1797ae8c', iss: `https://login.microsoftonline.com/${f.entra.tenantId}/v2.0`, azp: BROKER, preferred_username: alice(f).upn, scp: 'mdm_delegation', ver: '2.0' });
+    // Intune enrollment is first-party: the token follows the resource, not the endpoint (entra-mde2.md corrections §1).
+    expect(claims).toMatchObject({ aud: 'https://enrollment.manage.microsoft.com/', iss: `https://sts.windows.net/${f.entra.tenantId}/`, appid: BROKER, appidacr: '0', idtyp: 'user', upn: alice(f).upn, unique_name: alice(f).upn, amr: ['pwd'], scp: 'mdm_delegation', ver: '1.0' });
+    expect(claims.azp).toBeUndefined();
     const info = JSON.parse(Buffer.from(body.client_info as string, 'base64url').toString()) as Record<string, string>;
     expect(info).toEqual({ uid: claims.oid, utid: f.entra.tenantId });
   });
@@ -191,7 +193,7 @@ describe('refresh token redemption (entra-mde2.md §5.4)', () => {
     });
     expect(r.status).toBe(200);
     const claims = await verifyWithServedJwks(f, r.json<{ access_token: string }>().access_token);
-    expect(claims).toMatchObject({ aud: '01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9', scp: 'adrs_access', preferred_username: alice(f).upn, amr: ['pwd'] });
+    expect(claims).toMatchObject({ aud: 'urn:ms-drs:enterpriseregistration.windows.net', scp: 'adrs_access', upn: alice(f).upn, amr: ['pwd'], ver: '1.0' });
   });
 
   it('an expired refresh token gets AADSTS700082 and writes nothing', async () => {

@@ -4,7 +4,7 @@ import { JOIN_CSR_CN, JOIN_TYPES, type DrsJoinResponse } from '../../protocols/d
 import { parseBcryptRsaKeyBlob, BcryptBlobError } from '../../protocols/bcrypt-blob.js';
 import type { EntraContext } from '../context.js';
 import { DrsError } from '../errors.js';
-import { getTenant, getUser } from '../directory.js';
+import { getTenant, getUser, localAdminRoles } from '../directory.js';
 import { verifyDrsBearer } from './bearer.js';
 import { issueDeviceCertificate } from './device-cert.js';
 
@@ -18,6 +18,30 @@ function requiredString(body: Record<string, unknown>, name: string): string {
   const v = field(body, name);
   if (typeof v !== 'string' || v === '') throw new DrsError(400, 'invalid_request', 'missing_field', `The join request lacks '${name}'.`);
   return v;
+}
+
+/**
+ * An Entra object id as the SID Windows gives it on a joined device (S-1-12-1-…): the GUID's 16 bytes in .NET
+ * Guid.ToByteArray order read as four little-endian uint32 (AADInternals Convert-AADIntObjectIDtoSID).
+ */
+export function objectIdToSid(objectId: string): string {
+  const hex = objectId.replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`not a GUID: ${objectId}`);
+  const b = Buffer.from(hex, 'hex');
+  // Guid.ToByteArray: Data1 (4), Data2 (2), Data3 (2) little-endian, then Data4 (8) as written.
+  const bytes = Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
+  return `S-1-12-1-${[0, 4, 8, 12].map((o) => bytes.readUInt32LE(o)).join('-')}`;
+}
+
+/** The local Administrators group of a Windows device (well-known SID, MS-DTYP 2.4.2.4 BUILTIN_ADMINISTRATORS). */
+export const LOCAL_ADMINISTRATORS_SID = 'S-1-5-32-544';
+
+/** An attribute of the join body's `Attributes` map, read without case (Windows writes "true" as a string). */
+function attribute(body: Record<string, unknown>, name: string): string | undefined {
+  const attrs = field(body, 'Attributes');
+  if (attrs === null || typeof attrs !== 'object') return undefined;
+  const v = field(attrs as Record<string, unknown>, name);
+  return typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : undefined;
 }
 
 /** PKCS#10 as Windows sends it (§3.2): subject exactly CN=7E980AD9-…, RSA-2048, sha256WithRSAEncryption, self-signature valid. */
@@ -101,5 +125,12 @@ export async function joinDevice(ctx: EntraContext, authorization: string | unde
       )
       .run(row),
   );
-  return { Certificate: { Thumbprint: row.cert_thumbprint, RawBody: row.cert_der }, User: { Upn: user.upn } };
+  const reply: DrsJoinResponse = { Certificate: { Thumbprint: row.cert_thumbprint, RawBody: row.cert_der }, User: { Upn: user.upn } };
+  // ReturnClientSid: Entra says which SIDs Windows puts in local Administrators (entra-mde2.md corrections §8):
+  // the Global Administrator and the joined-device local administrator roles, and the joining user
+  // (AADInternals Join-AADIntAzureAD prints three S-1-12-1 SIDs). Which SIDs and their order: UNCONFIRMED.
+  if (attribute(body, 'ReturnClientSid')?.toLowerCase() === 'true') {
+    reply.MembershipChanges = [{ LocalSID: LOCAL_ADMINISTRATORS_SID, AddSIDs: [...localAdminRoles(ctx).map((r) => objectIdToSid(r.object_id)), objectIdToSid(user.object_id)] }];
+  }
+  return reply;
 }

@@ -39,7 +39,7 @@ export async function authenticateDevice(ctx: EntraContext, jws: string, header:
   const der = Buffer.from(cert.rawData);
   const device = ctx.store.read((db) => db.prepare(`SELECT * FROM devices WHERE cert_thumbprint = ?`).get(thumbprint(der)) as DeviceRow | undefined);
   if (!device || `CN=${device.device_id}` !== cert.subject) throw AADSTS.deviceAuthFailed('The device certificate belongs to no registered device.');
-  if (!device.enabled) throw AADSTS.deviceAuthFailed('The device is disabled.');
+  if (!device.enabled) throw AADSTS.deviceDisabled();
   let payload: Record<string, unknown>;
   try {
     const verified = await compactVerify(jws, createPublicKey(cert.toString('pem')), { algorithms: ['RS256'] });

@@ -30,6 +30,8 @@ export async function exchangePrt(ctx: EntraContext, tenant: TenantRow, version:
   const key = ctx.store.read((db) => db.prepare(`SELECT session_key FROM session_keys WHERE prt_id = ?`).get(prt.id) as { session_key: Buffer } | undefined);
   if (!key || !verifySessionKeySignature(req, key.session_key)) throw AADSTS.invalidGrant('The signature made with the session key does not verify.');
   if (prt.revoked_at) throw AADSTS.refreshTokenRevoked();
+  // A PRT is bound to its device: once an admin disables the device, the PRT redeems nothing (AADSTS135011).
+  if (prt.device_id && !ctx.store.read((db) => db.prepare(`SELECT enabled FROM devices WHERE device_id = ?`).pluck().get(prt.device_id))) throw AADSTS.deviceDisabled();
   if (ctx.lab.clock.now() > Date.parse(prt.expires_at)) throw AADSTS.refreshTokenExpired();
   // Freshness: a server nonce when the client sent one, else an iat within the skew.
   let nonce: string | null = null;

@@ -49,7 +49,7 @@ export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: stri
   const prt = newRefreshToken(ctx, { kind: 'prt', user, clientId: client.app_id, deviceId: device.device_id, amr });
   // The OAEP seed comes from the lab's ids too, so that a seeded run is byte-identical.
   const jwe = sessionKeyJwe(sessionKey, transportKey, ctx.lab.ids.bytes(12), ctx.lab.ids.bytes(20));
-  const idToken = unsignedToken(idTokenClaims(ctx, { user, tenant, clientId: client.app_id, version: '1.0', amr }));
+  const idToken = unsignedToken(idTokenClaims(ctx, { user, tenant, clientId: client.app_id, version: '1.0', amr, preferredUsername: true }));
   ctx.store.tx((db) => {
     spendNonce(ctx, db, nonce);
     insertRefreshToken(db, prt);

@@ -26,9 +26,9 @@ export const ENTRA_PATHS = {
   deviceCode: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/devicecode`,
   /** The authorization endpoint (RFC 6749 §3.1; OIDC metadata authorization_endpoint, DRS AuthCodeEndpoint). */
   authorize: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/authorize`,
-  /** Advertised only (OIDC metadata end_session_endpoint, OIDC RP-Initiated Logout §2); not served. */
+  /** OIDC metadata end_session_endpoint (OIDC RP-Initiated Logout 1.0 §2): the browser session ends (entra/logout.ts). */
   logout: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/logout`,
-  /** Advertised only (OIDC metadata userinfo_endpoint, OIDC Core §5.3); not served. */
+  /** OIDC metadata userinfo_endpoint (OIDC Core §5.3): the user's claims for a Graph access token (entra/userinfo.ts). */
   userinfo: (tenant: string) => `/${tenant}/openid/userinfo`,
   /** The verification_uri of a device-code answer (RFC 8628 §3.3): the page where the user enters the code. */
   deviceLogin: '/devicelogin',
@@ -40,10 +40,10 @@ export const ENTRA_PATHS = {
   drsJoin: '/EnrollmentServer/device/',
   /** The same join endpoint without the trailing slash, which the server also accepts. */
   drsJoinNoSlash: '/EnrollmentServer/device',
-  /** Advertised only: DRS DeviceRegistrationService.RegistrationEndpoint (MS-DVRE, workplace join); not served. */
+  /** DRS DeviceRegistrationService.RegistrationEndpoint (MS-DVRE, workplace join): SOAP faults, the lab does no workplace join (entra/drs/registration.ts). */
   drsRegistration: '/EnrollmentServer/DeviceEnrollmentWebService.svc',
   /** Advertised only: DRS KeyProvisioningService.KeyProvisionEndpoint (Windows Hello key registration); not served. */
   drsKeyProvision: '/EnrollmentServer/key/',
-  /** Advertised only: DRS IdentityProviderService.PassiveAuthEndpoint (WS-Federation); not served. */
+  /** DRS IdentityProviderService.PassiveAuthEndpoint (WS-Federation 1.2 §13.2 passive requestor; entra/wsfed.ts). */
   wsfed: (tenant: string) => `/${tenant}/wsfed`,
 } as const;

@@ -9,6 +9,9 @@ export function ScenarioPicker() {
   const setOption = useLab((s) => s.setOption);
   const seed = useLab((s) => s.seed);
   const setSeed = useLab((s) => s.setSeed);
+  const tls = useLab((s) => s.tls);
+  const setTls = useLab((s) => s.setTls);
+  const caFile = useLab((s) => s.lab?.caFile);
   const info = scenarios.find((s) => s.name === scenario);
   return (
     <div className="scenario">
@@ -43,6 +46,11 @@ export function ScenarioPicker() {
               <span>Seed (reproducible run)</span>
               <input type="text" aria-label="Seed" placeholder="none" value={seed} maxLength={64} onChange={(e) => setSeed(e.target.value)} />
             </label>
+            <label className="opt" title="Every party listens with HTTPS on a certificate from the lab CA (the session folder's tls/lab-ca.pem); the device and orbit trust that CA">
+              <span>HTTPS (lab CA)</span>
+              <input type="checkbox" aria-label="HTTPS" checked={tls} onChange={(e) => setTls(e.target.checked)} />
+            </label>
+            {caFile && <p className="muted small" data-testid="lab-ca-file">Lab CA for outside clients: <code>{caFile}</code></p>}
           </div>
         </details>
       )}
