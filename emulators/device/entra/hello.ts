@@ -70,13 +70,16 @@ export async function provisionHello(ctx: DeviceContext, pin: string): Promise<H
   if (!ctx.entraUrl) throw new Error('the device has no Entra URL');
   const drsBase = ctx.drsUrl ?? ctx.entraUrl;
 
+  // Phase A: the ADRS token first (Learn, phase A), then where the key goes (libhimmelblau discovers it).
+  let drsToken = await drsTokenFromPrt(ctx, RESOURCES.drs);
   const discovery = expectJson<DrsDiscovery>(
-    await send(ctx, { title: 'DRS discovery (KeyProvisioningService)', catalogId: 'drs.discover', url: `${drsBase}${ENTRA_PATHS.drsDiscover(signIn.tenantId)}?api-version=1.9`, headers: dsregHeaders(hw.osVersion) }),
+    await send(ctx, { title: 'DRS discovery (KeyProvisioningService)', catalogId: 'drs.discover', url: `${drsBase}${ENTRA_PATHS.drsDiscover(signIn.tenantId)}?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
     'DRS discovery',
   );
   const service = discovery.KeyProvisioningService;
   if (!service?.KeyProvisionEndpoint) throw new Error('DRS discovery has no KeyProvisioningService.KeyProvisionEndpoint');
-  const drsToken = await drsTokenFromPrt(ctx, service.KeyProvisionResourceId || RESOURCES.drs);
+  // A registration service that names another resource for keys gets a token for that one.
+  if (service.KeyProvisionResourceId && service.KeyProvisionResourceId !== RESOURCES.drs) drsToken = await drsTokenFromPrt(ctx, service.KeyProvisionResourceId);
 
   // Phase B: the PIN, then the key pair made in the TPM under it.
   await ctx.lab.local(

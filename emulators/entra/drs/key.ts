@@ -100,6 +100,8 @@ export async function provisionKey(ctx: EntraContext, r: KeyRequest): Promise<Ke
   ctx.store.tx((db) =>
     db.prepare(`INSERT INTO ngc_keys(kid, key_id, user_object_id, device_id, key_blob, created_at) VALUES (@kid, @key_id, @user_object_id, @device_id, @key_blob, @created_at)`).run(row),
   );
+  // The Tokens tab checks NGC assertions against the key they name (observation only, lab/tokens.ts).
+  ctx.lab.recorder.registerKey({ name: `Windows Hello key of ${user.upn} (ngc_keys)`, kid, publicKey: parseBcryptRsaKeyBlob(blob).publicKey });
   // Step 6: the UPN and a server-generated key id. No pctx: it names the domain controller an on-premises key landed on.
   return { kid: row.key_id, upn: user.upn };
 }
