@@ -12,6 +12,8 @@
  * await device.join();                  // DRS discovery + join: TPM device key CSR, transport key blob, device cert
  * await device.getPrt();                // nonce, device-key-signed PRT request, session key unwrapped into the TPM,
  *                                       // then the session-key-signed exchange for the MDM token (with deviceid)
+ * await device.provisionHello({ pin }); // Windows Hello: DRS token from the PRT, PIN, TPM key, MS-KPP key registration
+ * await device.helloSignIn({ pin });    // PIN at the lock screen: PRT by the NGC-signed assertion, then the MDM token
  * await device.enrollMdm();             // bare GET, Discover, GetPolicies, TPM-made CSR, RST, provisioning doc
  * const s = await device.syncManagement(); // one OMA-DM session; MSI jobs it accepted run after it (orbit starts)
  * ```
@@ -29,13 +31,14 @@ import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { DEVICE_SCHEMA } from './schema.js';
 import { CspTree } from './csp/tree.js';
 import { SoftwareTpm } from './tpm/tpm.js';
-import { DeviceState, type Hardware, type JoinState, type MdmTokenState, type PrtState, type SignInState } from './state.js';
+import { DeviceState, type Hardware, type HelloState, type JoinState, type MdmTokenState, type PrtState, type SignInState } from './state.js';
 import { makeHardware } from './hardware.js';
 import { writeBootNodes } from './setup.js';
 import type { DeviceContext } from './context.js';
 import { oobeSignIn } from './entra/oobe-signin.js';
 import { drsJoin } from './entra/drs-join.js';
 import { getMdmToken, getPrt } from './entra/prt.js';
+import { helloSignIn, provisionHello } from './entra/hello.js';
 import { enrollMdm, type EnrollMdmOptions, type EnrollMdmResult } from './mdm/mde2-enroll.js';
 import { omadmSession, type OmaDmSessionResult } from './mdm/omadm.js';
 import type { MsiLauncher } from './mdm/msi.js';
@@ -78,6 +81,10 @@ export interface VirtualDevice {
   join(): Promise<JoinState>;
   /** PRT, then the MDM token from it. */
   getPrt(): Promise<{ prt: PrtState; mdmToken: MdmTokenState }>;
+  /** Windows Hello for Business provisioning with this PIN (after getPrt). */
+  provisionHello(opts: { pin: string }): Promise<HelloState>;
+  /** A Windows Hello sign-in with the PIN: a new PRT by the NGC assertion, then the MDM token from it. */
+  helloSignIn(opts: { pin: string }): Promise<{ prt: PrtState; mdmToken: MdmTokenState }>;
   enrollMdm(opts?: EnrollMdmOptions): Promise<EnrollMdmResult>;
   syncManagement(): Promise<OmaDmSessionResult>;
 }
@@ -128,6 +135,13 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
     join: () => drsJoin(ctx),
     getPrt: async () => {
       const prt = await getPrt(ctx);
+      const resource = mdmResource();
+      if (!resource) throw new Error('the device has no MDM URL to ask a token for');
+      return { prt, mdmToken: await getMdmToken(ctx, resource) };
+    },
+    provisionHello: ({ pin }) => provisionHello(ctx, pin),
+    helloSignIn: async ({ pin }) => {
+      const prt = await helloSignIn(ctx, pin);
       const resource = mdmResource();
       if (!resource) throw new Error('the device has no MDM URL to ask a token for');
       return { prt, mdmToken: await getMdmToken(ctx, resource) };

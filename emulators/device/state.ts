@@ -66,6 +66,16 @@ export interface EnrollmentState {
   notInOobe: boolean;
 }
 
+/** The Windows Hello for Business container (MS-KPP): the TPM key, its kid, and what Entra answered. */
+export interface HelloState {
+  upn: string;
+  keyHandle: string;
+  /** base64 SHA-256 of the key's BCRYPT_RSAKEY_BLOB: what the NGC assertion's header names. */
+  kid: string;
+  /** The key id Entra's key provisioning reply gave (MS-KPP 3.1.5.1.1.2). */
+  keyId: string;
+}
+
 export interface OmaDmState {
   lastSessionId: number;
 }
@@ -78,6 +88,7 @@ interface Shape {
   mdmToken: MdmTokenState;
   enrollment: EnrollmentState;
   omadm: OmaDmState;
+  hello: HelloState;
 }
 
 export type StateName = keyof Shape;

@@ -164,6 +164,17 @@ CREATE TABLE IF NOT EXISTS kdc_keys (
   etype INTEGER NOT NULL,
   key BLOB NOT NULL
 );
+-- Windows Hello for Business keys, each on a user and device pair (MS-KPP 3.1.5.1.1.3). kid is what the NGC
+-- assertion's header names: base64 SHA-256 of the BCRYPT_RSAKEY_BLOB (libhimmelblau build_jwt_by_hello_for_business_key,
+-- ROADtools get_privkey_kid); key_id is the GUID the key provisioning reply calls kid (MS-KPP 3.1.5.1.1.2).
+CREATE TABLE IF NOT EXISTS ngc_keys (
+  kid TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL UNIQUE,
+  user_object_id TEXT NOT NULL REFERENCES users(object_id),
+  device_id TEXT NOT NULL REFERENCES devices(device_id),
+  key_blob TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 `;
 
 export const ENTRA_UNLOGGED = ['signing_keys', 'session_keys', 'kdc_keys'];

@@ -121,6 +121,9 @@ export function findTokens(text: string, where: string, keys: RegisteredKey[], n
     if (t) {
       seen.add(raw);
       out.push(t);
+      // A JWT inside a claim: the NGC assertion in a Windows Hello PRT request (libhimmelblau HelloForBusinessPayload).
+      for (const [claim, v] of Object.entries(t.payload ?? {}))
+        if (typeof v === 'string') for (const inner of v.matchAll(JWS_RE)) if (inner[0] === v) take(v, `${w} → ${claim}`);
     }
   };
   for (const m of text.matchAll(JWE_RE)) take(m[0], where);

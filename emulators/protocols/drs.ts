@@ -91,3 +91,15 @@ export function bytesToGuid(bytes: Buffer): string {
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/** MS-KPP 3.1.5.1.1.1: the Windows Hello key, a base64 BCRYPT_RSAKEY_BLOB (libhimmelblau Services::provision_key). */
+export interface KeyProvisionRequest {
+  kngc: string;
+}
+
+/** MS-KPP 3.1.5.1.1.2: a server-generated key id and the UPN the key was written on (pctx only for AD). */
+export interface KeyProvisionResponse {
+  kid: string;
+  upn: string;
+  pctx?: string;
+}

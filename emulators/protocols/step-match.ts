@@ -36,6 +36,18 @@ function requestJwtKind(body: string): HttpMatch['requestJwt'] | null {
   return null;
 }
 
+/** The `grant_type` inside the `request` JWT's payload: a PRT request's user proof (entra-mde2.md §6.2). */
+function requestGrantOf(body: string): string | null {
+  const jwt = formValue(body, 'request');
+  if (!jwt) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { grant_type?: unknown };
+    return typeof payload.grant_type === 'string' ? payload.grant_type : null;
+  } catch {
+    return null;
+  }
+}
+
 function soapActionOf(body: string): string | null {
   const m = /<(?:[\w-]+:)?Action\b[^>]*>([^<]+)</.exec(body);
   return m ? m[1]!.trim() : null;
@@ -58,6 +70,10 @@ export function classifyRequest(r: ReceivedRequest): StepKindId {
     }
     if (c.http.requestJwt !== undefined) {
       if (requestJwtKind(body) !== c.http.requestJwt) continue;
+      score++;
+    }
+    if (c.http.requestGrant !== undefined) {
+      if (requestGrantOf(body) !== c.http.requestGrant) continue;
       score++;
     }
     if (c.http.soapAction !== undefined) {

@@ -12,6 +12,7 @@ export const PHASES = {
   signin: 'Entra sign-in',
   join: 'Entra join',
   prt: 'Primary Refresh Token',
+  hello: 'Windows Hello for Business',
   enroll: 'MDM enrollment',
   omadm: 'OMA-DM management',
   msi: 'MSI install',
@@ -42,6 +43,8 @@ export interface HttpMatch {
   grant?: string;
   /** For the jwt-bearer grant: whose key signed the `request` JWT (its header tells, PROTOCOL.md). */
   requestJwt?: 'device-key' | 'session-key';
+  /** The `grant_type` inside the `request` JWT's payload (the user proof of a PRT request: password, Windows Hello…). */
+  requestGrant?: string;
 }
 
 /** The WS-Addressing actions of a SOAP step's request and reply. */
@@ -75,6 +78,20 @@ const CSP_MSI = 'https://learn.microsoft.com/en-us/windows/client-management/mdm
 
 const TPM_TRAITS: SpecRef = { doc: 'kanidm/hsm-crypto', section: 'src/provider/mod.rs', title: 'The Tpm traits libhimmelblau relies on', url: `${HSM_CRYPTO}/blob/main/src/provider/mod.rs` };
 const SESSION_KEY_KDF: SpecRef = { doc: 'MS-OAPXBC', section: '3.1.5.2.1.3', title: 'Processing Details (SP800-108 KDF, AzureAD-SecureConversation)', url: `${OAPXBC}/fa254670-3826-492e-834e-58f739081a55` };
+
+const WHFB = 'https://learn.microsoft.com/en-us/windows/security/identity-protection/hello-for-business';
+const WHFB_PROVISIONING: SpecRef = {
+  doc: 'Windows Hello for Business',
+  section: 'Provisioning for Microsoft Entra joined devices with managed authentication',
+  title: 'How Windows Hello for Business provisioning works',
+  url: `${WHFB}/how-it-works-provisioning#provisioning-for-microsoft-entra-joined-devices-with-managed-authentication`,
+};
+const WHFB_AUTHENTICATION: SpecRef = {
+  doc: 'Windows Hello for Business',
+  section: 'Microsoft Entra join authentication to Microsoft Entra ID',
+  title: 'Windows Hello for Business authentication',
+  url: `${WHFB}/how-it-works-authentication#microsoft-entra-join-authentication-to-microsoft-entra-id`,
+};
 
 const tpm = (title: string, summary: string, spec: SpecRef = TPM_TRAITS): StepKindDef => ({
   title,
@@ -322,6 +339,50 @@ export const STEP_KINDS = {
     spec: { doc: 'MS-OAPXBC', section: '3.1.5.1.3', title: 'POST (Exchange Primary Refresh Token for Access Token)', url: `${OAPXBC}/06e2bf0d-8cea-4b11-ad78-d212330ebda9` },
     client: 'device/entra/prt.ts',
     server: null,
+  },
+
+  // ---- Windows Hello for Business ----
+  'device.hello.pin-setup': {
+    title: 'Windows Hello: the user sets up a PIN',
+    phase: 'hello',
+    summary: 'With a fresh MFA behind it (the OOBE sign-in, so no new MFA prompt), Windows asks the user to create a Windows Hello PIN; the PIN will unlock a new key in the TPM.',
+    spec: WHFB_PROVISIONING,
+    client: 'device/entra/hello.ts',
+    server: null,
+  },
+  'drs.key-provision': {
+    title: 'DRS: register the Windows Hello key (kngc)',
+    phase: 'hello',
+    summary: 'The device posts the new key\'s public half as a BCRYPT_RSAKEY_BLOB (kngc) with an access token for DRS that carries its deviceid and MFA; Entra writes the key on the user and device pair and answers with a key id and the UPN.',
+    spec: WHFB_PROVISIONING,
+    client: 'device/entra/hello.ts',
+    server: 'entra/drs/key.ts',
+    http: { server: 'entra', method: 'POST', path: '^/EnrollmentServer/key/?$' },
+  },
+  'device.hello.keep-key': {
+    title: 'Windows Hello: keep the key (its kid)',
+    phase: 'hello',
+    summary: 'Windows keeps the Hello container: the TPM key handle and its kid, the base64 SHA-256 of the key blob that later sign-ins name in their assertion.',
+    spec: WHFB_PROVISIONING,
+    client: 'device/entra/hello.ts',
+    server: null,
+  },
+  'user.hello-pin': {
+    title: 'Lock screen: the user signs in with the Windows Hello PIN',
+    phase: 'hello',
+    summary: 'The user enters the PIN instead of the password; it unlocks the Hello key inside the TPM, and CloudAP signs Entra\'s nonce with it.',
+    spec: WHFB_AUTHENTICATION,
+    client: 'device/entra/hello.ts',
+    server: null,
+  },
+  'prt.request.hello': {
+    title: 'PRT request with Windows Hello (NGC-signed assertion)',
+    phase: 'prt',
+    summary: 'The device-key-signed PRT request carries, instead of a password, an assertion signed by the Hello key (header kid and use ngc) around a nonce; Entra checks it with the registered key and answers with a PRT whose amr says MFA.',
+    spec: WHFB_AUTHENTICATION,
+    client: 'device/entra/hello.ts',
+    server: 'entra/prt/ngc.ts',
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requestJwt: 'device-key', requestGrant: 'urn:ietf:params:oauth:grant-type:jwt-bearer' },
   },
   'entra.openid-configuration': {
     title: 'OpenID provider metadata',
@@ -622,6 +683,8 @@ export const STEP_KINDS = {
   'tpm.rsa-oaep-decrypt': tpm('TPM: RSA-OAEP decrypt', 'The TPM decrypts with a key it holds.'),
   'tpm.unwrap-session-key': tpm('TPM: unwrap the PRT session key', 'The TPM decrypts the session key (RSA-OAEP with the transport key) and seals it: the session key never leaves the TPM.'),
   'tpm.session-key-sign': tpm('TPM: sign with the PRT session key', 'The TPM derives a signing key from the session key (KDF over ctx) and signs the request (HS256).', SESSION_KEY_KDF),
+  'tpm.create-ngc-key': tpm('TPM: create the Windows Hello key (PIN-protected)', 'The TPM makes an RSA-2048 key sealed under a key derived from the PIN: it can only be used with the PIN (ms_hello_key_create).'),
+  'tpm.ngc-sign': tpm('TPM: sign with the Windows Hello key (PIN)', 'The PIN unlocks the Hello key inside the TPM, which signs the NGC assertion (RS256); a wrong PIN is refused.'),
   'tpm.session-key-decrypt': tpm('TPM: decrypt with the PRT session key', 'The TPM derives the key from the session key and decrypts Entra\'s JWE reply.', SESSION_KEY_KDF),
 
   // ---- Requests from outside the lab that match no protocol step ----

@@ -12,6 +12,7 @@ import { settingsApp } from './settings-app.js';
 import { programmatic } from './programmatic.js';
 import { reEnroll } from './re-enroll.js';
 import { deviceCodeSignin, mfaSignin } from './signin-methods.js';
+import { helloSignin } from './hello-signin.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -30,6 +31,7 @@ const SCENARIOS: Scenario[] = [
   reEnroll,
   deviceCodeSignin,
   mfaSignin,
+  helloSignin,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

@@ -52,6 +52,7 @@ const CLAIMS: Readonly<Record<string, string>> = {
   'x-client-platform': 'Client platform',
   session_key_jwe: 'The PRT session key, encrypted to the device\'s transport key',
   tenant_id: 'Entra tenant id',
+  assertion: 'The Windows Hello assertion: a JWT signed by the user\'s Hello key around its own nonce',
 };
 
 const HEADERS: Readonly<Record<string, string>> = {
@@ -66,6 +67,7 @@ const HEADERS: Readonly<Record<string, string>> = {
   cty: 'Content type of the payload',
   ctx: 'KDF context: mixed into the derived key (MS-OAPXBC)',
   kdf_ver: 'KDF version (1: SP800-108, 2: with the payload hash)',
+  use: 'Key use: ngc = signed by a Windows Hello key (kid = base64 SHA-256 of its BCRYPT blob)',
 };
 
 /** Claims whose value is a NumericDate (seconds since the epoch). */

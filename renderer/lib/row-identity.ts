@@ -46,6 +46,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     signing_keys: ['purpose'],
     kerberos_realms: ['realm'],
     kdc_keys: ['realm'],
+    ngc_keys: ['kid'],
   },
   device: {
     device_state: ['name'],

@@ -6,8 +6,8 @@
 export const TPM_SCHEMA = `
 CREATE TABLE IF NOT EXISTS tpm_objects (
   handle TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,            -- 'rsa-2048' | 'session-key'
-  purpose TEXT NOT NULL,         -- transport | device | mdm-client | prt-session
+  kind TEXT NOT NULL,            -- 'rsa-2048' | 'rsa-2048-pin' (Windows Hello) | 'session-key'
+  purpose TEXT NOT NULL,         -- transport | device | mdm-client | ngc | prt-session
   parent TEXT,                   -- the key a session key was unwrapped with
   public_spki BLOB,              -- DER SubjectPublicKeyInfo (rsa only)
   sealed BLOB NOT NULL,          -- nonce(12) ‖ tag(16) ‖ AES-256-GCM ciphertext of the private part

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createHash, privateDecrypt, sign as rsaSign, constants, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createHash, hkdfSync, privateDecrypt, sign as rsaSign, constants, type KeyObject } from 'node:crypto';
 import type { Lab } from '../../lab/lab.js';
 import type { Store } from '../../lab/store.js';
 import type { StepKindId } from '../../protocols/steps.js';
@@ -10,7 +10,7 @@ import { bcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
 import { sessionKeyDecryptJwe, sessionKeySignJwt, unwrapSessionKeyJwe } from './session-key.js';
 
 /** What each key is for (reference/entra-mde2.md §10, §11.1). */
-export type KeyPurpose = 'transport' | 'device' | 'mdm-client';
+export type KeyPurpose = 'transport' | 'device' | 'mdm-client' | 'ngc';
 
 /** A key's public face: everything the device may know about a TPM key. */
 export interface TpmKeyInfo {
@@ -35,6 +35,8 @@ const OPERATION_STEP = {
   'unwrap-session-key': 'tpm.unwrap-session-key',
   'session-key-sign': 'tpm.session-key-sign',
   'session-key-decrypt': 'tpm.session-key-decrypt',
+  'create-ngc-key': 'tpm.create-ngc-key',
+  'ngc-sign': 'tpm.ngc-sign',
 } as const satisfies Record<string, StepKindId>;
 type Operation = keyof typeof OPERATION_STEP;
 
@@ -177,6 +179,38 @@ export class SoftwareTpm {
     (p) => ({ outputBytes: p.length }));
   }
 
+  /**
+   * ms_hello_key_create (kanidm hsm-crypto): the Windows Hello (NGC) key, RSA-2048, sealed under a storage key
+   * derived from the SRK and the PIN, so that only the PIN makes it usable, as a TPM key's authValue does. The PIN
+   * is neither stored nor recorded.
+   */
+  async createHelloKey(pin: string): Promise<TpmKeyInfo> {
+    if (!/^\d{4,127}$/.test(pin)) throw new Error('TPM: a Windows Hello PIN is 4 or more digits');
+    return this.op('TPM: create RSA-2048 Windows Hello key, usable only with the PIN', { operation: 'create-ngc-key', purpose: 'ngc', algorithm: 'RSA-2048', auth: 'PIN' }, async () => {
+      const n = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects`).pluck().get() as number);
+      const handle = `0x${(0x81000001 + n).toString(16)}`;
+      const used = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects WHERE purpose = 'ngc'`).pluck().get() as number);
+      const pair = await this.lab.keys.rsa(`device-tpm-ngc-${used + 1}`);
+      const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
+      const sealed = seal(this.pinKey(handle, pin), pair.privateKey.export({ type: 'pkcs8', format: 'der' }), handle);
+      this.store.tx((db) =>
+        db
+          .prepare(`INSERT INTO tpm_objects(handle, kind, purpose, parent, public_spki, sealed, created_at) VALUES (?, 'rsa-2048-pin', 'ngc', NULL, ?, ?, ?)`)
+          .run(handle, spki, sealed, this.lab.clock.date().toISOString()),
+      );
+      return { handle, purpose: 'ngc' as const, spki, spkiSha256: sha256Hex(spki) };
+    }, (k) => ({ handle: k.handle, spkiSha256: k.spkiSha256 }));
+  }
+
+  /** A compact RS256 JWS signed inside the TPM by the Windows Hello key, which the PIN unlocks for this one call. */
+  async signJwtWithPin(handle: string, pin: string, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    return this.op(`TPM: sign JWT (RS256) with the Windows Hello key ${handle}, PIN-authorised`, { operation: 'ngc-sign', handle, header }, () => {
+      const sig = rsaSign('sha256', Buffer.from(input, 'ascii'), { key: this.helloKey(handle, pin), padding: constants.RSA_PKCS1_PADDING });
+      return `${input}.${sig.toString('base64url')}`;
+    });
+  }
+
   /** Handles of every object the TPM holds, with their purposes (public information). */
   objects(): { handle: string; kind: string; purpose: string; parent: string | null }[] {
     return this.store.read((db) => db.prepare(`SELECT handle, kind, purpose, parent FROM tpm_objects ORDER BY rowid`).all() as { handle: string; kind: string; purpose: string; parent: string | null }[]);
@@ -192,9 +226,32 @@ export class SoftwareTpm {
     return row;
   }
 
+  /** The storage key a Hello key is sealed under: HKDF-SHA256 of the SRK with the PIN, bound to the handle. */
+  private pinKey(handle: string, pin: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.srk, Buffer.from(handle, 'utf8'), Buffer.from(`ngc-pin\0${pin}`, 'utf8'), 32));
+  }
+
+  /** Load a Hello key with its PIN for one operation; a wrong PIN fails the unseal (TPM_RC_AUTH_FAIL). */
+  private helloKey(handle: string, pin: string): KeyObject {
+    const row = this.row(handle);
+    if (row.kind !== 'rsa-2048-pin') throw new Error(`TPM object ${handle} is not a Windows Hello key`);
+    let der: Buffer;
+    try {
+      der = unseal(this.pinKey(handle, pin), row.sealed, handle);
+    } catch {
+      throw new Error(`TPM_RC_AUTH_FAIL: the PIN does not unlock ${handle}`);
+    }
+    try {
+      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    } finally {
+      der.fill(0);
+    }
+  }
+
   /** Load (unseal) a private key for the length of one operation. */
   private privateKey(handle: string): KeyObject {
     const row = this.row(handle);
+    if (row.kind === 'rsa-2048-pin') throw new Error(`TPM object ${handle} is a Windows Hello key: it needs the PIN`);
     if (row.kind !== 'rsa-2048') throw new Error(`TPM object ${handle} is not an RSA key`);
     const der = unseal(this.srk, row.sealed, handle);
     try {

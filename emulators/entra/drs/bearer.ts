@@ -9,6 +9,8 @@ export interface DrsCaller {
   oid: string;
   upn: string;
   tid: string;
+  /** Every claim of the verified token (the key endpoint reads `deviceid` and `amr`, MS-KPP 3.1.5.1.1.3). */
+  claims: Record<string, unknown>;
 }
 
 /**
@@ -32,5 +34,5 @@ export async function verifyDrsBearer(ctx: EntraContext, tenant: TenantRow, auth
   if (payload.tid !== tenant.id) throw new DrsError(401, 'AuthenticationError', 'invalid_tenant', 'The access token belongs to another tenant.');
   if (typeof payload.oid !== 'string') throw new DrsError(401, 'AuthenticationError', 'invalid_token', 'The access token names no user.');
   const upn = typeof payload.upn === 'string' ? payload.upn : typeof payload.preferred_username === 'string' ? payload.preferred_username : '';
-  return { oid: payload.oid, upn, tid: tenant.id };
+  return { oid: payload.oid, upn, tid: tenant.id, claims: payload };
 }

@@ -6,6 +6,7 @@ import { resolveTenant } from '../directory.js';
 import { sendJson, type TenantRequest } from '../http.js';
 import { drsDiscovery, drsNonce } from './discovery.js';
 import { joinDevice } from './join.js';
+import { provisionKey } from './key.js';
 
 /** Run a DRS handler: DrsError (and an OAuthError from the bearer check) → DRS's JSON error; anything else is a server fault. */
 async function drs(ctx: EntraContext, reply: FastifyReply, fn: () => Promise<unknown> | unknown): Promise<FastifyReply> {
@@ -26,7 +27,7 @@ function resolveDrsTenant(ctx: EntraContext, segment: string) {
   }
 }
 
-/** The Device Registration Service (entra-mde2.md §2–§3): discovery, nonce and join, on the Entra server. */
+/** The Device Registration Service (entra-mde2.md §2–§3): discovery, nonce, join and Windows Hello key registration, on the Entra server. */
 export function registerDrs(app: FastifyInstance, ctx: EntraContext): void {
   app.get(ENTRA_PATHS.drsDiscover(':tenant'), (req: TenantRequest, reply) => drs(ctx, reply, () => drsDiscovery(ctx, resolveDrsTenant(ctx, req.params.tenant))));
   const nonce = (req: TenantRequest, reply: FastifyReply) => drs(ctx, reply, () => (resolveDrsTenant(ctx, req.params.tenant), drsNonce(ctx, req.params.tenant)));
@@ -40,4 +41,13 @@ export function registerDrs(app: FastifyInstance, ctx: EntraContext): void {
     });
   app.post(ENTRA_PATHS.drsJoin, join);
   app.post(ENTRA_PATHS.drsJoinNoSlash, join);
+  // MS-KPP 3.1.5.1.1: Windows Hello key registration; every answer carries a request-id (MS-KPP 2.2.1.3).
+  const key = (req: TenantRequest, reply: FastifyReply) =>
+    drs(ctx, reply, () => {
+      reply.header('request-id', ctx.lab.ids.uuid());
+      const h = req.headers;
+      return provisionKey(ctx, { apiVersion: req.query['api-version'] ?? (typeof h['api-version'] === 'string' ? h['api-version'] : undefined), accept: h.accept, authorization: h.authorization, rawBody: req.rawBody });
+    });
+  app.post(ENTRA_PATHS.drsKeyProvision, key);
+  app.post(ENTRA_PATHS.drsKeyProvisionNoSlash, key);
 }

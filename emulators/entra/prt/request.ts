@@ -1,19 +1,26 @@
 import { parseBcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
 import { sessionKeyJwe } from '../../protocols/prt-kdf.js';
-import { clientInfo, type PrtResponse } from '../../protocols/oauth.js';
+import { GRANT_TYPES, clientInfo, type PrtResponse } from '../../protocols/oauth.js';
 import { LIFETIMES, type EntraContext } from '../context.js';
 import { AADSTS } from '../errors.js';
 import { getUser, requirePublicClient, type TenantRow, type UserRow } from '../directory.js';
 import { checkPassword } from '../signin.js';
 import { findRefreshToken, idTokenClaims, insertRefreshToken, newRefreshToken, unsignedToken } from '../tokens.js';
-import { authenticateDevice } from './device-auth.js';
+import { authenticateDevice, type DeviceRow } from './device-auth.js';
 import { checkNonce, spendNonce } from './nonce.js';
 import { prtTgtFields, wantsTgt } from './tgt.js';
+import { ngcUserProof } from './ngc.js';
+import type { Db } from '../../lab/store.js';
 
-/** The user a PRT request proves (entra-mde2.md §6.2 payload variants: password, refresh_token). */
-function userOf(ctx: EntraContext, tenant: TenantRow, payload: Record<string, unknown>): { user: UserRow; amr: string[] } {
+/**
+ * The user a PRT request proves (entra-mde2.md §6.2 payload variants: password, refresh_token, and the Windows Hello
+ * jwt-bearer assertion, whose own nonce `spend` spends in the grant's transaction).
+ */
+function userOf(ctx: EntraContext, tenant: TenantRow, payload: Record<string, unknown>, device: DeviceRow, nonce: string): { user: UserRow; amr: string[]; spend?: (db: Db) => void } {
   const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : undefined);
   switch (payload.grant_type) {
+    case GRANT_TYPES.jwtBearer:
+      return ngcUserProof(ctx, device, payload.assertion, nonce);
     case 'password':
       // A PRT from a Windows logon carries pwd; MFA is enforced per app by policy, not at PRT issuance.
       return { user: checkPassword(ctx, tenant, str('username'), str('password')), amr: ['pwd'] };
@@ -40,7 +47,7 @@ export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: stri
   const { device, payload } = await authenticateDevice(ctx, jws, header);
   const nonce = checkNonce(ctx, payload.request_nonce);
   const client = requirePublicClient(ctx, typeof payload.client_id === 'string' ? payload.client_id : undefined);
-  const { user, amr: userAmr } = userOf(ctx, tenant, payload);
+  const { user, amr: userAmr, spend } = userOf(ctx, tenant, payload, device, nonce);
   // Device-bound: the `rsa` method (§5.6).
   const amr = [...new Set([...userAmr, 'rsa'])];
   const transportKey = parseBcryptRsaKeyBlob(Buffer.from(device.transport_key, 'base64')).publicKey;
@@ -52,6 +59,7 @@ export async function requestPrt(ctx: EntraContext, tenant: TenantRow, jws: stri
   const idToken = unsignedToken(idTokenClaims(ctx, { user, tenant, clientId: client.app_id, version: '1.0', amr, preferredUsername: true }));
   ctx.store.tx((db) => {
     spendNonce(ctx, db, nonce);
+    spend?.(db);
     insertRefreshToken(db, prt);
     db.prepare(`INSERT INTO session_keys(prt_id, session_key) VALUES (?, ?)`).run(prt.id, sessionKey);
   });

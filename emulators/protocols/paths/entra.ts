@@ -42,8 +42,10 @@ export const ENTRA_PATHS = {
   drsJoinNoSlash: '/EnrollmentServer/device',
   /** DRS DeviceRegistrationService.RegistrationEndpoint (MS-DVRE, workplace join): SOAP faults, the lab does no workplace join (entra/drs/registration.ts). */
   drsRegistration: '/EnrollmentServer/DeviceEnrollmentWebService.svc',
-  /** Advertised only: DRS KeyProvisioningService.KeyProvisionEndpoint (Windows Hello key registration); not served. */
+  /** DRS KeyProvisioningService.KeyProvisionEndpoint (MS-KPP 3.1.5.1.1): POST `{"kngc": …}` registers a Windows Hello key. */
   drsKeyProvision: '/EnrollmentServer/key/',
+  /** The same key endpoint as MS-KPP writes it, without the trailing slash, which the server also accepts. */
+  drsKeyProvisionNoSlash: '/EnrollmentServer/key',
   /** DRS IdentityProviderService.PassiveAuthEndpoint (WS-Federation 1.2 §13.2 passive requestor; entra/wsfed.ts). */
   wsfed: (tenant: string) => `/${tenant}/wsfed`,
 } as const;

@@ -22,6 +22,8 @@ export interface AutopilotSettings {
   beforeOrbit?: (install: MsiInstall, world: World, device: VirtualDevice) => Promise<unknown>;
   /** Runs before the device starts (seed Fleet rows, for example). */
   before?: (world: World, upn: string) => Promise<unknown> | void;
+  /** Runs once the device has its PRT, before MDM enrollment (Windows Hello provisioning and sign-in, for example). */
+  afterPrt?: (device: VirtualDevice, world: World) => Promise<unknown>;
 }
 
 export interface AutopilotOutcome {
@@ -54,6 +56,7 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
     notInOobe: bool('notInOobe', defaults.notInOobe ?? false),
     ...(defaults.beforeOrbit && { beforeOrbit: defaults.beforeOrbit }),
     ...(defaults.before && { before: defaults.before }),
+    ...(defaults.afterPrt && { afterPrt: defaults.afterPrt }),
   };
 }
 
@@ -95,6 +98,7 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
   await device.oobeSignIn(s.signIn);
   await device.join();
   await device.getPrt();
+  await s.afterPrt?.(device, world);
   const enrolled = await device.enrollMdm({ notInOobe: s.notInOobe });
   // First session: Fleet queues the fleetd install; the device installs it and orbit starts.
   await device.syncManagement();

@@ -26,6 +26,15 @@ describe('token views', () => {
     expect(found[0]!.where).toContain('base64-wrapped');
   });
 
+  it('finds a JWT inside a claim of another, as the NGC assertion inside a Windows Hello PRT request', async () => {
+    const hello = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const assertion = await new SignJWT({ iss: 'bob@example.com', aud: 'common' }).setProtectedHeader({ alg: 'RS256', use: 'ngc', kid: 'K' }).setIssuedAt(NOW).setExpirationTime(NOW + 300).sign(hello.privateKey);
+    const request = await new SignJWT({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).setProtectedHeader({ alg: 'RS256' }).sign(issuer.privateKey);
+    const found = findTokens(`grant_type=x&request=${request}`, 'request body', [...keys, { name: 'Windows Hello key of bob', kid: 'K', publicKey: hello.publicKey }], NOW * 1000);
+    expect(found.map((f) => f.raw)).toEqual([request, assertion]);
+    expect(found[1]).toMatchObject({ where: 'request body → assertion', header: { use: 'ngc' }, signature: { verdict: 'valid', key: 'Windows Hello key of bob' } });
+  });
+
   it('says invalid when no registered key verifies the signature', async () => {
     const [v] = findTokens(await sign(other.privateKey), 'x', keys, NOW * 1000);
     expect(v!.signature.verdict).toBe('invalid');

@@ -34,3 +34,22 @@ describe('a request from outside the lab is classified by the catalog', () => {
     expect(classifyRequest({ server: 'entra', method: 'POST', path: '/t/oauth2/token', body: form({ grant_type: 'client_credentials' }) })).toBe('http.other');
   });
 });
+
+describe('Windows Hello steps are classified by the catalog', () => {
+  const device = (payload: Record<string, unknown>) =>
+    `${Buffer.from(JSON.stringify({ alg: 'RS256', x5c: ['MII'] })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
+  const prt = (payload: Record<string, unknown>) =>
+    classifyRequest({ server: 'entra', method: 'POST', path: '/t/oauth2/token', body: form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', request: device(payload) }) });
+
+  it('tells the Hello PRT request (jwt-bearer assertion inside) from the password and refresh-token ones', () => {
+    expect(prt({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: 'a.b.c' })).toBe('prt.request.hello');
+    expect(prt({ grant_type: 'password', username: 'u', password: 'p' })).toBe('prt.request');
+    expect(prt({ grant_type: 'refresh_token', refresh_token: 'r' })).toBe('prt.request');
+  });
+
+  it('knows the MS-KPP key endpoint, with and without the trailing slash, in any case', () => {
+    expect(classifyRequest({ server: 'entra', method: 'POST', path: '/EnrollmentServer/key/' })).toBe('drs.key-provision');
+    expect(classifyRequest({ server: 'entra', method: 'POST', path: '/EnrollmentServer/key' })).toBe('drs.key-provision');
+    expect(classifyRequest({ server: 'entra', method: 'POST', path: '/enrollmentserver/KEY/' })).toBe('drs.key-provision');
+  });
+});

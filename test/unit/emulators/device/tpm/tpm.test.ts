@@ -191,3 +191,45 @@ describe('software TPM', () => {
     expect(verify('sha256', data, tpm.publicKey(k.handle), await tpm.sign(k.handle, data))).toBe(true);
   });
 });
+
+describe('software TPM: the Windows Hello key (hsm-crypto ms_hello_key_create / ms_hello_key_load)', () => {
+  const PIN = '246810';
+
+  it('signs an NGC assertion with the PIN, verifiably with the public key it exports', async () => {
+    const tpm = SoftwareTpm.open(lab);
+    const k = await tpm.createHelloKey(PIN);
+    expect(k.purpose).toBe('ngc');
+    const jws = await tpm.signJwtWithPin(k.handle, PIN, { alg: 'RS256', typ: 'JWT', use: 'ngc', kid: 'k' }, { iss: 'u' });
+    const [h, p, s] = jws.split('.') as [string, string, string];
+    expect(verify('sha256', Buffer.from(`${h}.${p}`), tpm.publicKey(k.handle), Buffer.from(s, 'base64url'))).toBe(true);
+    expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT', use: 'ngc', kid: 'k' });
+  });
+
+  it('refuses a wrong PIN (TPM_RC_AUTH_FAIL) and any use without the PIN', async () => {
+    const tpm = SoftwareTpm.open(lab);
+    const k = await tpm.createHelloKey(PIN);
+    await expect(tpm.signJwtWithPin(k.handle, '135790', { alg: 'RS256' }, {})).rejects.toThrow(/TPM_RC_AUTH_FAIL/);
+    await expect(tpm.signJwt(k.handle, { alg: 'RS256' }, {})).rejects.toThrow(/needs the PIN/);
+    await expect(tpm.sign(k.handle, Buffer.from('x'))).rejects.toThrow(/needs the PIN/);
+  });
+
+  it('refuses a PIN of fewer than 4 digits', async () => {
+    await expect(SoftwareTpm.open(lab).createHelloKey('12')).rejects.toThrow(/4 or more digits/);
+  });
+
+  it('keeps the Hello key only sealed, and neither the DB, nor a step, nor a result holds the PIN or the private key', async () => {
+    const tpm = SoftwareTpm.open(lab);
+    const k = await tpm.createHelloKey(PIN);
+    const jws = await tpm.signJwtWithPin(k.handle, PIN, { alg: 'RS256' }, { a: 1 });
+    const priv = (await lab.keys.rsa('device-tpm-ngc-1')).privateKey;
+    expect(createPublicKey(priv).export({ type: 'spki', format: 'der' }).equals(k.spki)).toBe(true);
+    for (const [name, value] of [['createHelloKey', k], ['signJwtWithPin', jws], ['objects', tpm.objects()]] as const) assertNoPrivate(name, value, [priv]);
+    const file = readFileSync(tpm.storeFile);
+    for (const f of privateForms(priv)) expect(file.includes(f.bytes), f.name).toBe(false);
+    for (const s of lab.recorder.all()) {
+      assertNoPrivate(`step ${s.title}`, { detail: s.detail, changes: s.changes }, [priv]);
+      expect(JSON.stringify({ detail: s.detail, changes: s.changes, title: s.title }).includes(PIN), `step ${s.title} holds the PIN`).toBe(false);
+    }
+    expect(lab.recorder.all().map((s) => s.catalogId)).toEqual(['tpm.create-ngc-key', 'tpm.ngc-sign']);
+  });
+});

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type NonceResponse, type PrtResponse, type TokenResponse } from '../../protocols/oauth.js';
+import type { DrsDiscovery, KeyProvisionRequest, KeyProvisionResponse } from '../../protocols/drs.js';
+import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
+import { expectJson, send, type DeviceContext } from '../context.js';
+import type { HelloState, PrtState } from '../state.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+/** The jwt-bearer user proof inside a Hello PRT request (libhimmelblau HelloForBusinessPayload, ROADtools get_prt_with_hello_key). */
+const NGC_GRANT = GRANT_TYPES.jwtBearer;
+
+/** Windows' dsreg identifies itself so to DRS (entra-mde2.md §2.1; libhimmelblau provision_key sends Dsreg/10.0 too). */
+function dsregHeaders(osVersion: string, bearer?: string): Record<string, string> {
+  return {
+    'user-agent': `Dsreg/10.0 (Windows ${osVersion})`,
+    'ocp-adrs-client-name': 'Dsreg',
+    'ocp-adrs-client-version': '10.0.18362.0',
+    accept: 'application/json',
+    ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+  };
+}
+
+async function nonce(ctx: DeviceContext, title: string): Promise<string> {
+  // Windows asks the nonce at /common and uses it against the tenant (PROTOCOL.md).
+  const res = await send(ctx, { title, catalogId: 'prt.nonce', url: `${ctx.entraUrl}${ENTRA_PATHS.token('common')}`, headers: FORM, body: formBody({ grant_type: GRANT_TYPES.srvChallenge }) });
+  return expectJson<NonceResponse>(res, 'srv_challenge').Nonce;
+}
+
+/**
+ * Phase A of Hello provisioning (Learn "How Windows Hello for Business provisioning works"; libhimmelblau
+ * provision_hello_for_business_key → acquire_token_by_refresh_token_internal): an access token for DRS from the PRT,
+ * through the broker's session-key-signed exchange, so that it carries the device id and the PRT's MFA.
+ */
+async function drsTokenFromPrt(ctx: DeviceContext, resource: string): Promise<string> {
+  const join = ctx.state.require('join', 'join the device first');
+  const prt = ctx.state.require('prt', 'get the PRT first (device.getPrt())');
+  const hw = ctx.state.require('hardware', 'no hardware');
+  const request = await ctx.tpm.sessionKeySignJwt(prt.sessionKeyHandle, {
+    client_id: CLIENT_IDS.authBroker,
+    grant_type: 'refresh_token',
+    refresh_token: prt.prt,
+    request_nonce: await nonce(ctx, 'PRT nonce (srv_challenge)'),
+    scope: 'openid',
+    resource,
+    redirect_uri: 'ms-aadj-redir://auth/drs',
+    iss: 'aad:brokerplugin',
+    aud: 'login.microsoftonline.com',
+    win_ver: hw.osVersion,
+  });
+  const res = await send(ctx, {
+    title: 'PRT → DRS access token for Hello provisioning (session-key-signed)',
+    catalogId: 'prt.exchange',
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
+    headers: FORM,
+    body: formBody({ grant_type: GRANT_TYPES.jwtBearer, request, windows_api_version: '2.2', client_info: '1' }),
+  });
+  if (res.status !== 200) throw new Error(`PRT exchange for DRS: HTTP ${res.status} ${res.text().slice(0, 300)}`);
+  return (JSON.parse(await ctx.tpm.sessionKeyDecrypt(prt.sessionKeyHandle, res.text().trim())) as TokenResponse).access_token;
+}
+
+/**
+ * Windows Hello for Business provisioning on an Entra-joined device (Learn "How Windows Hello for Business
+ * provisioning works", phases A–C; libhimmelblau provision_hello_for_business_key): a DRS token from the PRT, the
+ * KeyProvisioningService from DRS discovery, the user creates a PIN, the TPM creates the Hello key under it, and
+ * its public BCRYPT blob is registered at the KeyProvisionEndpoint (MS-KPP 3.1.5.1.1). The key never leaves the TPM.
+ */
+export async function provisionHello(ctx: DeviceContext, pin: string): Promise<HelloState> {
+  const signIn = ctx.state.require('signIn', 'the user must sign in first');
+  const hw = ctx.state.require('hardware', 'no hardware');
+  if (!ctx.entraUrl) throw new Error('the device has no Entra URL');
+  const drsBase = ctx.drsUrl ?? ctx.entraUrl;
+
+  // Phase A: the ADRS token first (Learn, phase A), then where the key goes (libhimmelblau discovers it).
+  let drsToken = await drsTokenFromPrt(ctx, RESOURCES.drs);
+  const discovery = expectJson<DrsDiscovery>(
+    await send(ctx, { title: 'DRS discovery (KeyProvisioningService)', catalogId: 'drs.discover', url: `${drsBase}${ENTRA_PATHS.drsDiscover(signIn.tenantId)}?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
+    'DRS discovery',
+  );
+  const service = discovery.KeyProvisioningService;
+  if (!service?.KeyProvisionEndpoint) throw new Error('DRS discovery has no KeyProvisioningService.KeyProvisionEndpoint');
+  // A registration service that names another resource for keys gets a token for that one.
+  if (service.KeyProvisionResourceId && service.KeyProvisionResourceId !== RESOURCES.drs) drsToken = await drsTokenFromPrt(ctx, service.KeyProvisionResourceId);
+
+  // Phase B: the PIN, then the key pair made in the TPM under it.
+  await ctx.lab.local(
+    { party: 'device', to: 'user', catalogId: 'device.hello.pin-setup', title: 'Windows Hello: "Set up a PIN" (the user creates and confirms it)', detail: { upn: signIn.upn, pinLength: pin.length } },
+    () => ({ pinLength: pin.length }),
+  );
+  const key = await ctx.tpm.createHelloKey(pin);
+  const blob = await ctx.tpm.exportPublic(key.handle, 'bcrypt');
+
+  // Phase C: register the public key (MS-KPP 3.1.5.1.1.1) with the DRS token.
+  const sep = service.KeyProvisionEndpoint.includes('?') ? '&' : '?';
+  const body: KeyProvisionRequest = { kngc: blob.toString('base64') };
+  const reply = expectJson<KeyProvisionResponse>(
+    await send(ctx, {
+      catalogId: 'drs.key-provision',
+      url: `${service.KeyProvisionEndpoint}${sep}api-version=${service.ServiceVersion || '1.0'}`,
+      headers: { ...dsregHeaders(hw.osVersion, drsToken), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+    'Windows Hello key registration',
+  );
+  return ctx.lab.local({ party: 'device', catalogId: 'device.hello.keep-key' }, () => {
+    // The kid the assertions will name, computed as libhimmelblau build_jwt_by_hello_for_business_key does.
+    const state: HelloState = { upn: reply.upn || signIn.upn, keyHandle: key.handle, kid: createHash('sha256').update(blob).digest('base64'), keyId: reply.kid };
+    ctx.store.tx((db) => ctx.state.set(db, 'hello', state));
+    return state;
+  }, (s) => ({ kid: s.kid, keyId: s.keyId }));
+}
+
+/**
+ * A Windows Hello sign-in (Learn "Windows Hello for Business authentication", Entra join phases A–D; libhimmelblau
+ * acquire_user_prt_by_hello_for_business_key): the PIN unlocks the Hello key, which signs an assertion around a
+ * fresh nonce; the device key signs the PRT request that carries it (x5c as an array, as MS-OAPXBC shows). The new
+ * PRT's session key is unwrapped into the TPM and the PRT replaces the one CloudAP held.
+ */
+export async function helloSignIn(ctx: DeviceContext, pin: string): Promise<PrtState> {
+  const join = ctx.state.require('join', 'join the device first');
+  const hello = ctx.state.require('hello', 'provision Windows Hello first (device.provisionHello())');
+  const hw = ctx.state.require('hardware', 'no hardware');
+  await ctx.lab.local({ party: 'user', to: 'device', catalogId: 'user.hello-pin', title: `Lock screen: ${hello.upn} signs in with the Windows Hello PIN`, detail: { upn: hello.upn } }, () => ({ gesture: 'PIN' }));
+
+  // libhimmelblau and ROADtools take one nonce for the assertion and another for the request around it.
+  const assertionNonce = await nonce(ctx, 'PRT nonce for the Hello assertion (srv_challenge)');
+  const now = ctx.lab.clock.seconds();
+  const assertion = await ctx.tpm.signJwtWithPin(
+    hello.keyHandle,
+    pin,
+    { alg: 'RS256', typ: 'JWT', use: 'ngc', kid: hello.kid },
+    // libhimmelblau HelloForBusinessAssertion: iss the UPN, aud "common", a ±5-minute window.
+    { iss: hello.upn, aud: 'common', iat: now - 300, exp: now + 300, scope: 'openid aza ugs', request_nonce: assertionNonce },
+  );
+  const request = await ctx.tpm.signJwt(
+    join.deviceKeyHandle,
+    { alg: 'RS256', typ: 'JWT', x5c: [join.deviceCertB64] },
+    {
+      // CloudAP's client (ROADtools get_prt_with_hello_key; libhimmelblau sends the broker's).
+      client_id: CLIENT_IDS.windowsSignIn,
+      request_nonce: await nonce(ctx, 'PRT nonce (srv_challenge)'),
+      scope: 'openid aza ugs',
+      win_ver: hw.osVersion,
+      grant_type: NGC_GRANT,
+      username: hello.upn,
+      assertion,
+    },
+  );
+  const res = await send(ctx, {
+    catalogId: 'prt.request.hello',
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
+    headers: FORM,
+    body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'true' }),
+  });
+  const prt = expectJson<PrtResponse>(res, 'Windows Hello PRT request');
+  const sessionKeyHandle = await ctx.tpm.unwrapSessionKey(join.transportKeyHandle, prt.session_key_jwe);
+  const state: PrtState = { prt: prt.refresh_token, sessionKeyHandle, expiresOn: Number(prt.expires_on) };
+  await ctx.lab.local({ party: 'device', catalogId: 'device.cloudap.keep-prt', title: 'CloudAP: keep the Windows Hello PRT (its session key stays in the TPM)' }, () =>
+    ctx.store.tx((db) => ctx.state.set(db, 'prt', state)),
+  );
+  return state;
+}
+
