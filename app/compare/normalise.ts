@@ -50,6 +50,8 @@ const VALUE_MASKS: ReadonlyArray<[RegExp, string]> = [
   // MAC addresses and the emulated device's SMBIOS serial (emulators/device/hardware.ts: 4 hex, 8 digits).
   [/\b[0-9A-F]{2}(?:[-:][0-9A-F]{2}){5}\b/gi, '<mac>'],
   [/\b[0-9A-F]{4}-\d{8}\b/g, '<serial>'],
+  // An Entra object's SID on a joined device (S-1-12-1 and four numbers of its object id): the join reply's MembershipChanges.
+  [/\bS-1-12-1(?:-\d{1,10}){4}\b/g, 'S-1-12-1-<sid>'],
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
   [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT\b/g, '<time>'],
   [/\b(127\.0\.0\.1|localhost|\[::1\]):\d{2,5}\b/g, '$1:<port>'],

@@ -90,11 +90,6 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     return this.tlsMaterial;
   }
 
-  /** The lab CA (PEM) when the live world serves HTTPS, else null. */
-  get caPem(): string | null {
-    return this.live.lab.tls?.caPem ?? null;
-  }
-
   /** The live world (a saved run on screen does not replace it). */
   get current(): World {
     return this.live.world;

@@ -13,12 +13,19 @@ test('the HTTPS run option: every party on https from the lab CA, whose file the
   await ui.waitUntilEnded(page);
   await expect(page.locator('[data-status="done"]').first()).toBeVisible();
 
-  await ui.steps(page).locator('[data-catalog-id="drs.join"]').first().click();
+  // Orbit, started by the MSI at the end of the run, enrolled over HTTPS too: it trusts the lab CA.
+  await ui.steps(page).locator('[data-catalog-id="orbit.enroll"]').first().click();
   await ui.tab(page, 'Request').click();
-  await expect(page.getByText(/https:\/\/127\.0\.0\.1:\d+\/EnrollmentServer\/device\//).first()).toBeVisible();
+  await expect(page.getByText(/https:\/\/127\.0\.0\.1:\d+\/api\/fleet\/orbit\/enroll/).first()).toBeVisible();
 
   await page.locator('details.options > summary').click();
   await expect(options.getByLabel('HTTPS')).toBeChecked();
   await expect(options.getByTestId('lab-ca-file')).toContainText('tls/lab-ca.pem');
   await page.screenshot({ path: screenshotPath('tls-option.png') });
+  // At 150 % the CA path wraps inside the popover instead of running out of it.
+  await page.evaluate(() => ((document.documentElement.style as CSSStyleDeclaration & { zoom: string }).zoom = '1.5'));
+  const box = await options.getByTestId('lab-ca-file').boundingBox();
+  const pop = await options.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(pop!.x + pop!.width + 1);
+  await page.screenshot({ path: 'test-results/screenshots/tls-option-150.png' });
 });

@@ -52,3 +52,10 @@ describe('body lines for a diff', () => {
     expect(bodyLines('', {}).language).toBe('none');
   });
 });
+
+describe('maskValue: the SIDs of a join reply', () => {
+  it('masks an S-1-12-1 SID (minted from a per-run object id) but keeps a well-known SID', () => {
+    expect(maskValue('S-1-12-1-3765319062-1328644800-2588105388-3258814000')).toBe('S-1-12-1-<sid>');
+    expect(maskValue('S-1-5-32-544')).toBe('S-1-5-32-544');
+  });
+});
