@@ -43,6 +43,8 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     nonces: ['nonce'],
     device_codes: ['device_code'],
     mfa_requests: ['id'],
+    redirect_uris: ['app_id', 'uri'],
+    authorization_codes: ['code'],
     signing_keys: ['purpose'],
   },
   device: {
