@@ -326,6 +326,15 @@ export const STEP_KINDS = {
     server: 'entra/authorize/sso.ts',
     http: { server: 'entra', method: 'GET', path: '/oauth2/(v2\\.0/)?authorize$', credential: 'x-ms-RefreshTokenCredential' },
   },
+  // No `http` match: a request from outside is the plain authorization_code grant (entra.token.auth-code).
+  'prt.sso.redeem-code': {
+    title: 'PRT SSO: authorization code → tokens',
+    phase: 'prt',
+    summary: 'The client redeems the code that PRT SSO gave at the token endpoint, with the same client and redirect URI; the tokens carry the device id and the PRT\'s authentication methods (with rsa).',
+    spec: { doc: 'RFC 6749', section: '4.1.3', title: 'Access Token Request', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3' },
+    client: 'device/entra/prt-sso.ts',
+    server: 'entra/authorize/codes.ts',
+  },
   'device.wam.keep-mdm-token': {
     title: 'WAM: keep the MDM access token',
     phase: 'prt',

@@ -28,7 +28,7 @@ describe('the virtual device gets its MDM token by PRT SSO (libhimmelblau exchan
     // The broker exchange is not used on this path; authorize and the code redemption are.
     expect(ids).not.toContain('prt.exchange');
     const authorize = steps.find((s) => s.catalogId === 'entra.authorize.prt-sso')!;
-    expect(ids.indexOf('entra.authorize.prt-sso')).toBeLessThan(ids.indexOf('entra.token.auth-code'));
+    expect(ids.indexOf('entra.authorize.prt-sso')).toBeLessThan(ids.indexOf('prt.sso.redeem-code'));
     expect(authorize.response!.status).toBe(302);
     expect(authorize.response!.headers.location).toMatch(/^ms-aadj-redir:\/\/auth\/mdm\?code=/);
     const cookie = authorize.request!.headers['x-ms-RefreshTokenCredential']!;
@@ -37,7 +37,7 @@ describe('the virtual device gets its MDM token by PRT SSO (libhimmelblau exchan
     const credential = authorize.request!.headers['x-ms-DeviceCredential']!;
     expect(decodeJwt(credential)).toMatchObject({ grant_type: 'device_auth', request_nonce: decodeJwt(cookie).request_nonce });
     expect(Array.isArray(decodeProtectedHeader(credential).x5c)).toBe(true);
-    expect(steps.find((s) => s.catalogId === 'entra.token.auth-code')!.response!.status).toBe(200);
+    expect(steps.find((s) => s.catalogId === 'prt.sso.redeem-code')!.response!.status).toBe(200);
     const claims = decodeJwt(mdmToken.accessToken);
     expect(claims).toMatchObject({ upn: alice.upn, deviceid: device.state.require('join', '').deviceId, aud: `${new URL(env.mdm.url).origin}/` });
     expect(claims.amr).toEqual(expect.arrayContaining(['pwd', 'rsa']));

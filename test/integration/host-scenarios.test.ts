@@ -66,7 +66,7 @@ describe('the MDM token by PRT SSO (scenario option mdmToken=prt-sso)', () => {
     expect(run.passed).toBe(true);
     const ids = run.bundle.steps.map((s) => s.catalogId);
     expect(ids).toContain('entra.authorize.prt-sso');
-    expect(ids).toContain('entra.token.auth-code');
+    expect(ids).toContain('prt.sso.redeem-code');
     expect(ids).not.toContain('prt.exchange');
   });
 });

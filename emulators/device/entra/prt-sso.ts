@@ -83,8 +83,7 @@ export async function tokenByPrtSso(ctx: DeviceContext, req: PrtSsoRequest): Pro
   }
   if (code === null) throw new Error('PRT SSO: Entra asked for a fresh nonce twice');
   const res = await send(ctx, {
-    catalogId: 'entra.token.auth-code',
-    title: 'Authorization code → tokens (the code PRT SSO gave)',
+    catalogId: 'prt.sso.redeem-code',
     url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: formBody({ client_id: req.clientId, grant_type: GRANT_TYPES.authorizationCode, code, redirect_uri: req.redirectUri, resource: req.resource, client_info: '1' }),
