@@ -10,8 +10,9 @@
  *                                     launchers: { [FLEETD_PRODUCT_ID]: orbitLauncher({ lab }) } });
  * await device.oobeSignIn();            // 'password' | 'device-code' | 'mfa': the user's one sign-in prompt
  * await device.join();                  // DRS discovery + join: TPM device key CSR, transport key blob, device cert
- * await device.getPrt();                // nonce, device-key-signed PRT request, session key unwrapped into the TPM,
- *                                       // then the session-key-signed exchange for the MDM token (with deviceid)
+ * await device.getPrt();                // nonce, CloudAP's device-key-signed password grant, session key unwrapped
+ *                                       // into the TPM, then WAM's session-key-signed exchange for the MDM token
+ *                                       // ({ mdmTokenVia: 'prt-sso' }: PRT SSO on authorize, a code, its redemption)
  * await device.provisionHello({ pin }); // Windows Hello: DRS token from the PRT, PIN, TPM key, MS-KPP key registration
  * await device.helloSignIn({ pin });    // PIN at the lock screen: PRT by the NGC-signed assertion, then the MDM token
  * await device.enrollMdm();             // bare GET, Discover, GetPolicies, TPM-made CSR, RST, provisioning doc
@@ -26,6 +27,7 @@
  * - State lives in the stores only; `device.state`, `device.tpm`, `device.csp` read it.
  */
 import type { Lab } from '../lab/lab.js';
+import type { TokenResponse } from '../protocols/oauth.js';
 import type { Store } from '../lab/store.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { DEVICE_SCHEMA } from './schema.js';
@@ -37,14 +39,17 @@ import { writeBootNodes } from './setup.js';
 import type { DeviceContext } from './context.js';
 import { oobeSignIn } from './entra/oobe-signin.js';
 import { drsJoin } from './entra/drs-join.js';
-import { getMdmToken, getPrt } from './entra/prt.js';
 import { helloSignIn, provisionHello } from './entra/hello.js';
+import { getMdmToken, getPrt, type MdmTokenVia } from './entra/prt.js';
+import { getMdmTokenByPrtSso, tokenByPrtSso, type PrtSsoRequest } from './entra/prt-sso.js';
 import { enrollMdm, type EnrollMdmOptions, type EnrollMdmResult } from './mdm/mde2-enroll.js';
 import { omadmSession, type OmaDmSessionResult } from './mdm/omadm.js';
 import type { MsiLauncher } from './mdm/msi.js';
 import type { DeviceUser, SignInMethod } from './entra/user.js';
 
 export type { DeviceUser, SignInMethod } from './entra/user.js';
+export type { MdmTokenVia } from './entra/prt.js';
+export type { PrtSsoRequest } from './entra/prt-sso.js';
 export type { MsiInstall, MsiLauncher } from './mdm/msi.js';
 export type { OmaDmSessionResult } from './mdm/omadm.js';
 export type { EnrollMdmOptions, EnrollMdmResult } from './mdm/mde2-enroll.js';
@@ -79,12 +84,14 @@ export interface VirtualDevice {
   readonly hardware: Hardware;
   oobeSignIn(method?: SignInMethod): Promise<SignInState>;
   join(): Promise<JoinState>;
-  /** PRT, then the MDM token from it. */
-  getPrt(): Promise<{ prt: PrtState; mdmToken: MdmTokenState }>;
   /** Windows Hello for Business provisioning with this PIN (after getPrt). */
   provisionHello(opts: { pin: string }): Promise<HelloState>;
   /** A Windows Hello sign-in with the PIN: a new PRT by the NGC assertion, then the MDM token from it. */
   helloSignIn(opts: { pin: string }): Promise<{ prt: PrtState; mdmToken: MdmTokenState }>;
+  /** PRT (CloudAP password grant), then the MDM token from it: WAM's broker exchange (default) or PRT SSO on authorize. */
+  getPrt(opts?: { mdmTokenVia?: MdmTokenVia }): Promise<{ prt: PrtState; mdmToken: MdmTokenState }>;
+  /** A token from the PRT through authorize (x-ms-RefreshTokenCredential + x-ms-DeviceCredential → code → tokens). */
+  tokenByPrtSso(req: PrtSsoRequest): Promise<TokenResponse>;
   enrollMdm(opts?: EnrollMdmOptions): Promise<EnrollMdmResult>;
   syncManagement(): Promise<OmaDmSessionResult>;
 }
@@ -133,11 +140,12 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
     hardware,
     oobeSignIn: (method = 'password') => oobeSignIn(ctx, user(), method),
     join: () => drsJoin(ctx),
-    getPrt: async () => {
-      const prt = await getPrt(ctx);
+    getPrt: async (o = {}) => {
+      const prt = await getPrt(ctx, user());
       const resource = mdmResource();
       if (!resource) throw new Error('the device has no MDM URL to ask a token for');
-      return { prt, mdmToken: await getMdmToken(ctx, resource) };
+      const mdmToken = o.mdmTokenVia === 'prt-sso' ? await getMdmTokenByPrtSso(ctx, resource) : await getMdmToken(ctx, resource);
+      return { prt, mdmToken };
     },
     provisionHello: ({ pin }) => provisionHello(ctx, pin),
     helloSignIn: async ({ pin }) => {
@@ -146,6 +154,7 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
       if (!resource) throw new Error('the device has no MDM URL to ask a token for');
       return { prt, mdmToken: await getMdmToken(ctx, resource) };
     },
+    tokenByPrtSso: (req) => tokenByPrtSso(ctx, req),
     enrollMdm: (o) => enrollMdm(ctx, o),
     syncManagement: () => omadmSession(ctx),
   };

@@ -63,6 +63,11 @@ export const AADSTS = {
   invalidGrant: (why: string) => new OAuthError(400, 'invalid_grant', 70000, `Provided grant is invalid or malformed. ${why}`),
   /** The nonce failure's live code is UNCONFIRMED: Entra's generic invalid-grant code is used. */
   badNonce: () => new OAuthError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed. The request_nonce is unknown, expired or was already used.'),
+  /**
+   * AADSTS50132 SsoArtifactInvalidOrExpired (Entra's AADSTS reference; libhimmelblau names it for refused PRT flows):
+   * a PRT SSO cookie that proves nothing. The OAuth error at authorize and the description text are UNCONFIRMED.
+   */
+  ssoArtifactInvalid: (why: string) => new OAuthError(400, 'interaction_required', 50132, `The SSO artifact is invalid or expired. ${why}`),
   refreshTokenExpired: () => new OAuthError(400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity.'),
   refreshTokenRevoked: () => new OAuthError(400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.'),
   deviceAuthFailed: (why: string) => new OAuthError(400, 'invalid_grant', 50155, `Device authentication failed. ${why}`),

@@ -141,7 +141,7 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */
   async send(opts: SendOptions): Promise<LabResponse> {
     const path = new URL(opts.request.url).pathname;
-    const catalogId = opts.catalogId ?? classifyRequest({ server: opts.to === 'entra' ? 'entra' : 'mdm', method: opts.request.method, path, body: opts.request.body });
+    const catalogId = opts.catalogId ?? classifyRequest({ server: opts.to === 'entra' ? 'entra' : 'mdm', method: opts.request.method, path, body: opts.request.body, headers: opts.request.headers });
     const step = this.recorder.open({
       kind: 'http',
       from: opts.from,

@@ -75,7 +75,7 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
         from: 'external',
         to: opts.party,
         observedBy: opts.party,
-        catalogId: classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url) }),
+        catalogId: classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url), headers: request.headers }),
         title: `${req.method} ${pathOf(req.url)}`,
         request,
       });
@@ -93,7 +93,7 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     if (o && o.step.request) {
       o.step.request.body = req.rawBody;
       // The body tells steps on one path apart (grant_type, the request JWT's signer, the SOAP action).
-      o.step.catalogId = classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url), body: req.rawBody });
+      o.step.catalogId = classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url), body: req.rawBody, headers: o.step.request.headers });
       opts.recorder.touch(o.step);
     }
     const ctx = ctxOf.get(req);

@@ -52,6 +52,8 @@ function checkSignature(raw: string, header: Record<string, unknown>, keys: Regi
   const alg = typeof header.alg === 'string' ? header.alg : '';
   if (alg === 'none' || raw.endsWith('.')) return { verdict: 'unsigned', detail: `alg ${alg || '(none)'}` };
   const spec = NODE_ALGS[alg];
+  // A session-key-signed JWT (the PRT cookie, the PRT exchange): its key exists only in the TPM and at Entra (MS-OAPXBC 3.1.5.2.1.3).
+  if (alg === 'HS256' && typeof header.ctx === 'string') return { verdict: 'unknown-key', detail: 'HS256 under a key derived from the PRT session key, which only the device\'s TPM and Entra hold' };
   if (!spec) return { verdict: 'unknown-key', detail: `alg ${alg}: a shared-secret or unsupported algorithm the lab cannot check` };
   const [h, p, s] = raw.split('.') as [string, string, string];
   const data = Buffer.from(`${h}.${p}`);

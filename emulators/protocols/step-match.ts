@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   path: string;
   /** The body, when it has arrived; a request is classified again once it has. */
   body?: string;
+  /** The request headers (any case), where the caller has them. */
+  headers?: Record<string, string>;
 }
 
 const compiled = STEP_KIND_IDS.flatMap((id) => {
@@ -48,6 +50,18 @@ function requestGrantOf(body: string): string | null {
   }
 }
 
+/** A credential sent as a header or as a cookie of that name (entra/authorize/sso-credential.ts reads both the same way). */
+function carries(headers: Record<string, string> | undefined, name: string): boolean {
+  if (!headers) return false;
+  const lower = name.toLowerCase();
+  let cookie = '';
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === lower && v !== '') return true;
+    if (k.toLowerCase() === 'cookie') cookie = v;
+  }
+  return cookie.split(';').some((c) => c.split('=')[0]!.trim().toLowerCase() === lower);
+}
+
 function soapActionOf(body: string): string | null {
   const m = /<(?:[\w-]+:)?Action\b[^>]*>([^<]+)</.exec(body);
   return m ? m[1]!.trim() : null;
@@ -74,6 +88,10 @@ export function classifyRequest(r: ReceivedRequest): StepKindId {
     }
     if (c.http.requestGrant !== undefined) {
       if (requestGrantOf(body) !== c.http.requestGrant) continue;
+      score++;
+    }
+    if (c.http.credential !== undefined) {
+      if (!carries(r.headers, c.http.credential)) continue;
       score++;
     }
     if (c.http.soapAction !== undefined) {

@@ -45,6 +45,8 @@ export interface HttpMatch {
   requestJwt?: 'device-key' | 'session-key';
   /** The `grant_type` inside the `request` JWT's payload (the user proof of a PRT request: password, Windows Hello…). */
   requestGrant?: string;
+  /** A credential the request carries as a header or as a cookie of that name (PRT SSO: x-ms-RefreshTokenCredential). */
+  credential?: string;
 }
 
 /** The WS-Addressing actions of a SOAP step's request and reply. */
@@ -307,9 +309,9 @@ export const STEP_KINDS = {
     http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'srv_challenge' },
   },
   'prt.request': {
-    title: 'PRT request (device-key-signed JWT)',
+    title: 'CloudAP: PRT request with the password (device-key-signed JWT)',
     phase: 'prt',
-    summary: 'The device signs a request with its device key (x5c = its device certificate) carrying the user\'s refresh token; Entra answers with a PRT and the session key encrypted to the transport key.',
+    summary: 'At the Windows logon CloudAP signs a request with the device key (x5c = the device certificate, as an array) carrying the user\'s name and password (client 38aa3b87, scope openid aza ugs, tgt=true); Entra answers with the PRT and the session key encrypted to the transport key.',
     spec: { doc: 'MS-OAPXBC', section: '3.2.5.1.2', title: 'POST (Request for Primary Refresh Token)', url: `${OAPXBC}/2f16a468-32f0-420e-bfab-c63e611ce52c` },
     client: 'device/entra/prt.ts',
     server: 'entra/prt/request.ts',
@@ -324,13 +326,31 @@ export const STEP_KINDS = {
     server: null,
   },
   'prt.exchange': {
-    title: 'PRT → access token (session-key-signed)',
+    title: 'WAM: PRT → access token (session-key-signed)',
     phase: 'prt',
-    summary: 'The device signs a request with a key derived from the session key (KDF over ctx) to get an access token for the MDM; the reply is a JWE only the session key opens.',
+    summary: 'The Web Account Manager\'s AAD broker plugin signs a token request with a key derived from the PRT session key (KDFv2: over ctx and the payload) for a resource, here the MDM enrollment token with client 29d9ed98 and redirect ms-aadj-redir://auth/mdm; the reply is a JWE only the session key opens.',
     spec: { doc: 'MS-OAPXBC', section: '3.2.5.1.3', title: 'POST (Exchange Primary Refresh Token for Access Token)', url: `${OAPXBC}/a41f2243-01f0-40ed-8920-3306bd70b2f8` },
     client: 'device/entra/prt.ts',
     server: 'entra/prt/exchange.ts',
     http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requestJwt: 'session-key' },
+  },
+  'entra.authorize.prt-sso': {
+    title: 'Authorize with the PRT (x-ms-RefreshTokenCredential)',
+    phase: 'prt',
+    summary: 'The client opens the authorization endpoint with the PRT cookie (an HS256 JWT under a key derived from the session key, carrying the PRT and a server nonce) and the device credential (signed by the device key); Entra signs the user in without a prompt and sends a code to the redirect URI, or sends the client back with a fresh sso_nonce.',
+    spec: { doc: 'MS-OAPXBC', section: '3.1.5.2.1.3', title: 'Processing Details (x-ms-RefreshTokenCredential)', url: `${OAPXBC}/fa254670-3826-492e-834e-58f739081a55` },
+    client: 'device/entra/prt-sso.ts',
+    server: 'entra/authorize/sso.ts',
+    http: { server: 'entra', method: 'GET', path: '/oauth2/(v2\\.0/)?authorize$', credential: 'x-ms-RefreshTokenCredential' },
+  },
+  // No `http` match: a request from outside is the plain authorization_code grant (entra.token.auth-code).
+  'prt.sso.redeem-code': {
+    title: 'PRT SSO: authorization code → tokens',
+    phase: 'prt',
+    summary: 'The client redeems the code that PRT SSO gave at the token endpoint, with the same client and redirect URI; the tokens carry the device id and the PRT\'s authentication methods (with rsa).',
+    spec: { doc: 'RFC 6749', section: '4.1.3', title: 'Access Token Request', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3' },
+    client: 'device/entra/prt-sso.ts',
+    server: 'entra/authorize/codes.ts',
   },
   'device.wam.keep-mdm-token': {
     title: 'WAM: keep the MDM access token',

@@ -53,6 +53,11 @@ const CLAIMS: Readonly<Record<string, string>> = {
   session_key_jwe: 'The PRT session key, encrypted to the device\'s transport key',
   tenant_id: 'Entra tenant id',
   assertion: 'The Windows Hello assertion: a JWT signed by the user\'s Hello key around its own nonce',
+  is_primary: 'The PRT cookie carries the primary refresh token (ROADtools, BrowserCore)',
+  windows_api_version: 'Client API version ("2.0.1": it answers sso_nonce challenges, MS-OAPXBC 2.2.2)',
+  ua_client_id: 'Client id of the user agent that sent the PRT cookie',
+  ua_redirect_uri: 'Redirect URI of the user agent that sent the PRT cookie',
+  x_client_platform: 'Platform the PRT cookie was made on',
 };
 
 const HEADERS: Readonly<Record<string, string>> = {
@@ -99,4 +104,18 @@ export function expiryAt(payload: Record<string, unknown> | null, nowMs: number)
   if (nbf !== undefined && now < nbf) return 'not-yet-valid';
   if (exp === undefined) return 'no-expiry';
   return now >= exp ? 'expired' : 'valid';
+}
+
+/**
+ * How a session-key-signed JWT (HS256 with `ctx`: the PRT cookie x-ms-RefreshTokenCredential, the PRT exchange
+ * request) was keyed (MS-OAPXBC 3.1.5.2.1.3; entra-mde2.md §6.5): only the device's TPM and Entra hold the session
+ * key, so the lab cannot check the signature but can say which derivation it used. Null for any other JWT.
+ */
+export function sessionKeySigning(header: Record<string, unknown>): { kdf: 1 | 2; ctxBytes: number; text: string } | null {
+  if (header.alg !== 'HS256' || typeof header.ctx !== 'string') return null;
+  const kdf = header.kdf_ver === 2 || header.kdf_ver === '2' ? 2 : 1;
+  const b64 = header.ctx.replace(/=+$/, '');
+  const ctxBytes = Math.floor((b64.length * 3) / 4);
+  const context = kdf === 2 ? 'SHA256(ctx ‖ payload)' : 'ctx';
+  return { kdf, ctxBytes, text: `Signed with the PRT session key, KDFv${kdf}: HMAC key = SP800-108(session key, "AzureAD-SecureConversation", ${context}); ctx ${ctxBytes} bytes` };
 }

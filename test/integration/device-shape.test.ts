@@ -42,16 +42,20 @@ const names = (els: { localName: string | null }[]) => els.map((e) => e.localNam
 
 describe("the device's messages have the shape of a captured Windows device's (fleet.md §7.3)", () => {
   // entra-mde2.md §6.2 and PROTOCOL.md (client quirks): the device-key-signed PRT request as Windows sends it.
-  it('§6.2: the PRT request form is windows_api_version=2.2, jwt-bearer, client_info=1, tgt=True; header x5c is one string with kdf_ver 2', () => {
+  it('§6.2: the PRT request is CloudAP\'s password grant: form windows_api_version=2.2, jwt-bearer, client_info=1, tgt=true; header x5c an array (libhimmelblau acquire_user_prt_by_username_password)', () => {
     const form = new URLSearchParams(sent('prt.request').request!.body);
     expect([...form.keys()]).toEqual(['windows_api_version', 'grant_type', 'request', 'client_info', 'tgt']);
     expect(form.get('windows_api_version')).toBe('2.2');
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     expect(form.get('client_info')).toBe('1');
-    expect(form.get('tgt')).toBe('True');
-    const header = JSON.parse(Buffer.from(form.get('request')!.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(header).toMatchObject({ alg: 'RS256', kdf_ver: 2 });
-    expect(typeof header.x5c).toBe('string');
+    expect(form.get('tgt')).toBe('true');
+    const [h, p] = form.get('request')!.split('.') as [string, string];
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>;
+    expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    expect(Array.isArray(header.x5c) && header.x5c.length).toBe(1);
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    expect(Object.keys(payload)).toEqual(['client_id', 'request_nonce', 'scope', 'win_ver', 'grant_type', 'username', 'password']);
+    expect(payload).toMatchObject({ client_id: '38aa3b87-a06d-4817-b275-7a316988d93b', scope: 'openid aza ugs', grant_type: 'password' });
   });
 
   it('probes the discovery URL with a bare GET as ENROLLClient first', () => {

@@ -57,3 +57,16 @@ describe('a seeded run is reproducible', () => {
     expect(deviceIds(a)).not.toEqual(deviceIds(b));
   });
 });
+
+describe('the MDM token by PRT SSO (scenario option mdmToken=prt-sso)', () => {
+  it('settings-app passes with the token from authorize: PRT SSO and the code redemption on the timeline, no broker exchange', async () => {
+    const report = await runScenarios(['settings-app'], { seed: 'scenario-prt-sso', options: { mdmToken: 'prt-sso' } });
+    const run = report.runs[0]!;
+    expect(run.failures).toEqual([]);
+    expect(run.passed).toBe(true);
+    const ids = run.bundle.steps.map((s) => s.catalogId);
+    expect(ids).toContain('entra.authorize.prt-sso');
+    expect(ids).toContain('prt.sso.redeem-code');
+    expect(ids).not.toContain('prt.exchange');
+  });
+});

@@ -3,10 +3,12 @@ import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
 import type { MdmTokenState, PrtState } from '../state.js';
 import { accessTokenClaims } from './tokens.js';
+import type { DeviceUser } from './user.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-async function nonce(ctx: DeviceContext): Promise<string> {
+/** srv_challenge (MS-OAPXBC 3.1.5.1.1): the nonce every PRT request, exchange and PRT cookie carries. */
+export async function prtNonce(ctx: DeviceContext): Promise<string> {
   // Windows asks the nonce at /common and uses it against the tenant (PROTOCOL.md).
   const res = await send(ctx, {
     title: 'PRT nonce (srv_challenge)',
@@ -19,35 +21,36 @@ async function nonce(ctx: DeviceContext): Promise<string> {
 }
 
 /**
- * The Primary Refresh Token (MS-OAPXBC 3.2.5.1.2; entra-mde2.md §6.1–§6.4): a nonce, then a JWT signed inside the
- * TPM by the device key (header x5c = the device certificate as one base64 string, kdf_ver 2) carrying the
- * user's refresh token; the reply's session_key_jwe is unwrapped by the transport key inside the TPM and kept
- * there, sealed.
+ * The Primary Refresh Token as Windows gets it at the user's logon (MS-OAPXBC 3.2.5.1.2; entra-mde2.md §6.1–§6.4,
+ * corrections §4, §6): CloudAP's password grant, client 38aa3b87, scope `openid aza ugs`, the user name and password
+ * inside a JWT signed in the TPM by the device key, header `x5c` the device certificate as an array (MS-OAPXBC's
+ * example, libhimmelblau `build_jwt_by_username_password`), the form with `tgt=true` for the Kerberos TGTs
+ * (libhimmelblau `acquire_user_prt_jwt`, AADInternals). The reply's session_key_jwe is unwrapped by the transport key
+ * inside the TPM and kept there, sealed.
  */
-export async function getPrt(ctx: DeviceContext): Promise<PrtState> {
+export async function getPrt(ctx: DeviceContext, user: Pick<DeviceUser, 'upn' | 'password'>): Promise<PrtState> {
   const join = ctx.state.require('join', 'join the device first (device.join())');
-  const signIn = ctx.state.require('signIn', 'no sign-in');
   const hw = ctx.state.require('hardware', 'no hardware');
-  const requestNonce = await nonce(ctx);
+  const requestNonce = await prtNonce(ctx);
   const request = await ctx.tpm.signJwt(
     join.deviceKeyHandle,
-    { alg: 'RS256', typ: 'JWT', x5c: join.deviceCertB64, kdf_ver: 2 },
+    { alg: 'RS256', typ: 'JWT', x5c: [join.deviceCertB64] },
     {
-      client_id: CLIENT_IDS.authBroker,
+      client_id: CLIENT_IDS.windowsSignIn,
       request_nonce: requestNonce,
       scope: 'openid aza ugs',
       win_ver: hw.osVersion,
-      grant_type: 'refresh_token',
-      refresh_token: signIn.refreshToken,
+      grant_type: GRANT_TYPES.password,
+      username: user.upn,
+      password: user.password,
     },
   );
   const res = await send(ctx, {
-    title: 'PRT request (device-key-signed JWT)',
     catalogId: 'prt.request',
     url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
-    // Windows writes the flag as .NET prints a boolean: tgt=True (PROTOCOL.md; entra-mde2.md §6.2).
-    body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'True' }),
+    // windows_api_version 2.2 as ROADtools' "Windows API flow" (request_token_with_devicecert_signed_payload) sends it.
+    body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'true' }),
   });
   const prt = expectJson<PrtResponse>(res, 'PRT request');
   const sessionKeyHandle = await ctx.tpm.unwrapSessionKey(join.transportKeyHandle, prt.session_key_jwe);
@@ -58,17 +61,31 @@ export async function getPrt(ctx: DeviceContext): Promise<PrtState> {
   return state;
 }
 
+/** How the device gets its MDM enrollment token from the PRT. */
+export type MdmTokenVia = 'broker' | 'prt-sso';
+
+/** The MDM enrollment client and redirect URI of Windows' Entra join (entra-mde2.md §1.1, §11.1 step 7). */
+export const MDM_REDIRECT_URI = 'ms-aadj-redir://auth/mdm';
+
+/** WAM keeps the MDM access token for the enrollment client. */
+export async function keepMdmToken(ctx: DeviceContext, accessToken: string): Promise<MdmTokenState> {
+  const claims = accessTokenClaims(accessToken);
+  const state: MdmTokenState = { accessToken, expiresOn: claims.exp, deviceId: claims.deviceid };
+  await ctx.lab.local({ party: 'device', catalogId: 'device.wam.keep-mdm-token' }, () => ctx.store.tx((db) => ctx.state.set(db, 'mdmToken', state)));
+  return state;
+}
+
 /**
- * The MDM enrollment token from the PRT (MS-OAPXBC 3.2.5.1.3; entra-mde2.md §6.6 case 1, §11.1 step 7): a request
- * HS256-signed inside the TPM with a key derived from the session key, for the MDM resource with the broker
- * client and redirect ms-aadj-redir://auth/mdm; the JWE reply is decrypted inside the TPM. The token carries the
- * `deviceid` claim.
+ * The MDM enrollment token from the PRT as WAM's AAD broker plugin asks it (MS-OAPXBC 3.2.5.1.3; entra-mde2.md
+ * §6.6 case 1, §11.1 step 7; ROADtools `aad_brokerplugin_prt_auth` emulates it): a request HS256-signed inside the
+ * TPM with a KDFv2 key of the session key, for the MDM resource with the broker client and redirect
+ * ms-aadj-redir://auth/mdm; the JWE reply is decrypted inside the TPM. The token carries the `deviceid` claim.
  */
 export async function getMdmToken(ctx: DeviceContext, resource: string): Promise<MdmTokenState> {
   const join = ctx.state.require('join', 'join the device first');
   const prt = ctx.state.require('prt', 'get the PRT first (device.getPrt())');
   const hw = ctx.state.require('hardware', 'no hardware');
-  const requestNonce = await nonce(ctx);
+  const requestNonce = await prtNonce(ctx);
   const request = await ctx.tpm.sessionKeySignJwt(prt.sessionKeyHandle, {
     client_id: CLIENT_IDS.authBroker,
     grant_type: 'refresh_token',
@@ -76,13 +93,13 @@ export async function getMdmToken(ctx: DeviceContext, resource: string): Promise
     request_nonce: requestNonce,
     scope: 'openid',
     resource,
-    redirect_uri: 'ms-aadj-redir://auth/mdm',
+    redirect_uri: MDM_REDIRECT_URI,
     iss: 'aad:brokerplugin',
     aud: 'login.microsoftonline.com',
     win_ver: hw.osVersion,
   });
   const res = await send(ctx, {
-    title: 'PRT → MDM access token (session-key-signed)',
+    title: 'WAM: PRT → MDM access token (session-key-signed)',
     catalogId: 'prt.exchange',
     url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
@@ -90,8 +107,5 @@ export async function getMdmToken(ctx: DeviceContext, resource: string): Promise
   });
   if (res.status !== 200) throw new Error(`PRT exchange: HTTP ${res.status} ${res.text().slice(0, 300)}`);
   const tokens = JSON.parse(await ctx.tpm.sessionKeyDecrypt(prt.sessionKeyHandle, res.text().trim())) as TokenResponse;
-  const claims = accessTokenClaims(tokens.access_token);
-  const state: MdmTokenState = { accessToken: tokens.access_token, expiresOn: claims.exp, deviceId: claims.deviceid };
-  await ctx.lab.local({ party: 'device', catalogId: 'device.wam.keep-mdm-token' }, () => ctx.store.tx((db) => ctx.state.set(db, 'mdmToken', state)));
-  return state;
+  return keepMdmToken(ctx, tokens.access_token);
 }

@@ -23,7 +23,8 @@ async function authorize(ctx: EntraContext, req: TenantRequest, reply: FastifyRe
     const authz = parseAuthorizeRequest(ctx, tenant, req.params.tenant, version, req.query);
     try {
       const sso = authz.prompt === 'login' ? ({ kind: 'none' } as const) : await ssoSignIn(ctx, tenant, req, authz);
-      if (sso.kind === 'signed-in') return sendCode(ctx, reply, authz, issueCode(ctx, authz, sso.who));
+      // The SSO nonce is spent in the transaction that issues the code (a replay race rolls one of them back).
+      if (sso.kind === 'signed-in') return sendCode(ctx, reply, authz, ctx.store.tx((db) => (sso.spend?.(db), issueCode(ctx, authz, sso.who, db))));
       if (sso.kind === 'redirect') return sendRedirect(reply, sso.location);
       if (authz.prompt === 'none') throw AADSTS.interactionRequired();
       return startLogin(ctx, tenant, reply, authz);

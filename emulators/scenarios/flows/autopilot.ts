@@ -1,4 +1,4 @@
-import { createDevice, FLEETD_PRODUCT_ID, type MsiInstall, type MsiLauncher, type VirtualDevice, type SignInMethod } from '../../device/index.js';
+import { createDevice, FLEETD_PRODUCT_ID, type MdmTokenVia, type MsiInstall, type MsiLauncher, type VirtualDevice, type SignInMethod } from '../../device/index.js';
 import { orbitLauncher, type OrbitResult } from '../../orbit/index.js';
 import { createScimUser, updateSettings } from '../../mdm/admin.js';
 import type { World } from '../world.js';
@@ -18,6 +18,8 @@ export interface AutopilotSettings {
   scimUser: boolean;
   /** Settings app / "Access work or school" instead of OOBE. */
   notInOobe: boolean;
+  /** The MDM token from the PRT: WAM's broker exchange (what Windows does), or PRT SSO on authorize (libhimmelblau's way). */
+  mdmTokenVia: MdmTokenVia;
   /** Runs after the MSI install hands orbit its properties, before orbit starts: a scenario's twist. */
   beforeOrbit?: (install: MsiInstall, world: World, device: VirtualDevice) => Promise<unknown>;
   /** Runs before the device starts (seed Fleet rows, for example). */
@@ -41,6 +43,7 @@ export const AUTOPILOT_OPTIONS: ScenarioOption[] = [
   { name: 'orbitVersion', label: 'Orbit version', kind: 'select', choices: ['1.55.0', '1.50.0'], default: '1.55.0' },
   { name: 'signIn', label: 'Sign-in method', kind: 'select', choices: ['password', 'device-code', 'mfa'], default: 'password' },
   { name: 'scimUser', label: 'SCIM user for the UPN', kind: 'boolean', default: true },
+  { name: 'mdmToken', label: 'MDM token from the PRT', kind: 'select', choices: ['broker', 'prt-sso'], default: 'broker' },
 ];
 
 export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSettings> = {}): AutopilotSettings {
@@ -48,12 +51,15 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
   const str = (name: string, d: string) => (typeof o[name] === 'string' && o[name] !== '' ? (o[name] as string) : d);
   const signIn = str('signIn', defaults.signIn ?? 'password');
   if (signIn !== 'password' && signIn !== 'device-code' && signIn !== 'mfa') throw new Error(`signIn must be password, device-code or mfa, not "${signIn}"`);
+  const mdmTokenVia = str('mdmToken', defaults.mdmTokenVia ?? 'broker');
+  if (mdmTokenVia !== 'broker' && mdmTokenVia !== 'prt-sso') throw new Error(`mdmToken must be broker or prt-sso, not "${mdmTokenVia}"`);
   return {
     eua: bool('eua', defaults.eua ?? true),
     orbitVersion: str('orbitVersion', defaults.orbitVersion ?? '1.55.0'),
     signIn,
     scimUser: bool('scimUser', defaults.scimUser ?? true),
     notInOobe: bool('notInOobe', defaults.notInOobe ?? false),
+    mdmTokenVia,
     ...(defaults.beforeOrbit && { beforeOrbit: defaults.beforeOrbit }),
     ...(defaults.before && { before: defaults.before }),
     ...(defaults.afterPrt && { afterPrt: defaults.afterPrt }),
@@ -97,7 +103,7 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
 
   await device.oobeSignIn(s.signIn);
   await device.join();
-  await device.getPrt();
+  await device.getPrt({ mdmTokenVia: s.mdmTokenVia });
   await s.afterPrt?.(device, world);
   const enrolled = await device.enrollMdm({ notInOobe: s.notInOobe });
   // First session: Fleet queues the fleetd install; the device installs it and orbit starts.

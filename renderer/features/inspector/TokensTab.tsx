@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Step, TokenView } from '../../../app/contract';
 import { useLab } from '../../store';
 import { labNow } from '../../store/selectors/clock';
-import { claimMeaning, claimValue, expiryAt, headerMeaning, TIME_CLAIMS, type ExpiryVerdict } from '../../lib/claims';
+import { claimMeaning, claimValue, expiryAt, headerMeaning, sessionKeySigning, TIME_CLAIMS, type ExpiryVerdict } from '../../lib/claims';
 import { duration, labDateTime } from '../../lib/format';
 import { hasHit } from '../../lib/search';
 import { tokenOrigin } from '../../store/selectors/history';
@@ -80,6 +80,7 @@ export function TokenCard({ token, now, words = NO_WORDS, origin }: { token: Tok
   const atStep = EXP[token.time.verdict];
   const nowVerdict = now === null || !token.payload ? null : expiryAt(token.payload, now);
   const [h, p, s] = token.raw.split('.');
+  const sessionKey = token.format === 'jws' ? sessionKeySigning(token.header) : null;
   return (
     <article className="token-card" aria-label={`Token in ${token.where}`}>
       <header>
@@ -102,6 +103,11 @@ export function TokenCard({ token, now, words = NO_WORDS, origin }: { token: Tok
           </span>
         )}
       </div>
+      {sessionKey && (
+        <p className="small token-kdf" data-kdf={sessionKey.kdf}>
+          {sessionKey.text}
+        </p>
+      )}
       {token.time.exp !== undefined && (
         <p className="muted small">
           {token.time.exp * 1000 > token.time.checkedAt ? `expires ${duration(token.time.exp * 1000 - token.time.checkedAt)} after the step` : `expired ${duration(token.time.checkedAt - token.time.exp * 1000)} before the step`}

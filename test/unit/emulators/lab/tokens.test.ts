@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { findTokens } from '../../../../emulators/lab/tokens.js';
+import { signWithSessionKey } from '../../../../emulators/protocols/prt-kdf.js';
 
 const issuer = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -50,5 +51,11 @@ describe('token views', () => {
     const p = Buffer.from(JSON.stringify({ upn: 'x' })).toString('base64url');
     const [v] = findTokens(`${h}.${p}.`, 'x', keys, NOW * 1000);
     expect(v!.signature.verdict).toBe('unsigned');
+  });
+
+  it('finds the PRT cookie in a Cookie header and says its key is the PRT session key', () => {
+    const cookie = signWithSessionKey({ refresh_token: '0.AX', is_primary: 'true', request_nonce: 'n' }, Buffer.alloc(32, 3), { ctx: Buffer.alloc(24, 1), kdfVer: 2 });
+    const [t] = findTokens(`a=b; x-ms-RefreshTokenCredential=${cookie}`, 'request header cookie', [], 0);
+    expect(t).toMatchObject({ format: 'jws', header: { alg: 'HS256', kdf_ver: 2 }, payload: { is_primary: 'true' }, signature: { verdict: 'unknown-key', detail: expect.stringMatching(/PRT session key/) } });
   });
 });

@@ -25,6 +25,14 @@ describe('a request from outside the lab is classified by the catalog', () => {
     expect(bearer({ alg: 'HS256', ctx: 'AAAA', kdf_ver: 2 })).toBe('prt.exchange');
   });
 
+  it('tells PRT SSO on authorize by the x-ms-RefreshTokenCredential header or cookie (libhimmelblau, ROADtools)', () => {
+    const authorize = (headers?: Record<string, string>) => classifyRequest({ server: 'entra', method: 'GET', path: '/common/oAuth2/v2.0/authorize', ...(headers && { headers }) });
+    expect(authorize()).toBe('entra.authorize');
+    expect(authorize({ 'x-ms-refreshtokencredential': 'eyJ' })).toBe('entra.authorize.prt-sso');
+    expect(authorize({ Cookie: 'a=b; x-ms-RefreshTokenCredential=eyJ' })).toBe('entra.authorize.prt-sso');
+    expect(authorize({ cookie: 'x-ms-RefreshTokenCredentialX=eyJ', 'x-ms-refreshtokencredential': '' })).toBe('entra.authorize');
+  });
+
   it('matches Entra paths in any case (libhimmelblau writes /oAuth2/v2.0/)', () => {
     expect(classifyRequest({ server: 'entra', method: 'POST', path: '/common/oAuth2/v2.0/token', body: form({ grant_type: 'srv_challenge' }) })).toBe('prt.nonce');
   });

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { claimMeaning, claimValue, expiryAt, headerMeaning } from '../../../../renderer/lib/claims';
+import { claimMeaning, claimValue, expiryAt, headerMeaning, sessionKeySigning } from '../../../../renderer/lib/claims';
 
 describe('claim explanations', () => {
   it('explains the claims of an Entra MDM token and Fleet EUA token in one line each', () => {
@@ -17,6 +17,15 @@ describe('claim explanations', () => {
   it('explains header parameters, including the PRT KDF context', () => {
     expect(headerMeaning('kid')).toMatch(/Key id/);
     expect(headerMeaning('ctx')).toMatch(/KDF/);
+  });
+
+  it('names the KDF of a session-key-signed JWT (the PRT cookie): v2 with kdf_ver 2, else v1; null for other JWTs', () => {
+    const ctx24 = Buffer.alloc(24, 1).toString('base64');
+    expect(sessionKeySigning({ alg: 'HS256', typ: 'JWT', ctx: ctx24, kdf_ver: 2 })).toMatchObject({ kdf: 2, ctxBytes: 24, text: expect.stringMatching(/KDFv2.*SHA256\(ctx ‖ payload\)/) });
+    expect(sessionKeySigning({ alg: 'HS256', ctx: Buffer.alloc(32, 1).toString('base64') })).toMatchObject({ kdf: 1, ctxBytes: 32 });
+    expect(sessionKeySigning({ alg: 'HS256', typ: 'JWT' })).toBeNull();
+    expect(sessionKeySigning({ alg: 'RS256', ctx: ctx24 })).toBeNull();
+    expect(claimMeaning('is_primary')).toMatch(/PRT cookie/);
   });
 
   it('shows NumericDate claims as UTC times and other values as text', () => {
