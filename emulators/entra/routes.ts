@@ -8,7 +8,6 @@ import { sendJson, type TenantParams, type TenantRequest } from './http.js';
 import { openidConfiguration, jwks } from './oidc.js';
 import { passwordGrant, refreshTokenGrant } from './signin.js';
 import { startDeviceCode, deviceCodeGrant } from './device-code.js';
-import { mfaGrant } from './mfa.js';
 import { authorizationCodeGrant } from './authorize/codes.js';
 import { srvChallenge } from './prt/nonce.js';
 import { requestPrt } from './prt/request.js';
@@ -53,8 +52,6 @@ async function token(ctx: EntraContext, req: TenantRequest, version: TokenVersio
       return deviceCodeGrant(ctx, tenant, form);
     case GRANT_TYPES.authorizationCode:
       return authorizationCodeGrant(ctx, tenant, version, form);
-    case GRANT_TYPES.mfa:
-      return mfaGrant(ctx, tenant, form);
     case GRANT_TYPES.srvChallenge:
       return srvChallenge(ctx, req.params.tenant);
     case GRANT_TYPES.jwtBearer: {

@@ -175,6 +175,22 @@ CREATE TABLE IF NOT EXISTS ngc_keys (
   key_blob TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+-- The login pages' flow state (authorize/flow.ts): the flow token (sFT) rotates as the sign-in moves on, every later
+-- step is bound to it; id is the page's sessionId and, for an MFA user, the id of its push in mfa_requests.
+CREATE TABLE IF NOT EXISTS login_flows (
+  id TEXT PRIMARY KEY,
+  flow_token TEXT NOT NULL UNIQUE,
+  ctx TEXT NOT NULL UNIQUE,
+  canary TEXT NOT NULL,
+  api_canary TEXT NOT NULL,
+  request TEXT NOT NULL,
+  stage TEXT NOT NULL CHECK (stage IN ('credentials', 'mfa', 'mfa-verified', 'done')),
+  user_object_id TEXT REFERENCES users(object_id),
+  mfa_request_id TEXT REFERENCES mfa_requests(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
 `;
 
 export const ENTRA_UNLOGGED = ['signing_keys', 'session_keys', 'kdc_keys'];

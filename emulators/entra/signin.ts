@@ -2,7 +2,6 @@ import { RESOURCES, resourceOfScope, type TokenResponse } from '../protocols/oau
 import type { EntraContext } from './context.js';
 import { AADSTS } from './errors.js';
 import { findUser, getUser, requirePublicClient, resolveResource, type ResolvedResource, type TenantRow, type UserRow } from './directory.js';
-import { startMfa } from './mfa.js';
 import { findRefreshToken, issueUserTokens, type TokenVersion } from './tokens.js';
 
 export interface TokenTarget {
@@ -34,17 +33,14 @@ export function checkPassword(ctx: EntraContext, tenant: TenantRow, username: st
 }
 
 /**
- * ROPC (RFC 6749 §4.3, entra-mde2.md §5.2). A user who must do MFA gets AADSTS50076 and, as a lab extension,
- * a pending MFA request: the user approves or denies it in the lab, and the client redeems it (mfa.ts).
+ * ROPC (RFC 6749 §4.3, entra-mde2.md §5.2). A user who must do MFA gets `invalid_grant` AADSTS50076 and that is the
+ * end of it (entra-mde2.md corrections §3): ROPC has no MFA continuation; the client signs in on the login pages.
  */
 export async function passwordGrant(ctx: EntraContext, tenant: TenantRow, version: TokenVersion, form: Record<string, string>): Promise<TokenResponse> {
   const client = requirePublicClient(ctx, form.client_id);
   const target = tokenTarget(ctx, version, form);
   const user = checkPassword(ctx, tenant, form.username, form.password);
-  if (user.mfa_required) {
-    const req = startMfa(ctx, { user, clientId: client.app_id, version, target });
-    throw AADSTS.mfaRequired(target.resource.requested, { mfa_request_id: req.id, mfa_entropy: req.entropy, interval: req.poll_interval });
-  }
+  if (user.mfa_required) throw AADSTS.mfaRequired(target.resource.requested, {});
   return issueUserTokens(ctx, { user, tenant, clientId: client.app_id, version, ...target, amr: ['pwd'], deviceId: null, clientInfo: form.client_info === '1' });
 }
 

@@ -51,10 +51,14 @@ export function denyDeviceCode(ctx: EntraContext, userCode: string): void {
   );
 }
 
-/** The user answers the authenticator prompt (number matching shows `entropy`). */
+/**
+ * The user answers the authenticator prompt (number matching shows `entropy`). Giving the same answer twice is one
+ * answer (the person approved in the lab's console while the scenario's user was about to): nothing more happens.
+ */
 export function resolveMfa(ctx: EntraContext, id: string, approve: boolean): void {
   const row = findMfaRequest(ctx, id);
   if (!row) throw new Error(`no MFA request ${id}`);
+  if (row.status === (approve ? 'approved' : 'denied')) return;
   if (row.status !== 'pending') throw new Error(`MFA request ${id} is already ${row.status}`);
   if (ctx.lab.clock.now() > Date.parse(row.expires_at)) throw new Error(`MFA request ${id} has expired`);
   userStep(ctx, 'user.mfa-answer', approve ? `User approves sign-in (number ${row.entropy})` : 'User denies sign-in', { mfaRequestId: id, entropy: row.entropy, approve }, () =>

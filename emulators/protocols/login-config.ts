@@ -13,6 +13,10 @@ export interface LoginConfig {
   /** Context: the authorize request, posted back as `ctx`. */
   sCtx?: string;
   canary?: string;
+  /** The canary the page's JSON calls (GetCredentialType, BeginAuth, EndAuth) may send in a `canary` header instead. */
+  apiCanary?: string;
+  /** Which page this is: ConvergedSignIn (username, password), ConvergedTFA (the MFA prompt); libhimmelblau branches on it. */
+  pgid?: string;
   sessionId?: string;
   urlPost?: string;
   urlGetCredentialType?: string;
@@ -20,7 +24,10 @@ export interface LoginConfig {
   urlEndAuth?: string;
   arrUserProofs?: { authMethodId: string; data: string; display: string; isDefault: boolean; isLocationAware?: boolean }[];
   iMaxPollAttempts?: number;
+  /** Milliseconds between EndAuth polls (libhimmelblau's MFAAuthContinue keeps it as ms). */
   iPollingInterval?: number;
+  /** The username the page was posted with (the password view shows it). */
+  sPOST_Username?: string;
   /** An error the page shows (libhimmelblau reads sErrorCode / iErrorCode and sErrTxt; ROADtools strServiceExceptionMessage). */
   sErrorCode?: string;
   iErrorCode?: number;
@@ -32,9 +39,13 @@ export interface LoginConfig {
   bsso?: { nonce?: string; [key: string]: unknown };
 }
 
-/** `<` and `>` escaped inside the JSON so that no value can close the script (what the real pages do too). */
+/**
+ * `<`, `>` and `&` escaped inside the JSON so that no value can close the script (what the real pages do too, `\u0026`
+ * all over their URLs). `&` matters to libhimmelblau: it reads the script through an HTML serialiser that writes `&`
+ * back as `&amp;`, which would break the JSON.
+ */
 function scriptSafe(json: string): string {
-  return json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function configScript(config: LoginConfig): string {

@@ -38,11 +38,6 @@ export const GRANT_TYPES = {
   jwtBearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
   srvChallenge: 'srv_challenge',
   authorizationCode: 'authorization_code',
-  /**
-   * Lab extension (not an Entra grant): redeem an approved MFA request. It stands in for the login UI's
-   * BeginAuth / EndAuth polling that libhimmelblau scrapes (entra-mde2.md §5.5), with device-code semantics.
-   */
-  mfa: 'urn:enrollscope:params:oauth:grant-type:mfa',
 } as const;
 
 /** Scopes that ask for tokens, not for a resource (OIDC and Entra's PRT scopes, §6.2). */
@@ -64,7 +59,7 @@ export interface TokenResponse {
   foci?: string;
 }
 
-/** RFC 6749 §5.2 with Entra's `error_codes` (AADSTS numbers), trace ids and the lab's MFA extension. */
+/** RFC 6749 §5.2 with Entra's `error_codes` (AADSTS numbers) and trace ids. */
 export interface OAuthErrorResponse {
   error: string;
   error_description: string;
@@ -73,10 +68,6 @@ export interface OAuthErrorResponse {
   trace_id: string;
   correlation_id: string;
   suberror?: string;
-  /** Lab extension on AADSTS50076 to an ROPC sign-in: the pending MFA request the client then redeems. */
-  mfa_request_id?: string;
-  /** Lab extension: the number the user must match in the authenticator. */
-  mfa_entropy?: number;
   interval?: number;
 }
 

@@ -49,6 +49,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     kerberos_realms: ['realm'],
     kdc_keys: ['realm'],
     ngc_keys: ['kid'],
+    login_flows: ['id'],
   },
   device: {
     device_state: ['name'],

@@ -55,7 +55,7 @@ describe('device flows against the real servers', () => {
     expect(third.some((s) => s.request!.body.includes('win32csp_install'))).toBe(false);
   });
 
-  it('signs in with MFA: ROPC answers 50076, the user approves the push, the device redeems it', async () => {
+  it('signs in with MFA on the login pages: BeginAuth, the user approves the push, EndAuth, ProcessAuth, the code', async () => {
     const env = await deviceLab('device-mfa');
     dispose = env.dispose;
     const bob = env.entra.users.find((u) => u.mfa)!;
@@ -68,6 +68,11 @@ describe('device flows against the real servers', () => {
     const s = await device.oobeSignIn('mfa');
     expect(s.upn).toBe(bob.upn);
     expect(env.lab.promptCount).toBe(1);
+    const ids = env.lab.recorder.all().map((st) => st.catalogId);
+    expect(ids).toEqual(expect.arrayContaining(['entra.authorize', 'entra.login.credential-type', 'entra.login.credentials', 'entra.login.begin-auth', 'user.mfa-answer', 'entra.login.end-auth', 'entra.login.process-auth', 'entra.token.auth-code']));
+    expect(ids).not.toContain('entra.token.password');
+    expect(s.accessToken.split('.').length).toBe(3);
+    expect(JSON.parse(Buffer.from(s.accessToken.split('.')[1]!, 'base64url').toString())).toMatchObject({ aud: 'urn:ms-drs:enterpriseregistration.windows.net', amr: ['pwd', 'mfa'] });
     await device.join();
     expect((await device.getPrt()).mdmToken.deviceId).toBe(device.state.get('join')!.deviceId);
   });

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startEntra, postForm, verifyWithServedJwks, bob, BROKER, DRS_RESOURCE, type EntraFixture } from '../helpers/entra.js';
-import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
+import { startEntra, bob, type EntraFixture } from '../helpers/entra.js';
+import { authorizePage, beginAuth, endAuthPoll, page, postPassword } from '../helpers/login-pages.js';
+import type { LoginConfig } from '../../emulators/protocols/login-config.js';
 
 let f: EntraFixture;
 beforeEach(async () => {
@@ -10,69 +11,51 @@ afterEach(async () => {
   await f.dispose();
 });
 
-interface MfaRequired {
-  error: string;
-  error_codes: number[];
-  suberror: string;
-  mfa_request_id: string;
-  mfa_entropy: number;
-  interval: number;
+/** Bob on the MFA page of the login pages (libhimmelblau's order: authorize, the password POST). */
+async function tfaPage(): Promise<LoginConfig> {
+  const first = await authorizePage(f);
+  return page(await postPassword(f, first.config, bob(f).upn, bob(f).password)).config;
 }
 
-const tokenUrl = () => `${f.entra.url}${ENTRA_PATHS.token(f.entra.tenantId)}`;
-
-async function ropcBob(): Promise<MfaRequired> {
-  const r = await postForm(f.lab, tokenUrl(), { client_id: BROKER, grant_type: 'password', username: bob(f).upn, password: bob(f).password, resource: DRS_RESOURCE });
-  expect(r.status).toBe(400);
-  return r.json<MfaRequired>();
-}
-
-const redeem = (id: string) => postForm(f.lab, tokenUrl(), { client_id: BROKER, grant_type: 'urn:enrollscope:params:oauth:grant-type:mfa', mfa_request_id: id });
-
-describe('MFA sign-in (lab flow, entra-mde2.md §5.5 shape)', () => {
-  it('ROPC for an MFA user answers AADSTS50076 with a pending MFA request the lab lists', async () => {
-    const e = await ropcBob();
-    expect(e).toMatchObject({ error: 'invalid_grant', error_codes: [50076], suberror: 'basic_action' });
-    expect(e.mfa_entropy).toBeGreaterThanOrEqual(10);
-    expect(f.entra.pendingMfa()).toEqual([{ id: e.mfa_request_id, upn: bob(f).upn, entropy: e.mfa_entropy }]);
+describe('the Authenticator push on the lab phone (mfa_requests, answered through EntraServer.resolveMfa)', () => {
+  it('the MFA page alone sends no push: BeginAuth does', async () => {
+    const tfa = await tfaPage();
+    expect(f.entra.pendingMfa()).toEqual([]);
+    const begun = await beginAuth(f, tfa);
+    expect(f.entra.pendingMfa()).toEqual([{ id: begun.SessionId, upn: bob(f).upn, entropy: begun.Entropy }]);
   });
 
-  it('pending → the user approves → the client redeems tokens with amr pwd+mfa', async () => {
-    const e = await ropcBob();
-    expect((await redeem(e.mfa_request_id)).json<{ error: string }>().error).toBe('authorization_pending');
-    f.entra.resolveMfa(e.mfa_request_id, true);
+  it('a second BeginAuth while the push waits answers the same push, writing nothing', async () => {
+    const tfa = await tfaPage();
+    const first = await beginAuth(f, tfa);
+    const before = f.entra.store.fileBytes();
+    const again = await beginAuth(f, tfa);
+    expect(f.entra.store.fileBytes().equals(before)).toBe(true);
+    expect(again).toMatchObject({ Success: true, SessionId: first.SessionId, Entropy: first.Entropy });
+  });
+
+  it("the user's answer is a local step from the user to Entra, titled with the number to match", async () => {
+    const tfa = await tfaPage();
+    const begun = await beginAuth(f, tfa);
+    f.entra.resolveMfa(begun.SessionId, true);
     const step = f.lab.recorder.all().at(-1)!;
-    expect(step).toMatchObject({ kind: 'local', from: 'user', to: 'entra', title: `User approves sign-in (number ${e.mfa_entropy})` });
-    f.lab.clock.advance(e.interval * 1000);
-    const r = await redeem(e.mfa_request_id);
-    expect(r.status).toBe(200);
-    const claims = await verifyWithServedJwks(f, r.json<{ access_token: string }>().access_token);
-    expect(claims).toMatchObject({ aud: DRS_RESOURCE, upn: bob(f).upn, amr: ['pwd', 'mfa'], scp: 'adrs_access' });
+    expect(step).toMatchObject({ kind: 'local', from: 'user', to: 'entra', catalogId: 'user.mfa-answer', title: `User approves sign-in (number ${begun.Entropy})` });
+    expect(step.changes.map((c) => [c.table, c.op])).toEqual([['mfa_requests', 'update']]);
     expect(f.entra.pendingMfa()).toEqual([]);
   });
 
-  it('the user denies → the client gets access_denied AADSTS500121', async () => {
-    const e = await ropcBob();
-    f.entra.resolveMfa(e.mfa_request_id, false);
-    const before = f.entra.store.fileBytes();
-    const r = await redeem(e.mfa_request_id);
-    expect(r.json<{ error: string; error_codes: number[] }>()).toMatchObject({ error: 'access_denied', error_codes: [500121] });
-    expect(f.entra.store.fileBytes().equals(before)).toBe(true);
-    expect(() => f.entra.resolveMfa(e.mfa_request_id, true)).toThrow(/already denied/);
+  it('a denied push cannot be approved afterwards', async () => {
+    const begun = await beginAuth(f, await tfaPage());
+    f.entra.resolveMfa(begun.SessionId, false);
+    expect(() => f.entra.resolveMfa(begun.SessionId, true)).toThrow(/already denied/);
   });
 
-  it('an MFA user with a wrong password gets AADSTS50126 and no MFA request', async () => {
-    const before = f.entra.store.fileBytes();
-    const r = await postForm(f.lab, tokenUrl(), { client_id: BROKER, grant_type: 'password', username: bob(f).upn, password: 'wrong', resource: DRS_RESOURCE });
-    expect(r.json<{ error_codes: number[] }>().error_codes).toEqual([50126]);
-    expect(f.entra.store.fileBytes().equals(before)).toBe(true);
-    expect(f.entra.pendingMfa()).toEqual([]);
-  });
-
-  it('an unanswered request expires: expired_token', async () => {
-    const e = await ropcBob();
+  it('an unanswered push expires after five minutes: no longer listed, EndAuth says PhoneAppNoResponse', async () => {
+    const tfa = await tfaPage();
+    const begun = await beginAuth(f, tfa);
     f.lab.clock.advance(301_000);
-    expect((await redeem(e.mfa_request_id)).json<{ error: string }>().error).toBe('expired_token');
     expect(f.entra.pendingMfa()).toEqual([]);
+    expect(() => f.entra.resolveMfa(begun.SessionId, true)).toThrow(/expired/);
+    expect(await endAuthPoll(f.lab, tfa, begun, 1)).toMatchObject({ Success: false, Retry: false, ResultValue: 'PhoneAppNoResponse' });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { uiHost } from '../helpers/ui-host.js';
 import type { EntraPending } from '../../app/contract.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
+import { readConfig } from '../../emulators/protocols/login-config.js';
 
 const host = uiHost();
 const api = host.call;
@@ -21,15 +22,22 @@ describe("the user's other screen in the lab UI", () => {
     expect(poll.access_token).toBeTruthy();
   });
 
-  it('answers an MFA push: the pending request is listed, approving it lets the client redeem it', async () => {
+  it("answers an outside client's MFA push: BeginAuth's push is listed, approving it lets the client's EndAuth succeed", async () => {
     const entra = host.session.current.entra;
     const bob = entra.users.find((u) => u.mfa)!;
-    const r = (await (await form(`${entra.url}${ENTRA_PATHS.token('organizations', '2.0')}`, { client_id: BROKER, grant_type: 'password', username: bob.upn, password: bob.password, scope: 'openid' })).json()) as { error: string; mfa_request_id: string };
-    expect(r.error).toBe('invalid_grant');
+    const cfgOf = async (r: Response) => readConfig(await r.text())!;
+    // The login pages as libhimmelblau drives them, from outside the lab (plain fetch).
+    const q = new URLSearchParams({ client_id: BROKER, response_type: 'code', redirect_uri: 'msauth://Microsoft.AAD.BrokerPlugin', resource: 'urn:ms-drs:enterpriseregistration.windows.net', prompt: 'login' });
+    const first = await cfgOf(await fetch(`${entra.url}${ENTRA_PATHS.authorize('organizations')}?${q}`));
+    const tfa = await cfgOf(await form(first.urlPost!, { login: bob.upn, passwd: bob.password, ctx: first.sCtx!, flowToken: first.sFT!, canary: first.canary! }));
+    const json = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', canary: tfa.canary! }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ Success: boolean; SessionId: string; Entropy: number; ResultValue: string }>);
+    const begun = await json(tfa.urlBeginAuth!, { AuthMethodId: 'PhoneAppNotification', Method: 'BeginAuth', ctx: tfa.sCtx, flowToken: tfa.sFT });
     const pending = (await api('GET', '/api/entra/pending')).body as unknown as EntraPending;
-    expect(pending.mfa.map((m) => m.id)).toContain(r.mfa_request_id);
-    expect((await api('POST', `/api/entra/mfa/${r.mfa_request_id}`, { approve: true })).status).toBe(200);
+    expect(pending.mfa).toContainEqual({ id: begun.SessionId, upn: bob.upn, entropy: begun.Entropy });
+    expect((await api('POST', `/api/entra/mfa/${begun.SessionId}`, { approve: true })).status).toBe(200);
     expect(((await api('GET', '/api/entra/pending')).body as unknown as EntraPending).mfa).toEqual([]);
+    const ended = await json(tfa.urlEndAuth!, { AuthMethodId: 'PhoneAppNotification', Method: 'EndAuth', SessionId: begun.SessionId, FlowToken: tfa.sFT, Ctx: tfa.sCtx, PollCount: 1 });
+    expect(ended).toMatchObject({ Success: true, ResultValue: 'Success' });
   });
 
   it('an unknown device code gets 400 and changes nothing', async () => {

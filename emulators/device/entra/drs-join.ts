@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type TokenResponse } from '../../protocols/oauth.js';
 import { JOIN_CSR_CN, type DrsDiscovery, type DrsJoinRequest, type DrsJoinResponse } from '../../protocols/drs.js';
 import { thumbprint } from '../../protocols/x509.js';
@@ -21,7 +22,34 @@ function dsregHeaders(osVersion: string, bearer?: string): Record<string, string
 }
 
 /**
- * Entra join (entra-mde2.md §2–§4, §11.1 steps 2–5): redeem the sign-in refresh token for DRS, discover the join
+ * The DRS token the sign-in already brought: Windows' OOBE web sign-in redeems its code for the DRS resource
+ * (web-signin.ts, redirect ms-aadj-redir://auth/drs), so the join uses that token while it is valid.
+ */
+function usableDrsToken(ctx: DeviceContext, accessToken: string): string | null {
+  try {
+    const c = decodeJwt(accessToken);
+    const aud = Array.isArray(c.aud) ? c.aud : [c.aud];
+    const forDrs = aud.some((a) => a === RESOURCES.drs || a === RESOURCES.drsAppId);
+    return forDrs && typeof c.exp === 'number' && c.exp * 1000 > ctx.lab.clock.now() + 60_000 ? accessToken : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Otherwise (a device-code sign-in for another resource) the refresh token is redeemed for DRS (RFC 6749 §6). */
+async function refreshForDrs(ctx: DeviceContext, tenantId: string, refreshToken: string): Promise<string> {
+  const res = await send(ctx, {
+    title: 'Refresh token → DRS access token',
+    catalogId: 'entra.token.refresh',
+    url: `${ctx.entraUrl}${ENTRA_PATHS.token(tenantId, '2.0')}`,
+    headers: FORM,
+    body: formBody({ grant_type: GRANT_TYPES.refreshToken, client_id: CLIENT_IDS.authBroker, refresh_token: refreshToken, scope: `${RESOURCES.drsAppId}/.default openid profile offline_access`, client_info: '1' }),
+  });
+  return expectJson<TokenResponse>(res, 'DRS token').access_token;
+}
+
+/**
+ * Entra join (entra-mde2.md §2–§4, §11.1 steps 2–5): the DRS token of the sign-in (or one redeemed now), discover the join
  * endpoint, have the TPM make the device key (CSR CN=7E980AD9-…) and the transport key (BCRYPT_RSAKEY_BLOB), join,
  * and keep the device certificate issued by MS-Organization-Access in My/System, bound to the TPM key.
  */
@@ -31,20 +59,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   if (!ctx.entraUrl) throw new Error('the device has no Entra URL');
   const drsBase = ctx.drsUrl ?? ctx.entraUrl;
 
-  const drsTokenRes = await send(ctx, {
-    title: 'Refresh token → DRS access token',
-    catalogId: 'entra.token.refresh',
-    url: `${ctx.entraUrl}${ENTRA_PATHS.token(signIn.tenantId, '2.0')}`,
-    headers: FORM,
-    body: formBody({
-      grant_type: GRANT_TYPES.refreshToken,
-      client_id: CLIENT_IDS.authBroker,
-      refresh_token: signIn.refreshToken,
-      scope: `${RESOURCES.drsAppId}/.default openid profile offline_access`,
-      client_info: '1',
-    }),
-  });
-  const drsToken = expectJson<TokenResponse>(drsTokenRes, 'DRS token').access_token;
+  const drsToken = usableDrsToken(ctx, signIn.accessToken) ?? (await refreshForDrs(ctx, signIn.tenantId, signIn.refreshToken));
 
   const discovery = expectJson<DrsDiscovery>(
     await send(ctx, { catalogId: 'drs.discover', url: `${drsBase}${ENTRA_PATHS.drsDiscover(signIn.tenantId)}?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),

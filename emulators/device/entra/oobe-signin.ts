@@ -1,4 +1,5 @@
 import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type DeviceCodeResponse, type OAuthErrorResponse, type TokenResponse } from '../../protocols/oauth.js';
+import { webSignIn } from './web-signin.js';
 import type { LabResponse } from '../../lab/lab.js';
 import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { send, type DeviceContext } from '../context.js';
@@ -43,8 +44,9 @@ async function poll(ctx: DeviceContext, url: string, body: string, interval: num
 
 /**
  * The user signs in at OOBE ("Sign in with your work or school account", entra-mde2.md §11.1 step 1) with the
- * Authentication Broker client: password (ROPC), device code, or password then an MFA push. The sign-in is the
- * run's first authentication prompt. Leaves the refresh token in the device's token cache.
+ * Authentication Broker client: on the login pages (web-signin.ts; a password, and the Authenticator push for an
+ * MFA user), or with a device code. The sign-in is the run's first authentication prompt. Leaves the refresh token
+ * (and, from the login pages, the DRS access token the join uses) in the device's token cache.
  */
 export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: SignInMethod = 'password', tenant = 'organizations'): Promise<SignInState> {
   if (!ctx.entraUrl) throw new Error('the device has no Entra URL');
@@ -81,33 +83,13 @@ export async function oobeSignIn(ctx: DeviceContext, user: DeviceUser, method: S
       tokens = await poll(ctx, tokenUrl, pollBody, interval, 'Device code: poll token endpoint', 'entra.token.device-code');
     } else tokens = tokensOf(first, 'Device code');
   } else {
-    await ctx.lab.local(
-      { party: 'device', to: 'user', catalogId: 'oobe.signin-prompt', title: 'OOBE: "Sign in with your work or school account"', prompt: { kind: 'signin', text: `Sign in as ${user.upn} (Windows setup)` } },
-      () => ({ upn: user.upn }),
+    // Password and MFA users alike sign in on the login pages; Entra decides whether the MFA page follows.
+    tokens = await webSignIn(ctx, user, tenant, () =>
+      ctx.lab.local(
+        { party: 'device', to: 'user', catalogId: 'oobe.signin-prompt', title: 'OOBE: "Sign in with your work or school account"', prompt: { kind: 'signin', text: `Sign in as ${user.upn} (Windows setup)` } },
+        () => ({ upn: user.upn }),
+      ),
     );
-    const res = await send(ctx, {
-      catalogId: 'entra.token.password',
-      url: tokenUrl,
-      headers: FORM,
-      body: formBody({ client_id: CLIENT_IDS.authBroker, scope: SIGNIN_SCOPE, username: user.upn, password: user.password, grant_type: GRANT_TYPES.password, client_info: '1' }),
-    });
-    const err = oauthError(res);
-    if (err?.mfa_request_id) {
-      const id = err.mfa_request_id;
-      const entropy = err.mfa_entropy ?? 0;
-      await ctx.lab.local({ party: 'user', to: 'entra', catalogId: 'user.mfa-answer', title: `MFA: approve the sign-in on the phone (number ${entropy})`, detail: { mfaRequestId: id, entropy } }, async () => {
-        if (!user.approveMfa) throw new Error('the user cannot approve MFA in this scenario');
-        await user.approveMfa(id, entropy);
-      });
-      tokens = await poll(
-        ctx,
-        tokenUrl,
-        formBody({ grant_type: GRANT_TYPES.mfa, client_id: CLIENT_IDS.authBroker, mfa_request_id: id }),
-        err.interval ?? 5,
-        'MFA: redeem the approved request',
-        'entra.token.mfa',
-      );
-    } else tokens = tokensOf(res, 'Sign-in');
   }
 
   const claims = accessTokenClaims(tokens.access_token);

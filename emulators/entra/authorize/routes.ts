@@ -7,7 +7,9 @@ import type { TenantRequest } from '../http.js';
 import type { TokenVersion } from '../tokens.js';
 import { issueCode } from './codes.js';
 import { sendErrorPage } from './error-page.js';
-import { startLogin } from './login.js';
+import { postCredentials, startLogin } from './login.js';
+import { getCredentialType } from './credential-type.js';
+import { beginAuth, endAuth, processAuth } from './sas.js';
 import { parseAuthorizeRequest, RedirectableError } from './request.js';
 import { sendAuthorizeError, sendCode, sendRedirect } from './respond.js';
 import { ssoSignIn } from './sso.js';
@@ -39,9 +41,15 @@ async function authorize(ctx: EntraContext, req: TenantRequest, reply: FastifyRe
   }
 }
 
-/** The authorize endpoint, v1 and v2, and (added by the login-page slice) the pages it leads to. */
+/** The authorize endpoint, v1 and v2, and the login pages it leads to (username, password, the MFA push). */
 export function registerAuthorize(app: FastifyInstance, ctx: EntraContext): void {
   for (const version of ['1.0', '2.0'] as const) {
     app.get(ENTRA_PATHS.authorize(':tenant', version), (req: TenantRequest, reply) => authorize(ctx, req, reply, version));
   }
+  app.post(ENTRA_PATHS.getCredentialType(':tenant'), (req: TenantRequest, reply) => getCredentialType(ctx, req, reply));
+  app.post(ENTRA_PATHS.login(':tenant'), (req: TenantRequest, reply) => postCredentials(ctx, req, reply));
+  app.post(ENTRA_PATHS.sasBeginAuth(':tenant'), (req: TenantRequest, reply) => beginAuth(ctx, req, reply));
+  app.get(ENTRA_PATHS.sasEndAuth(':tenant'), (req: TenantRequest, reply) => endAuth(ctx, req, reply));
+  app.post(ENTRA_PATHS.sasEndAuth(':tenant'), (req: TenantRequest, reply) => endAuth(ctx, req, reply));
+  app.post(ENTRA_PATHS.sasProcessAuth(':tenant'), (req: TenantRequest, reply) => processAuth(ctx, req, reply));
 }

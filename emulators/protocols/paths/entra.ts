@@ -26,6 +26,16 @@ export const ENTRA_PATHS = {
   deviceCode: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/devicecode`,
   /** The authorization endpoint (RFC 6749 §3.1; OIDC metadata authorization_endpoint, DRS AuthCodeEndpoint). */
   authorize: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/authorize`,
+  /** The login pages' username lookup ($Config urlGetCredentialType; libhimmelblau `get_cred_type`), JSON. */
+  getCredentialType: (tenant: string) => `/${tenant}/GetCredentialType`,
+  /** The login page's credential POST ($Config urlPost of the username/password page). */
+  login: (tenant: string) => `/${tenant}/login`,
+  /** The MFA page's push start ($Config urlBeginAuth), JSON `Method: BeginAuth`. */
+  sasBeginAuth: (tenant: string) => `/${tenant}/SAS/BeginAuth`,
+  /** The MFA page's poll ($Config urlEndAuth): GET with x-ms-* headers (libhimmelblau) or POST JSON `Method: EndAuth`. */
+  sasEndAuth: (tenant: string) => `/${tenant}/SAS/EndAuth`,
+  /** The MFA page's form POST after EndAuth succeeded ($Config urlPost of the MFA page): the code to the redirect URI. */
+  sasProcessAuth: (tenant: string) => `/${tenant}/SAS/ProcessAuth`,
   /** OIDC metadata end_session_endpoint (OIDC RP-Initiated Logout 1.0 §2): the browser session ends (entra/logout.ts). */
   logout: (tenant: string, version: EntraVersion = '1.0') => `/${tenant}/oauth2${v2(version)}/logout`,
   /** OIDC metadata userinfo_endpoint (OIDC Core §5.3): the user's claims for a Graph access token (entra/userinfo.ts). */

@@ -16,6 +16,7 @@ describe('a request from outside the lab is classified by the catalog', () => {
     expect(token(form({ grant_type: 'refresh_token', refresh_token: 'x' }))).toBe('entra.token.refresh');
     expect(token(form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'x' }))).toBe('entra.token.device-code');
     expect(token(form({ grant_type: 'srv_challenge' }))).toBe('prt.nonce');
+    expect(token(form({ grant_type: 'authorization_code', code: 'x' }))).toBe('entra.token.auth-code');
   });
 
   it('tells the PRT request from the PRT exchange by the request JWT header (RS256 + x5c vs HS256 + ctx)', () => {
@@ -31,6 +32,17 @@ describe('a request from outside the lab is classified by the catalog', () => {
     expect(authorize({ 'x-ms-refreshtokencredential': 'eyJ' })).toBe('entra.authorize.prt-sso');
     expect(authorize({ Cookie: 'a=b; x-ms-RefreshTokenCredential=eyJ' })).toBe('entra.authorize.prt-sso');
     expect(authorize({ cookie: 'x-ms-RefreshTokenCredentialX=eyJ', 'x-ms-refreshtokencredential': '' })).toBe('entra.authorize');
+  });
+
+  it("tells the login pages' requests apart by path and method (GetCredentialType, the credential POST, BeginAuth, EndAuth, ProcessAuth)", () => {
+    const entra = (method: string, path: string) => classifyRequest({ server: 'entra', method, path });
+    expect(entra('POST', '/common/GetCredentialType')).toBe('entra.login.credential-type');
+    expect(entra('POST', '/organizations/login')).toBe('entra.login.credentials');
+    expect(entra('POST', '/common/SAS/BeginAuth')).toBe('entra.login.begin-auth');
+    expect(entra('GET', '/common/SAS/EndAuth')).toBe('entra.login.end-auth');
+    expect(entra('POST', '/common/SAS/EndAuth')).toBe('entra.login.end-auth');
+    expect(entra('POST', '/common/SAS/ProcessAuth')).toBe('entra.login.process-auth');
+    expect(entra('POST', '/devicelogin')).toBe('user.devicelogin');
   });
 
   it('matches Entra paths in any case (libhimmelblau writes /oAuth2/v2.0/)', () => {

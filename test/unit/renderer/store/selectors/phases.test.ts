@@ -14,7 +14,7 @@ const step = (index: number, catalogId: string): Step =>
 const RUN = [
   'device.setup', // 0 setup
   'oobe.signin-prompt', // 1 signin
-  'entra.token.password',
+  'entra.token.auth-code',
   'entra.token.refresh', // 3 join
   'drs.discover',
   'tpm.create-key', // phase null: stays in join
