@@ -44,6 +44,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     device_codes: ['device_code'],
     mfa_requests: ['id'],
     signing_keys: ['purpose'],
+    directory_roles: ['object_id'],
   },
   device: {
     device_state: ['name'],
