@@ -50,6 +50,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     kdc_keys: ['realm'],
     ngc_keys: ['kid'],
     login_flows: ['id'],
+    directory_roles: ['object_id'],
   },
   device: {
     device_state: ['name'],
