@@ -19,4 +19,10 @@ test('with the MDM token by PRT SSO, the authorize step shows the PRT cookie dec
   await expect(cookie.locator('tr[data-claim="is_primary"]')).toContainText('true');
   await expect(cookie.locator('tr[data-claim="kdf_ver"]')).toBeVisible();
   await page.screenshot({ path: screenshotPath('inspector-prt-cookie.png') });
+  // The KDF line stays readable at 150 % on a small screen.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.evaluate(() => (document.documentElement.style.zoom = '1.5'));
+  await cookie.locator('.token-kdf').scrollIntoViewIfNeeded();
+  await expect(cookie.locator('.token-kdf')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/inspector-prt-cookie-150.png' });
 });

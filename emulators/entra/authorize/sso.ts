@@ -11,7 +11,7 @@ import type { SignedIn } from './codes.js';
 import type { AuthorizeRequest } from './request.js';
 import { DEVICE_CREDENTIAL, PRT_COOKIE, ssoCredential } from './sso-credential.js';
 
-/** What the SSO credentials on an authorize request come to (MS-OAPXBC 3.1.5.1.2.2; entra-mde2.md corrections §2). */
+/** What the SSO credentials on an authorize request come to (MS-OAPXBC 3.1.5.2.1.3; entra-mde2.md corrections §2). */
 export type SsoOutcome =
   /** No SSO credential on the request: the login pages take over. */
   | { kind: 'none' }
@@ -57,7 +57,7 @@ async function checkDeviceCredential(ctx: EntraContext, jws: string, prtDeviceId
 }
 
 /**
- * PRT SSO on authorize (entra-mde2.md §6.6 case 2; MS-OAPXBC 3.1.5.1.2.2 for the cookie's key): the
+ * PRT SSO on authorize (entra-mde2.md §6.6 case 2; MS-OAPXBC 3.1.5.2.1.3 for how the client keys the cookie): the
  * `x-ms-RefreshTokenCredential` JWT is HS256 under KDFv1(session key, ctx) or, with `kdf_ver: 2`, KDFv2 over ctx and
  * the payload as sent (prt-kdf.ts); its payload names the PRT (`refresh_token`), `is_primary` (ROADtools) and the
  * server nonce (`request_nonce`). Checked in this order, every check before any write:
@@ -66,8 +66,10 @@ async function checkDeviceCredential(ctx: EntraContext, jws: string, prtDeviceId
  * - no nonce (the old `iat` model) or a stale one: a redirect to the same URL with a fresh `sso_nonce`;
  * - a nonce already spent (a replayed cookie): AADSTS50132 (UNCONFIRMED: Entra may answer a replay with a redirect too);
  * - else signed in as the PRT's user with its amr (incl. `rsa`) and device; the nonce is spent with the code.
- * Errors go back to the validated redirect URI (RFC 6749 §4.1.2.1). A real browser whose cookie fails is shown the
- * login page instead (leechristensen/RequestAADRefreshToken#1): the lab answers the error so that the client sees why.
+ * Errors go back to the validated redirect URI (RFC 6749 §4.1.2.1). MS-OAPXBC's server processing (written for AD FS)
+ * ignores a header that fails and goes on to the login page, as a real browser sees it
+ * (leechristensen/RequestAADRefreshToken#1); the lab answers the error instead so that the client sees why
+ * (UNCONFIRMED for Entra; this function is the one place to change).
  */
 export async function ssoSignIn(ctx: EntraContext, _tenant: TenantRow, req: FastifyRequest, _authz: AuthorizeRequest): Promise<SsoOutcome> {
   const cookie = ssoCredential(req.headers, PRT_COOKIE);
