@@ -57,6 +57,8 @@ const VALUE_MASKS: ReadonlyArray<[RegExp, string]> = [
   [/\b(127\.0\.0\.1|localhost|\[::1\]):\d{2,5}\b/g, '$1:<port>'],
   [/\bDESKTOP-[A-Z0-9]{7}\b/g, 'DESKTOP-<name>'],
   [/\b[0-9A-Fa-f]{16,}\b/g, '<hex>'],
+  // Padded base64 of both cases (an MD5 digest is 24 characters ending in ==, and may hold no digit at all).
+  [/(?<![\w/+-])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{16,}={1,2}(?![\w/+=-])/g, '<opaque>'],
   // Opaque base64/base64url: 16+ characters with digits and letters of both cases (a word or a LocURI has not).
   [/(?<![\w/+-])(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[a-z])(?=[A-Za-z0-9+/_-]*[A-Z])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w/+-])/g, '<opaque>'],
   [/\b1[5-9]\d{8}(?:\d{3})?\b/g, '<epoch>'],

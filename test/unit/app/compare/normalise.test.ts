@@ -27,6 +27,11 @@ describe('body lines for a diff', () => {
     expect(maskValue('END_USER_AUTH_REQUIRED ./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI MDMDeviceEnrolledEnrolled 1201')).toBe('END_USER_AUTH_REQUIRED ./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI MDMDeviceEnrolledEnrolled 1201');
   });
 
+  it('masks a padded base64 digest even when it holds no digit (the SyncML Cred of MS-MDM 2.2.2.1), but not a LocURI', () => {
+    expect(maskValue('<Data>UTotkCQGGMmPlrXPYePT/g==</Data>')).toBe('<Data><opaque></Data>');
+    expect(maskValue('./Vendor/MSFT/DMClient/Provider/MS DM Server/EntDMID')).toBe('./Vendor/MSFT/DMClient/Provider/MS DM Server/EntDMID');
+  });
+
   it('XML: one element per line, attributes sorted, text-only elements inline, volatile elements masked', () => {
     const x = xmlBodyLines('<s:Envelope xmlns:s="S" xmlns:a="A"><s:Header><a:MessageID>urn:uuid:x</a:MessageID><a:Action s:mustUnderstand="1">Discover</a:Action></s:Header><s:Body/></s:Envelope>')!;
     expect(x.lines).toEqual([
