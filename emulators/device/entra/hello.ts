@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import { getPrtByRefreshToken } from './prt.js';
 import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type NonceResponse, type PrtResponse, type TokenResponse } from '../../protocols/oauth.js';
 import type { DrsDiscovery, KeyProvisionRequest, KeyProvisionResponse } from '../../protocols/drs.js';
 import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
@@ -64,6 +66,12 @@ async function drsTokenFromPrt(ctx: DeviceContext, resource: string): Promise<st
  * KeyProvisioningService from DRS discovery, the user creates a PIN, the TPM creates the Hello key under it, and
  * its public BCRYPT blob is registered at the KeyProvisionEndpoint (MS-KPP 3.1.5.1.1). The key never leaves the TPM.
  */
+/** An access token whose `amr` has `mfa` or `ngcmfa` (libhimmelblau `amr_mfa`). */
+function hasMfa(accessToken: string): boolean {
+  const amr = decodeJwt(accessToken).amr;
+  return Array.isArray(amr) && amr.some((m) => m === 'mfa' || m === 'ngcmfa');
+}
+
 export async function provisionHello(ctx: DeviceContext, pin: string): Promise<HelloState> {
   const signIn = ctx.state.require('signIn', 'the user must sign in first');
   const hw = ctx.state.require('hardware', 'no hardware');
@@ -72,6 +80,13 @@ export async function provisionHello(ctx: DeviceContext, pin: string): Promise<H
 
   // Phase A: the ADRS token first (Learn, phase A), then where the key goes (libhimmelblau discovers it).
   let drsToken = await drsTokenFromPrt(ctx, RESOURCES.drs);
+  // Hello enrollment demands MFA (libhimmelblau provision_hello_for_business_key): a PRT from a password logon has
+  // none, so the device gets one for the refresh token of the user's MFA sign-in and asks again from it.
+  if (!hasMfa(drsToken)) {
+    await getPrtByRefreshToken(ctx, signIn.refreshToken, 'CloudAP: PRT request with the MFA sign-in\'s refresh token (Hello demands MFA)');
+    drsToken = await drsTokenFromPrt(ctx, RESOURCES.drs);
+    if (!hasMfa(drsToken)) throw new Error('Windows Hello provisioning needs an MFA sign-in: the user signed in without MFA');
+  }
   const discovery = expectJson<DrsDiscovery>(
     await send(ctx, { title: 'DRS discovery (KeyProvisioningService)', catalogId: 'drs.discover', url: `${drsBase}${ENTRA_PATHS.drsDiscover(signIn.tenantId)}?api-version=1.9`, headers: dsregHeaders(hw.osVersion, drsToken) }),
     'DRS discovery',

@@ -29,24 +29,32 @@ export async function prtNonce(ctx: DeviceContext): Promise<string> {
  * inside the TPM and kept there, sealed.
  */
 export async function getPrt(ctx: DeviceContext, user: Pick<DeviceUser, 'upn' | 'password'>): Promise<PrtState> {
+  return requestPrt(ctx, { grant_type: GRANT_TYPES.password, username: user.upn, password: user.password });
+}
+
+/**
+ * A PRT for the refresh token of an interactive sign-in (MS-OAPXBC 3.2.5.1.2, the refresh_token payload;
+ * libhimmelblau `acquire_user_prt_by_refresh_token`): the PRT then carries that sign-in's methods (its MFA), which
+ * is how Windows Hello provisioning, which demands MFA, gets a DRS token with `mfa` from a device-bound PRT
+ * (libhimmelblau `provision_hello_for_business_key` → `acquire_token_by_refresh_token_internal`).
+ */
+export async function getPrtByRefreshToken(ctx: DeviceContext, refreshToken: string, title: string): Promise<PrtState> {
+  return requestPrt(ctx, { grant_type: GRANT_TYPES.refreshToken, refresh_token: refreshToken }, title);
+}
+
+/** The device-key-signed PRT request with a user proof; the session key is unwrapped and kept in the TPM. */
+async function requestPrt(ctx: DeviceContext, proof: Record<string, string>, title?: string): Promise<PrtState> {
   const join = ctx.state.require('join', 'join the device first (device.join())');
   const hw = ctx.state.require('hardware', 'no hardware');
   const requestNonce = await prtNonce(ctx);
   const request = await ctx.tpm.signJwt(
     join.deviceKeyHandle,
     { alg: 'RS256', typ: 'JWT', x5c: [join.deviceCertB64] },
-    {
-      client_id: CLIENT_IDS.windowsSignIn,
-      request_nonce: requestNonce,
-      scope: 'openid aza ugs',
-      win_ver: hw.osVersion,
-      grant_type: GRANT_TYPES.password,
-      username: user.upn,
-      password: user.password,
-    },
+    { client_id: CLIENT_IDS.windowsSignIn, request_nonce: requestNonce, scope: 'openid aza ugs', win_ver: hw.osVersion, ...proof },
   );
   const res = await send(ctx, {
     catalogId: 'prt.request',
+    ...(title && { title }),
     url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
     // windows_api_version 2.2 as ROADtools' "Windows API flow" (request_token_with_devicecert_signed_payload) sends it.
