@@ -56,4 +56,8 @@ export function registerDrsRegistration(app: FastifyInstance, ctx: EntraContext)
   for (const path of [ENTRA_PATHS.drsJoin, ENTRA_PATHS.drsJoinNoSlash]) {
     app.get(path, (_req, reply) => sendDrsError(ctx, reply.header('allow', 'POST'), new DrsError(405, 'invalid_request', 'method_not_allowed', 'The join endpoint accepts POST requests only.')));
   }
+  // MS-KPP 3.1.5.1.1: the key endpoint takes POST too.
+  for (const path of [ENTRA_PATHS.drsKeyProvision, ENTRA_PATHS.drsKeyProvisionNoSlash]) {
+    app.get(path, (_req, reply) => sendDrsError(ctx, reply.header('allow', 'POST'), new DrsError(405, 'invalid_request', 'method_not_allowed', 'The key provisioning endpoint accepts POST requests only.')));
+  }
 }
