@@ -163,3 +163,35 @@ describe('device join (entra-mde2.md §3)', () => {
     expect(r.json<DrsJoinResponse>().User.Upn).toBe(alice(f).upn);
   });
 });
+
+describe('libhimmelblau enroll_device (src/discovery.rs: Services::new, then the join)', () => {
+  it('discovers by domain with managed=True, posts libhimmelblau\'s payload to the advertised JoinEndpoint at its ServiceVersion, and reads the device id from the certificate subject', async () => {
+    const token = await drsToken(f);
+    const headers = { authorization: `Bearer ${token}`, 'ocp-adrs-client-name': 'libhimmelblau', 'ocp-adrs-client-version': '0.8.25' };
+    const disco = await get(f.lab, `${f.entra.url}${ENTRA_PATHS.drsDiscover(f.entra.tenantDomain)}?api-version=1.9&managed=True`, headers);
+    expect(disco.status).toBe(200);
+    const svc = disco.json<DrsDiscovery>().DeviceJoinService;
+    const { body: sample, deviceKey } = await joinBody(f);
+    // Exactly the fields enroll_device sends (Attributes: ReuseDevice and ReturnClientSid only).
+    const payload = {
+      CertificateRequest: sample.CertificateRequest,
+      DeviceDisplayName: 'himmelblau-host',
+      DeviceType: 'Linux',
+      JoinType: 0,
+      OSVersion: 'openSUSE Tumbleweed',
+      TargetDomain: f.entra.tenantDomain,
+      TransportKey: sample.TransportKey,
+      Attributes: { ReuseDevice: 'true', ReturnClientSid: 'true' },
+    };
+    const r = await postJson(f.lab, `${svc.JoinEndpoint}?api-version=${svc.ServiceVersion}`, payload, { ...headers, accept: 'application/json, text/plain, */*' });
+    expect(r.status).toBe(200);
+    const reply = r.json<DrsJoinResponse & { MembershipChanges?: { LocalSID: string; AddSIDs: string[] }[] }>();
+    // libhimmelblau wraps RawBody in PEM armour and takes the subject's first entry as the device id.
+    const cert = new x509.X509Certificate(`-----BEGIN CERTIFICATE-----\n${reply.Certificate.RawBody}\n-----END CERTIFICATE-----`);
+    const deviceId = cert.subject.replace(/^CN=/, '');
+    expect(Buffer.from(cert.publicKey.rawData).equals(deviceKey.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+    expect(f.entra.store.read((db) => db.prepare(`SELECT device_type FROM devices WHERE device_id = ?`).pluck().get(deviceId))).toBe('Linux');
+    // ReturnClientSid: the local Administrators group gets the Entra SIDs (entra-mde2.md corrections §8).
+    expect(reply.MembershipChanges?.[0]?.LocalSID).toBe('S-1-5-32-544');
+  });
+});
