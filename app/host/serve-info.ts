@@ -9,7 +9,8 @@ export interface ServeInfo {
   drs: string | null;
   tenantId: string | null;
   enrollSecret: string | null;
-  users: { upn: string; password: string }[];
+  /** `mfa`: the user must approve a push (on the lab phone, at labUrl) when signing in on the login pages. */
+  users: { upn: string; password: string; mfa: boolean }[];
   /**
    * How an outside client gets an Entra token the MDM server accepts in its enroll BinarySecurityToken: Fleet takes
    * an `aud` that is one of `mdm.windows_entra_client_ids` or whose host:port is the server URL's
@@ -43,7 +44,7 @@ export function serveInfo(world: World, extra: { labUrl?: string; labToken?: str
     drs: world.entra.drsUrl,
     tenantId: world.entra.tenantId,
     enrollSecret: secret ?? null,
-    users: world.entra.users.map((u) => ({ upn: u.upn, password: u.password })),
+    users: world.entra.users.map((u) => ({ upn: u.upn, password: u.password, mfa: u.mfa })),
     mdmToken: world.entra.url
       ? {
           acceptedAudiences: [...settings.entraClientIds, `${settings.serverUrl.replace(/\/$/, '')}/`],

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { X509Certificate } from 'node:crypto';
+import { readConfig } from '../../emulators/protocols/login-config.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -15,7 +16,7 @@ interface ServeInfo {
   mdm: string;
   entra: string;
   tenantId: string;
-  users: { upn: string; password: string }[];
+  users: { upn: string; password: string; mfa: boolean }[];
   labUrl: string;
   labToken: string;
   tls: boolean;
@@ -112,6 +113,36 @@ describe('enrollscope serve --tls --ca-out', () => {
       expect(poll.status).toBe(200);
       const id = JSON.parse(Buffer.from((JSON.parse(poll.body) as { id_token: string }).id_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
       expect(id.preferred_username).toBe(user.upn);
+    });
+
+    it('an outside client signs an MFA user in on the login pages, and the push is approved at labUrl (the user\'s phone)', async () => {
+      const user = info.users.find((u) => u.mfa)!;
+      const auth = { authorization: `Bearer ${info.labToken}` };
+      const config = (body: string) => readConfig(body)!;
+      const json = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+        request(url, { ca, method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+      const form = (url: string, f: Record<string, string>) => request(url, { ca, method: 'POST', body: new URLSearchParams(f).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const q = new URLSearchParams({ client_id: '29d9ed98-a469-4536-ade2-f981bc1d605e', response_type: 'code', redirect_uri: 'msauth://Microsoft.AAD.BrokerPlugin', resource: 'urn:ms-drs:enterpriseregistration.windows.net', prompt: 'login' });
+      const first = config((await request(`${info.entra}${ENTRA_PATHS.authorize(info.tenantId)}?${q}`, { ca })).body);
+      const ct = JSON.parse((await json(first.urlGetCredentialType!, { username: user.upn, flowToken: first.sFT, originalRequest: first.sCtx }, { canary: String(first.apiCanary) })).body) as { IfExistsResult: number; FlowToken: string };
+      expect(ct.IfExistsResult).toBe(0);
+      const tfa = config((await form(first.urlPost!, { login: user.upn, passwd: user.password, ctx: first.sCtx!, flowToken: ct.FlowToken, canary: first.canary! })).body);
+      const api = { canary: String(tfa.apiCanary) };
+      const method = tfa.arrUserProofs![0]!.authMethodId;
+      const begun = JSON.parse((await json(tfa.urlBeginAuth!, { AuthMethodId: method, Method: 'BeginAuth', ctx: tfa.sCtx, flowToken: tfa.sFT }, api)).body) as { Success: boolean; SessionId: string; Entropy: number; Ctx: string; FlowToken: string };
+      expect(begun.Success).toBe(true);
+
+      const pending = JSON.parse((await request(`${info.labUrl}/api/entra/pending`, { ca, headers: auth })).body) as { mfa: { id: string; upn: string; entropy: number }[] };
+      const push = pending.mfa.find((m) => m.upn === user.upn)!;
+      expect(push.entropy).toBe(begun.Entropy);
+      const answered = await request(`${info.labUrl}/api/entra/mfa/${push.id}`, { ca, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ approve: true }) });
+      expect(answered.status).toBe(200);
+
+      const ended = JSON.parse((await json(tfa.urlEndAuth!, { AuthMethodId: method, Method: 'EndAuth', SessionId: begun.SessionId, FlowToken: begun.FlowToken, Ctx: begun.Ctx, PollCount: 1 }, api)).body) as { Success: boolean; Ctx: string; FlowToken: string };
+      expect(ended.Success).toBe(true);
+      const done = await form(tfa.urlPost!, { type: '22', request: ended.Ctx, mfaAuthMethod: method, canary: tfa.canary!, login: user.upn, flowToken: ended.FlowToken, hpgrequestid: begun.SessionId });
+      expect(done.status).toBe(302);
+      expect(new URL(String(done.headers.location)).searchParams.get('code')).toBeTruthy();
     });
 
     it('without the lab token (or with a wrong one) the phone answers 401', async () => {
