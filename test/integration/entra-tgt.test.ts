@@ -1,3 +1,4 @@
+import type { TgtJson as ServerTgt } from '../../emulators/entra/prt/tgt.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempLab } from '../helpers/lab.js';
 import { devicesignedJwt, join, passwordPrtPayload, postForm, srvChallenge, alice, type EntraFixture, type JoinedDevice } from '../helpers/entra.js';
@@ -31,17 +32,8 @@ async function prtRequest(f: EntraFixture, device: JoinedDevice, tgt: string | u
   });
 }
 
-interface TgtJson {
-  clientKey: string;
-  keyType: number;
-  messageBuffer: string;
-  realm: string;
-  sn: string;
-  cn: string;
-  sessionKeyType: number;
-  accountType: number;
-  error?: string;
-}
+/** A TGT as the reply carries it; `error` is what a client must also read when Entra could not issue one. */
+type TgtJson = ServerTgt & { error?: string };
 
 async function prtWithTgt(f: EntraFixture, device: JoinedDevice, tgt = 'true') {
   const r = await prtRequest(f, device, tgt);

@@ -11,7 +11,7 @@ import type { JoinState } from '../state.js';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** Windows' dsreg identifies itself so to DRS (entra-mde2.md §2.1). */
-function dsregHeaders(osVersion: string, bearer?: string): Record<string, string> {
+export function dsregHeaders(osVersion: string, bearer?: string): Record<string, string> {
   return {
     'user-agent': `Dsreg/10.0 (Windows ${osVersion})`,
     'ocp-adrs-client-name': 'Dsreg',

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { getPrtByRefreshToken } from './prt.js';
-import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type NonceResponse, type PrtResponse, type TokenResponse } from '../../protocols/oauth.js';
+import { brokerExchange, getPrtByRefreshToken, prtNonce } from './prt.js';
+import { dsregHeaders } from './drs-join.js';
+import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type PrtResponse } from '../../protocols/oauth.js';
 import type { DrsDiscovery, KeyProvisionRequest, KeyProvisionResponse } from '../../protocols/drs.js';
 import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
@@ -11,53 +12,19 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** The jwt-bearer user proof inside a Hello PRT request (libhimmelblau HelloForBusinessPayload, ROADtools get_prt_with_hello_key). */
 const NGC_GRANT = GRANT_TYPES.jwtBearer;
 
-/** Windows' dsreg identifies itself so to DRS (entra-mde2.md §2.1; libhimmelblau provision_key sends Dsreg/10.0 too). */
-function dsregHeaders(osVersion: string, bearer?: string): Record<string, string> {
-  return {
-    'user-agent': `Dsreg/10.0 (Windows ${osVersion})`,
-    'ocp-adrs-client-name': 'Dsreg',
-    'ocp-adrs-client-version': '10.0.18362.0',
-    accept: 'application/json',
-    ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-  };
-}
-
-async function nonce(ctx: DeviceContext, title: string): Promise<string> {
-  // Windows asks the nonce at /common and uses it against the tenant (PROTOCOL.md).
-  const res = await send(ctx, { title, catalogId: 'prt.nonce', url: `${ctx.entraUrl}${ENTRA_PATHS.token('common')}`, headers: FORM, body: formBody({ grant_type: GRANT_TYPES.srvChallenge }) });
-  return expectJson<NonceResponse>(res, 'srv_challenge').Nonce;
-}
-
 /**
  * Phase A of Hello provisioning (Learn "How Windows Hello for Business provisioning works"; libhimmelblau
  * provision_hello_for_business_key → acquire_token_by_refresh_token_internal): an access token for DRS from the PRT,
  * through the broker's session-key-signed exchange, so that it carries the device id and the PRT's MFA.
  */
 async function drsTokenFromPrt(ctx: DeviceContext, resource: string): Promise<string> {
-  const join = ctx.state.require('join', 'join the device first');
-  const prt = ctx.state.require('prt', 'get the PRT first (device.getPrt())');
-  const hw = ctx.state.require('hardware', 'no hardware');
-  const request = await ctx.tpm.sessionKeySignJwt(prt.sessionKeyHandle, {
-    client_id: CLIENT_IDS.authBroker,
-    grant_type: 'refresh_token',
-    refresh_token: prt.prt,
-    request_nonce: await nonce(ctx, 'PRT nonce (srv_challenge)'),
-    scope: 'openid',
-    resource,
-    redirect_uri: 'ms-aadj-redir://auth/drs',
-    iss: 'aad:brokerplugin',
-    aud: 'login.microsoftonline.com',
-    win_ver: hw.osVersion,
-  });
-  const res = await send(ctx, {
-    title: 'PRT → DRS access token for Hello provisioning (session-key-signed)',
-    catalogId: 'prt.exchange',
-    url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
-    headers: FORM,
-    body: formBody({ grant_type: GRANT_TYPES.jwtBearer, request, windows_api_version: '2.2', client_info: '1' }),
-  });
-  if (res.status !== 200) throw new Error(`PRT exchange for DRS: HTTP ${res.status} ${res.text().slice(0, 300)}`);
-  return (JSON.parse(await ctx.tpm.sessionKeyDecrypt(prt.sessionKeyHandle, res.text().trim())) as TokenResponse).access_token;
+  return (await brokerExchange(ctx, { resource, redirectUri: 'ms-aadj-redir://auth/drs', title: 'PRT → DRS access token for Hello provisioning (session-key-signed)' })).access_token;
+}
+
+/** An access token whose `amr` has `mfa` or `ngcmfa` (libhimmelblau `amr_mfa`). */
+function hasMfa(accessToken: string): boolean {
+  const amr = decodeJwt(accessToken).amr;
+  return Array.isArray(amr) && amr.some((m) => m === 'mfa' || m === 'ngcmfa');
 }
 
 /**
@@ -66,12 +33,6 @@ async function drsTokenFromPrt(ctx: DeviceContext, resource: string): Promise<st
  * KeyProvisioningService from DRS discovery, the user creates a PIN, the TPM creates the Hello key under it, and
  * its public BCRYPT blob is registered at the KeyProvisionEndpoint (MS-KPP 3.1.5.1.1). The key never leaves the TPM.
  */
-/** An access token whose `amr` has `mfa` or `ngcmfa` (libhimmelblau `amr_mfa`). */
-function hasMfa(accessToken: string): boolean {
-  const amr = decodeJwt(accessToken).amr;
-  return Array.isArray(amr) && amr.some((m) => m === 'mfa' || m === 'ngcmfa');
-}
-
 export async function provisionHello(ctx: DeviceContext, pin: string): Promise<HelloState> {
   const signIn = ctx.state.require('signIn', 'the user must sign in first');
   const hw = ctx.state.require('hardware', 'no hardware');
@@ -137,7 +98,7 @@ export async function helloSignIn(ctx: DeviceContext, pin: string): Promise<PrtS
   await ctx.lab.local({ party: 'user', to: 'device', catalogId: 'user.hello-pin', title: `Lock screen: ${hello.upn} signs in with the Windows Hello PIN`, detail: { upn: hello.upn } }, () => ({ gesture: 'PIN' }));
 
   // libhimmelblau and ROADtools take one nonce for the assertion and another for the request around it.
-  const assertionNonce = await nonce(ctx, 'PRT nonce for the Hello assertion (srv_challenge)');
+  const assertionNonce = await prtNonce(ctx, 'PRT nonce for the Hello assertion (srv_challenge)');
   const now = ctx.lab.clock.seconds();
   const assertion = await ctx.tpm.signJwtWithPin(
     hello.keyHandle,
@@ -152,7 +113,7 @@ export async function helloSignIn(ctx: DeviceContext, pin: string): Promise<PrtS
     {
       // CloudAP's client (ROADtools get_prt_with_hello_key; libhimmelblau sends the broker's).
       client_id: CLIENT_IDS.windowsSignIn,
-      request_nonce: await nonce(ctx, 'PRT nonce (srv_challenge)'),
+      request_nonce: await prtNonce(ctx, 'PRT nonce (srv_challenge)'),
       scope: 'openid aza ugs',
       win_ver: hw.osVersion,
       grant_type: NGC_GRANT,

@@ -8,10 +8,10 @@ import type { DeviceUser } from './user.js';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** srv_challenge (MS-OAPXBC 3.1.5.1.1): the nonce every PRT request, exchange and PRT cookie carries. */
-export async function prtNonce(ctx: DeviceContext): Promise<string> {
+export async function prtNonce(ctx: DeviceContext, title = 'PRT nonce (srv_challenge)'): Promise<string> {
   // Windows asks the nonce at /common and uses it against the tenant (PROTOCOL.md).
   const res = await send(ctx, {
-    title: 'PRT nonce (srv_challenge)',
+    title,
     catalogId: 'prt.nonce',
     url: `${ctx.entraUrl}${ENTRA_PATHS.token('common')}`,
     headers: FORM,
@@ -90,6 +90,16 @@ export async function keepMdmToken(ctx: DeviceContext, accessToken: string): Pro
  * ms-aadj-redir://auth/mdm; the JWE reply is decrypted inside the TPM. The token carries the `deviceid` claim.
  */
 export async function getMdmToken(ctx: DeviceContext, resource: string): Promise<MdmTokenState> {
+  const tokens = await brokerExchange(ctx, { resource, redirectUri: MDM_REDIRECT_URI, title: 'WAM: PRT → MDM access token (session-key-signed)' });
+  return keepMdmToken(ctx, tokens.access_token);
+}
+
+/**
+ * WAM's AAD broker plugin asks a token for a resource from the PRT (MS-OAPXBC 3.2.5.1.3): a request HS256-signed in
+ * the TPM with a key derived from the session key (broker client, `iss: aad:brokerplugin`), the JWE reply decrypted in
+ * the TPM. The MDM enrollment token and Hello provisioning's DRS token come this way.
+ */
+export async function brokerExchange(ctx: DeviceContext, ask: { resource: string; redirectUri: string; title: string }): Promise<TokenResponse> {
   const join = ctx.state.require('join', 'join the device first');
   const prt = ctx.state.require('prt', 'get the PRT first (device.getPrt())');
   const hw = ctx.state.require('hardware', 'no hardware');
@@ -100,20 +110,19 @@ export async function getMdmToken(ctx: DeviceContext, resource: string): Promise
     refresh_token: prt.prt,
     request_nonce: requestNonce,
     scope: 'openid',
-    resource,
-    redirect_uri: MDM_REDIRECT_URI,
+    resource: ask.resource,
+    redirect_uri: ask.redirectUri,
     iss: 'aad:brokerplugin',
     aud: 'login.microsoftonline.com',
     win_ver: hw.osVersion,
   });
   const res = await send(ctx, {
-    title: 'WAM: PRT → MDM access token (session-key-signed)',
+    title: ask.title,
     catalogId: 'prt.exchange',
     url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
     body: formBody({ grant_type: GRANT_TYPES.jwtBearer, request, windows_api_version: '2.2', client_info: '1' }),
   });
-  if (res.status !== 200) throw new Error(`PRT exchange: HTTP ${res.status} ${res.text().slice(0, 300)}`);
-  const tokens = JSON.parse(await ctx.tpm.sessionKeyDecrypt(prt.sessionKeyHandle, res.text().trim())) as TokenResponse;
-  return keepMdmToken(ctx, tokens.access_token);
+  if (res.status !== 200) throw new Error(`PRT exchange for ${ask.resource}: HTTP ${res.status} ${res.text().slice(0, 300)}`);
+  return JSON.parse(await ctx.tpm.sessionKeyDecrypt(prt.sessionKeyHandle, res.text().trim())) as TokenResponse;
 }
