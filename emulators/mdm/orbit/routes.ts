@@ -26,12 +26,25 @@ function orbitEndpoint<T>(parse: (raw: string) => T | Error, handle: OrbitHandle
   };
 }
 
+/** An internal error as Fleet encodes it: HTTP 500, the message as message and reason, and a uuid (ctxerr). */
+function serverErrorFor(ctx: MdmContext) {
+  return (reply: FastifyReply, message: string) => sendFleetError(reply, 500, fleetError(message, message, ctx.lab.ids.uuid()));
+}
+
 /** Registers the orbit routes (fleet.md §4): enroll and config. The SSO pages orbit opens are their own group (sso/routes.ts). */
 export function registerOrbit(app: FastifyInstance, ctx: MdmContext): void {
+  const serverError = serverErrorFor(ctx);
   app.post(
     MDM_PATHS.orbitEnroll,
     orbitEndpoint(parseEnrollOrbitRequest, async (body, req, reply) => {
-      const outcome = await enrollOrbit(ctx, body, parseCapabilities(req.headers[CAPABILITIES_HEADER]));
+      let outcome;
+      try {
+        outcome = await enrollOrbit(ctx, body, parseCapabilities(req.headers[CAPABILITIES_HEADER]));
+      } catch (e) {
+        // A datastore error in the enrollment: Fleet's 500 JSON error with the error's uuid (transport_error.go encodeError).
+        return serverError(reply, (e as Error).message);
+      }
+      if (!outcome.ok && outcome.error === 'server-error') return serverError(reply, outcome.message);
       if (!outcome.ok) return sendFleetError(reply, 401, outcome.error === 'invalid-secret' ? AUTH_FAILED : END_USER_AUTH_REQUIRED);
       return sendFleetJson(reply, { orbit_node_key: outcome.nodeKey });
     }),
