@@ -47,12 +47,16 @@ async function refusedReason(token: string): Promise<string> {
   const res = await orbitEnroll(lab, server.url, { enroll_secret: secret, hardware_uuid: HW_UUID, eua_token: token });
   expect(res.status).toBe(401);
   expect(res.json()).toEqual({ message: 'END_USER_AUTH_REQUIRED', errors: [{ name: 'base', reason: 'END_USER_AUTH_REQUIRED' }] });
+  // The timeline step carries what Fleet logs; it must agree with the direct call below.
+  const logged = (res.step.detail as { fleetLog?: { endUserAuth: string; reason?: string } } | undefined)?.fleetLog;
+  expect(logged?.endUserAuth).toBe('end-user-auth-required');
   // The 401 records the pending prompt (lab_kv); the Fleet rows and the rest of the file do not move.
   const outcome: EnrollOutcome = await enrollOrbit(server.ctx, req({ eua_token: token }), CAPS);
   expect(outcome.ok).toBe(false);
   if (outcome.ok || outcome.error !== 'end-user-auth-required' || outcome.decision.kind !== 'end-user-auth-required') throw new Error('not END_USER_AUTH_REQUIRED');
   expect(q(`SELECT * FROM hosts`)).toEqual([]);
   expect(q(`SELECT * FROM host_mdm_idp_accounts`)).toEqual([]);
+  expect(logged?.reason).toBe(outcome.decision.reason);
   return outcome.decision.reason;
 }
 
@@ -114,6 +118,7 @@ describe('gate errors at orbit enroll (fleet.md corrections §3)', () => {
     const body = res.json<{ message: string; errors: unknown; uuid: string }>();
     expect(body).toEqual({ message: 'failed to get IdP account: hardware uuid is empty', errors: [{ name: 'base', reason: 'failed to get IdP account: hardware uuid is empty' }], uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(server.ctx.store.fileBytes().equals(before)).toBe(true);
+    expect(res.step.detail).toMatchObject({ fleetLog: { error: 'failed to get IdP account: hardware uuid is empty' } });
   });
 
   it('an empty hardware_uuid enrolls when end-user auth is not required (no IdP lookup)', async () => {
