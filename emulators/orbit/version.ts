@@ -9,13 +9,15 @@ export function versionAtLeast(version: string, min: string): boolean {
   return true;
 }
 
-/** The EUA_TOKEN MSI property needs orbit ≥ 1.55.0 per a third-party analysis (fleet.md §3: UNCONFIRMED). */
+/** The EUA_TOKEN MSI property needs orbit ≥ 1.55.0 (fleet.md corrections §3, confirmed by #40787 QA with fleetd 1.54). */
 export const EUA_TOKEN_MIN_VERSION = '1.55.0';
+/** The first orbit that sends X-Fleet-Capabilities: end_user_auth (fleet.md corrections §3). */
+export const END_USER_AUTH_MIN_VERSION = '1.50.0';
 
-/** X-Fleet-Capabilities orbit sends (fleet.md §4.1); end_user_auth came with the EUA agent work (#34847). */
+/** X-Fleet-Capabilities orbit sends (fleet.md §4.1); end_user_auth came with the EUA agent work (#34847) in orbit 1.50.0. */
 export function capabilitiesFor(version: string): string[] {
   const caps = ['orbit_endpoints', 'token_rotation', 'end_user_email', 'escrow_buddy'];
-  // The version that first advertised end_user_auth is UNCONFIRMED; 1.40.0 is assumed here, in one place.
-  if (versionAtLeast(version, '1.40.0')) caps.push('end_user_auth');
+  // orbit advertises end_user_auth from 1.50.0 (fleet.md corrections §3); EUA_TOKEN needs 1.55.0 (#40787 QA).
+  if (versionAtLeast(version, END_USER_AUTH_MIN_VERSION)) caps.push('end_user_auth');
   return caps;
 }

@@ -201,10 +201,13 @@ describe('orbit config (fleet.md §4.3)', () => {
     expect(q(`SELECT seen_time FROM host_seen_times`)).toEqual([{ seen_time: server.ctx.nowIso() }]);
   });
 
-  it('sends no enrollment notification to a host linked by its EUA token', async () => {
+  it('sends no enrollment notification once host_mdm says enrolled, not merely because the EUA token linked it (fleet.md corrections §9)', async () => {
     const key = (await orbitEnroll(lab, server.url, { enroll_secret: secret, hardware_uuid: HW_UUID, eua_token: await mintEuaToken(server.ctx, UPN, DEVICE) })).json<{ orbit_node_key: string }>().orbit_node_key;
-    const res = await orbitConfig(lab, server.url, { orbit_node_key: key });
-    expect(res.json<{ notifications: Record<string, unknown> }>().notifications).toEqual({});
+    const notified = async () => (await orbitConfig(lab, server.url, { orbit_node_key: key })).json<{ notifications: Record<string, unknown> }>().notifications;
+    expect(await notified()).toHaveProperty('needs_programmatic_windows_mdm_enrollment', true);
+    const now = server.ctx.nowIso();
+    server.ctx.store.tx((db) => db.prepare(`INSERT INTO host_mdm(host_id, enrolled, is_server, created_at, updated_at) SELECT id, 1, 0, ?, ? FROM hosts`).run(now, now));
+    expect(await notified()).toEqual({});
   });
 
   it('refuses an unknown node key with 401', async () => {

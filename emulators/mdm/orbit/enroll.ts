@@ -5,7 +5,8 @@ import { idpLinkByHostUuid } from '../store/idp.js';
 import { updateEnrollmentHostUuid } from '../store/management.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
 import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
-import { checkWindowsEUAToken, linkEUAAccount, type EuaTokenCheck } from './eua.js';
+import { EuaDatastoreError, checkWindowsEUAToken, linkEUAAccount, type EuaTokenCheck } from './eua.js';
+import { endUserAuthGatedPlatform, fleetPlatform } from './platform.js';
 import type { EnrollOrbitRequest } from './request.js';
 
 /** fleet.CapabilityEndUserAuth */
@@ -26,7 +27,12 @@ export type EndUserAuthDecision =
 export type EnrollOutcome =
   | { ok: true; nodeKey: string; hostId: number; decision: EndUserAuthDecision }
   | { ok: false; error: 'invalid-secret' }
-  | { ok: false; error: 'end-user-auth-required'; decision: EndUserAuthDecision };
+  | { ok: false; error: 'end-user-auth-required'; decision: EndUserAuthDecision }
+  /** A 500 in Fleet's JSON error shape (fleet.md corrections §3). */
+  | { ok: false; error: 'server-error'; message: string };
+
+/** GetMDMIdPAccountByHostUUID refuses an empty uuid; EnrollOrbit wraps it (fleet.md corrections §3). */
+export const EMPTY_HARDWARE_UUID = 'failed to get IdP account: hardware uuid is empty';
 
 /** Seed: one global enroll secret, made at server start when the DB has none (the FLEET_SECRET of the MSI install). */
 export function ensureGlobalEnrollSecret(ctx: MdmContext): string {
@@ -37,9 +43,12 @@ export function ensureGlobalEnrollSecret(ctx: MdmContext): string {
   return secret;
 }
 
-/** Step 2: the team's setting when the secret is a team's, else the global one; macOS uses the ADE/SSO flow instead. */
+/**
+ * Step 2: the team's setting when the secret is a team's, else the global one; only linux and windows
+ * FleetPlatforms are gated (fleet.md corrections §3): darwin uses the ADE/SSO flow, other platforms enroll.
+ */
 function endUserAuthRequired(db: Db, ctx: MdmContext, secret: EnrollSecret, platform: string): boolean {
-  if (platform === 'darwin') return false;
+  if (!endUserAuthGatedPlatform(platform)) return false;
   return secret.team_id !== null ? teamEndUserAuthEnabled(db, secret.team_id) : ctx.settings().endUserAuthEnabled;
 }
 
@@ -48,20 +57,34 @@ function endUserAuthRequired(db: Db, ctx: MdmContext, secret: EnrollSecret, plat
  * satisfied by an IdP link or a previous orbit enrollment, (4a) a Windows host's eua_token, (4b) the capability
  * bypass setting, (4c) END_USER_AUTH_REQUIRED. Reads only; the enrollment writes happen in `enrollOrbit`.
  */
-async function endUserAuthCheck(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<{ secret: EnrollSecret; decision: EndUserAuthDecision } | undefined> {
-  const pre = ctx.store.read((db) => {
+async function endUserAuthCheck(
+  ctx: MdmContext,
+  req: EnrollOrbitRequest,
+  capabilities: Set<string>,
+): Promise<{ secret: EnrollSecret; decision: EndUserAuthDecision } | { serverError: string } | undefined> {
+  type Pre = { secret: EnrollSecret; decision: EndUserAuthDecision | undefined } | { serverError: string } | undefined;
+  const pre = ctx.store.read((db): Pre => {
     const secret = req.enroll_secret === '' ? undefined : enrollSecret(db, req.enroll_secret);
     if (!secret) return undefined;
     if (!endUserAuthRequired(db, ctx, secret, req.platform)) return { secret, decision: { kind: 'not-required' } as EndUserAuthDecision };
-    if (req.hardware_uuid !== '' && idpLinkByHostUuid(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'idp-link' } as EndUserAuthDecision };
-    if (req.hardware_uuid !== '' && hostPreviouslyOrbitEnrolled(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'previously-enrolled' } as EndUserAuthDecision };
+    // Step 3 asks GetMDMIdPAccountByHostUUID first, which refuses an empty uuid: a 500, not END_USER_AUTH_REQUIRED.
+    if (req.hardware_uuid === '') return { serverError: EMPTY_HARDWARE_UUID };
+    if (idpLinkByHostUuid(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'idp-link' } as EndUserAuthDecision };
+    if (hostPreviouslyOrbitEnrolled(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'previously-enrolled' } };
     return { secret, decision: undefined };
   });
   if (!pre) return undefined;
+  if ('serverError' in pre) return pre;
   if (pre.decision) return { secret: pre.secret, decision: pre.decision };
   // 4a: "the token case is ordered first"; any failure is END_USER_AUTH_REQUIRED.
-  if (req.platform === 'windows' && req.eua_token !== '') {
-    const check = await checkWindowsEUAToken(ctx, req.eua_token);
+  if (fleetPlatform(req.platform) === 'windows' && req.eua_token !== '') {
+    let check;
+    try {
+      check = await checkWindowsEUAToken(ctx, req.eua_token);
+    } catch (e) {
+      if (e instanceof EuaDatastoreError) return { serverError: e.message };
+      throw e;
+    }
     if ('reason' in check) return { secret: pre.secret, decision: { kind: 'end-user-auth-required', reason: check.reason } };
     return { secret: pre.secret, decision: { kind: 'eua-token', check } };
   }
@@ -89,11 +112,12 @@ function maybeAssociateHostWithScimUser(db: Db, hostId: number, hostUuid: string
 export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<EnrollOutcome> {
   const checked = await endUserAuthCheck(ctx, req, capabilities);
   if (!checked) return { ok: false, error: 'invalid-secret' };
+  if ('serverError' in checked) return { ok: false, error: 'server-error', message: checked.serverError };
   const { secret, decision } = checked;
   const nowMs = ctx.lab.clock.now();
   const now = new Date(nowMs).toISOString();
   if (decision.kind === 'end-user-auth-required') {
-    if (req.hardware_uuid !== '') ctx.store.tx((db) => recordEndUserAuthPrompt(db, req.hardware_uuid, new Date(nowMs + PROMPT_TTL_MS).toISOString()));
+    ctx.store.tx((db) => recordEndUserAuthPrompt(db, req.hardware_uuid, new Date(nowMs + PROMPT_TTL_MS).toISOString()));
     return { ok: false, error: 'end-user-auth-required', decision };
   }
   const nodeKey = ctx.lab.ids.bytes(NODE_KEY_BYTES).toString('base64');

@@ -8,8 +8,10 @@ describe('orbit versions (fleet.md §3, §4.1)', () => {
     expect(versionAtLeast('1.9.9', '1.55.0')).toBe(false);
   });
 
-  it('advertises end_user_auth in X-Fleet-Capabilities from the modelled version on', () => {
+  it('advertises end_user_auth in X-Fleet-Capabilities from orbit 1.50.0 (fleet.md corrections §3)', () => {
     expect(capabilitiesFor('1.55.0')).toContain('end_user_auth');
-    expect(capabilitiesFor('1.30.0')).not.toContain('end_user_auth');
+    expect(capabilitiesFor('1.50.0')).toContain('end_user_auth');
+    expect(capabilitiesFor('1.49.9')).not.toContain('end_user_auth');
+    expect(capabilitiesFor('1.40.0')).not.toContain('end_user_auth');
   });
 });
