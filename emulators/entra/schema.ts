@@ -149,7 +149,7 @@ CREATE TABLE IF NOT EXISTS signing_keys (
   certificate_pem TEXT NOT NULL,
   private_key_pem TEXT NOT NULL
 );
--- Kerberos (the PRT reply's tgt_cloud / tgt_ad, libhimmelblau src/auth.rs `TGT`): the realms the tenant's Entra KDC issues TGTs for, one of each kind at most. The
+-- Kerberos (the PRT reply's tgt_cloud / tgt_ad, libhimmelblau src/auth.rs, struct TGT): the realms the tenant's Entra KDC issues TGTs for, one of each kind at most. The
 -- cloud realm KERBEROS.MICROSOFTONLINE.COM is always there; an on-premises AD realm (Cloud Kerberos Trust, Entra
 -- holding the AzureADKerberos object's key) only when the lab tenant is given one. kdc_keys: each realm's krbtgt
 -- key (aes256-cts-hmac-sha1-96), a secret kept unlogged like signing_keys.
