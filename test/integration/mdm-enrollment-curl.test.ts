@@ -33,7 +33,7 @@ beforeAll(async () => {
   mdm = await startMdmServer({ lab, settings: { entraTenantIds: [TENANT], azureJwksUri: jwksUri } });
   const now = lab.clock.seconds();
   // A v1 Entra token whose audience is the MDM server URL (Fleet compares host:port).
-  token = await new SignJWT({ tid: TENANT, upn: 'alex@contoso.example', scp: 'mdm_delegation' })
+  token = await new SignJWT({ tid: TENANT, upn: 'alex@contoso.example', scp: 'mdm_delegation', iss: `https://sts.windows.net/${TENANT}/` })
     .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT' })
     .setAudience(`${mdm.url}/`)
     .setIssuedAt(now)

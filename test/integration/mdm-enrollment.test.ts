@@ -89,14 +89,14 @@ async function post(path: string, body: string): Promise<{ status: number; type:
 }
 
 /** An Entra access token for the MDM app, as the header BinarySecurityToken carries it (base64 of the JWT). */
-async function entraToken(o: { tid?: string; aud?: string; key?: Keys; kid?: string; exp?: number; upn?: string | null; preferred?: string } = {}): Promise<HeaderToken> {
+async function entraToken(o: { tid?: string; aud?: string; key?: Keys; kid?: string; exp?: number; upn?: string | null; preferred?: string; scp?: string; iss?: string } = {}): Promise<HeaderToken> {
   const now = lab.clock.seconds();
-  const claims: Record<string, unknown> = { tid: o.tid ?? TENANT, unique_name: UPN, scp: 'mdm_delegation' };
+  const claims: Record<string, unknown> = { tid: o.tid ?? TENANT, unique_name: UPN, scp: o.scp ?? 'mdm_delegation' };
   if (o.upn !== null) claims.upn = o.upn ?? UPN;
   if (o.preferred) claims.preferred_username = o.preferred;
   const jwt = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? KID, typ: 'JWT' })
-    .setIssuer(`https://sts.windows.net/${o.tid ?? TENANT}/`)
+    .setIssuer(o.iss ?? `https://sts.windows.net/${o.tid ?? TENANT}/`)
     .setAudience(o.aud ?? CLIENT_ID)
     .setIssuedAt(now - 60)
     .setNotBefore(now - 60)
@@ -315,6 +315,35 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
         body: async () => enrollBody(await entraToken({ tid: '00000000-0000-0000-0000-000000000bad' }), windowsItems(device('f3')), csrOf()),
         reason: /^validate binary security token: token tenant is not authorized$/,
         action: MDE2.actions.rstrc,
+      },
+      // azureDataFromClaims (Fleet wstep.go; fleet.md corrections §5), wrapped like every claim error.
+      {
+        name: 'scp not mdm_delegation',
+        path: MDM_PATHS.enroll,
+        body: async () => enrollBody(await entraToken({ scp: 'user_impersonation' }), windowsItems(device('fa')), csrOf()),
+        reason: /^validate binary security token: binary security token claim failed: invalid SCP claim$/,
+        action: MDE2.actions.rstrc,
+      },
+      {
+        name: 'tid not a UUID',
+        path: MDM_PATHS.enroll,
+        body: async () => enrollBody(await entraToken({ tid: 'contoso.onmicrosoft.com' }), windowsItems(device('fb')), csrOf()),
+        reason: /^validate binary security token: binary security token claim failed: invalid TenantID claim$/,
+        action: MDE2.actions.rstrc,
+      },
+      {
+        name: 'iss of another tenant',
+        path: MDM_PATHS.enroll,
+        body: async () => enrollBody(await entraToken({ iss: 'https://sts.windows.net/00000000-0000-0000-0000-000000000bad/' }), windowsItems(device('fc')), csrOf()),
+        reason: /^validate binary security token: binary security token claim failed: issuer claim does not match tenant ID$/,
+        action: MDE2.actions.rstrc,
+      },
+      {
+        name: 'iss not an Entra issuer',
+        path: MDM_PATHS.policy,
+        body: async () => buildGetPolicies({ messageId: msgId(), to: `${mdm.url}${MDM_PATHS.policy}`, token: await entraToken({ iss: 'https://idp.example/' }) }),
+        reason: /^validate binary security token: binary security token claim failed: issuer claim does not match tenant ID$/,
+        action: MDE2.actions.getPoliciesResponse,
       },
       {
         name: 'wrong audience',

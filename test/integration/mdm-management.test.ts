@@ -79,6 +79,45 @@ describe('OMA-DM management session over HTTP (fleet.md §2.10, §3)', () => {
     ]);
   });
 
+  // Fleet getPendingMDMCmds (server/service/microsoft_mdm.go): decoded and re-marshalled on the way out (#53280).
+  it('sends queued commands in Fleet\'s re-marshalled form, not the stored text', async () => {
+    seedEnrollment(server.ctx, { deviceId: DEVICE, upn: UPN, password: PASSWORD });
+    const stored = '<Get>\n  <CmdID>get-swv</CmdID>\n  <Item>\n    <Meta><Format xmlns="syncml:metinf">chr</Format><Type xmlns="syncml:metinf">text/plain</Type></Meta>\n    <Target><LocURI>./DevDetail/SwV</LocURI></Target>\n  </Item>\n</Get>';
+    queueCommand(server.ctx, DEVICE, stored);
+    const r = await trustedSession(new TestDmClient(lab, server.url, DEVICE, PASSWORD));
+    expect(r.text).toContain('<Get><CmdID>get-swv</CmdID><Item><Target><LocURI>./DevDetail/SwV</LocURI></Target><Meta><Type xmlns="syncml:metinf">text/plain</Type><Format xmlns="syncml:metinf">chr</Format></Meta></Item></Get>');
+    expect(r.text).not.toContain(stored);
+    // The stored install (Add + Exec in one row, with Fleet's newlines and tabs) goes out as two compact commands.
+    expect(r.text).toContain(`<Add><CmdID>fleet-internal-fleetd-install-add</CmdID><Item><Target><LocURI>${FLEETD_LOC}</LocURI></Target></Item></Add><Exec><CmdID>`);
+  });
+
+  it('#53280: an enroll secret with & and < makes the install undecodable: logged, never sent, still queued; the other commands go out', async () => {
+    seedEnrollment(server.ctx, { deviceId: DEVICE, upn: UPN, password: PASSWORD });
+    server.ctx.store.tx((db) => db.prepare(`UPDATE enroll_secrets SET secret = ? WHERE team_id IS NULL`).run('s3cr&t<x'));
+    const queued = queueCommand(server.ctx, DEVICE, '<Get><CmdID>get-swv</CmdID><Item><Target><LocURI>./DevDetail/SwV</LocURI></Target></Item></Get>');
+    const client = new TestDmClient(lab, server.url, DEVICE, PASSWORD);
+    const r = await trustedSession(client);
+    expect(r.msg.commands.some((c) => c.verb === 'Exec' || c.verb === 'Add')).toBe(false);
+    expect(r.msg.commands.find((c) => c.verb === 'Get' && c.cmdId === queued.commandUuid)).toBeDefined();
+
+    const install = server.ctx.store.read((db) =>
+      db.prepare(`SELECT c.command_uuid, c.raw_command, q.acked_at FROM windows_mdm_commands c JOIN windows_mdm_command_queue q USING (command_uuid) WHERE c.target_loc_uri = ?`).get(FLEETD_LOC),
+    ) as { command_uuid: string; raw_command: string; acked_at: string | null };
+    expect(install.raw_command).toContain('FLEET_SECRET="s3cr&t<x"');
+    expect(install.acked_at).toBeNull();
+    // Fleet's log line (logging.WithErr + ctxerr.Wrap), with the Go decoder's error, on the step the timeline shows.
+    const line = install.raw_command.slice(0, install.raw_command.indexOf('&t<')).split('\n').length;
+    const step = lab.recorder.all().filter((s) => s.request?.url.endsWith(MDM_PATHS.management)).at(-1)!;
+    expect(step.detail?.fleetLog).toEqual([`getPendingMDMCmds syncML cmd creation: XML syntax error on line ${line}: invalid character entity &t (no semicolon)`]);
+    expect(step.detail?.skippedCommands).toEqual([install.command_uuid]);
+
+    // Next message: still skipped, still queued (Fleet only continues past it).
+    const again = await client.send([statusFor({ cmdId: '1', msgRef: r.msg.hdr.msgId, cmdRef: queued.commandUuid, cmd: 'Get', code: '200' })]);
+    expect(again.msg.commands.some((c) => c.verb === 'Exec')).toBe(false);
+    const acked = server.ctx.store.read((db) => db.prepare(`SELECT acked_at FROM windows_mdm_command_queue WHERE command_uuid = ?`).get(install.command_uuid)) as { acked_at: string | null };
+    expect(acked.acked_at).toBeNull();
+  });
+
   it('stores the Results of a queued Get in windows_mdm_command_results and acks the queue row', async () => {
     seedEnrollment(server.ctx, { deviceId: DEVICE, upn: UPN, password: PASSWORD });
     const client = new TestDmClient(lab, server.url, DEVICE, PASSWORD);

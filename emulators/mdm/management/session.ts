@@ -28,6 +28,7 @@ import {
 import { enqueueInstallFleetdCommand, FLEET_INTERNAL_CMD_ID_PREFIX } from './fleetd.js';
 import { linkEnrollmentBySerial, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
+import { logOnStep, marshalPendingCommand, PENDING_CMD_LOG_PREFIX } from './wire.js';
 
 const NONCE_TTL_MS = 5 * 60_000;
 /** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
@@ -155,7 +156,13 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
   // session going forever while the enrollment stays unlinked.
   const newSession = req.commands.some((c) => c.verb === 'Alert' && isNewSessionAlert(c));
   if (hostUuid === '' && newSession) out.push(nodeCommand('Get', `${FLEET_INTERNAL_CMD_ID_PREFIX}devdetail-smbios-serial`, DEVDETAIL_SMBIOS_SERIAL_URI));
-  for (const p of pendingCommands(db, enrollment.id)) out.push(p.raw_command);
+  // getPendingMDMCmds (#53280): each queued command goes out re-marshalled; one that does not decode is skipped and
+  // logged, and stays queued.
+  for (const p of pendingCommands(db, enrollment.id)) {
+    const wire = marshalPendingCommand(p.raw_command);
+    if (wire.ok) out.push(wire.xml);
+    else logOnStep(ctx, `${PENDING_CMD_LOG_PREFIX}: ${wire.error}`, p.command_uuid);
+  }
   return reply(ctx, req, out);
 }
 

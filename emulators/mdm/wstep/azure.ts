@@ -58,6 +58,10 @@ function hasKid(jwks: JSONWebKeySet, kid: string): boolean {
   return jwks.keys.some((k) => k.kid === kid);
 }
 
+/** What google/uuid's Parse accepts: the 36-character form, `urn:uuid:` + it, `{` it `}`, or 32 hex digits. */
+const UUID36 = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID_RE = new RegExp(`^(?:${UUID36}|urn:uuid:${UUID36}|\\{${UUID36}\\}|[0-9a-fA-F]{32})$`);
+
 function claimString(p: JWTPayload, name: string): string {
   const v = p[name];
   return typeof v === 'string' ? v : '';
@@ -103,10 +107,16 @@ export async function getAzureAuthTokenClaims(ctx: MdmContext, content: string):
     throw new Error(`token is unverifiable: ${err.message}`);
   }
 
-  // Whether the newest Fleet still requires scp == "mdm_delegation" or validates iss is UNCONFIRMED (fleet.md §1.4,
-  // §10): neither is checked here; the service layer authorizes aud and tid (§2.5).
+  // azureDataFromClaims (wstep.go; fleet.md corrections §5): tid a UUID, iss the tenant's v1 or v2 issuer, scp
+  // mdm_delegation; Fleet's test says aud/tid/iss/scp make the authorization decision (wstep_test.go
+  // TestAzureDataFromClaims). The service layer then authorizes aud and tid against the config (§2.5).
   const tenantId = claimString(payload, 'tid');
-  if (!tenantId) throw new Error('invalid TID claim');
+  if (!UUID_RE.test(tenantId)) throw new Error('invalid TenantID claim');
+  const iss = claimString(payload, 'iss');
+  if (iss !== `https://sts.windows.net/${tenantId}/` && iss !== `https://login.microsoftonline.com/${tenantId}/v2.0`) {
+    throw new Error('issuer claim does not match tenant ID');
+  }
+  if (claimString(payload, 'scp') !== 'mdm_delegation') throw new Error('invalid SCP claim');
   // Entra v2 tokens have no upn: Fleet falls back to preferred_username, and accepts an empty result.
   const upn = claimString(payload, 'upn') || claimString(payload, 'preferred_username');
   const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];

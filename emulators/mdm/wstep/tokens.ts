@@ -26,16 +26,17 @@ export interface EuaClaims {
   payload: JWTPayload;
 }
 
+/**
+ * Fleet marshals a Go struct (STSClaims / euaJWTClaims: UPN, [DeviceID,] then the embedded golang-jwt v4
+ * RegisteredClaims), so the payload's keys come in field order: the custom claims, then iss, sub, aud, exp, nbf, iat,
+ * jti, empty ones omitted (wstep.go; golang-jwt/jwt v4 claims.go). jose keeps the object's insertion order.
+ */
 async function sign(ctx: MdmContext, claims: Record<string, string>, subject: string, lifetimeS: number): Promise<string> {
   const identity = loadIdentity(ctx);
   const now = ctx.lab.clock.seconds();
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
-    .setSubject(subject)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + lifetimeS)
-    .sign(identity.privateKey);
+  const payload: JWTPayload = { ...claims, sub: subject, exp: now + lifetimeS, nbf: now, iat: now };
+  // Go's jwt.NewWithClaims header is a map, marshalled with sorted keys: alg, typ.
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(identity.privateKey);
 }
 
 /** NewSTSAuthToken(upn): `upn`, sub STSAuthToken, 10 min. */

@@ -30,6 +30,15 @@ describe('EUA token (fleet.md §1.3)', () => {
     expect(await getEUATokenClaims(ctx, token)).toMatchObject({ upn: UPN, deviceId: DEVICE });
   });
 
+  it("puts the claims in Fleet's key order: euaJWTClaims' fields, then golang-jwt v4 RegisteredClaims' (sub, exp, nbf, iat)", async () => {
+    const token = await newEUAToken(ctx, UPN, DEVICE);
+    const payloadJson = Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8');
+    expect(Object.keys(JSON.parse(payloadJson) as object)).toEqual(['upn', 'device_id', 'sub', 'exp', 'nbf', 'iat']);
+    expect(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')).toBe('{"alg":"RS256","typ":"JWT"}');
+    const sts = await newSTSAuthToken(ctx, UPN);
+    expect(Object.keys(JSON.parse(Buffer.from(sts.split('.')[1]!, 'base64url').toString('utf8')) as object)).toEqual(['upn', 'sub', 'exp', 'nbf', 'iat']);
+  });
+
   it('refuses to mint without a upn or a device id', async () => {
     await expect(newEUAToken(ctx, '', DEVICE)).rejects.toThrow('invalid upn field');
     await expect(newEUAToken(ctx, UPN, '')).rejects.toThrow('invalid device_id field');
