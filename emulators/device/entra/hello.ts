@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { brokerExchange, getPrtByRefreshToken, prtNonce } from './prt.js';
+import { brokerExchange, getPrtByRefreshToken, prtNonce, requestPrt } from './prt.js';
 import { dsregHeaders } from './drs-join.js';
-import { CLIENT_IDS, GRANT_TYPES, RESOURCES, formBody, type PrtResponse } from '../../protocols/oauth.js';
+import { GRANT_TYPES, RESOURCES } from '../../protocols/oauth.js';
 import type { DrsDiscovery, KeyProvisionRequest, KeyProvisionResponse } from '../../protocols/drs.js';
 import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
 import type { HelloState, PrtState } from '../state.js';
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** The jwt-bearer user proof inside a Hello PRT request (libhimmelblau HelloForBusinessPayload, ROADtools get_prt_with_hello_key). */
 const NGC_GRANT = GRANT_TYPES.jwtBearer;
 
@@ -92,9 +91,8 @@ export async function provisionHello(ctx: DeviceContext, pin: string): Promise<H
  * PRT's session key is unwrapped into the TPM and the PRT replaces the one CloudAP held.
  */
 export async function helloSignIn(ctx: DeviceContext, pin: string): Promise<PrtState> {
-  const join = ctx.state.require('join', 'join the device first');
+  ctx.state.require('join', 'join the device first');
   const hello = ctx.state.require('hello', 'provision Windows Hello first (device.provisionHello())');
-  const hw = ctx.state.require('hardware', 'no hardware');
   await ctx.lab.local({ party: 'user', to: 'device', catalogId: 'user.hello-pin', title: `Lock screen: ${hello.upn} signs in with the Windows Hello PIN`, detail: { upn: hello.upn } }, () => ({ gesture: 'PIN' }));
 
   // libhimmelblau and ROADtools take one nonce for the assertion and another for the request around it.
@@ -107,32 +105,11 @@ export async function helloSignIn(ctx: DeviceContext, pin: string): Promise<PrtS
     // libhimmelblau HelloForBusinessAssertion: iss the UPN, aud "common", a ±5-minute window.
     { iss: hello.upn, aud: 'common', iat: now - 300, exp: now + 300, scope: 'openid aza ugs', request_nonce: assertionNonce },
   );
-  const request = await ctx.tpm.signJwt(
-    join.deviceKeyHandle,
-    { alg: 'RS256', typ: 'JWT', x5c: [join.deviceCertB64] },
-    {
-      // CloudAP's client (ROADtools get_prt_with_hello_key; libhimmelblau sends the broker's).
-      client_id: CLIENT_IDS.windowsSignIn,
-      request_nonce: await prtNonce(ctx, 'PRT nonce (srv_challenge)'),
-      scope: 'openid aza ugs',
-      win_ver: hw.osVersion,
-      grant_type: NGC_GRANT,
-      username: hello.upn,
-      assertion,
-    },
-  );
-  const res = await send(ctx, {
+  // CloudAP's client and scope (ROADtools get_prt_with_hello_key; libhimmelblau sends the broker's).
+  return requestPrt(ctx, { grant_type: NGC_GRANT, username: hello.upn, assertion }, undefined, {
     catalogId: 'prt.request.hello',
-    url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
-    headers: FORM,
-    body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'true' }),
+    what: 'Windows Hello PRT request',
+    keepTitle: 'CloudAP: keep the Windows Hello PRT (its session key stays in the TPM)',
   });
-  const prt = expectJson<PrtResponse>(res, 'Windows Hello PRT request');
-  const sessionKeyHandle = await ctx.tpm.unwrapSessionKey(join.transportKeyHandle, prt.session_key_jwe);
-  const state: PrtState = { prt: prt.refresh_token, sessionKeyHandle, expiresOn: Number(prt.expires_on) };
-  await ctx.lab.local({ party: 'device', catalogId: 'device.cloudap.keep-prt', title: 'CloudAP: keep the Windows Hello PRT (its session key stays in the TPM)' }, () =>
-    ctx.store.tx((db) => ctx.state.set(db, 'prt', state)),
-  );
-  return state;
 }
 

@@ -42,8 +42,16 @@ export async function getPrtByRefreshToken(ctx: DeviceContext, refreshToken: str
   return requestPrt(ctx, { grant_type: GRANT_TYPES.refreshToken, refresh_token: refreshToken }, title);
 }
 
+/** How a PRT request shows on the timeline: its step kind and titles (the Hello grant has its own). */
+export interface PrtRequestLabels {
+  catalogId?: 'prt.request' | 'prt.request.hello';
+  title?: string;
+  keepTitle?: string;
+  what?: string;
+}
+
 /** The device-key-signed PRT request with a user proof; the session key is unwrapped and kept in the TPM. */
-async function requestPrt(ctx: DeviceContext, proof: Record<string, string>, title?: string): Promise<PrtState> {
+export async function requestPrt(ctx: DeviceContext, proof: Record<string, string>, title?: string, labels: PrtRequestLabels = {}): Promise<PrtState> {
   const join = ctx.state.require('join', 'join the device first (device.join())');
   const hw = ctx.state.require('hardware', 'no hardware');
   const requestNonce = await prtNonce(ctx);
@@ -53,17 +61,17 @@ async function requestPrt(ctx: DeviceContext, proof: Record<string, string>, tit
     { client_id: CLIENT_IDS.windowsSignIn, request_nonce: requestNonce, scope: 'openid aza ugs', win_ver: hw.osVersion, ...proof },
   );
   const res = await send(ctx, {
-    catalogId: 'prt.request',
+    catalogId: labels.catalogId ?? 'prt.request',
     ...(title && { title }),
     url: `${ctx.entraUrl}${ENTRA_PATHS.token(join.tenantId)}`,
     headers: FORM,
     // windows_api_version 2.2 as ROADtools' "Windows API flow" (request_token_with_devicecert_signed_payload) sends it.
     body: formBody({ windows_api_version: '2.2', grant_type: GRANT_TYPES.jwtBearer, request, client_info: '1', tgt: 'true' }),
   });
-  const prt = expectJson<PrtResponse>(res, 'PRT request');
+  const prt = expectJson<PrtResponse>(res, labels.what ?? 'PRT request');
   const sessionKeyHandle = await ctx.tpm.unwrapSessionKey(join.transportKeyHandle, prt.session_key_jwe);
   const state: PrtState = { prt: prt.refresh_token, sessionKeyHandle, expiresOn: Number(prt.expires_on) };
-  await ctx.lab.local({ party: 'device', catalogId: 'device.cloudap.keep-prt' }, () =>
+  await ctx.lab.local({ party: 'device', catalogId: 'device.cloudap.keep-prt', ...(labels.keepTitle && { title: labels.keepTitle }) }, () =>
     ctx.store.tx((db) => ctx.state.set(db, 'prt', state)),
   );
   return state;
