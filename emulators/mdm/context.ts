@@ -1,6 +1,8 @@
 import type { Lab } from '../lab/lab.js';
 import type { Store } from '../lab/store.js';
 import { readSettings, type MdmSettings } from './settings.js';
+import { profileHas } from './profiles/profiles.js';
+import type { FleetSwitchId } from './profiles/switches.js';
 
 /** What every MDM route module gets: the lab (clock, ids), the Fleet store and the settings. */
 export interface MdmContext {
@@ -12,6 +14,8 @@ export interface MdmContext {
   nowIso(): string;
   /** Absolute URL on this server for a path, joined under server_url's own path (Fleet's commonmdm.ResolveURL). */
   url(path: string): string;
+  /** Whether the Fleet profile of this server has a behaviour switch on (profiles/switches.ts). */
+  fleet(id: FleetSwitchId): boolean;
 }
 
 export function createMdmContext(lab: Lab, store: Store): MdmContext {
@@ -28,5 +32,6 @@ export function createMdmContext(lab: Lab, store: Store): MdmContext {
     settings,
     nowIso: () => lab.clock.date().toISOString(),
     url: (path) => new URL(path.replace(/^\/+/, ''), settings().serverUrl + '/').toString(),
+    fleet: (id) => profileHas(settings().fleetProfile, id),
   };
 }

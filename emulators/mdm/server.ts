@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Lab } from '../lab/lab.js';
 import { listenLoopback } from '../lab/server.js';
-import { MDM_SCHEMA } from './store/schema.js';
+import { mdmSchema } from './store/schema.js';
 import { createMdmContext, type MdmContext } from './context.js';
 import { writeSettings, type MdmSettings } from './settings.js';
 import { registerEnrollment } from './enrollment/routes.js';
@@ -52,7 +52,7 @@ async function seed(ctx: MdmContext, settings: Partial<MdmSettings>, url: string
 
 /** Fleet's Windows MDM server (reference/fleet.md §2.1 routes), listening on 127.0.0.1. */
 export async function startMdmServer(opts: MdmServerOptions): Promise<MdmServer> {
-  const store = opts.lab.openStore('mdm', MDM_SCHEMA, { unlogged: ['lab_wstep_identity', 'lab_kv'] });
+  const store = opts.lab.openStore('mdm', mdmSchema(opts.settings?.fleetProfile), { unlogged: ['lab_wstep_identity', 'lab_kv'] });
   const ctx = createMdmContext(opts.lab, store);
   // Fleet limits Microsoft MDM bodies (fleet.MaxMicrosoftMDMSize); 2 MiB here.
   const app = opts.lab.server('mdm', { bodyLimit: 2 * 1024 * 1024 });

@@ -1,4 +1,5 @@
 import type { Store } from '../lab/store.js';
+import { DEFAULT_FLEET_PROFILE, type FleetProfileName } from './profiles/profiles.js';
 
 /**
  * What Fleet reads from its app config and server config, as lab settings a user can flip in the UI
@@ -25,6 +26,8 @@ export interface MdmSettings {
   idpUrl: string | null;
   /** The IdP tenant the SSO callback uses in `{idpUrl}/{tenant}/oauth2/token`. */
   idpTenantId: string | null;
+  /** Which Fleet the server behaves as (profiles/profiles.ts); fixed for a world, since the schema follows it. */
+  fleetProfile: FleetProfileName;
 }
 
 export const DEFAULT_MDM_SETTINGS: MdmSettings = {
@@ -38,6 +41,7 @@ export const DEFAULT_MDM_SETTINGS: MdmSettings = {
   allowOrbitEndUserAuthBypass: false,
   idpUrl: null,
   idpTenantId: null,
+  fleetProfile: DEFAULT_FLEET_PROFILE,
 };
 
 export function readSettings(store: Store): MdmSettings {

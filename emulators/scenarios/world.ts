@@ -7,6 +7,7 @@ import { ensureLabTls, type LabTls } from '../lab/tls.js';
 import { startMdmServer, type MdmServer } from '../mdm/server.js';
 import { startEntraServer, type EntraServer } from '../entra/server.js';
 import type { MdmSettings } from '../mdm/settings.js';
+import type { FleetSwitchId } from '../mdm/profiles/switches.js';
 import type { VirtualDevice } from '../device/index.js';
 
 /**
@@ -69,4 +70,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       lab.close();
     },
   };
+}
+
+/** Whether the world's Fleet profile has a behaviour switch on: scenarios' expectations follow the Fleet they run against. */
+export function fleetHas(world: World, id: FleetSwitchId): boolean {
+  return world.mdm.ctx.fleet(id);
 }

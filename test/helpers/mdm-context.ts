@@ -1,5 +1,5 @@
 import { tempLab } from './lab.js';
-import { MDM_SCHEMA } from '../../emulators/mdm/store/schema.js';
+import { mdmSchema } from '../../emulators/mdm/store/schema.js';
 import { createMdmContext, type MdmContext } from '../../emulators/mdm/context.js';
 import { writeSettings, type MdmSettings } from '../../emulators/mdm/settings.js';
 import { ensureIdentity } from '../../emulators/mdm/wstep/identity.js';
@@ -8,7 +8,7 @@ import { credentialsHash } from '../../emulators/protocols/syncml-auth.js';
 /** An MDM context on a seeded lab, without HTTP: for unit tests of the store-level behaviour. */
 export async function mdmFixture(settings: Partial<MdmSettings> = {}): Promise<{ ctx: MdmContext; dispose: () => void }> {
   const { lab, dispose } = tempLab({ seed: 'mdm-unit' });
-  const store = lab.openStore('mdm', MDM_SCHEMA, { unlogged: ['lab_wstep_identity', 'lab_kv'] });
+  const store = lab.openStore('mdm', mdmSchema(settings.fleetProfile), { unlogged: ['lab_wstep_identity', 'lab_kv'] });
   const ctx = createMdmContext(lab, store);
   writeSettings(store, { serverUrl: 'http://127.0.0.1:1', ...settings });
   await ensureIdentity(ctx);

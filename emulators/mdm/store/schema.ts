@@ -3,6 +3,14 @@
  * column names and unique keys. MySQL types map to SQLite affinities; timestamps are ISO-8601 text in lab time
  * (written by the store layer, never CURRENT_TIMESTAMP, so that the lab clock rules).
  */
+import { profileHas, DEFAULT_FLEET_PROFILE } from '../profiles/profiles.js';
+
+/** The schema of the profile's Fleet: the 2026-08-31 migration made the HWDevID unique per host (switches.ts hwdevid-unique-per-host). */
+export function mdmSchema(profile: string = DEFAULT_FLEET_PROFILE): string {
+  const key = profileHas(profile, 'hwdevid-unique-per-host') ? 'UNIQUE (mdm_hardware_id, host_uuid)' : 'UNIQUE (mdm_hardware_id)';
+  return MDM_SCHEMA.replace('CONSTRAINT idx_type UNIQUE (mdm_hardware_id)', `CONSTRAINT idx_type ${key}`);
+}
+
 export const MDM_SCHEMA = `
 CREATE TABLE IF NOT EXISTS teams (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -194,6 +202,25 @@ CREATE TABLE IF NOT EXISTS wstep_cert_auth_associations (
   id TEXT NOT NULL PRIMARY KEY,
   sha256 TEXT NOT NULL,
   created_at TEXT NOT NULL
+);
+-- Fleet schema.sql: the activity feed (fleet.NewActivity); host_activities lists an activity on a host's page.
+CREATE TABLE IF NOT EXISTS activities (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at TEXT NOT NULL,
+  user_id INTEGER NULL,
+  user_name TEXT NULL,
+  activity_type TEXT NOT NULL,
+  details TEXT NULL,
+  streamed INTEGER NOT NULL DEFAULT 0,
+  user_email TEXT NOT NULL DEFAULT '',
+  fleet_initiated INTEGER NOT NULL DEFAULT 0,
+  host_only INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS activities_activity_type_idx ON activities(activity_type);
+CREATE TABLE IF NOT EXISTS host_activities (
+  host_id INTEGER NOT NULL,
+  activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+  PRIMARY KEY (host_id, activity_id)
 );
 -- Lab-only tables (not Fleet's): the WSTEP identity CA, server settings, nonces and pending prompts that Fleet
 -- keeps in its config file and Redis. Kept in SQLite so that step back restores them too.
