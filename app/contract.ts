@@ -31,6 +31,19 @@ export type { SpecRef, StepKindId, PhaseId } from '../emulators/protocols/steps.
 
 export { BreakpointSchema, type Breakpoint } from '../emulators/lab/breakpoints.js';
 import { BreakpointSchema } from '../emulators/lab/breakpoints.js';
+import { FLEET_PROFILE_NAMES, type FleetProfileName } from '../emulators/mdm/profiles/profiles.js';
+
+/** A Fleet behaviour profile's name (emulators/mdm/profiles/profiles.ts). */
+export const FleetProfileNameSchema = z.enum(FLEET_PROFILE_NAMES as [FleetProfileName, ...FleetProfileName[]]);
+
+/** A profile as the UI's Fleet menu and `list --fleet` show it: its switches with their sources. */
+export const FleetProfileInfoSchema = z.object({
+  name: FleetProfileNameSchema,
+  title: z.string(),
+  source: z.string(),
+  switches: z.array(z.object({ id: z.string(), title: z.string(), source: z.string(), detail: z.string(), on: z.boolean() })),
+});
+export type FleetProfileInfo = z.infer<typeof FleetProfileInfoSchema>;
 
 /** A named scenario and the options a user may set before Run. */
 export const ScenarioOptionSchema = z.object({
@@ -65,6 +78,8 @@ export const LabStateSchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.boolean()])),
   /** The seed the run's world started with (null: unseeded, real time and random ids). */
   seed: z.string().nullable().default(null),
+  /** The Fleet profile the run's MDM server behaves as (null: a saved run from before profiles). */
+  fleet: FleetProfileNameSchema.nullable().default(null),
   status: RunStatusSchema,
   mode: z.enum(['run', 'step']),
   waitingStepId: z.string().nullable(),
@@ -109,6 +124,8 @@ export const RunRequestSchema = z.object({
   seed: z.string().min(1).max(64).nullable().optional(),
   /** Every party speaks HTTPS on the session's lab CA (its PEM in the session folder's tls/lab-ca.pem); default: what the run before used. */
   tls: z.boolean().optional(),
+  /** The Fleet profile the MDM server behaves as; default: what the run before used (at first the newest). */
+  fleet: FleetProfileNameSchema.optional(),
 });
 export type RunRequest = z.input<typeof RunRequestSchema>;
 
@@ -136,6 +153,8 @@ export const RunBundleSchema = z.object({
   format: z.literal('enrollscope-run/1'),
   scenario: z.string().nullable(),
   seed: z.string().nullable(),
+  /** The Fleet profile of the run (absent in bundles saved before profiles). */
+  fleet: FleetProfileNameSchema.nullable().default(null),
   options: z.record(z.string(), z.union([z.string(), z.boolean()])),
   createdAt: z.string(),
   prompts: z.number().int(),

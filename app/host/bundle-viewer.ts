@@ -36,6 +36,7 @@ export class BundleViewer implements RunView {
       scenario: b.scenario,
       options: b.options,
       seed: b.seed,
+      fleet: b.fleet,
       status: b.passed === false ? 'failed' : 'done',
       mode: 'step',
       waitingStepId: null,

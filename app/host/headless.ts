@@ -1,5 +1,6 @@
 import { Session } from './session.js';
 import type { ExpectationResult, RunBundle } from '../contract.js';
+import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 
 export interface RunResult {
   scenario: string;
@@ -33,10 +34,12 @@ export async function runScenarios(
     options?: Record<string, string | boolean> | Map<string, Record<string, string | boolean>>;
     progress?: (line: string) => void; ports?: { mdm?: number; entra?: number };
     /** Every run's servers speak HTTPS on the session's lab CA. */
-    tls?: boolean },
+    tls?: boolean;
+    /** The Fleet profile every run's MDM server behaves as (default the newest). */
+    fleet?: FleetProfileName },
 ): Promise<RunReport> {
   const runs: RunResult[] = [];
-  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }), ...(opts.tls && { tls: true }) });
+  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }), ...(opts.tls && { tls: true }), ...(opts.fleet && { fleet: opts.fleet }) });
   session.on('event', (ev) => {
     if (ev.type === 'step' && (ev.step.status === 'done' || ev.step.status === 'error')) opts.progress?.(`  ${ev.step.index + 1}. ${ev.step.from} → ${ev.step.to}  ${ev.step.title}${ev.step.response ? `  ${ev.step.response.status}` : ''}`);
   });

@@ -11,6 +11,7 @@ import { LiveRun } from './live-run.js';
 import { RunHistory } from './run-history.js';
 import type { RunView } from './run-view.js';
 import { TrainerConsole } from './console.js';
+import { DEFAULT_FLEET_PROFILE, type FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 
 export { SessionBusyError, SavedRunOpenError } from './console.js';
 
@@ -27,6 +28,8 @@ export interface SessionOptions {
   ports?: { mdm?: number; entra?: number };
   /** Every world's servers speak HTTPS on one lab CA made for this session's folder (run --tls, the UI's TLS option). */
   tls?: boolean;
+  /** The Fleet profile worlds start with until a Run asks for another (default the newest). */
+  fleet?: FleetProfileName;
 }
 
 /**
@@ -65,6 +68,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     super();
     this.ownsBaseDir = !opts.dataDir;
     this.tlsOn = opts.tls ?? false;
+    this.fleetOn = opts.fleet ?? DEFAULT_FLEET_PROFILE;
     this.baseDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     mkdirSync(this.baseDir, { recursive: true });
   }
@@ -74,6 +78,9 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   /** Whether the next world serves HTTPS: the session's option, then what the last Run asked (Reset keeps it). */
   private tlsOn: boolean;
+
+  /** The Fleet profile of the next world: the session's option, then what the last Run asked (Reset keeps it). */
+  private fleetOn: FleetProfileName = DEFAULT_FLEET_PROFILE;
 
   static async start(opts: SessionOptions = {}): Promise<Session> {
     const s = new Session(opts);
@@ -110,7 +117,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const dataDir = join(this.baseDir, runId);
     // One CA per session folder, made the first time a world serves HTTPS.
     if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: this.settingsChosen, tls: this.tlsOn ? this.tlsMaterial : null });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null });
     this.nextSeed = undefined;
     this.live = new LiveRun(runId, world, {
       // While a saved run is on screen its timeline is the bundle's; the live steps are sent again when it closes.
@@ -186,12 +193,13 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
-  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null, tls?: boolean): Promise<void> {
+  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null, tls?: boolean, fleet?: FleetProfileName): Promise<void> {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`unknown scenario "${name}"`);
     await this.exclusive(async () => {
       if (seed !== undefined) this.nextSeed = seed;
       if (tls !== undefined) this.tlsOn = tls;
+      if (fleet !== undefined) this.fleetOn = fleet;
       this.viewer = null;
       await this.newWorld();
       this.live.start(scenario, name, options, { stepMode, breakpoints: [...this.live.lab.gate.breakpoints] });

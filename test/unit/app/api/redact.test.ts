@@ -7,7 +7,7 @@ import { recordedStep } from '../../../helpers/step.js';
 const jwt = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"upn":"alice@x","sub":"EUAToken"}').toString('base64url')}.${'s'.repeat(40)}`;
 const base = { observedBy: 'lab' as const, status: 'done' as const, startedAt: 0, durationMs: 1, tokens: [], changes: [] };
 const bundle = (steps: RunBundle['steps']): RunBundle => ({
-  format: 'enrollscope-run/1', scenario: 'autopilot-eua', seed: '7', options: {}, createdAt: '2026-01-01T00:00:00Z', prompts: 1, passed: true, expectations: [], steps,
+  format: 'enrollscope-run/1', scenario: 'autopilot-eua', seed: '7', fleet: 'current', options: {}, createdAt: '2026-01-01T00:00:00Z', prompts: 1, passed: true, expectations: [], steps,
   snapshots: { pages: { a: 'AAAA' }, images: {} },
 });
 

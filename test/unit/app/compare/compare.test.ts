@@ -24,7 +24,7 @@ function orbitRun(eua: boolean, port: number): Step[] {
     : [local('orbit.start', 'orbit starts'), enroll(false, 401, 'orbit enroll'), local('orbit.sso-prompt', 'SSO page', { prompt: { kind: 'sso', count: 2, text: 'sign in' } }), enroll(false, 200, 'orbit enroll (retry 1)'), local('orbit.keep-node-key', 'keep node key')];
 }
 
-const bundle = (scenario: string, steps: Step[], prompts: number, seed: string | null = null): RunBundle => ({ format: 'enrollscope-run/1', scenario, seed, options: {}, createdAt: '', prompts, passed: true, expectations: [], steps });
+const bundle = (scenario: string, steps: Step[], prompts: number, seed: string | null = null): RunBundle => ({ format: 'enrollscope-run/1', scenario, seed, fleet: 'current', options: {}, createdAt: '', prompts, passed: true, expectations: [], steps });
 
 describe('compareRuns', () => {
   const a = bundle('autopilot-eua', orbitRun(true, 34755), 1, 's1');
