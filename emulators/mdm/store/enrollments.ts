@@ -48,8 +48,9 @@ export type NewEnrollment = Omit<
 > & { not_in_oobe: boolean; credentials_hash: Buffer; credentials_acknowledged: boolean };
 
 /**
- * MDMWindowsInsertEnrolledDevice: INSERT … ON DUPLICATE KEY UPDATE on the unique mdm_hardware_id
- * (ON CONFLICT here). Returns the row's id.
+ * MDMWindowsInsertEnrolledDevice: INSERT … ON DUPLICATE KEY UPDATE, which MySQL fires on whichever unique key the
+ * row hits: UNIQUE (mdm_hardware_id) before the 2026-08-31 migration, (mdm_hardware_id, host_uuid) after it. An
+ * ON CONFLICT with no target does the same. Returns the row's id.
  */
 export function insertEnrolledDevice(db: Db, e: NewEnrollment, nowIso: string): number {
   db.prepare(
@@ -60,7 +61,7 @@ export function insertEnrolledDevice(db: Db, e: NewEnrollment, nowIso: string): 
      VALUES (@mdm_device_id, @mdm_hardware_id, @device_state, @device_type, @device_name, @enroll_type, @enroll_user_id,
        @enroll_proto_version, @enroll_client_version, @not_in_oobe, @host_uuid, @credentials_hash, @credentials_acknowledged,
        @awaiting_configuration, @awaiting_configuration_at, @now, @now)
-     ON CONFLICT(mdm_hardware_id) DO UPDATE SET
+     ON CONFLICT DO UPDATE SET
        mdm_device_id = excluded.mdm_device_id, device_state = excluded.device_state, device_type = excluded.device_type,
        device_name = excluded.device_name, enroll_type = excluded.enroll_type, enroll_user_id = excluded.enroll_user_id,
        enroll_proto_version = excluded.enroll_proto_version, enroll_client_version = excluded.enroll_client_version,
@@ -73,7 +74,7 @@ export function insertEnrolledDevice(db: Db, e: NewEnrollment, nowIso: string): 
     credentials_acknowledged: e.credentials_acknowledged ? 1 : 0,
     now: nowIso,
   });
-  return enrollmentByHardwareId(db, e.mdm_hardware_id)!.id;
+  return (db.prepare(`SELECT id FROM mdm_windows_enrollments WHERE mdm_hardware_id = ? AND host_uuid = ?`).get(e.mdm_hardware_id, e.host_uuid) as { id: number }).id;
 }
 
 /**
