@@ -179,6 +179,7 @@ export const RunSummaryItemSchema = z.object({
   passed: z.boolean().nullable(),
   steps: z.number().int(),
   createdAt: z.string(),
+  fleet: FleetProfileNameSchema.nullable().default(null),
 });
 export type RunSummary = z.infer<typeof RunSummaryItemSchema>;
 
@@ -246,7 +247,7 @@ export const CompareRowSchema = z.object({
 });
 export type CompareRow = z.infer<typeof CompareRowSchema>;
 
-const RunSummarySchema = z.object({ scenario: z.string().nullable(), seed: z.string().nullable(), prompts: z.number().int(), passed: z.boolean().nullable(), steps: z.number().int() });
+const RunSummarySchema = z.object({ scenario: z.string().nullable(), seed: z.string().nullable(), fleet: FleetProfileNameSchema.nullable().default(null), prompts: z.number().int(), passed: z.boolean().nullable(), steps: z.number().int() });
 export const CompareResultSchema = z.object({
   a: RunSummarySchema,
   b: RunSummarySchema,
@@ -258,6 +259,19 @@ export const CompareResultSchema = z.object({
 export type CompareResult = z.infer<typeof CompareResultSchema>;
 
 export const CompareRequestSchema = z.object({ a: RunBundleSchema, b: RunBundleSchema });
+
+/** "Profile A vs B on the same scenario": run it under each (in this session, A then B), then compare the two runs. */
+export const CompareProfilesRequestSchema = z.object({
+  scenario: z.string().min(1).max(64),
+  options: z.record(z.string(), z.union([z.string(), z.boolean()])).default({}),
+  a: FleetProfileNameSchema,
+  b: FleetProfileNameSchema,
+  seed: z.string().min(1).max(64).nullable().optional(),
+});
+export type CompareProfilesRequest = z.input<typeof CompareProfilesRequestSchema>;
+/** The two runs made (their ids in GET /api/runs) and their comparison. */
+export const CompareProfilesReplySchema = z.object({ a: z.string(), b: z.string(), result: CompareResultSchema });
+export type CompareProfilesReply = z.infer<typeof CompareProfilesReplySchema>;
 
 // ---- the trainer's console: talk to the MDM server and the run's device after (or between) runs ----
 
@@ -341,6 +355,10 @@ export const uiRoutes = {
   compareRuns: apiRoute({ method: 'GET', path: '/api/compare', query: z.object({ a: z.string().min(1), b: z.string().min(1) }), body: null, reply: CompareResultSchema }),
   /** Compare two saved bundles (files the user opened). */
   compareBundles: apiRoute({ method: 'POST', path: '/api/compare', body: CompareRequestSchema, reply: CompareResultSchema }),
+  /** The Fleet profiles and their behaviour switches (the Fleet menu; `list --fleet`). */
+  fleetProfiles: apiRoute({ method: 'GET', path: '/api/fleet-profiles', body: null, reply: z.array(FleetProfileInfoSchema) }),
+  /** Run one scenario under two Fleet profiles, one after the other, and compare the runs. */
+  compareProfiles: apiRoute({ method: 'POST', path: '/api/compare/profiles', body: CompareProfilesRequestSchema, reply: CompareProfilesReplySchema }),
   queueCommand: apiRoute({ method: 'POST', path: '/api/mdm/commands', body: QueueCommandRequestSchema, reply: QueuedCommandSchema }),
   syncDevice: apiRoute({ method: 'POST', path: '/api/device/sync', body: null, reply: LabStateSchema }),
   createScimUser: apiRoute({ method: 'POST', path: '/api/mdm/scim-users', body: ScimUserRequestSchema, reply: ScimUserCreatedSchema }),

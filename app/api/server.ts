@@ -9,6 +9,7 @@ import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
 import { redactBundle } from './redact.js';
 import { compareRuns } from '../compare/compare.js';
+import { fleetProfileInfos } from '../host/fleet-profiles.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 
 export interface UiServerOptions {
@@ -172,6 +173,19 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   serve(uiRoutes.answerMfa, ({ params, body }, reply) => consoleAction(reply, () => trainer.answerMfa(params.id, body.approve)));
   serve(uiRoutes.answerDeviceCode, ({ params, body }, reply) => consoleAction(reply, () => trainer.answerDeviceCode(params.userCode, body)));
 
+  serve(uiRoutes.fleetProfiles, () => fleetProfileInfos());
+  serve(uiRoutes.compareProfiles, async ({ body }, reply) => {
+    let ids;
+    try {
+      ids = await session.runProfiles(body.scenario, body.options, body.a, body.b, body.seed);
+    } catch (e) {
+      return bad(reply, 400, (e as Error).message);
+    }
+    const a = session.bundleOf(ids.a);
+    const b = session.bundleOf(ids.b);
+    if (!a || !b) return bad(reply, 409, 'a run of the comparison was reset before it ended');
+    return { ...ids, result: compareRuns(a, b) };
+  });
   serve(uiRoutes.run, async ({ body }, reply) => {
     try {
       await session.run(body.scenario, body.options, body.stepMode, body.seed, body.tls, body.fleet);

@@ -22,6 +22,7 @@ program
   .addOption(new Option('--lab-port <port>', 'fixed port for the lab API (the user\'s phone: pending MFA pushes and device codes)').argParser((v) => Number(v)))
   .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
+  .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .action(serveCommand);
 
 program
@@ -32,6 +33,7 @@ program
   .option('--electron', 'open an Electron window when its binary exists (not with --tls)')
   .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
+  .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
   .action(uiCommand);
 
 program
@@ -42,7 +44,12 @@ program
   .option('--electron', 'open an Electron window when its binary exists')
   .action(openCommand);
 
-program.command('list').description('list the scenarios').option('--json', 'print JSON').action(listCommand);
+program
+  .command('list')
+  .description('list the scenarios, or with --fleet the Fleet profiles and their switches')
+  .option('--json', 'print JSON')
+  .option('--fleet', 'list the Fleet profiles (run --fleet NAME) and which behaviour switches each has on')
+  .action(listCommand);
 
 program
   .command('run')
@@ -54,14 +61,19 @@ program
   .option('--bundle <file>', 'write the run bundle(s) as JSON')
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
+  .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .action(runCommand);
 
 program
   .command('compare')
-  .description('compare two saved runs step by step; exit 0 when they match, 1 when they differ')
-  .argument('<a>', 'run bundle A (from run --bundle or the UI export)')
-  .argument('<b>', 'run bundle B')
+  .description('compare two saved runs step by step, or one scenario under two Fleet profiles; exit 0 when they match, 1 when they differ')
+  .argument('[a]', 'run bundle A (from run --bundle or the UI export)')
+  .argument('[b]', 'run bundle B')
   .option('--json', 'print the comparison as JSON')
+  .option('--scenario <name>', 'run this scenario twice instead, under the two --fleet profiles')
+  .option('--fleet <profile>', 'a Fleet profile (twice: A then B, e.g. --fleet eua-first --fleet current)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--set <name=value...>', 'scenario options for both runs')
+  .option('--seed <seed>', 'seed for both runs (default none)')
   // As diff(1): 1 means "the runs differ", so a usage error (a missing bundle, an unknown option) is 2.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .action(compareCommand);

@@ -2,6 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RunBundleSchema, type RunBundle } from '../contract.js';
 import { compareRuns, formatComparison } from '../compare/compare.js';
 import { toHar } from '../api/har.js';
+import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
+import { parseOptionSets } from '../../emulators/scenarios/options.js';
+import { runScenarios } from '../host/headless.js';
+import { FLEET_PROFILE_NAMES, checkFleetProfile, type FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 
 /** A bundle file: one run, or the first of the runs `run --bundle` wrote for several scenarios. */
 export function readBundle(file: string): RunBundle {
@@ -12,11 +16,40 @@ export function readBundle(file: string): RunBundle {
   return parsed.data;
 }
 
-/** `compare A B`: exit 0 when the runs match step for step, 1 when they differ (as diff(1)). */
-export function compareCommand(a: string, b: string, opts: { json?: boolean }): void {
+interface CompareOpts {
+  json?: boolean;
+  /** Run this scenario under the two `--fleet` profiles instead of reading two bundles. */
+  scenario?: string;
+  fleet?: string[];
+  set?: string[];
+  seed?: string;
+}
+
+/** `compare --scenario S --fleet A --fleet B`: the scenario run under each profile (the same seed and options). */
+async function runUnderProfiles(opts: CompareOpts): Promise<[RunBundle, RunBundle]> {
+  const scenario = findScenario(opts.scenario!);
+  if (!scenario) throw new Error(`unknown scenario "${opts.scenario}"; known: ${listScenarios().map((s) => s.name).join(', ')}`);
+  const profiles = opts.fleet ?? [];
+  if (profiles.length !== 2) throw new Error(`compare --scenario wants two --fleet profiles (A and B), got ${profiles.length}; profiles: ${FLEET_PROFILE_NAMES.join(', ')}`);
+  const [a, b] = profiles.map((p) => checkFleetProfile(p)) as [FleetProfileName, FleetProfileName];
+  const options = parseOptionSets(opts.set ?? [], [scenario]).get(scenario.name) ?? {};
+  const bundles: RunBundle[] = [];
+  for (const fleet of [a, b]) {
+    const report = await runScenarios([scenario.name], { seed: opts.seed ?? null, options, fleet, progress: (line) => process.stderr.write(`${line}\n`) });
+    bundles.push(report.runs[0]!.bundle);
+  }
+  return [bundles[0]!, bundles[1]!];
+}
+
+/**
+ * `compare A B` (two bundles) or `compare --scenario S --fleet A --fleet B`: exit 0 when the runs match step for
+ * step, 1 when they differ (as diff(1)), 2 on a usage error.
+ */
+export async function compareCommand(a: string | undefined, b: string | undefined, opts: CompareOpts): Promise<void> {
   try {
-    const ba = readBundle(a);
-    const bb = readBundle(b);
+    if (opts.scenario !== undefined && (a !== undefined || b !== undefined)) throw new Error('compare takes two bundles or --scenario with two --fleet profiles, not both');
+    if (opts.scenario === undefined && (a === undefined || b === undefined)) throw new Error('compare wants two bundles (A B), or --scenario NAME --fleet A --fleet B');
+    const [ba, bb] = opts.scenario !== undefined ? await runUnderProfiles(opts) : [readBundle(a!), readBundle(b!)];
     const result = compareRuns(ba, bb);
     process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${formatComparison(result, ba, bb)}\n`);
     const { changed, onlyA, onlyB } = result.summary;

@@ -3,8 +3,25 @@ import { findScenario, listScenarios } from '../../emulators/scenarios/index.js'
 import { parseOptionSets } from '../../emulators/scenarios/options.js';
 import { runScenarios, type RunReport } from '../host/headless.js';
 import { toJUnit } from './junit.js';
+import { fleetProfileInfos, formatFleetProfiles } from '../host/fleet-profiles.js';
+import { checkFleetProfile, type FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 
-export function listCommand(opts: { json?: boolean }): void {
+/** `--fleet NAME` checked: the profile, or a usage error (exit 2) naming the profiles there are. */
+export function fleetOption(name: string | undefined): FleetProfileName | undefined | Error {
+  if (name === undefined) return undefined;
+  try {
+    return checkFleetProfile(name);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+export function listCommand(opts: { json?: boolean; fleet?: boolean }): void {
+  if (opts.fleet) {
+    const infos = fleetProfileInfos();
+    process.stdout.write(opts.json ? `${JSON.stringify(infos)}\n` : `${formatFleetProfiles(infos)}\n`);
+    return;
+  }
   const all = listScenarios();
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(all.map((s) => ({ name: s.name, title: s.title, description: s.description })))}\n`);
@@ -21,6 +38,7 @@ interface RunOpts {
   bundle?: string;
   set?: string[];
   tls?: boolean;
+  fleet?: string;
 }
 
 export async function runCommand(names: string[], opts: RunOpts): Promise<void> {
@@ -29,6 +47,12 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
   const unknown = wanted.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${known.join(', ') || '(none)'}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const fleet = fleetOption(opts.fleet);
+  if (fleet instanceof Error) {
+    process.stderr.write(`${fleet.message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -43,7 +67,7 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
   }
   let report: RunReport;
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(opts.tls && { tls: true }), progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(opts.tls && { tls: true }), ...(fleet && { fleet }), progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { labTlsFor, startWorld } from '../../emulators/scenarios/world.js';
 import { serveInfo } from '../host/serve-info.js';
 import { startLabPhone } from '../api/lab-phone.js';
+import { fleetOption } from './run.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -14,10 +15,17 @@ interface ServeOpts {
   labPort?: number;
   tls?: boolean;
   caOut?: string;
+  fleet?: string;
 }
 
 /** Start the emulators (and the lab API, the user's phone) and keep them up until SIGINT/SIGTERM. */
 export async function serveCommand(opts: ServeOpts): Promise<void> {
+  const fleet = fleetOption(opts.fleet);
+  if (fleet instanceof Error) {
+    process.stderr.write(`${fleet.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const seed = opts.seed ?? null;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
   // --ca-out without --tls would hand out a CA no server uses: it asks for TLS.
@@ -31,13 +39,14 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     dataDir,
     seed,
     tls,
+    ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
     ports: { ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
   });
   const phone = await startLabPhone({ world, tls, ...(opts.labPort !== undefined && { port: opts.labPort }) });
   const info = serveInfo(world, { labUrl: phone.url, labToken: phone.token, caFile });
   if (opts.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else {
-    process.stdout.write(`Enrollscope emulators are up.\n  MDM server  ${info.mdm}\n  Entra ID    ${info.entra ?? '(not running)'}\n`);
+    process.stdout.write(`Enrollscope emulators are up.\n  MDM server  ${info.mdm}  (Fleet profile ${info.fleet})\n  Entra ID    ${info.entra ?? '(not running)'}\n`);
     if (info.tenantId) process.stdout.write(`  tenant      ${info.tenantId}\n`);
     for (const u of info.users) process.stdout.write(`  user        ${u.upn}  ${u.password}\n`);
     if (info.enrollSecret) process.stdout.write(`  enroll secret ${info.enrollSecret}\n`);

@@ -1,3 +1,4 @@
+import { fleetOption } from './run.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -33,12 +34,20 @@ interface UiOpts {
   caOut?: string;
   /** A saved run to show first (`enrollscope open BUNDLE`). */
   bundle?: RunBundle;
+  /** The Fleet profile of the first world (the UI's Fleet menu changes it per run). */
+  fleet?: string;
 }
 
 /** The host: emulators + UI API + the built UI on loopback; an Electron window on top where its binary exists. */
 export async function uiCommand(opts: UiOpts): Promise<void> {
   const tls = Boolean(opts.tls || opts.caOut);
-  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }) });
+  const fleet = fleetOption(opts.fleet);
+  if (fleet instanceof Error) {
+    process.stderr.write(`${fleet.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }) });
   if (opts.bundle) session.open(opts.bundle);
   const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }), tls: session.labTls });
   if (opts.caOut && session.labTls) writeFileSync(opts.caOut, session.labTls.caPem);

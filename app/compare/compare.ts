@@ -107,7 +107,7 @@ function rowOf(ra: RunBundle, rb: RunBundle, ia: number | null, ib: number | nul
   return { ...head, kind: differences.length ? 'changed' : 'same', differences, pair };
 }
 
-const summaryOf = (r: RunBundle) => ({ scenario: r.scenario, seed: r.seed, prompts: r.prompts, passed: r.passed, steps: r.steps.length });
+const summaryOf = (r: RunBundle) => ({ scenario: r.scenario, seed: r.seed, fleet: r.fleet, prompts: r.prompts, passed: r.passed, steps: r.steps.length });
 
 export function compareRuns(a: RunBundle, b: RunBundle): CompareResult {
   const rows = alignSteps(a.steps, b.steps).map((p) => rowOf(a, b, p.a, p.b));
@@ -141,7 +141,7 @@ const MARK: Record<CompareRow['kind'], string> = { same: '=', changed: '~', 'onl
  * (`=` same, `~` changed, `-` only in A, `+` only in B) with the differences of the changed ones under it.
  */
 export function formatComparison(r: CompareResult, a: RunBundle, b: RunBundle): string {
-  const run = (name: string, s: CompareResult['a']) => `${name}: ${s.scenario ?? '(no scenario)'}  seed ${s.seed ?? '(none)'}  ${s.steps} steps, ${s.prompts} prompt(s), ${verdict(s.passed)}`;
+  const run = (name: string, s: CompareResult['a']) => `${name}: ${s.scenario ?? '(no scenario)'}${s.fleet ? `  Fleet ${s.fleet}` : ''}  seed ${s.seed ?? '(none)'}  ${s.steps} steps, ${s.prompts} prompt(s), ${verdict(s.passed)}`;
   const lines = [run('A', r.a), run('B', r.b), `${r.summary.same} same, ${r.summary.changed} changed, ${r.summary.onlyA} only in A, ${r.summary.onlyB} only in B`];
   const d = r.firstDivergence;
   lines.push(d ? `first divergence: ${label(d)} ${d.catalogId}: ${d.line}` : 'no divergence: the runs match step for step', '');

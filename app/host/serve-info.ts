@@ -29,6 +29,8 @@ export interface ServeInfo {
   tls: boolean;
   /** The lab CA certificate (PEM) a client must trust; null for plain HTTP. */
   caFile: string | null;
+  /** The Fleet profile the MDM server behaves as (serve --fleet; list --fleet lists them). */
+  fleet: string;
 }
 
 export function serveInfo(world: World, extra: { labUrl?: string; labToken?: string; caFile?: string | null } = {}): ServeInfo {
@@ -58,6 +60,7 @@ export function serveInfo(world: World, extra: { labUrl?: string; labToken?: str
     labUrl: extra.labUrl ?? null,
     labToken: extra.labToken ?? null,
     tls: world.lab.tls !== null,
+    fleet: settings.fleetProfile,
     caFile: extra.caFile ?? null,
   };
 }

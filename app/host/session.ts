@@ -206,6 +206,19 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     });
   }
 
+  /**
+   * "Profile A vs B": the scenario run to its end under Fleet profile `a`, then under `b` (the live run is B's),
+   * both kept in the run history; returns their run ids. The session's profile afterwards is B's.
+   */
+  async runProfiles(name: string, options: Record<string, string | boolean>, a: FleetProfileName, b: FleetProfileName, seed?: string | null): Promise<{ a: string; b: string }> {
+    await this.run(name, options, false, seed, undefined, a);
+    await this.settled();
+    const runA = this.live.runId;
+    await this.run(name, options, false, seed, undefined, b);
+    await this.settled();
+    return { a: runA, b: this.live.runId };
+  }
+
   /** Wait for the current run to end (CLI, tests). */
   async settled(): Promise<void> {
     await this.live.settled();

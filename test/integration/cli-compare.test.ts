@@ -35,8 +35,8 @@ describe('enrollscope compare', () => {
     const { code, stdout } = await compare(file('eua.json'), file('no-eua.json'));
     expect(code).toBe(1);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^A: autopilot-eua {2}seed cli-compare {2}\d+ steps, 1 prompt\(s\), passed$/);
-    expect(lines[1]).toMatch(/^B: autopilot-no-eua {2}seed cli-compare {2}\d+ steps, 2 prompt\(s\), passed$/);
+    expect(lines[0]).toMatch(/^A: autopilot-eua {2}Fleet current {2}seed cli-compare {2}\d+ steps, 1 prompt\(s\), passed$/);
+    expect(lines[1]).toMatch(/^B: autopilot-no-eua {2}Fleet current {2}seed cli-compare {2}\d+ steps, 2 prompt\(s\), passed$/);
     expect(lines[2]).toMatch(/^\d+ same, \d+ changed, 0 only in A, \d+ only in B$/);
     // The first divergence: Fleet's MSI install command already carries (or not) the EUA token.
     expect(lines[3]).toMatch(/^first divergence: A\d+ B\d+ omadm\.message: response body: − .*EUA_TOKEN="<jwt>"/);

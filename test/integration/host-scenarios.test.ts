@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listScenarios } from '../../emulators/scenarios/index.js';
 import { createServer } from 'node:net';
 import { runScenarios } from '../../app/host/headless.js';
+import { FLEET_PROFILE_NAMES } from '../../emulators/mdm/profiles/profiles.js';
 import { StepSchema } from '../../emulators/lab/step.js';
 import { isStepKindId, stepKind } from '../../emulators/protocols/steps.js';
 
@@ -14,13 +15,15 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('every scenario in the list passes its own expectations', () => {
+// The issue's "`run all` passes under every profile": each scenario's expectations follow the Fleet it runs against.
+describe.each(FLEET_PROFILE_NAMES)('under Fleet profile %s, every scenario in the list passes its own expectations', (fleet) => {
   it.each(listScenarios().map((s) => s.name))('%s', async (name) => {
-    const report = await runScenarios([name], { seed: `scenario-${name}` });
+    const report = await runScenarios([name], { seed: `scenario-${name}`, fleet });
     const run = report.runs[0]!;
     expect(run.failures).toEqual([]);
     expect(run.error).toBeNull();
     expect(run.passed).toBe(true);
+    expect(run.bundle.fleet).toBe(fleet);
   });
 });
 
