@@ -44,6 +44,7 @@ export const FleetProfileInfoSchema = z.object({
   switches: z.array(z.object({ id: z.string(), title: z.string(), source: z.string(), detail: z.string(), on: z.boolean() })),
 });
 export type FleetProfileInfo = z.infer<typeof FleetProfileInfoSchema>;
+export type { FleetProfileName };
 
 /** A named scenario and the options a user may set before Run. */
 export const ScenarioOptionSchema = z.object({
@@ -79,7 +80,7 @@ export const LabStateSchema = z.object({
   /** The seed the run's world started with (null: unseeded, real time and random ids). */
   seed: z.string().nullable().default(null),
   /** The Fleet profile the run's MDM server behaves as (null: a saved run from before profiles). */
-  fleet: FleetProfileNameSchema.nullable().default(null),
+  fleet: FleetProfileNameSchema.nullable().optional(),
   status: RunStatusSchema,
   mode: z.enum(['run', 'step']),
   waitingStepId: z.string().nullable(),
@@ -154,7 +155,7 @@ export const RunBundleSchema = z.object({
   scenario: z.string().nullable(),
   seed: z.string().nullable(),
   /** The Fleet profile of the run (absent in bundles saved before profiles). */
-  fleet: FleetProfileNameSchema.nullable().default(null),
+  fleet: FleetProfileNameSchema.nullable().optional(),
   options: z.record(z.string(), z.union([z.string(), z.boolean()])),
   createdAt: z.string(),
   prompts: z.number().int(),
@@ -179,7 +180,7 @@ export const RunSummaryItemSchema = z.object({
   passed: z.boolean().nullable(),
   steps: z.number().int(),
   createdAt: z.string(),
-  fleet: FleetProfileNameSchema.nullable().default(null),
+  fleet: FleetProfileNameSchema.nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummaryItemSchema>;
 
@@ -247,7 +248,7 @@ export const CompareRowSchema = z.object({
 });
 export type CompareRow = z.infer<typeof CompareRowSchema>;
 
-const RunSummarySchema = z.object({ scenario: z.string().nullable(), seed: z.string().nullable(), fleet: FleetProfileNameSchema.nullable().default(null), prompts: z.number().int(), passed: z.boolean().nullable(), steps: z.number().int() });
+const RunSummarySchema = z.object({ scenario: z.string().nullable(), seed: z.string().nullable(), fleet: FleetProfileNameSchema.nullable().optional(), prompts: z.number().int(), passed: z.boolean().nullable(), steps: z.number().int() });
 export const CompareResultSchema = z.object({
   a: RunSummarySchema,
   b: RunSummarySchema,

@@ -107,7 +107,7 @@ function rowOf(ra: RunBundle, rb: RunBundle, ia: number | null, ib: number | nul
   return { ...head, kind: differences.length ? 'changed' : 'same', differences, pair };
 }
 
-const summaryOf = (r: RunBundle) => ({ scenario: r.scenario, seed: r.seed, fleet: r.fleet, prompts: r.prompts, passed: r.passed, steps: r.steps.length });
+const summaryOf = (r: RunBundle) => ({ scenario: r.scenario, seed: r.seed, fleet: r.fleet ?? null, prompts: r.prompts, passed: r.passed, steps: r.steps.length });
 
 export function compareRuns(a: RunBundle, b: RunBundle): CompareResult {
   const rows = alignSteps(a.steps, b.steps).map((p) => rowOf(a, b, p.a, p.b));

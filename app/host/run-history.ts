@@ -16,6 +16,6 @@ export class RunHistory {
   }
 
   list(): RunSummary[] {
-    return [...this.runs].map(([runId, b]) => ({ runId, scenario: b.scenario, prompts: b.prompts, passed: b.passed, steps: b.steps.length, createdAt: b.createdAt, fleet: b.fleet }));
+    return [...this.runs].map(([runId, b]) => ({ runId, scenario: b.scenario, prompts: b.prompts, passed: b.passed, steps: b.steps.length, createdAt: b.createdAt, fleet: b.fleet ?? null }));
   }
 }

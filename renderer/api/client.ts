@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  uiEvents, uiRoutes, type ApiRoute, type Breakpoint, type ControlRequest, type HttpRequest, type LabEvent, type MdmSettingsView, type RouteInput, type RouteReply, type RunBundle, type RunRequest,
+  uiEvents, uiRoutes, type ApiRoute, type Breakpoint, type CompareProfilesRequest, type ControlRequest, type HttpRequest, type LabEvent, type MdmSettingsView, type RouteInput, type RouteReply, type RunBundle, type RunRequest,
 } from '../../app/contract';
 import { apiErrorText } from '../lib/api-error';
 
@@ -82,6 +82,8 @@ export function createApiClient(opts: ApiClientOptions) {
     runBundle: (runId: string) => call(r.runBundle, { params: { runId } }),
     compareRuns: (a: string, b: string) => call(r.compareRuns, { query: { a, b } }),
     compareBundles: (a: RunBundle, b: RunBundle) => call(r.compareBundles, { body: { a, b } }),
+    fleetProfiles: () => call(r.fleetProfiles, {}),
+    compareProfiles: (req: CompareProfilesRequest) => call(r.compareProfiles, { body: req }),
     open: (bundle: RunBundle) => call(r.open, { body: { bundle } }),
     closeSaved: () => call(r.closeSaved, {}),
     queueCommand: (raw: string) => call(r.queueCommand, { body: { raw } }),

@@ -41,6 +41,7 @@ export function connect(store: LabStoreApi): () => void {
       s.setLab(ev.state);
       s.setClock(ev.state.clock, performance.now());
       void api.scenarios().then((list) => store.getState().setScenarios(list)).catch(() => undefined);
+      void api.fleetProfiles().then((list) => store.getState().setFleetProfiles(list)).catch(() => undefined);
       return;
     }
     if (ev.type === 'step') queue.push(ev.step);

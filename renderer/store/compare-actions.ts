@@ -1,4 +1,4 @@
-import type { RunBundle } from '../../app/contract';
+import type { FleetProfileName, RunBundle } from '../../app/contract';
 import { api, type ApiClient } from '../api/client';
 import { useLab } from './index';
 import type { LabStoreApi } from './types';
@@ -80,11 +80,35 @@ export function createCompareActions(store: LabStoreApi, client: ApiClient = api
     }
   }
 
-  return { compareNow, refreshRuns, openCompare, pickSide, pickFile };
+  /**
+   * "Profile A vs B": the host runs the chosen scenario (its options and seed) under Fleet profile A, then B, in this
+   * session; both runs become the two sides and their comparison is shown.
+   */
+  async function compareProfiles(a: FleetProfileName, b: FleetProfileName): Promise<void> {
+    const s = store.getState();
+    if (s.compareBusy) return;
+    s.setCompareBusy(true);
+    s.setCompareError(null);
+    try {
+      const reply = await client.compareProfiles({ scenario: s.scenario, options: s.options, a, b, seed: s.seed.trim() || null });
+      const [ba, bb] = await Promise.all([bundleOf({ kind: 'run', runId: reply.a }), bundleOf({ kind: 'run', runId: reply.b })]);
+      await refreshRuns();
+      const now = store.getState();
+      now.setSide('a', { kind: 'run', runId: reply.a });
+      now.setSide('b', { kind: 'run', runId: reply.b });
+      now.setComparison({ result: reply.result, a: ba, b: bb });
+    } catch (e) {
+      store.getState().setCompareError((e as Error).message);
+    } finally {
+      store.getState().setCompareBusy(false);
+    }
+  }
+
+  return { compareNow, refreshRuns, openCompare, pickSide, pickFile, compareProfiles };
 }
 
 export type CompareActions = ReturnType<typeof createCompareActions>;
 
 /** The app's compare actions, on its one store. */
 export const compareActions: CompareActions = createCompareActions(useLab);
-export const { compareNow, refreshRuns, openCompare, pickSide, pickFile } = compareActions;
+export const { compareNow, refreshRuns, openCompare, pickSide, pickFile, compareProfiles } = compareActions;

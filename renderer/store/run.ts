@@ -1,4 +1,4 @@
-import type { LabState, ScenarioInfo } from '../../app/contract';
+import type { FleetProfileInfo, FleetProfileName, LabState, ScenarioInfo } from '../../app/contract';
 import type { Slice } from './types';
 
 export const DEFAULT_SCENARIO = 'autopilot-eua';
@@ -13,6 +13,10 @@ export interface RunSlice {
   seed: string;
   /** The next Run's parties speak HTTPS on the lab CA (the host's tls/lab-ca.pem); false: plain HTTP. */
   tls: boolean;
+  /** The Fleet profile the next Run's MDM server behaves as; null: the one the live run has (the host's choice). */
+  fleet: FleetProfileName | null;
+  /** The Fleet profiles the host offers, with their switches. */
+  fleetProfiles: FleetProfileInfo[];
   /** A control or run request failed: shown in the top bar until the next success. */
   apiError: string | null;
   /** A Run or Reset was asked for and has not answered: the lab is starting (the host says so too, a moment later). */
@@ -29,6 +33,8 @@ export interface RunSlice {
   setOption(name: string, value: string | boolean): void;
   setSeed(seed: string): void;
   setTls(tls: boolean): void;
+  setFleet(fleet: FleetProfileName): void;
+  setFleetProfiles(list: FleetProfileInfo[]): void;
   setApiError(e: string | null): void;
 }
 
@@ -43,6 +49,8 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   options: {},
   seed: '',
   tls: false,
+  fleet: null,
+  fleetProfiles: [],
   apiError: null,
   starting: false,
   setLab: (lab) => {
@@ -61,5 +69,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   setOption: (name, value) => set({ options: { ...get().options, [name]: value } }),
   setSeed: (seed) => set({ seed }),
   setTls: (tls) => set({ tls }),
+  setFleet: (fleet) => set({ fleet }),
+  setFleetProfiles: (fleetProfiles) => set({ fleetProfiles }),
   setApiError: (apiError) => set({ apiError }),
 });

@@ -7,6 +7,7 @@ import { errorGist, statusTone, stepStatus } from '../../store/selectors/steps';
 import { PARTY_LABEL } from '../../lib/parties';
 import { SidePicker } from './SidePicker';
 import { CompareDetail } from './CompareDetail';
+import { ProfileCompare } from './ProfileCompare';
 import { PromptBadge, StepParties } from '../steps/StepParties';
 
 const KIND_MARK: Record<CompareRow['kind'], { mark: string; label: string }> = {
@@ -41,6 +42,7 @@ export function CompareView() {
         <span className="spacer" />
         <button onClick={() => close(false)}>Back to the timeline</button>
       </header>
+      <ProfileCompare />
       {error && <p className="cmp-error" role="alert">{error}</p>}
       {comparison ? (
         <Aligned comparison={comparison} />
@@ -59,8 +61,8 @@ function Headline({ comparison }: { comparison: Comparison }) {
   return (
     <div className="cmp-summary" role="status" aria-label="Comparison summary">
       <span className={`chip prompts${h.promptsDiffer ? ' second' : ''}`} data-testid="compare-prompts">{h.prompts}</span>
-      <span className="chip">A: {r.a.scenario ?? '(no scenario)'}</span>
-      <span className="chip">B: {r.b.scenario ?? '(no scenario)'}</span>
+      <span className="chip" data-testid="compare-a">A: {r.a.scenario ?? '(no scenario)'}{r.a.fleet && ` · Fleet ${r.a.fleet}`}</span>
+      <span className="chip" data-testid="compare-b">B: {r.b.scenario ?? '(no scenario)'}{r.b.fleet && ` · Fleet ${r.b.fleet}`}</span>
       <span className={`chip ${r.a.passed === false || r.b.passed === false ? 'bad' : 'good'}`}>{h.passed}</span>
       <span className="chip">{h.steps}</span>
       <span className="chip" data-testid="compare-counts">{h.counts}</span>

@@ -1,6 +1,7 @@
 import { useLab } from '../../store';
 import { api } from '../../api/client';
 import { ScenarioPicker } from './ScenarioPicker';
+import { FleetPicker } from './FleetPicker';
 import { Controls } from './Controls';
 import { Breakpoints } from './Breakpoints';
 import { Clock } from './Clock';
@@ -24,6 +25,7 @@ export function TopBar() {
       <div className="bar-row">
         <span className="brand">Enrollscope</span>
         <ScenarioPicker />
+        <FleetPicker />
         <Controls />
         <Breakpoints />
         <Clock />

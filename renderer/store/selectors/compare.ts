@@ -11,8 +11,8 @@ export function defaultSides(runs: readonly RunSummary[]): { a: CompareSource | 
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function runLabel(r: Pick<RunSummary, 'runId' | 'scenario' | 'steps' | 'prompts'>): string {
-  return `${r.runId} · ${r.scenario ?? '(no scenario)'} · ${plural(r.steps, 'step')} · ${plural(r.prompts, 'prompt')}`;
+export function runLabel(r: Pick<RunSummary, 'runId' | 'scenario' | 'steps' | 'prompts'> & { fleet?: RunSummary['fleet'] }): string {
+  return `${r.runId} · ${r.scenario ?? '(no scenario)'}${r.fleet ? ` · Fleet ${r.fleet}` : ''} · ${plural(r.steps, 'step')} · ${plural(r.prompts, 'prompt')}`;
 }
 
 /** How a picked side is named: the run's label, or the file's name and its scenario. */

@@ -71,8 +71,8 @@ describe('compareRuns', () => {
 
   it('prints the runs, the first divergence and one status line per pair for a terminal', () => {
     const text = formatComparison(c, a, b).split('\n');
-    expect(text[0]).toBe('A: autopilot-eua  seed s1  3 steps, 1 prompt(s), passed');
-    expect(text[1]).toBe('B: autopilot-no-eua  seed s1  5 steps, 2 prompt(s), passed');
+    expect(text[0]).toBe('A: autopilot-eua  Fleet current  seed s1  3 steps, 1 prompt(s), passed');
+    expect(text[1]).toBe('B: autopilot-no-eua  Fleet current  seed s1  5 steps, 2 prompt(s), passed');
     expect(text[2]).toBe('2 same, 1 changed, 0 only in A, 2 only in B');
     expect(text[3]).toBe('first divergence: A2 B2 orbit.enroll: request body: − "eua_token": "<jwt>"');
     expect(text).toContain(`~ A2 B2     changed ${'orbit.enroll'.padEnd(30)} orbit → mdm  orbit enroll with eua_token`);

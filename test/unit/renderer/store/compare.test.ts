@@ -15,3 +15,36 @@ describe('the compare slice', () => {
     expect(store.getState().compareRow).toBeNull();
   });
 });
+
+describe('compare Fleet profiles', () => {
+  it('asks the host to run the picked scenario, options and seed under A then B, and shows the two runs as the sides', async () => {
+    const { createCompareActions } = await import('../../../../renderer/store/compare-actions');
+    const store = createLabStore();
+    store.setState({ scenario: 'autopilot-eua', options: { eua: true }, seed: ' s7 ' });
+    const asked: unknown[] = [];
+    const result = { a: { fleet: 'eua-first' }, b: { fleet: 'current' }, rows: [] } as unknown as CompareResult;
+    const client = {
+      compareProfiles: async (req: unknown) => (asked.push(req), { a: 'run-2', b: 'run-3', result }),
+      runBundle: async (id: string) => bundle([], id),
+      runs: async () => [],
+    };
+    const actions = createCompareActions(store, client as never);
+    await actions.compareProfiles('eua-first', 'current');
+    expect(asked).toEqual([{ scenario: 'autopilot-eua', options: { eua: true }, a: 'eua-first', b: 'current', seed: 's7' }]);
+    const s = store.getState();
+    expect(s.sides).toEqual({ a: { kind: 'run', runId: 'run-2' }, b: { kind: 'run', runId: 'run-3' } });
+    expect(s.comparison?.result).toBe(result);
+    expect(s.comparison?.a.scenario).toBe('run-2');
+    expect(s.compareBusy).toBe(false);
+  });
+
+  it('a refused run (unknown scenario) shows the host\'s message and leaves the sides as they were', async () => {
+    const { createCompareActions } = await import('../../../../renderer/store/compare-actions');
+    const store = createLabStore();
+    store.getState().setSide('a', { kind: 'run', runId: 'run-1' });
+    const client = { compareProfiles: async () => Promise.reject(new Error('unknown scenario "nope"')), runBundle: async () => bundle([], 'x'), runs: async () => [] };
+    await createCompareActions(store, client as never).compareProfiles('eua-first', 'current');
+    expect(store.getState().compareError).toBe('unknown scenario "nope"');
+    expect(store.getState().sides.a).toEqual({ kind: 'run', runId: 'run-1' });
+  });
+});

@@ -24,7 +24,13 @@ describe("Fleet's keys (fleet.md §5)", () => {
     expect(indexedColumns('scim_users')).toEqual(['external_id', 'user_name']);
   });
 
-  it('§5: mdm_windows_enrollments is unique on mdm_hardware_id and keyed on mdm_device_id and host_uuid', () => {
+  it('§5 (the 2026-08-31 migration, current): mdm_windows_enrollments is unique on (mdm_hardware_id, host_uuid) and keyed on mdm_device_id and host_uuid', () => {
+    expect(indexedColumns('mdm_windows_enrollments')).toEqual(['host_uuid', 'mdm_device_id', 'mdm_hardware_id,host_uuid']);
+  });
+
+  it('§5 (before the migration, eua-first): mdm_windows_enrollments is unique on mdm_hardware_id', async () => {
+    dispose();
+    ({ ctx, dispose } = await mdmFixture({ fleetProfile: 'eua-first' }));
     expect(indexedColumns('mdm_windows_enrollments')).toEqual(['host_uuid', 'mdm_device_id', 'mdm_hardware_id']);
   });
 });
