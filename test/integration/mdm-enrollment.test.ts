@@ -306,7 +306,15 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
         name: 'bad signature',
         path: MDM_PATHS.enroll,
         body: async () => enrollBody(await entraToken({ key: otherKey }), windowsItems(device('f2')), csrOf()),
-        reason: /^validate binary security token: binary security token claim failed: token signature is invalid/,
+        reason: /^validate binary security token: binary security token claim failed: parse error Azure JWT content: crypto\/rsa: verification error$/,
+        action: MDE2.actions.rstrc,
+      },
+      // The keyfunc of GetAzureAuthTokenClaims (wstep.go): a kid the JWK Set lacks even after the refetch.
+      {
+        name: 'kid not in the JWK Set',
+        path: MDM_PATHS.enroll,
+        body: async () => enrollBody(await entraToken({ kid: 'kid-nobody-published' }), windowsItems(device('f2k')), csrOf()),
+        reason: /^validate binary security token: binary security token claim failed: parse error Azure JWT content: Azure JWT signed by unknown key: key not found$/,
         action: MDE2.actions.rstrc,
       },
       {
@@ -356,7 +364,7 @@ describe('MS-MDE2 enrollment against the Fleet-like MDM server over loopback HTT
         name: 'expired token',
         path: MDM_PATHS.policy,
         body: async () => buildGetPolicies({ messageId: msgId(), to: `${mdm.url}${MDM_PATHS.policy}`, token: await entraToken({ exp: lab.clock.seconds() - 5 }) }),
-        reason: /^validate binary security token: binary security token claim failed: token has invalid claims: token is expired$/,
+        reason: /^validate binary security token: binary security token claim failed: parse error Azure JWT content: token is expired by \d+s$/,
         action: MDE2.actions.getPoliciesResponse,
       },
       {

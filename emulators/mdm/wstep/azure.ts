@@ -1,4 +1,6 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
+import { JwtV4Error, parseJwtV4 } from '../orbit/jwt-v4.js';
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import { decodeBase64Any } from '../../protocols/soap.js';
@@ -17,6 +19,8 @@ export const DEFAULT_AZURE_JWKS_URI = `https://login.microsoftonline.com${ENTRA_
 /** How long the lab keeps a fetched JWK Set before fetching again (Fleet's jwkset refresh is about this). */
 export const JWKS_CACHE_SECS = 60 * 60;
 const JWKS_KV_PREFIX = 'azure_jwks:';
+/** ctxerr.Wrap(ctx, err, "parse error Azure JWT content") around every jwt.Parse failure (wstep.go). */
+export const AZURE_PARSE_WRAPPER = 'parse error Azure JWT content';
 
 export interface AzureData {
   upn: string;
@@ -72,39 +76,42 @@ export async function getAzureAuthTokenClaims(ctx: MdmContext, content: string):
   const raw = decodeBase64Any(content);
   if (!raw) throw new Error('illegal base64 data in token');
   const jwt = raw.toString('utf8').trim();
-  if (jwt.split('.').length !== 3) throw new Error('token is malformed: token contains an invalid number of segments');
-  let header;
+  // bytes.Split(tokenBytes, ".") must give 3 parts before anything is parsed.
+  if (jwt.split('.').length !== 3) throw new Error('invalid Azure JWT format');
+  let header: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(jwt);
-  } catch (e) {
-    throw new Error(`token is malformed: ${(e as Error).message}`);
+    header = JSON.parse(Buffer.from(jwt.split('.')[0]!.replace(/=+$/, ''), 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new Error(`${AZURE_PARSE_WRAPPER}: invalid character in token header`);
   }
-  if (!header.alg) throw new Error('token is unverifiable: missing alg header');
-  if (!header.kid) throw new Error('token is unverifiable: missing kid header');
+  // The keyfunc's checks, each wrapped by Fleet (wstep.go GetAzureAuthTokenClaims, golang-jwt v4).
+  if (header.alg === undefined) throw new Error(`${AZURE_PARSE_WRAPPER}: Azure JWT missing alg header`);
+  if (typeof header.alg !== 'string') throw new Error(`${AZURE_PARSE_WRAPPER}: invalid alg header in Azure JWT`);
+  if (header.kid === undefined) throw new Error(`${AZURE_PARSE_WRAPPER}: Azure JWT missing kid header`);
+  if (typeof header.kid !== 'string') throw new Error(`${AZURE_PARSE_WRAPPER}: invalid kid header in Azure JWT`);
+  const kid = header.kid;
   const uri = ctx.settings().azureJwksUri ?? DEFAULT_AZURE_JWKS_URI;
 
   let jwks = cachedJwks(ctx, uri);
   let fetchedText: string | null = null;
   // Fleet's newest manager refetches the set once when the kid is unknown.
-  if (!jwks || !hasKid(jwks, header.kid)) {
+  if (!jwks || !hasKid(jwks, kid)) {
     const fetched = await fetchJwks(ctx, uri);
     jwks = fetched.jwks;
     fetchedText = fetched.text;
   }
-  if (!hasKid(jwks, header.kid)) throw new Error('token is unverifiable: key not found in JWK set');
+  const jwk = jwks.keys.find((k) => k.kid === kid);
+  if (!jwk) throw new Error(`${AZURE_PARSE_WRAPPER}: Azure JWT signed by unknown key: key not found`);
+  // "Alg is optional in the JWK but if present must match the token" (wstep.go).
+  if (jwk.alg && jwk.alg !== header.alg) throw new Error(`${AZURE_PARSE_WRAPPER}: Azure JWT signing key algorithm mismatch: expected ${jwk.alg} from key, got ${header.alg}`);
 
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), {
-      currentDate: ctx.lab.clock.date(),
-      algorithms: ['RS256', 'RS384', 'RS512'],
-    }));
+    // The same golang-jwt v4 parse as the STS and EUA tokens: its messages ("token is expired by 1m0s").
+    payload = parseJwtV4(jwt, createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), ctx.lab.clock.now()) as JWTPayload;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === 'ERR_JWT_EXPIRED') throw new Error('token has invalid claims: token is expired');
-    if (err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') throw new Error(`token has invalid claims: ${err.message}`);
-    if (err.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') throw new Error('token signature is invalid: crypto/rsa: verification error');
-    throw new Error(`token is unverifiable: ${err.message}`);
+    if (e instanceof JwtV4Error) throw new Error(`${AZURE_PARSE_WRAPPER}: ${e.message}`);
+    throw e;
   }
 
   // azureDataFromClaims (wstep.go; fleet.md corrections §5): tid a UUID, iss the tenant's v1 or v2 issuer, scp

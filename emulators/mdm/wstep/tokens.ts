@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify, decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
+import { JwtV4Error, parseJwtV4 } from '../orbit/jwt-v4.js';
 import type { KeyObject } from 'node:crypto';
 import type { MdmContext } from '../context.js';
 import { loadIdentity } from './identity.js';
@@ -13,8 +14,6 @@ export const STS_SUBJECT = 'STSAuthToken';
 export const EUA_SUBJECT = 'EUAToken';
 const STS_LIFETIME_S = 10 * 60;
 const EUA_LIFETIME_S = 60 * 60;
-/** golang-jwt's SigningMethodRSA: PKCS#1 v1.5 only (PS* is a different method type in Go). */
-const RSA_ALGS = ['RS256', 'RS384', 'RS512'];
 
 export class WstepTokenError extends Error {
   override name = 'WstepTokenError';
@@ -52,43 +51,25 @@ export async function newEUAToken(ctx: MdmContext, upn: string, deviceId: string
   return sign(ctx, { upn, device_id: deviceId }, EUA_SUBJECT, EUA_LIFETIME_S);
 }
 
-/**
- * jwt.ParseWithClaims with a keyfunc that only accepts RSA methods, checked on the lab clock. Messages follow
- * golang-jwt v4 (what Fleet's callers see).
- */
-async function parseRsa(ctx: MdmContext, token: string, publicKey?: KeyObject): Promise<JWTPayload> {
-  let alg: unknown;
-  try {
-    alg = decodeProtectedHeader(token).alg;
-  } catch {
-    throw new WstepTokenError('token contains an invalid number of segments');
-  }
-  if (typeof alg !== 'string' || !RSA_ALGS.includes(alg)) throw new WstepTokenError('unexpected signing method');
-  const key = publicKey ?? loadIdentity(ctx).publicKey;
-  const currentDate = ctx.lab.clock.date();
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, key, { algorithms: RSA_ALGS, currentDate }));
-  } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) throw new WstepTokenError('token has invalid claims: token is expired');
-    if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'nbf') throw new WstepTokenError('token has invalid claims: token is not valid yet');
-    if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw new WstepTokenError('token signature is invalid: crypto/rsa: verification error');
-    throw new WstepTokenError(`token is malformed: ${(e as Error).message}`);
-  }
-  // golang-jwt v4 also refuses a token issued in the future (jose only checks iat with maxTokenAge).
-  if (typeof payload.iat === 'number' && payload.iat > ctx.lab.clock.seconds()) throw new WstepTokenError('token has invalid claims: token used before issued');
-  return payload;
-}
-
 // GetSTSAuthTokenUPNClaim lives in wstep/sts.ts (verifyStsAuthToken): one verifier for the STS token.
 
+/** fmt.Errorf("there was an error parsing the EUA token claims: %w", err) (fleet.md corrections §4). */
+export const EUA_PARSE_WRAPPER = 'there was an error parsing the EUA token claims';
+
 /**
- * GetEUATokenClaims(token): UPN and DeviceID. `device_id` is required (an STS token fails with "issue with device_id
- * token claim"). Whether Fleet also checks `sub == EUAToken` is UNCONFIRMED (fleet.md §1.3); not checked here.
+ * GetEUATokenClaims(token): golang-jwt v4 ParseWithClaims (wstep.go imports jwt/v4) with the identity key on the lab
+ * clock, then UPN and DeviceID. `device_id` is required (an STS token fails with "issue with device_id token
+ * claim"); `sub` is not checked and the token is not single-use (fleet.md corrections §4).
  */
-export async function getEUATokenClaims(ctx: MdmContext, token: string, publicKey?: KeyObject): Promise<EuaClaims> {
+export function getEUATokenClaims(ctx: MdmContext, token: string, publicKey?: KeyObject): EuaClaims {
   if (token === '') throw new WstepTokenError('invalid EUA token');
-  const payload = await parseRsa(ctx, token, publicKey);
+  let payload: JWTPayload;
+  try {
+    payload = parseJwtV4(token, publicKey ?? loadIdentity(ctx).publicKey, ctx.lab.clock.now()) as JWTPayload;
+  } catch (e) {
+    if (e instanceof JwtV4Error) throw new WstepTokenError(`${EUA_PARSE_WRAPPER}: ${e.message}`);
+    throw e;
+  }
   if (typeof payload.upn !== 'string' || payload.upn === '') throw new WstepTokenError('issue with UPN token claim');
   if (typeof payload.device_id !== 'string' || payload.device_id === '') throw new WstepTokenError('issue with device_id token claim');
   return { upn: payload.upn, deviceId: payload.device_id, payload };
