@@ -59,6 +59,8 @@ export const ScenarioInfoSchema = z.object({
   title: z.string(),
   description: z.string(),
   options: z.array(ScenarioOptionSchema),
+  /** The Fleet profile the scenario runs under unless the run names one (absent: the session's). */
+  fleet: FleetProfileNameSchema.optional(),
 });
 export type ScenarioInfo = z.infer<typeof ScenarioInfoSchema>;
 

@@ -47,7 +47,7 @@ export async function runScenarios(
     for (const name of names) {
       const t0 = performance.now();
       opts.progress?.(`running ${name}…`);
-      await session.run(name, (opts.options instanceof Map ? opts.options.get(name) : opts.options) ?? {}, false);
+      await session.run(name, (opts.options instanceof Map ? opts.options.get(name) : opts.options) ?? {}, false, undefined, undefined, opts.fleet);
       await session.settled();
       const state = session.state();
       const expectations = state.expectations;

@@ -81,6 +81,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   /** The Fleet profile of the next world: the session's option, then what the last Run asked (Reset keeps it). */
   private fleetOn: FleetProfileName = DEFAULT_FLEET_PROFILE;
+  /** A scenario's own profile, for its one run (a run that names a profile keeps that one for the runs after). */
+  private nextFleet: FleetProfileName | undefined = undefined;
 
   static async start(opts: SessionOptions = {}): Promise<Session> {
     const s = new Session(opts);
@@ -117,8 +119,9 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const dataDir = join(this.baseDir, runId);
     // One CA per session folder, made the first time a world serves HTTPS.
     if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null });
     this.nextSeed = undefined;
+    this.nextFleet = undefined;
     this.live = new LiveRun(runId, world, {
       // While a saved run is on screen its timeline is the bundle's; the live steps are sent again when it closes.
       step: (step) => {
@@ -189,7 +192,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   scenarios(): ScenarioInfo[] {
-    return listScenarios().map((s) => ({ name: s.name, title: s.title, description: s.description, options: s.options }));
+    return listScenarios().map((s) => ({ name: s.name, title: s.title, description: s.description, options: s.options, ...(s.fleet && { fleet: s.fleet }) }));
   }
 
   /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
@@ -200,6 +203,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
       if (seed !== undefined) this.nextSeed = seed;
       if (tls !== undefined) this.tlsOn = tls;
       if (fleet !== undefined) this.fleetOn = fleet;
+      else this.nextFleet = scenario.fleet;
       this.viewer = null;
       await this.newWorld();
       this.live.start(scenario, name, options, { stepMode, breakpoints: [...this.live.lab.gate.breakpoints] });

@@ -1,5 +1,6 @@
 import type { World } from './world.js';
 import type { PartyId } from '../lab/step.js';
+import type { FleetProfileName } from '../mdm/profiles/profiles.js';
 
 export type OptionValue = string | boolean;
 export type ScenarioOptions = Record<string, OptionValue>;
@@ -28,6 +29,8 @@ export interface Scenario<Outcome = unknown> {
   title: string;
   description: string;
   options: ScenarioOption[];
+  /** The Fleet profile the scenario tells its story under when the run names none (e.g. a bug an older Fleet had). */
+  fleet?: FleetProfileName;
   run(world: World, options: ScenarioOptions): Promise<Outcome>;
   expect(outcome: Outcome, options: ScenarioOptions): Expectation[];
 }

@@ -64,7 +64,10 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
     set({ scenarios, scenario: current?.name ?? get().scenario, options: { ...defaultsOf(current), ...get().options } });
   },
   chooseScenario: (name) => {
-    if (name !== get().scenario) set({ scenario: name, options: defaultsOf(get().scenarios.find((s) => s.name === name)) });
+    if (name === get().scenario) return;
+    const info = get().scenarios.find((s) => s.name === name);
+    // A scenario told under an older Fleet (its `fleet`) picks that profile; the user can still change it.
+    set({ scenario: name, options: defaultsOf(info), ...(info?.fleet && { fleet: info.fleet }) });
   },
   setOption: (name, value) => set({ options: { ...get().options, [name]: value } }),
   setSeed: (seed) => set({ seed }),

@@ -23,4 +23,20 @@ describe('the run slice', () => {
     store.getState().setLab(lab({ status: 'idle' }));
     expect(store.getState().lab?.status).toBe('idle');
   });
+
+  it('picking a scenario told under an older Fleet picks its profile; one without keeps the profile chosen', () => {
+    const store = createLabStore();
+    const opt = { name: 'eua', label: 'EUA', kind: 'boolean' as const, default: true };
+    store.getState().setScenarios([
+      { name: 'autopilot-eua', title: '', description: '', options: [opt] },
+      { name: 'old-bug', title: '', description: '', options: [], fleet: 'eua-first' },
+    ]);
+    expect(store.getState().fleet).toBeNull();
+    store.getState().chooseScenario('old-bug');
+    expect(store.getState().fleet).toBe('eua-first');
+    store.getState().setFleet('eua-link-fix');
+    store.getState().chooseScenario('autopilot-eua');
+    expect(store.getState().fleet).toBe('eua-link-fix');
+    expect(store.getState().options).toEqual({ eua: true });
+  });
 });
