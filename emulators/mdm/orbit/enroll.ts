@@ -140,6 +140,7 @@ function linkAfterEnrollByToken(db: Db, ctx: MdmContext, host: { id: number; uui
   if (ctx.fleet('eua-link-after-enroll')) {
     const before = idpLinkByHostUuid(db, host.uuid)?.account_uuid;
     associateHostMDMIdPAccount(db, host.uuid, account, now);
+    // Fleet records the binding activity on the SSO path (bindHostToIdPAccountFromSSO); on the token path UNCONFIRMED.
     if (before !== account.uuid && ctx.fleet('sso-bind-activities')) {
       insertBoundHostToIdpAccount(db, { hostUuid: host.uuid, idpEmail: account.email, hostId: host.id, now });
     }
