@@ -8,6 +8,7 @@ import { insertEnrollSecret } from './store/hosts.js';
 import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { newEUAToken, type EuaClaims } from './wstep/tokens.js';
 import { enrollmentByDeviceId, type WindowsEnrollment } from './store/management.js';
+import { setWindowsEnrollmentDefaultTeam as setDefaultTeam, windowsEnrollmentDefaultTeam as defaultTeam } from './store/enrollments.js';
 
 /**
  * The MDM server's in-process lab API: what the host (UI, CLI, scenarios) calls. Every write is one store
@@ -69,4 +70,27 @@ export function enrollment(ctx: MdmContext, deviceId: string): WindowsEnrollment
  */
 export function mintEuaToken(ctx: MdmContext, upn: string, deviceId: string): Promise<string> {
   return newEUAToken(ctx, upn, deviceId);
+}
+
+/** A Fleet profile without the switch an admin call needs: the lab's usage error. */
+export class FleetProfileFeatureError extends Error {
+  override name = 'FleetProfileFeatureError';
+}
+
+/**
+ * The default fleet (team) for hosts enrolled through Windows MDM (PR #49922, mdm_windows_enrollment_config); null
+ * clears it. Only a Fleet with that setting (switch default-windows-enrollment-team) has it.
+ */
+export function setWindowsEnrollmentDefaultTeam(ctx: MdmContext, teamId: number | null): void {
+  if (!ctx.fleet('default-windows-enrollment-team')) {
+    throw new FleetProfileFeatureError(`this Fleet (profile ${ctx.settings().fleetProfile}) has no default Windows enrollment team (switch default-windows-enrollment-team)`);
+  }
+  ctx.store.tx((db) => {
+    if (teamId !== null && !db.prepare(`SELECT 1 FROM teams WHERE id = ?`).get(teamId)) throw new Error(`no team with id ${teamId}`);
+    setDefaultTeam(db, teamId, ctx.nowIso());
+  });
+}
+
+export function windowsEnrollmentDefaultTeam(ctx: MdmContext): { id: number; name: string } | null {
+  return ctx.store.read((db) => defaultTeam(db));
 }

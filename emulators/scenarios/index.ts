@@ -13,6 +13,9 @@ import { programmatic } from './programmatic.js';
 import { reEnroll } from './re-enroll.js';
 import { deviceCodeSignin, mfaSignin } from './signin-methods.js';
 import { helloSignin } from './hello-signin.js';
+import { euaFirstDeviceMappingNull } from './eua-first-device-mapping-null.js';
+import { clonedHwDevId } from './cloned-hwdevid.js';
+import { linkBySerialNoToken } from './link-by-serial-no-token.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -32,6 +35,9 @@ const SCENARIOS: Scenario[] = [
   deviceCodeSignin,
   mfaSignin,
   helloSignin,
+  euaFirstDeviceMappingNull,
+  clonedHwDevId,
+  linkBySerialNoToken,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

@@ -34,6 +34,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     lab_wstep_identity: ['id'],
     lab_settings: ['name'],
     lab_kv: ['key'],
+    mdm_windows_enrollment_config: ['id'],
   },
   entra: {
     tenant: ['id'],

@@ -90,7 +90,9 @@ export async function handleEnroll(ctx: MdmContext, env: SoapEnvelope): Promise<
 
   const docB64 = ctx.store.tx((db) => {
     for (const w of auth.writes) w(db);
-    deleteEnrolledDeviceOnReenrollment(db, hwDevId);
+    // The table's unique key follows the Fleet profile (switches.ts hwdevid-unique-per-host).
+    const key = { uniquePerHost: ctx.fleet('hwdevid-unique-per-host') };
+    deleteEnrolledDeviceOnReenrollment(db, hwDevId, key, { deviceId, hostUuid: auth.hostUuid });
     // Fleet signs the CSR with subject = HWDevID (not DeviceID).
     const cert = signClientCsr(db, identity, csr, hwDevId, now);
     const password = ctx.lab.ids.uuid();

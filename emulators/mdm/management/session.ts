@@ -26,7 +26,7 @@ import {
   type WindowsEnrollment,
 } from '../store/management.js';
 import { enqueueInstallFleetdCommand, FLEET_INTERNAL_CMD_ID_PREFIX } from './fleetd.js';
-import { linkEnrollmentBySerial, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
+import { devDetailSerialResult, linkEnrollmentBySerial, linkOptions, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { logOnStep, marshalPendingCommand, PENDING_CMD_LOG_PREFIX } from './wire.js';
 
@@ -119,7 +119,9 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
   const out: (SyncMLCommand | string)[] = [statusFor({ cmdId: ids.next(), msgRef: req.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok })];
 
   let hostUuid = enrollment.host_uuid;
-  if (hostUuid === '') hostUuid = linkEnrollmentBySerial(db, enrollment, req, t.nowIso) ?? '';
+  // The device's answer to the serial Get: stored, and the enrollment linked by it (devdetail.ts).
+  const serialAnswered = devDetailSerialResult(req) !== undefined;
+  if (hostUuid === '') hostUuid = linkEnrollmentBySerial(db, enrollment, req, t.nowIso, linkOptions((id) => ctx.fleet(id))) ?? '';
 
   let unenrolled = false;
   for (const c of req.commands) {
@@ -152,10 +154,9 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
     refreshHasPendingCommands(db, enrollment.id, t.nowIso);
   }
 
-  // Once per session (on the 1201/1200 message), not on every message: re-asking in each reply would keep the
-  // session going forever while the enrollment stays unlinked.
-  const newSession = req.commands.some((c) => c.verb === 'Alert' && isNewSessionAlert(c));
-  if (hostUuid === '' && newSession) out.push(nodeCommand('Get', `${FLEET_INTERNAL_CMD_ID_PREFIX}devdetail-smbios-serial`, DEVDETAIL_SMBIOS_SERIAL_URI));
+  // Fleet appends the Get to every trusted reply while the enrollment is unlinked (fleet.md corrections §2), except
+  // (UNCONFIRMED) the reply to the message that answers it: asking again there would keep the session going forever.
+  if (hostUuid === '' && !serialAnswered) out.push(nodeCommand('Get', `${FLEET_INTERNAL_CMD_ID_PREFIX}devdetail-smbios-serial`, DEVDETAIL_SMBIOS_SERIAL_URI));
   // getPendingMDMCmds (#53280): each queued command goes out re-marshalled; one that does not decode is skipped and
   // logged, and stays queued.
   for (const p of pendingCommands(db, enrollment.id)) {

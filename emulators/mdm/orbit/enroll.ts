@@ -1,11 +1,14 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import { enrollOrbitHost, enrollSecret, globalEnrollSecrets, hostPreviouslyOrbitEnrolled, insertEnrollSecret, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
-import { idpLinkByHostUuid } from '../store/idp.js';
-import { updateEnrollmentHostUuid } from '../store/management.js';
+import { associateHostMDMIdPAccount, idpAccountByUuid, idpLinkByHostUuid, reconcileIdpHostEmails, type IdpAccount } from '../store/idp.js';
+import { enrollmentByDeviceId, updateEnrollmentHostUuid } from '../store/management.js';
+import { conflictingEnrollmentHardwareId, unlinkedEnrollmentByHardwareSerial } from '../store/enrollments.js';
+import { insertBoundHostToIdpAccount, insertFleetEnrolled } from '../store/activities.js';
+import { isPlaceholderHardwareSerial, linkOptions, linkWindowsHostMDMEnrollment } from '../management/devdetail.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
 import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
-import { EuaDatastoreError, checkWindowsEUAToken, linkEUAAccount, type EuaTokenCheck } from './eua.js';
+import { EuaDatastoreError, checkWindowsEUAToken, getOrCreateEuaAccount, linkEUAAccount, type EuaTokenCheck } from './eua.js';
 import { endUserAuthGatedPlatform, fleetPlatform } from './platform.js';
 import type { EnrollOrbitRequest } from './request.js';
 
@@ -25,7 +28,7 @@ export type EndUserAuthDecision =
   | { kind: 'end-user-auth-required'; reason: string };
 
 export type EnrollOutcome =
-  | { ok: true; nodeKey: string; hostId: number; decision: EndUserAuthDecision }
+  | { ok: true; nodeKey: string; hostId: number; decision: EndUserAuthDecision; log: string[] }
   | { ok: false; error: 'invalid-secret' }
   | { ok: false; error: 'end-user-auth-required'; decision: EndUserAuthDecision }
   /** A 500 in Fleet's JSON error shape (fleet.md corrections §3). */
@@ -102,12 +105,62 @@ function maybeAssociateHostWithScimUser(db: Db, hostId: number, hostUuid: string
   if (scim) setHostScimUser(db, hostId, scim.id, now);
 }
 
+/** What Fleet logs on the linking path of this enroll (server/service/orbit.go), for the step's detail. */
+type EnrollLog = string[];
+
 /**
- * EnrollOrbit (fleet.md §4.1–§4.2): the end-user-auth check, then in ONE transaction the EUA account link, the host enrollment
- * with a new orbit node key, the SCIM association, and, after an EUA token, the enrollment's host_uuid and the SCIM
- * refresh (step 6). A refused enrollment writes no Fleet row; END_USER_AUTH_REQUIRED records the pending prompt
- * (Fleet's Redis key, lab_kv) so that the SSO page will start. Fleet may return before recording the prompt when
- * the token fails (UNCONFIRMED); the lab records it, or the user could not take the second prompt at all.
+ * The reverse link at orbit enroll (#52614, switches.ts reverse-link-by-serial): a Windows host whose serial names an
+ * unlinked enrollment (its persisted DevDetail serial) is linked to it, even with no EUA token, unless the host is
+ * already claimed by an enrollment of other hardware (MDMWindowsConflictingEnrollmentHardwareID: refused, logged,
+ * and the enrollment still succeeds). Returns whether it linked.
+ */
+function reverseLinkBySerial(db: Db, ctx: MdmContext, host: { id: number; uuid: string }, req: EnrollOrbitRequest, now: string, log: EnrollLog): boolean {
+  if (fleetPlatform(req.platform) !== 'windows' || isPlaceholderHardwareSerial(req.hardware_serial)) return false;
+  const e = unlinkedEnrollmentByHardwareSerial(db, req.hardware_serial.trim());
+  if (!e) return false;
+  const conflict = conflictingEnrollmentHardwareId(db, host.uuid, e.mdm_hardware_id);
+  if (conflict.conflicted) {
+    log.push(`refusing to link windows mdm enrollment to a host already claimed by other hardware host_uuid=${host.uuid} device_id=${e.mdm_device_id} claimed_by_hardware_id=${conflict.hardwareId}`);
+    return false;
+  }
+  const linked = linkWindowsHostMDMEnrollment(db, e, host, now, linkOptions((id) => ctx.fleet(id)));
+  if (linked) log.push(`linked windows mdm enrollment by hardware serial host_uuid=${host.uuid} device_id=${e.mdm_device_id} hardware_serial=${req.hardware_serial}`);
+  return linked;
+}
+
+/**
+ * The EUA token path after ds.EnrollOrbit (fleet.md corrections §1), per Fleet profile:
+ * - eua-link-after-enroll (#45066): AssociateHostMDMIdPAccount links the account now that the host exists and
+ *   reconciles host_emails (before it, processWindowsEUAToken had linked before the host insert, with no emails);
+ * - windows-link-bookkeeping (#49922): LinkWindowsHostMDMEnrollment (host_uuid, host_emails, installed_from_dep,
+ *   SCIM), with the default Windows enrollment team when default-windows-enrollment-team is on;
+ * - every profile: UpdateMDMWindowsEnrollmentsHostUUID and, when it changed the row, the SCIM refresh.
+ */
+function linkAfterEnrollByToken(db: Db, ctx: MdmContext, host: { id: number; uuid: string }, check: EuaTokenCheck, account: IdpAccount, now: string, log: EnrollLog): void {
+  if (ctx.fleet('eua-link-after-enroll')) {
+    const before = idpLinkByHostUuid(db, host.uuid)?.account_uuid;
+    associateHostMDMIdPAccount(db, host.uuid, account, now);
+    // Fleet records the binding activity on the SSO path (bindHostToIdPAccountFromSSO); on the token path UNCONFIRMED.
+    if (before !== account.uuid && ctx.fleet('sso-bind-activities')) {
+      insertBoundHostToIdpAccount(db, { hostUuid: host.uuid, idpEmail: account.email, hostId: host.id, now });
+    }
+  }
+  if (ctx.fleet('windows-link-bookkeeping')) {
+    const e = enrollmentByDeviceId(db, check.deviceId);
+    if (e && linkWindowsHostMDMEnrollment(db, e, host, now, linkOptions((id) => ctx.fleet(id)))) log.push(`LinkWindowsHostMDMEnrollment device_id=${check.deviceId}`);
+  }
+  const updated = updateEnrollmentHostUuid(db, host.uuid, check.deviceId, now);
+  if (updated) refreshHostScimUser(db, host.id, check.upn, now);
+}
+
+/**
+ * EnrollOrbit (fleet.md §4.1–§4.2): the end-user-auth check, then in ONE transaction (Fleet's calls in their order):
+ * processWindowsEUAToken's account (linked at once under eua-first), ds.EnrollOrbit (the host, a new orbit node key),
+ * the link after it (linkAfterEnrollByToken, or the reverse link by serial with no token), the SCIM refresh BEFORE
+ * MaybeAssociateHostWithScimUser (every profile), the fleet_enrolled activity. A refused enrollment writes no Fleet
+ * row; END_USER_AUTH_REQUIRED records the pending prompt (Fleet's Redis key, lab_kv) so that the SSO page will start.
+ * Fleet may return before recording the prompt when the token fails (UNCONFIRMED); the lab records it, or the user
+ * could not take the second prompt at all.
  */
 export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<EnrollOutcome> {
   const checked = await endUserAuthCheck(ctx, req, capabilities);
@@ -121,8 +174,15 @@ export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capa
     return { ok: false, error: 'end-user-auth-required', decision };
   }
   const nodeKey = ctx.lab.ids.bytes(NODE_KEY_BYTES).toString('base64');
+  const log: EnrollLog = [];
   const hostId = ctx.store.tx((db) => {
-    if (decision.kind === 'eua-token') linkEUAAccount(db, ctx, req.hardware_uuid, decision.check.upn, now);
+    let account: IdpAccount | undefined;
+    if (decision.kind === 'eua-token') {
+      // #43295 linked here, before the host row existed; #45066 only gets or creates the account.
+      account = ctx.fleet('eua-link-after-enroll')
+        ? getOrCreateEuaAccount(db, ctx, decision.check.upn, now)
+        : linkEUAAccount(db, ctx, req.hardware_uuid, decision.check.upn, now);
+    }
     const id = enrollOrbitHost(
       db,
       {
@@ -139,13 +199,22 @@ export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capa
       secret.team_id,
       now,
     );
-    maybeAssociateHostWithScimUser(db, id, req.hardware_uuid, now);
+    const host = { id, uuid: req.hardware_uuid };
     if (decision.kind === 'eua-token') {
-      const updated = updateEnrollmentHostUuid(db, req.hardware_uuid, decision.check.deviceId, now);
-      if (updated) refreshHostScimUser(db, id, decision.check.upn, now);
+      linkAfterEnrollByToken(db, ctx, host, decision.check, account!, now, log);
+    } else {
+      if (decision.kind === 'already-satisfied' && decision.by === 'idp-link' && ctx.fleet('eua-link-after-enroll')) {
+        // The SSO callback linked before the host existed: its emails are reconciled now (UNCONFIRMED where Fleet does it).
+        const link = idpLinkByHostUuid(db, host.uuid);
+        const linked = link && idpAccountByUuid(db, link.account_uuid);
+        if (linked) reconcileIdpHostEmails(db, host.uuid, linked, now);
+      }
+      if (ctx.fleet('reverse-link-by-serial')) reverseLinkBySerial(db, ctx, host, req, now, log);
     }
+    maybeAssociateHostWithScimUser(db, id, req.hardware_uuid, now);
+    insertFleetEnrolled(db, id, req.hardware_serial, now);
     clearEndUserAuthPrompt(db, req.hardware_uuid);
     return id;
   });
-  return { ok: true, nodeKey, hostId, decision };
+  return { ok: true, nodeKey, hostId, decision, log };
 }

@@ -3,7 +3,7 @@ import type { MdmContext } from '../context.js';
 import { loadIdentity } from '../wstep/identity.js';
 import { JwtV4Error, parseJwtV4 } from './jwt-v4.js';
 import { enrollmentByDeviceId } from '../store/management.js';
-import { associateHostIdpAccount, getOrCreateIdpAccount } from '../store/idp.js';
+import { associateHostIdpAccount, getOrCreateIdpAccount, type IdpAccount } from '../store/idp.js';
 
 export interface EuaTokenCheck {
   upn: string;
@@ -54,12 +54,20 @@ export async function checkWindowsEUAToken(ctx: MdmContext, token: string): Prom
 }
 
 /**
- * processWindowsEUAToken, the writes (4a.4–4a.5), inside the enroll transaction: get or create mdm_idp_accounts by
- * email = UPN (an existing row's username and fullname are kept), then link host_mdm_idp_accounts(hardware_uuid →
- * account), even when the enrollment already has a host_uuid.
+ * processWindowsEUAToken, the account (4a.4): get or create mdm_idp_accounts by email = UPN; an existing row's username
+ * and fullname are kept. Since #45066 this is all it writes: the link waits until ds.EnrollOrbit made the host.
  */
-export function linkEUAAccount(db: Db, ctx: MdmContext, hardwareUuid: string, upn: string, now: string): string {
-  const account = getOrCreateIdpAccount(db, upn, () => ctx.lab.ids.uuid(), now);
+export function getOrCreateEuaAccount(db: Db, ctx: MdmContext, upn: string, now: string): IdpAccount {
+  return getOrCreateIdpAccount(db, upn, () => ctx.lab.ids.uuid(), now);
+}
+
+/**
+ * processWindowsEUAToken as PR #43295 shipped it (4a.4–4a.5, profile eua-first): the account, then
+ * host_mdm_idp_accounts(hardware_uuid → account) at once, before the host row exists and even when the enrollment
+ * already has a host_uuid; no host_emails, so Fleet's host API shows device_mapping null (#45066).
+ */
+export function linkEUAAccount(db: Db, ctx: MdmContext, hardwareUuid: string, upn: string, now: string): IdpAccount {
+  const account = getOrCreateEuaAccount(db, ctx, upn, now);
   associateHostIdpAccount(db, hardwareUuid, account.uuid, now);
-  return account.uuid;
+  return account;
 }

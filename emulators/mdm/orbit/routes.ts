@@ -37,7 +37,7 @@ function logEnrollToStep(ctx: MdmContext, outcome: EnrollOutcome | { ok: false; 
   const step = stepCtx && ctx.lab.recorder.get(stepCtx.stepId);
   if (!step) return;
   const fleetLog =
-    outcome.ok ? { endUserAuth: outcome.decision.kind }
+    outcome.ok ? { endUserAuth: outcome.decision.kind, ...(outcome.log.length > 0 && { link: outcome.log }) }
     : outcome.error === 'end-user-auth-required' ? { endUserAuth: outcome.decision.kind, reason: 'reason' in outcome.decision ? outcome.decision.reason : undefined }
     : outcome.error === 'server-error' ? { error: outcome.message }
     : { error: 'invalid secret' };

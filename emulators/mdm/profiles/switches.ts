@@ -55,6 +55,12 @@ export const FLEET_SWITCHES = [
     source: 'https://github.com/fleetdm/fleet/tree/main/server/datastore/mysql/migrations/tables',
     detail: 'host_one_time_enroll_secrets.mdm_windows_enrollment_id: the install command carries a secret good for one orbit enroll, so a re-enroll after host deletion needs a freshly pushed one.',
   },
+  {
+    id: 'sso-bind-activities',
+    title: 'IdP bindings are recorded (bound_host_to_idp_account) and a late SSO sign-in cannot take over a settled binding',
+    source: 'https://github.com/fleetdm/fleet/tree/main/server/service',
+    detail: 'bindHostToIdPAccountFromSSO (TestBindHostToIdPAccountFromSSO): AssociateHostMDMIdPAccountFromSSO replaces a binding only while Fleet still waits on the device (pending prompt) and records bound_host_to_idp_account, or refused_host_idp_account_change when it keeps the old one.',
+  },
 ] as const satisfies readonly FleetSwitch[];
 
 export type FleetSwitchId = (typeof FLEET_SWITCHES)[number]['id'];

@@ -1,7 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
-import { associateHostIdpAccount, idpAccountByEmail, insertIdpAccount } from '../store/idp.js';
+import type { Db } from '../../lab/store.js';
+import {
+  associateHostIdpAccount,
+  associateHostIdpAccountFromSso,
+  associateHostMDMIdPAccount,
+  idpAccountByEmail,
+  idpAccountByUuid,
+  insertIdpAccount,
+  reconcileIdpHostEmails,
+  type IdpAccount,
+} from '../store/idp.js';
+import { insertBoundHostToIdpAccount, insertRefusedHostIdpAccountChange } from '../store/activities.js';
 import { clearEndUserAuthPrompt, deleteSsoSession, hasPendingEndUserAuthPrompt, putSsoSession, ssoSession } from '../store/orbit.js';
 import { idpLoginPage, ssoDonePage, ssoErrorPage, ssoStartPage } from './pages.js';
 import { signInAtIdp } from './idp.js';
@@ -9,6 +20,30 @@ import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { sendHtml as html } from '../html.js';
 
 export const INITIATOR_SETUP_EXPERIENCE = 'setup_experience';
+
+/**
+ * The callback's link for initiator setup_experience, per Fleet profile: AssociateHostMDMIdPAccount (#43295: the link
+ * only; #45066: with host_emails once the host exists), and with sso-bind-activities bindHostToIdPAccountFromSSO:
+ * an existing, different binding is replaced only while Fleet still waits on the device (its pending prompt), with
+ * bound_host_to_idp_account, else kept with refused_host_idp_account_change; an unchanged one records nothing.
+ */
+function bindHostFromSso(db: Db, ctx: MdmContext, hostUuid: string, account: IdpAccount, now: string): void {
+  const hostId = (db.prepare(`SELECT id FROM hosts WHERE uuid = ? ORDER BY id LIMIT 1`).get(hostUuid) as { id: number } | undefined)?.id;
+  if (ctx.fleet('sso-bind-activities')) {
+    const prompted = hasPendingEndUserAuthPrompt(db, hostUuid, now);
+    const bound = associateHostIdpAccountFromSso(db, hostUuid, account.uuid, prompted, now);
+    const previousEmail = bound.previous === '' ? '' : (idpAccountByUuid(db, bound.previous)?.email ?? '');
+    if (bound.written) {
+      reconcileIdpHostEmails(db, hostUuid, account, now);
+      insertBoundHostToIdpAccount(db, { hostUuid, idpEmail: account.email, replacedIdpEmail: previousEmail, ...(hostId !== undefined && { hostId }), now });
+    } else if (bound.previous !== account.uuid) {
+      insertRefusedHostIdpAccountChange(db, { hostUuid, idpEmail: account.email, existingIdpEmail: previousEmail, ...(hostId !== undefined && { hostId }), now });
+    }
+    return;
+  }
+  if (ctx.fleet('eua-link-after-enroll')) associateHostMDMIdPAccount(db, hostUuid, account, now);
+  else associateHostIdpAccount(db, hostUuid, account.uuid, now);
+}
 const SSO_SESSION_TTL_MS = 10 * 60_000;
 
 
@@ -88,8 +123,7 @@ export function registerSso(app: FastifyInstance, ctx: MdmContext): void {
       const existing = idpAccountByEmail(db, signIn.upn);
       insertIdpAccount(db, { uuid: existing?.uuid ?? ctx.lab.ids.uuid(), username: signIn.upn, fullname: signIn.fullname, email: signIn.upn }, now);
       const account = idpAccountByEmail(db, signIn.upn)!;
-      // initiator setup_experience: AssociateHostMDMIdPAccount(host_uuid, account).
-      associateHostIdpAccount(db, session.hostUuid, account.uuid, now);
+      bindHostFromSso(db, ctx, session.hostUuid, account, now);
       clearEndUserAuthPrompt(db, session.hostUuid);
       deleteSsoSession(db, relayState);
     });

@@ -48,3 +48,86 @@ export function listActivities(db: Db): ActivityRow[] {
 export function hostActivities(db: Db, hostId: number): ActivityRow[] {
   return (db.prepare(`${SELECT} WHERE a.id IN (SELECT activity_id FROM host_activities WHERE host_id = ?) ORDER BY a.id DESC`).all(hostId) as Parameters<typeof toRow>[0][]).map(toRow);
 }
+
+// ---- The activity types of the orbit / EUA linking paths, with Fleet's details JSON (key order as Go marshals it).
+
+/** Host.DisplayName(): the computer name when set, else the hostname. */
+export function hostDisplayName(db: Db, hostId: number): string {
+  const h = db.prepare(`SELECT computer_name, hostname FROM hosts WHERE id = ?`).get(hostId) as { computer_name: string; hostname: string } | undefined;
+  return h ? h.computer_name || h.hostname : '';
+}
+
+/** fleet.ActivityTypeFleetEnrolled (server/fleet/activities.go): {host_id, host_serial, host_display_name}, at orbit enroll. */
+export function insertFleetEnrolled(db: Db, hostId: number, hostSerial: string, now: string): number {
+  return insertActivity(db, { type: 'fleet_enrolled', details: { host_id: hostId, host_serial: hostSerial, host_display_name: hostDisplayName(db, hostId) }, hostIds: [hostId], now });
+}
+
+/**
+ * fleet.ActivityTypeBoundHostToIdPAccount (server/service TestBindHostToIdPAccountFromSSO): {host_uuid, idp_email} and,
+ * when it replaced another binding, replaced_idp_email. The JSON tag names are UNCONFIRMED (read from the Go field
+ * names HostUUID, IdPEmail, ReplacedIdPEmail).
+ */
+export function insertBoundHostToIdpAccount(db: Db, a: { hostUuid: string; idpEmail: string; replacedIdpEmail?: string; hostId?: number; now: string }): number {
+  return insertActivity(db, {
+    type: 'bound_host_to_idp_account',
+    details: { host_uuid: a.hostUuid, idp_email: a.idpEmail, ...(a.replacedIdpEmail && { replaced_idp_email: a.replacedIdpEmail }) },
+    ...(a.hostId !== undefined && { hostIds: [a.hostId] }),
+    now: a.now,
+  });
+}
+
+/** fleet.ActivityTypeRefusedHostIdPAccountChange: a sign-in that would take over a binding settled at enrollment (tags UNCONFIRMED). */
+export function insertRefusedHostIdpAccountChange(db: Db, a: { hostUuid: string; idpEmail: string; existingIdpEmail: string; hostId?: number; now: string }): number {
+  return insertActivity(db, {
+    type: 'refused_host_idp_account_change',
+    details: { host_uuid: a.hostUuid, idp_email: a.idpEmail, existing_idp_email: a.existingIdpEmail },
+    ...(a.hostId !== undefined && { hostIds: [a.hostId] }),
+    now: a.now,
+  });
+}
+
+/** enrollmentRejectedActivityTTL: one host_enrollment_rejected per host (or hardware UUID) and reason per 12 h. */
+export const ENROLLMENT_REJECTED_TTL_MS = 12 * 3600_000;
+
+export interface EnrollmentRejected {
+  reason: string;
+  hostId: number | null;
+  /** "orbit" or "osquery" (fleet.EnrollmentPlane). */
+  plane: 'orbit' | 'osquery';
+  platform: string;
+  hardwareUuid: string;
+  hardwareSerial: string;
+}
+
+/**
+ * recordEnrollmentRejected (server/service, the one-time enroll secret rules): fleet.ActivityTypeHostEnrollmentRejected
+ * {host_id, host_display_name, host_serial, host_uuid, platform, enrollment_plane, reason}, at most once per subject and
+ * reason within 12 h (Fleet's key "{enrollment_rejected}:<host:id | hardware uuid>:<reason>", here in lab_kv). Fleet
+ * records it only when a one-time enroll secret rule refuses an enrollment. Returns the activity id, or null when
+ * rate-limited.
+ */
+export function recordEnrollmentRejected(db: Db, r: EnrollmentRejected, nowMs: number): number | null {
+  const now = new Date(nowMs).toISOString();
+  const subject = r.hostId !== null ? `host:${r.hostId}` : r.hardwareUuid;
+  const key = `{enrollment_rejected}:${subject}:${r.reason}`;
+  if (db.prepare(`SELECT 1 FROM lab_kv WHERE key = ? AND expires_at > ?`).get(key, now)) return null;
+  const id = insertActivity(db, {
+    type: 'host_enrollment_rejected',
+    details: {
+      host_id: r.hostId,
+      host_display_name: r.hostId !== null ? hostDisplayName(db, r.hostId) : '',
+      host_serial: r.hardwareSerial,
+      host_uuid: r.hardwareUuid,
+      platform: r.platform,
+      enrollment_plane: r.plane,
+      reason: r.reason,
+    },
+    ...(r.hostId !== null && { hostIds: [r.hostId] }),
+    now,
+  });
+  db.prepare(`INSERT INTO lab_kv(key, value, expires_at) VALUES (?, '1', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`).run(
+    key,
+    new Date(nowMs + ENROLLMENT_REJECTED_TTL_MS).toISOString(),
+  );
+  return id;
+}

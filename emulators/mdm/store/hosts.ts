@@ -143,3 +143,8 @@ export function replaceHostEmails(db: Db, hostId: number, emails: string[], sour
 export function updateInstalledFromDep(db: Db, hostId: number, value: boolean, now: string): void {
   db.prepare(`UPDATE host_mdm SET installed_from_dep = ?, updated_at = ? WHERE host_id = ? AND installed_from_dep <> ?`).run(value ? 1 : 0, now, hostId, value ? 1 : 0);
 }
+
+/** The host joins `teamId` when it has no team (the default Windows enrollment team, PR #49922). */
+export function setHostTeamIfNone(db: Db, hostId: number, teamId: number, now: string): boolean {
+  return db.prepare(`UPDATE hosts SET team_id = ?, updated_at = ? WHERE id = ? AND team_id IS NULL`).run(teamId, now, hostId).changes > 0;
+}

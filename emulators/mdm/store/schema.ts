@@ -7,9 +7,33 @@ import { profileHas, DEFAULT_FLEET_PROFILE } from '../profiles/profiles.js';
 
 /** The schema of the profile's Fleet: the 2026-08-31 migration made the HWDevID unique per host (switches.ts hwdevid-unique-per-host). */
 export function mdmSchema(profile: string = DEFAULT_FLEET_PROFILE): string {
-  const key = profileHas(profile, 'hwdevid-unique-per-host') ? 'UNIQUE (mdm_hardware_id, host_uuid)' : 'UNIQUE (mdm_hardware_id)';
-  return MDM_SCHEMA.replace('CONSTRAINT idx_type UNIQUE (mdm_hardware_id)', `CONSTRAINT idx_type ${key}`);
+  const perHost = profileHas(profile, 'hwdevid-unique-per-host');
+  const key = perHost ? 'UNIQUE (mdm_hardware_id, host_uuid)' : 'UNIQUE (mdm_hardware_id)';
+  let schema = MDM_SCHEMA.replace('CONSTRAINT idx_type UNIQUE (mdm_hardware_id)', `CONSTRAINT idx_type ${key}`);
+  // The other 2026 columns of mdm_windows_enrollments (fleet.md corrections §8) came with the same migrations; the lab
+  // keeps them at their defaults (nothing on the lab's paths writes them).
+  if (perHost) schema = schema.replace('  -- 2026 columns\n', MDM_WINDOWS_ENROLLMENTS_2026_COLUMNS);
+  if (profileHas(profile, 'default-windows-enrollment-team')) schema += MDM_WINDOWS_ENROLLMENT_CONFIG;
+  return schema;
 }
+
+const MDM_WINDOWS_ENROLLMENTS_2026_COLUMNS = `  ztd_registration_id TEXT NULL,
+  deleted_host_team_id INTEGER NULL,
+  entra_device_id TEXT NULL,
+`;
+
+/**
+ * PR #49922: the default fleet (team) of hosts enrolled through Windows MDM, one row (GetWindowsEnrollmentDefaultFleet).
+ * Fleet's exact columns beyond default_team_id are UNCONFIRMED.
+ */
+const MDM_WINDOWS_ENROLLMENT_CONFIG = `
+CREATE TABLE IF NOT EXISTS mdm_windows_enrollment_config (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  default_team_id INTEGER NULL REFERENCES teams(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`;
 
 export const MDM_SCHEMA = `
 CREATE TABLE IF NOT EXISTS teams (
@@ -90,10 +114,14 @@ CREATE TABLE IF NOT EXISTS mdm_windows_enrollments (
   poll_schedule_relaxed INTEGER NOT NULL DEFAULT 0,
   has_pending_commands INTEGER NOT NULL DEFAULT 0,
   fleetd_sync_capable INTEGER NOT NULL DEFAULT 0,
+  -- #52614: the DevDetail SMBIOSSerialNumber the device reported while unlinked (orbit enroll links by it)
+  hardware_serial TEXT NOT NULL DEFAULT '',
+  -- 2026 columns
   CONSTRAINT idx_type UNIQUE (mdm_hardware_id)
 );
 CREATE INDEX IF NOT EXISTS idx_mdm_windows_enrollments_mdm_device_id ON mdm_windows_enrollments(mdm_device_id);
 CREATE INDEX IF NOT EXISTS idx_mdm_windows_enrollments_host_uuid ON mdm_windows_enrollments(host_uuid);
+CREATE INDEX IF NOT EXISTS idx_mdm_windows_enrollments_host_uuid_hardware_serial ON mdm_windows_enrollments(host_uuid, hardware_serial);
 CREATE TABLE IF NOT EXISTS mdm_idp_accounts (
   uuid TEXT NOT NULL PRIMARY KEY,
   username TEXT NOT NULL,

@@ -26,6 +26,11 @@ export interface AutopilotSettings {
   before?: (world: World, upn: string) => Promise<unknown> | void;
   /** Runs once the device has its PRT, before MDM enrollment (Windows Hello provisioning and sign-in, for example). */
   afterPrt?: (device: VirtualDevice, world: World) => Promise<unknown>;
+  /**
+   * The MsiInstallJob finishes after the management sessions (Windows runs it in the background): orbit starts once
+   * both sessions are over, so the device has answered the DevDetail serial Get before its host exists.
+   */
+  deferOrbit?: boolean;
 }
 
 export interface AutopilotOutcome {
@@ -63,6 +68,7 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
     ...(defaults.beforeOrbit && { beforeOrbit: defaults.beforeOrbit }),
     ...(defaults.before && { before: defaults.before }),
     ...(defaults.afterPrt && { afterPrt: defaults.afterPrt }),
+    ...(defaults.deferOrbit && { deferOrbit: defaults.deferOrbit }),
   };
 }
 
@@ -96,9 +102,14 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     hostname: device.hardware.deviceName,
     ssoUser: { upn: user.upn, password: user.password },
   });
-  launchers[FLEETD_PRODUCT_ID] = async (install) => {
+  const start = async (install: MsiInstall) => {
     await s.beforeOrbit?.(install, world, device);
     await orbit.launch(install);
+  };
+  let deferred: MsiInstall | undefined;
+  launchers[FLEETD_PRODUCT_ID] = async (install) => {
+    if (s.deferOrbit) deferred = install;
+    else await start(install);
   };
 
   await device.oobeSignIn(s.signIn);
@@ -110,6 +121,7 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
   await device.syncManagement();
   // Second session: the device reports the install; orbit has checked in, so nothing is queued again.
   await device.syncManagement();
+  if (deferred) await start(deferred);
   return {
     upn: user.upn,
     hardwareUuid: device.hardware.hardwareUuid,
