@@ -32,8 +32,10 @@ export const euaFirstDeviceMappingNull: Scenario<AutopilotOutcome> = {
   name: 'eua-first-device-mapping-null',
   title: 'EUA link before the host row: device_mapping null (#45066)',
   description:
-    'The Autopilot EUA run, watched for Fleet bug #45066. In the first EUA release (profile eua-first) orbit enroll links the IdP account to the hardware UUID before the host row exists and writes no host_emails, so the host API shows device_mapping: null although host_mdm_idp_accounts has the link. From eua-link-fix on, AssociateHostMDMIdPAccount runs after ds.EnrollOrbit and host_emails gets the UPN (source mdm_idp_accounts). Run it with --fleet eua-first and --fleet eua-link-fix to see the difference.',
+    'The Autopilot EUA run, watched for Fleet bug #45066. In the first EUA release (profile eua-first) orbit enroll links the IdP account to the hardware UUID before the host row exists and writes no host_emails, so the host API shows device_mapping: null although host_mdm_idp_accounts has the link. From eua-link-fix on, AssociateHostMDMIdPAccount runs after ds.EnrollOrbit and host_emails gets the UPN (source mdm_idp_accounts). It runs under eua-first unless you pick another profile; compare it with --fleet eua-link-fix to see the difference.',
   options: AUTOPILOT_OPTIONS,
+  // The bug's own Fleet, unless the run names another (then the expectations follow that profile).
+  fleet: 'eua-first',
   run: (world, o) => runAutopilot(world, optionsOf(o)),
   expect: (out): Expectation[] => [
     { kind: 'prompts', equals: 1, why: 'the EUA token spares the second sign-in in every profile' },

@@ -55,3 +55,24 @@ describe('UI API: Fleet profiles', () => {
     expect(host.session.runs()).toHaveLength(runsBefore);
   });
 });
+
+describe('a scenario told under an older Fleet', () => {
+  it('eua-first-device-mapping-null runs under eua-first unless the run names a profile, and the next run is the session\'s again', async () => {
+    await host.session.run('eua-first-device-mapping-null', {}, false);
+    await host.session.settled();
+    expect(host.session.state().fleet).toBe('eua-first');
+    expect(host.session.state().expectations.every((e) => e.passed)).toBe(true);
+    await host.session.run('eua-first-device-mapping-null', {}, false, undefined, undefined, 'eua-link-fix');
+    await host.session.settled();
+    expect(host.session.state().fleet).toBe('eua-link-fix');
+    await host.session.run('autopilot-eua', {}, false);
+    await host.session.settled();
+    expect(host.session.state().fleet).toBe('eua-link-fix');
+  });
+
+  it('GET /api/scenarios names the profile such a scenario runs under', async () => {
+    const list = (await call('GET', '/api/scenarios')).body as unknown as { name: string; fleet?: string }[];
+    expect(list.find((s) => s.name === 'eua-first-device-mapping-null')?.fleet).toBe('eua-first');
+    expect(list.find((s) => s.name === 'autopilot-eua')?.fleet).toBeUndefined();
+  });
+});
