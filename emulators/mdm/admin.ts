@@ -70,3 +70,14 @@ export function enrollment(ctx: MdmContext, deviceId: string): WindowsEnrollment
 export function mintEuaToken(ctx: MdmContext, upn: string, deviceId: string): Promise<string> {
   return newEUAToken(ctx, upn, deviceId);
 }
+
+/**
+ * ApplyEnrollSecretSpec for the global secrets (`fleetctl apply` of an enroll_secret spec, server/service/
+ * enroll_secret.go): the global list is replaced by these, in order; secrets[0] is the one the fleetd install uses.
+ */
+export function setGlobalEnrollSecrets(ctx: MdmContext, secrets: string[]): void {
+  ctx.store.tx((db) => {
+    db.prepare(`DELETE FROM enroll_secrets WHERE team_id IS NULL`).run();
+    for (const s of secrets) insertEnrollSecret(db, s, null, ctx.nowIso());
+  });
+}

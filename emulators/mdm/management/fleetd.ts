@@ -44,8 +44,17 @@ export function isFleetdPresentOnDevice(db: Db, e: WindowsEnrollment): boolean {
  * tab indents. The MsiInstallJob and its values (URL, hash, fleet URL, secret, token) are embedded raw, not escaped.
  */
 export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string; msiSha256: string; fleetUrl: string; enrollSecret: string; euaToken: string }): string {
+  return buildFleetdAdd(`${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add`) + buildFleetdExec(o);
+}
+
+/** rawAddCmd: the `<Add>` of the installer node, no data, no trailing newline (server/service/microsoft_mdm.go). */
+export function buildFleetdAdd(cmdId: string): string {
+  return ['', '<Add>', `\t<CmdID>${cmdId}</CmdID>`, '\t<Item>', '\t\t<Target>', `\t\t\t<LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI>`, '\t\t</Target>', '\t</Item>', '</Add>'].join('\n');
+}
+
+/** rawExecCmd: the `<Exec>` with the MsiInstallJob, ending in a newline (server/service/microsoft_mdm.go). */
+export function buildFleetdExec(o: { execCmdId: string; msiUrl: string; msiSha256: string; fleetUrl: string; enrollSecret: string; euaToken: string }): string {
   const eua = o.euaToken === '' ? '' : ` EUA_TOKEN="${o.euaToken}"`;
-  const add = ['', '<Add>', `\t<CmdID>${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add</CmdID>`, '\t<Item>', '\t\t<Target>', `\t\t\t<LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI>`, '\t\t</Target>', '\t</Item>', '</Add>'];
   const exec = [
     '',
     '<Exec>',
@@ -82,7 +91,7 @@ export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string
     '</Exec>',
     '',
   ];
-  return add.join('\n') + exec.join('\n');
+  return exec.join('\n');
 }
 
 /**
@@ -96,14 +105,23 @@ export function enqueueInstallFleetdCommand(db: Db, ctx: MdmContext, deviceId: s
   const meta = fleetdMetadata(db, ctx);
   if (!meta) return undefined;
   const execCmdId = ctx.lab.ids.uuid();
-  const rawCommand = buildInstallFleetdCommand({
+  const execArgs = {
     execCmdId,
     msiUrl: meta.fleetd_base_msi_url,
     msiSha256: meta.fleetd_base_msi_sha256,
     fleetUrl: ctx.settings().serverUrl,
     enrollSecret: secrets[0]!.secret,
     euaToken,
-  });
-  insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: rawCommand, target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+  };
+  if (!ctx.fleet('fleetd-install-one-command')) {
+    // PR #43295: the Add (under a random uuid) and the Exec were two queued commands, inserted one after the other.
+    // Queued in the same instant, MDMWindowsGetPendingCommands may hand them out in either order (why Fleet later
+    // combined them: "they can be reordered when they are applied in the same second").
+    const addCmdId = ctx.lab.ids.uuid();
+    insertCommandForDevice(db, deviceId, { command_uuid: addCmdId, raw_command: buildFleetdAdd(addCmdId), target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+    insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: buildFleetdExec(execArgs), target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+    return execCmdId;
+  }
+  insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: buildInstallFleetdCommand(execArgs), target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
   return execCmdId;
 }

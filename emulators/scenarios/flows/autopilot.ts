@@ -96,7 +96,9 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     hostname: device.hardware.deviceName,
     ssoUser: { upn: user.upn, password: user.password },
   });
+  let launched = false;
   launchers[FLEETD_PRODUCT_ID] = async (install) => {
+    launched = true;
     await s.beforeOrbit?.(install, world, device);
     await orbit.launch(install);
   };
@@ -106,9 +108,12 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
   await device.getPrt({ mdmTokenVia: s.mdmTokenVia });
   await s.afterPrt?.(device, world);
   const enrolled = await device.enrollMdm({ notInOobe: s.notInOobe });
-  // First session: Fleet queues the fleetd install; the device installs it and orbit starts.
+  // First session: Fleet queues the fleetd install; the device installs it and orbit starts. Fleet of #43295 queued
+  // the Add and the Exec apart and could hand out the Exec first (404, nothing installed): it queues them again in
+  // the next session, as real Windows would see it, until the install ran (at most 3 sessions here).
   await device.syncManagement();
-  // Second session: the device reports the install; orbit has checked in, so nothing is queued again.
+  for (let i = 0; i < 2 && !orbit.result() && !launched; i++) await device.syncManagement();
+  // Then a session where the device reports the install; orbit has checked in, so nothing is queued again.
   await device.syncManagement();
   return {
     upn: user.upn,
