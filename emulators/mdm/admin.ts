@@ -8,6 +8,7 @@ import { insertEnrollSecret } from './store/hosts.js';
 import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { newEUAToken, type EuaClaims } from './wstep/tokens.js';
 import { enrollmentByDeviceId, type WindowsEnrollment } from './store/management.js';
+import { deleteHost as deleteHostApi } from './api/host-delete.js';
 
 /**
  * The MDM server's in-process lab API: what the host (UI, CLI, scenarios) calls. Every write is one store
@@ -80,4 +81,9 @@ export function setGlobalEnrollSecrets(ctx: MdmContext, secrets: string[]): void
     db.prepare(`DELETE FROM enroll_secrets WHERE team_id IS NULL`).run();
     for (const s of secrets) insertEnrollSecret(db, s, null, ctx.nowIso());
   });
+}
+
+/** Fleet's DeleteHost (what "Delete host" in the UI does): false when no host has that id (Fleet's 404). */
+export function deleteHost(ctx: MdmContext, hostId: number): boolean {
+  return deleteHostApi(ctx, hostId).ok;
 }

@@ -14,6 +14,7 @@ import { reEnroll } from './re-enroll.js';
 import { deviceCodeSignin, mfaSignin } from './signin-methods.js';
 import { helloSignin } from './hello-signin.js';
 import { enrollSecretSpecialChars } from './enroll-secret-special-chars.js';
+import { hostDeletedReenroll } from './host-deleted-reenroll.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -34,6 +35,7 @@ const SCENARIOS: Scenario[] = [
   mfaSignin,
   helloSignin,
   enrollSecretSpecialChars,
+  hostDeletedReenroll,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

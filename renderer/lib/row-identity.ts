@@ -61,7 +61,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     csp_nodes: ['path'],
   },
   tpm: { tpm_objects: ['handle'] },
-  orbit: { orbit_state: ['name'] },
+  orbit: { orbit_state: ['name'], orbit_files: ['path'], orbit_keystore: ['name'] },
 };
 
 /** For a table the list does not know (an outside party's): the identity columns Fleet's tables use, in order. */

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startWorld, type World } from '../../emulators/scenarios/world.js';
+import { findScenario } from '../../emulators/scenarios/index.js';
+import { evaluate } from '../../emulators/scenarios/expect.js';
+import { hostDeletePath } from '../../emulators/mdm/api/host-delete.js';
+import { ENROLL_SECRET_PATH, KEYSTORE_ENROLL_SECRET, NODE_KEY_PATH } from '../../emulators/orbit/state.js';
+import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function run(name: string, fleetProfile: FleetProfileName, seed: string) {
+  world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed, mdmSettings: { fleetProfile } });
+  const scenario = findScenario(name)!;
+  const out = await scenario.run(world, {});
+  return { world, out, verdicts: evaluate(scenario.expect(out as never, {}), world) };
+}
+
+describe('host-deleted-reenroll', () => {
+  for (const profile of ['eua-first', 'eua-link-fix', 'current'] as const) {
+    it(`holds its expectations under ${profile}`, async () => {
+      const { verdicts } = await run('host-deleted-reenroll', profile, `deleted-${profile}`);
+      expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    });
+  }
+
+  it("DeleteHost clears the host's host_id rows and keeps the enrollment and the IdP link; orbit keeps its files where fleetd does", async () => {
+    const { world: w } = await run('autopilot-eua', 'current', 'deleted-rows');
+    const hostId = w.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts`).pluck().get() as number);
+    const count = (table: string, col = 'host_id', v: unknown = hostId) => w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM ${table} WHERE ${col} = ?`).pluck().get(v) as number);
+    expect(count('host_orbit_info')).toBe(1);
+    const uuid = w.mdm.ctx.store.read((db) => db.prepare(`SELECT uuid FROM hosts WHERE id = ?`).pluck().get(hostId) as string);
+    // orbit moved the secret from secret.txt into the keystore and deleted the file; the node key is in its file.
+    const orbit = w.lab.store('orbit')!;
+    const files = orbit.read((db) => db.prepare(`SELECT path FROM orbit_files`).pluck().all());
+    expect(files).toEqual([NODE_KEY_PATH]);
+    expect(files).not.toContain(ENROLL_SECRET_PATH);
+    expect(orbit.read((db) => db.prepare(`SELECT COUNT(*) FROM orbit_keystore WHERE name = ?`).pluck().get(KEYSTORE_ENROLL_SECRET))).toBe(1);
+
+    const res = await fetch(`${w.mdm.url}${hostDeletePath(hostId)}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    for (const t of ['hosts', 'host_seen_times', 'host_emails', 'host_mdm', 'host_orbit_info', 'host_activities']) expect(count(t, t === 'hosts' ? 'id' : 'host_id'), t).toBe(0);
+    expect(count('host_mdm_idp_accounts', 'host_uuid', uuid)).toBe(1);
+    expect(count('mdm_windows_enrollments', 'host_uuid', uuid)).toBe(1);
+  });
+
+  it("an unknown or malformed host id gets Fleet's 404 JSON and changes nothing", async () => {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'deleted-404' });
+    const before = world.mdm.ctx.store.fileBytes();
+    const res = await fetch(`${world.mdm.url}${hostDeletePath(999)}`, { method: 'DELETE' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'Resource Not Found', errors: [{ name: 'base', reason: 'Host 999 was not found in the datastore' }] });
+    const bad = await fetch(`${world.mdm.url}/api/v1/fleet/hosts/abc`, { method: 'DELETE' });
+    expect(bad.status).toBe(404);
+    expect(world.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
+  });
+
+  it("a deleted host's node key gets 401 Authentication required, with Fleet's internal reason on the step", async () => {
+    const { world: w } = await run('host-deleted-reenroll', 'current', 'deleted-401');
+    const refused = w.lab.recorder.all().filter((s) => s.catalogId === 'orbit.config' && s.response?.status === 401);
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(refused[0]!.response!.body)).toEqual({ message: 'Authentication required', errors: [{ name: 'base', reason: 'Authentication required' }] });
+    expect(refused[0]!.detail?.fleetLog).toEqual({ error: 'authentication error: invalid orbit node key' });
+    // The re-enroll came only after 45 s of 401s: the first two refusals are 30 s apart, the enroll after the third.
+    const reenroll = w.lab.recorder.all().filter((s) => s.catalogId === 'orbit.enroll').at(-1)!;
+    expect(reenroll.index).toBeGreaterThan(refused.at(-1)!.index);
+    expect(JSON.parse(reenroll.request!.body).eua_token).toMatch(/\./);
+  });
+});
