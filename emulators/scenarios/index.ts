@@ -15,6 +15,7 @@ import { deviceCodeSignin, mfaSignin } from './signin-methods.js';
 import { helloSignin } from './hello-signin.js';
 import { enrollSecretSpecialChars } from './enroll-secret-special-chars.js';
 import { hostDeletedReenroll } from './host-deleted-reenroll.js';
+import { fleetd154Then155 } from './fleetd-154-then-155.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   helloSignin,
   enrollSecretSpecialChars,
   hostDeletedReenroll,
+  fleetd154Then155,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

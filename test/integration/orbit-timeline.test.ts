@@ -74,3 +74,29 @@ describe('host-deleted-reenroll', () => {
     expect(JSON.parse(reenroll.request!.body).eua_token).toMatch(/\./);
   });
 });
+
+describe('fleetd-1.54-then-1.55 (#40787 QA)', () => {
+  for (const profile of ['eua-first', 'eua-link-fix', 'current'] as const) {
+    it(`holds its expectations under ${profile}`, async () => {
+      const { verdicts } = await run('fleetd-1.54-then-1.55', profile, `update-${profile}`);
+      expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    });
+  }
+
+  it('1.54 enrolls without eua_token and is refused; after the update the orbit_state version is 1.55 and the host reports it', async () => {
+    const { world: w } = await run('fleetd-1.54-then-1.55', 'current', 'update-detail');
+    const steps = w.lab.recorder.all();
+    const first = steps.find((s) => s.catalogId === 'orbit.enroll')!;
+    expect(first.response!.status).toBe(401);
+    expect(JSON.parse(first.request!.body)).not.toHaveProperty('eua_token');
+    expect(first.request!.headers['user-agent']).toBe('fleetd/1.54.0');
+    const update = steps.find((s) => s.catalogId === 'orbit.update')!;
+    expect(update.detail).toMatchObject({ from: '1.54.0', to: '1.55.0', keepsNodeKey: true });
+    const orbit = w.lab.store('orbit')!;
+    expect(orbit.read((db) => db.prepare(`SELECT value FROM orbit_state WHERE name = 'version'`).pluck().get())).toBe('1.55.0');
+    // The EUA_TOKEN the MSI carried is still orbit's (the service environment did not change with the binary).
+    expect(orbit.read((db) => db.prepare(`SELECT value FROM orbit_state WHERE name = 'eua_token'`).pluck().get())).toMatch(/\./);
+    const version = w.mdm.ctx.store.read((db) => db.prepare(`SELECT version FROM host_orbit_info`).pluck().all());
+    expect(version).toEqual(['1.55.0']);
+  });
+});
