@@ -100,3 +100,59 @@ describe('fleetd-1.54-then-1.55 (#40787 QA)', () => {
     expect(version).toEqual(['1.55.0']);
   });
 });
+
+describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_secrets)', () => {
+  async function runWith(profile: FleetProfileName, seed: string, oneTimeSecrets: boolean) {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed, mdmSettings: { fleetProfile: profile } });
+    const scenario = findScenario('host-deleted-reenroll')!;
+    const opts = { oneTimeSecrets };
+    const out = await scenario.run(world, opts);
+    return { world, out, verdicts: evaluate(scenario.expect(out as never, opts), world) };
+  }
+
+  it('current with the flag: the install stores the placeholder, delivers the minted secret; orbit consumes it; the host delete takes it; the re-enroll is refused', async () => {
+    const { world: w, verdicts } = await runWith('current', 'one-time-on', true);
+    expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    const [exec] = w.mdm.ctx.store.read((db) => db.prepare(`SELECT raw_command FROM windows_mdm_commands WHERE raw_command LIKE '%<Exec>%' ORDER BY rowid`).pluck().all()) as string[];
+    expect(exec).toContain('FLEET_SECRET="$FLEET_HOST_SECRET_ENROLL_SECRET"');
+    const steps = w.lab.recorder.all();
+    const install = steps.find((s) => s.catalogId === 'msi.install')!;
+    const delivered = (install.detail!.properties as Record<string, string>).FLEET_SECRET!;
+    expect(delivered).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const global = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM enroll_secrets`).pluck().all());
+    expect(global).not.toContain(delivered);
+    // The first enroll consumed it: its row was bound to the enrollment, then to the host, then went with the host.
+    const inserted = steps.flatMap((s) => s.changes).find((c) => c.table === 'host_one_time_enroll_secrets' && c.op === 'insert')!;
+    expect(inserted.after).toMatchObject({ secret: delivered, platform: 'windows', host_id: null, team_id: null });
+    expect(inserted.after!.mdm_windows_enrollment_id).toEqual(expect.any(Number));
+    const consumed = steps.flatMap((s) => s.changes).find((c) => c.table === 'host_one_time_enroll_secrets' && c.op === 'update')!;
+    expect(consumed.after).toMatchObject({ secret: delivered, host_id: expect.any(Number) });
+    expect(consumed.after!.orbit_used_at).toEqual(consumed.after!.consumed_at);
+  });
+
+  it('eua-link-fix ignores the flag (no switch): the shared secret, the re-enroll succeeds', async () => {
+    const { world: w, verdicts } = await runWith('eua-link-fix', 'one-time-off', true);
+    expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    expect(w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM host_one_time_enroll_secrets`).pluck().get())).toBe(0);
+    const install = w.lab.recorder.all().find((s) => s.catalogId === 'msi.install')!;
+    const global = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM enroll_secrets`).pluck().all());
+    expect(global).toContain((install.detail!.properties as Record<string, string>).FLEET_SECRET);
+  });
+
+  it('a used one-time secret presented again gets 401 Authentication failed and changes nothing', async () => {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'one-time-reuse', mdmSettings: { fleetProfile: 'current', mdmWindowsOneTimeEnrollSecrets: true } });
+    const out = (await findScenario('autopilot-eua')!.run(world, {})) as { hardwareUuid: string };
+    const w = world;
+    const used = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM host_one_time_enroll_secrets WHERE orbit_used_at IS NOT NULL`).pluck().get() as string);
+    expect(used).toBeTruthy();
+    const before = w.mdm.ctx.store.fileBytes();
+    const res = await fetch(`${w.mdm.url}/api/fleet/orbit/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enroll_secret: used, hardware_uuid: out.hardwareUuid, hardware_serial: '', hostname: 'x', platform: 'windows' }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Authentication failed', errors: [{ name: 'base', reason: 'Authentication failed' }] });
+    expect(w.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import type { MdmContext } from '../context.js';
 import { globalEnrollSecrets, hostByUuid, hostSeenTime, orbitVersion } from '../store/hosts.js';
 import { insertCommandForDevice, type WindowsEnrollment } from '../store/management.js';
 import { fleetdMetadata } from './fleetd-base.js';
+import { ENROLL_SECRET_PLACEHOLDER, mintWindowsSecret, windowsOneTimeSecretsOn } from '../store/one-time-secrets.js';
 
 /** syncml.FleetdWindowsInstallerGUID: the fixed product code that stops the MSI being installed twice. */
 export const FLEETD_INSTALLER_LOC_URI =
@@ -100,17 +101,28 @@ export function buildFleetdExec(o: { execCmdId: string; msiUrl: string; msiSha25
  * skip (no global enroll secret, no MSI metadata).
  */
 export function enqueueInstallFleetdCommand(db: Db, ctx: MdmContext, deviceId: string, euaToken: string, now: string): string | undefined {
+  const oneTime = windowsOneTimeSecretsOn(ctx);
   const secrets = globalEnrollSecrets(db);
-  if (secrets.length === 0) return undefined;
+  // With one-time secrets the install no longer reads the global secret (UNCONFIRMED: whether Fleet still skips
+  // when there is none; the lab does not, as the secret it sends is the minted one).
+  if (secrets.length === 0 && !oneTime) return undefined;
   const meta = fleetdMetadata(db, ctx);
   if (!meta) return undefined;
+  let enrollSecret = secrets[0]?.secret ?? '';
+  if (oneTime) {
+    // MintWindowsMDMOneTimeEnrollSecret before the command that resolves it is queued; the stored command holds the
+    // placeholder, expanded per enrollment at delivery (expandWindowsHostSecrets).
+    const enrollmentId = db.prepare(`SELECT id FROM mdm_windows_enrollments WHERE host_uuid = ? OR mdm_device_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`).pluck().get(deviceId, deviceId) as number | undefined;
+    if (enrollmentId === undefined || !mintWindowsSecret(db, ctx, enrollmentId, now)) return undefined;
+    enrollSecret = ENROLL_SECRET_PLACEHOLDER;
+  }
   const execCmdId = ctx.lab.ids.uuid();
   const execArgs = {
     execCmdId,
     msiUrl: meta.fleetd_base_msi_url,
     msiSha256: meta.fleetd_base_msi_sha256,
     fleetUrl: ctx.settings().serverUrl,
-    enrollSecret: secrets[0]!.secret,
+    enrollSecret,
     euaToken,
   };
   if (!ctx.fleet('fleetd-install-one-command')) {

@@ -1,4 +1,5 @@
 import type { Db } from '../../lab/store.js';
+import { deleteHostOneTimeSecrets } from './one-time-secrets.js';
 
 /**
  * Fleet's DeleteHost (server/datastore/mysql/hosts.go deleteHosts): the hosts row, then every table in `hostRefs`
@@ -15,5 +16,7 @@ export function deleteHostRows(db: Db, hostId: number): boolean {
   const r = db.prepare(`DELETE FROM hosts WHERE id = ?`).run(hostId);
   if (r.changes === 0) return false;
   for (const table of HOST_REFS_BY_ID) db.prepare(`DELETE FROM ${table} WHERE host_id = ?`).run(hostId);
+  // deleteHostOneTimeEnrollSecrets (host_one_time_enroll_secrets.go): the host's one-time secrets go with it.
+  deleteHostOneTimeSecrets(db, hostId);
   return true;
 }
