@@ -9,6 +9,7 @@ import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { newEUAToken, type EuaClaims } from './wstep/tokens.js';
 import { enrollmentByDeviceId, type WindowsEnrollment } from './store/management.js';
 import { setWindowsEnrollmentDefaultTeam as setDefaultTeam, windowsEnrollmentDefaultTeam as defaultTeam } from './store/enrollments.js';
+import { deleteHost as deleteHostApi } from './api/host-delete.js';
 
 /**
  * The MDM server's in-process lab API: what the host (UI, CLI, scenarios) calls. Every write is one store
@@ -93,4 +94,20 @@ export function setWindowsEnrollmentDefaultTeam(ctx: MdmContext, teamId: number 
 
 export function windowsEnrollmentDefaultTeam(ctx: MdmContext): { id: number; name: string } | null {
   return ctx.store.read((db) => defaultTeam(db));
+}
+
+/**
+ * ApplyEnrollSecretSpec for the global secrets (`fleetctl apply` of an enroll_secret spec, server/service/
+ * enroll_secret.go): the global list is replaced by these, in order; secrets[0] is the one the fleetd install uses.
+ */
+export function setGlobalEnrollSecrets(ctx: MdmContext, secrets: string[]): void {
+  ctx.store.tx((db) => {
+    db.prepare(`DELETE FROM enroll_secrets WHERE team_id IS NULL`).run();
+    for (const s of secrets) insertEnrollSecret(db, s, null, ctx.nowIso());
+  });
+}
+
+/** Fleet's DeleteHost (what "Delete host" in the UI does): false when no host has that id (Fleet's 404). */
+export function deleteHost(ctx: MdmContext, hostId: number): boolean {
+  return deleteHostApi(ctx, hostId).ok;
 }

@@ -10,6 +10,7 @@ import { ensureFleetdBaseMsi, registerFleetdDownloads } from './management/fleet
 import { registerOrbit } from './orbit/routes.js';
 import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { registerSso } from './sso/routes.js';
+import { registerHostDelete } from './api/host-delete.js';
 import { ensureIdentity, type WstepIdentity } from './wstep/identity.js';
 
 export interface MdmServerOptions {
@@ -37,6 +38,8 @@ function registerRoutes(app: FastifyInstance, ctx: MdmContext): void {
   registerOrbit(app, ctx);
   // The SSO pages orbit opens on END_USER_AUTH_REQUIRED (the second prompt).
   registerSso(app, ctx);
+  // Fleet's REST API: DELETE /api/v1/fleet/hosts/:id.
+  registerHostDelete(app, ctx);
 }
 
 /**

@@ -28,6 +28,12 @@ export interface MdmSettings {
   idpTenantId: string | null;
   /** Which Fleet the server behaves as (profiles/profiles.ts); fixed for a world, since the schema follows it. */
   fleetProfile: FleetProfileName;
+  /**
+   * auth.mdm_windows_one_time_enroll_secrets (server config, default off): the fleetd install carries a secret good
+   * for one orbit enroll, bound to the Windows MDM enrollment (host_one_time_enroll_secrets). Only a Fleet with the
+   * one-time-enroll-secrets switch has it.
+   */
+  mdmWindowsOneTimeEnrollSecrets: boolean;
 }
 
 export const DEFAULT_MDM_SETTINGS: MdmSettings = {
@@ -42,6 +48,7 @@ export const DEFAULT_MDM_SETTINGS: MdmSettings = {
   idpUrl: null,
   idpTenantId: null,
   fleetProfile: DEFAULT_FLEET_PROFILE,
+  mdmWindowsOneTimeEnrollSecrets: false,
 };
 
 export function readSettings(store: Store): MdmSettings {

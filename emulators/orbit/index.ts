@@ -17,7 +17,7 @@
  */
 import type { Lab } from '../lab/lab.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
-import { ORBIT_SCHEMA } from './schema.js';
+import { ENROLL_SECRET_PATH, NODE_KEY_PATH, adoptEnrollSecret, orbitState } from './state.js';
 import { signInOnSsoPage, type SsoUser } from './sso.js';
 import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
 
@@ -47,6 +47,8 @@ export interface OrbitOptions {
   ssoUser?: SsoUser | null;
   /** Give up after this much lab time of END_USER_AUTH_REQUIRED (Fleet's orbit never does; a run must end). */
   maxWaitMs?: number;
+  /** A running orbit whose node key the server rejected: enroll again, overwriting the key file (no start step). */
+  reenroll?: boolean;
 }
 
 export interface OrbitResult {
@@ -70,28 +72,30 @@ interface FleetError {
 /** Start orbit: enroll (with the end-user-auth loop), keep the node key, fetch the config. Resolves when done. */
 export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
   const { lab } = o;
-  const store = lab.openStore('orbit', ORBIT_SCHEMA);
-  const put = (values: Record<string, string>) =>
-    store.tx((db) => {
-      const up = db.prepare(`INSERT INTO orbit_state(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`);
-      for (const [k, v] of Object.entries(values)) up.run(k, v);
-    });
-  const get = (name: string) => store.read((db) => db.prepare(`SELECT value FROM orbit_state WHERE name = ?`).pluck().get(name) as string | undefined);
+  const state = orbitState(lab);
+  const { put } = state;
   const version = o.version ?? EUA_TOKEN_MIN_VERSION;
   const capabilities = capabilitiesFor(version);
   const sendEua = !!o.euaToken && versionAtLeast(version, EUA_TOKEN_MIN_VERSION);
   const base = o.fleetUrl.replace(/\/+$/, '');
-  await lab.local(
+  if (!o.reenroll) await lab.local(
     {
       party: 'orbit',
       title: `orbit ${version} starts (FLEET_URL, FLEET_SECRET${o.euaToken ? ', EUA_TOKEN' : ''})`,
       catalogId: 'orbit.start',
       detail: { version, fleetUrl: o.fleetUrl, euaToken: o.euaToken ?? null, sendsEuaToken: sendEua, capabilities },
     },
-    () => put({ fleet_url: o.fleetUrl, enroll_secret: o.enrollSecret, version, ...(o.euaToken ? { eua_token: o.euaToken } : {}) }),
+    () => {
+      // The MSI wrote FLEET_SECRET to [ORBITROOT]secret.txt; orbit moves it into the keystore and deletes the file.
+      state.writeFile(ENROLL_SECRET_PATH, o.enrollSecret);
+      adoptEnrollSecret(state);
+      put({ fleet_url: o.fleetUrl, enroll_secret: o.enrollSecret, version, ...(o.euaToken ? { eua_token: o.euaToken } : {}) });
+    },
   );
 
-  const result: OrbitResult = { enrolled: false, nodeKey: get('node_key') ?? null, attempts: 0, ssoPrompts: 0, sentEuaToken: false, capabilities, config: null, error: null };
+  // getNodeKeyOrEnroll: a non-empty key file is reused unless 401s armed a re-enroll (orbit/pkg/... OrbitClient).
+  const onDisk = o.reenroll ? undefined : state.readFile(NODE_KEY_PATH)?.trim();
+  const result: OrbitResult = { enrolled: false, nodeKey: onDisk || null, attempts: 0, ssoPrompts: 0, sentEuaToken: false, capabilities, config: null, error: null };
   const started = lab.clock.now();
   let ssoOpenedAt: number | null = null;
   let failures = 0;
@@ -129,7 +133,10 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
         break;
       }
       // Written atomically to secret-orbit-node-key.txt by fleetd; here, to orbit's store.
-      await lab.local({ party: 'orbit', catalogId: 'orbit.keep-node-key', title: 'orbit keeps its node key (secret-orbit-node-key.txt)' }, () => put({ node_key: key }));
+      await lab.local({ party: 'orbit', catalogId: 'orbit.keep-node-key', title: `orbit keeps its node key (${NODE_KEY_PATH})` }, () => {
+        state.writeFile(NODE_KEY_PATH, key);
+        put({ node_key: key });
+      });
       result.nodeKey = key;
       break;
     }

@@ -743,6 +743,25 @@ export const STEP_KINDS = {
   'tpm.ngc-sign': tpm('TPM: sign with the Windows Hello key (PIN)', 'The PIN unlocks the Hello key inside the TPM, which signs the NGC assertion (RS256); a wrong PIN is refused.'),
   'tpm.session-key-decrypt': tpm('TPM: decrypt with the PRT session key', 'The TPM derives the key from the session key and decrypts Entra\'s JWE reply.', SESSION_KEY_KDF),
 
+  // ---- The agent's timeline: host deletion, orbit's self-update (issue 13) ----
+  'fleet.host-delete': {
+    title: 'Admin: delete the host (DELETE /api/v1/fleet/hosts/:id)',
+    phase: 'lab',
+    summary: 'An admin deletes the host in Fleet. Fleet removes the hosts row and its host_id tables but keeps the Windows MDM enrollment and the IdP link; orbit\'s node key stops working.',
+    spec: { doc: 'Fleet', section: 'server/datastore/mysql/hosts.go DeleteHost', title: 'DeleteHost and its hostRefs', url: `${FLEET_SRC}/server/datastore/mysql/hosts.go` },
+    client: 'scenarios/host-deleted-reenroll.ts',
+    server: 'mdm/api/host-delete.ts',
+    http: { server: 'mdm', method: 'DELETE', path: '^/api/(v1|latest)/fleet/hosts/[^/]+$' },
+  },
+  'orbit.update': {
+    title: 'orbit updates itself (TUF) and restarts',
+    phase: 'orbit',
+    summary: 'Orbit\'s updater fetched a newer orbit target from the TUF server, replaced its executable and exited; the fleetd service starts the new version with the same service arguments and environment.',
+    spec: { doc: 'Fleet', section: 'orbit/cmd/orbit/orbit.go', title: 'The update runner ("exiting due to successful early update")', url: `${FLEET_SRC}/orbit/cmd/orbit/orbit.go` },
+    client: 'orbit/index.ts',
+    server: null,
+  },
+
   // ---- Requests from outside the lab that match no protocol step ----
   'http.other': {
     title: 'Request outside the catalog',

@@ -16,6 +16,9 @@ import { helloSignin } from './hello-signin.js';
 import { euaFirstDeviceMappingNull } from './eua-first-device-mapping-null.js';
 import { clonedHwDevId } from './cloned-hwdevid.js';
 import { linkBySerialNoToken } from './link-by-serial-no-token.js';
+import { enrollSecretSpecialChars } from './enroll-secret-special-chars.js';
+import { hostDeletedReenroll } from './host-deleted-reenroll.js';
+import { fleetd154Then155 } from './fleetd-154-then-155.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -38,6 +41,9 @@ const SCENARIOS: Scenario[] = [
   euaFirstDeviceMappingNull,
   clonedHwDevId,
   linkBySerialNoToken,
+  enrollSecretSpecialChars,
+  hostDeletedReenroll,
+  fleetd154Then155,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

@@ -31,6 +31,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     wstep_cert_auth_associations: ['id'],
     activities: ['id'],
     host_activities: ['host_id', 'activity_id'],
+    host_one_time_enroll_secrets: ['id'],
     lab_wstep_identity: ['id'],
     lab_settings: ['name'],
     lab_kv: ['key'],
@@ -62,7 +63,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     csp_nodes: ['path'],
   },
   tpm: { tpm_objects: ['handle'] },
-  orbit: { orbit_state: ['name'] },
+  orbit: { orbit_state: ['name'], orbit_files: ['path'], orbit_keystore: ['name'] },
 };
 
 /** For a table the list does not know (an outside party's): the identity columns Fleet's tables use, in order. */

@@ -3,6 +3,7 @@ import type { MdmContext } from '../context.js';
 import { globalEnrollSecrets, hostByUuid, hostSeenTime, orbitVersion } from '../store/hosts.js';
 import { insertCommandForDevice, type WindowsEnrollment } from '../store/management.js';
 import { fleetdMetadata } from './fleetd-base.js';
+import { ENROLL_SECRET_PLACEHOLDER, mintWindowsSecret, windowsOneTimeSecretsOn } from '../store/one-time-secrets.js';
 
 /** syncml.FleetdWindowsInstallerGUID: the fixed product code that stops the MSI being installed twice. */
 export const FLEETD_INSTALLER_LOC_URI =
@@ -44,8 +45,17 @@ export function isFleetdPresentOnDevice(db: Db, e: WindowsEnrollment): boolean {
  * tab indents. The MsiInstallJob and its values (URL, hash, fleet URL, secret, token) are embedded raw, not escaped.
  */
 export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string; msiSha256: string; fleetUrl: string; enrollSecret: string; euaToken: string }): string {
+  return buildFleetdAdd(`${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add`) + buildFleetdExec(o);
+}
+
+/** rawAddCmd: the `<Add>` of the installer node, no data, no trailing newline (server/service/microsoft_mdm.go). */
+export function buildFleetdAdd(cmdId: string): string {
+  return ['', '<Add>', `\t<CmdID>${cmdId}</CmdID>`, '\t<Item>', '\t\t<Target>', `\t\t\t<LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI>`, '\t\t</Target>', '\t</Item>', '</Add>'].join('\n');
+}
+
+/** rawExecCmd: the `<Exec>` with the MsiInstallJob, ending in a newline (server/service/microsoft_mdm.go). */
+export function buildFleetdExec(o: { execCmdId: string; msiUrl: string; msiSha256: string; fleetUrl: string; enrollSecret: string; euaToken: string }): string {
   const eua = o.euaToken === '' ? '' : ` EUA_TOKEN="${o.euaToken}"`;
-  const add = ['', '<Add>', `\t<CmdID>${FLEET_INTERNAL_CMD_ID_PREFIX}fleetd-install-add</CmdID>`, '\t<Item>', '\t\t<Target>', `\t\t\t<LocURI>${FLEETD_INSTALLER_LOC_URI}</LocURI>`, '\t\t</Target>', '\t</Item>', '</Add>'];
   const exec = [
     '',
     '<Exec>',
@@ -82,7 +92,7 @@ export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string
     '</Exec>',
     '',
   ];
-  return add.join('\n') + exec.join('\n');
+  return exec.join('\n');
 }
 
 /**
@@ -91,19 +101,39 @@ export function buildInstallFleetdCommand(o: { execCmdId: string; msiUrl: string
  * skip (no global enroll secret, no MSI metadata).
  */
 export function enqueueInstallFleetdCommand(db: Db, ctx: MdmContext, deviceId: string, euaToken: string, now: string): string | undefined {
+  const oneTime = windowsOneTimeSecretsOn(ctx);
   const secrets = globalEnrollSecrets(db);
-  if (secrets.length === 0) return undefined;
+  // With one-time secrets the install no longer reads the global secret (UNCONFIRMED: whether Fleet still skips
+  // when there is none; the lab does not, as the secret it sends is the minted one).
+  if (secrets.length === 0 && !oneTime) return undefined;
   const meta = fleetdMetadata(db, ctx);
   if (!meta) return undefined;
+  let enrollSecret = secrets[0]?.secret ?? '';
+  if (oneTime) {
+    // MintWindowsMDMOneTimeEnrollSecret before the command that resolves it is queued; the stored command holds the
+    // placeholder, expanded per enrollment at delivery (expandWindowsHostSecrets).
+    const enrollmentId = db.prepare(`SELECT id FROM mdm_windows_enrollments WHERE host_uuid = ? OR mdm_device_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`).pluck().get(deviceId, deviceId) as number | undefined;
+    if (enrollmentId === undefined || !mintWindowsSecret(db, ctx, enrollmentId, now)) return undefined;
+    enrollSecret = ENROLL_SECRET_PLACEHOLDER;
+  }
   const execCmdId = ctx.lab.ids.uuid();
-  const rawCommand = buildInstallFleetdCommand({
+  const execArgs = {
     execCmdId,
     msiUrl: meta.fleetd_base_msi_url,
     msiSha256: meta.fleetd_base_msi_sha256,
     fleetUrl: ctx.settings().serverUrl,
-    enrollSecret: secrets[0]!.secret,
+    enrollSecret,
     euaToken,
-  });
-  insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: rawCommand, target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+  };
+  if (!ctx.fleet('fleetd-install-one-command')) {
+    // PR #43295: the Add (under a random uuid) and the Exec were two queued commands, inserted one after the other.
+    // Queued in the same instant, MDMWindowsGetPendingCommands may hand them out in either order (why Fleet later
+    // combined them: "they can be reordered when they are applied in the same second").
+    const addCmdId = ctx.lab.ids.uuid();
+    insertCommandForDevice(db, deviceId, { command_uuid: addCmdId, raw_command: buildFleetdAdd(addCmdId), target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+    insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: buildFleetdExec(execArgs), target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
+    return execCmdId;
+  }
+  insertCommandForDevice(db, deviceId, { command_uuid: execCmdId, raw_command: buildInstallFleetdCommand(execArgs), target_loc_uri: FLEETD_INSTALLER_LOC_URI }, now);
   return execCmdId;
 }

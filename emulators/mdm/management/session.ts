@@ -29,6 +29,7 @@ import { enqueueInstallFleetdCommand, FLEET_INTERNAL_CMD_ID_PREFIX } from './fle
 import { devDetailSerialResult, linkEnrollmentBySerial, linkOptions, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { logOnStep, marshalPendingCommand, PENDING_CMD_LOG_PREFIX } from './wire.js';
+import { expandWindowsHostSecrets } from '../store/one-time-secrets.js';
 
 const NONCE_TTL_MS = 5 * 60_000;
 /** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
@@ -160,7 +161,7 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
   // getPendingMDMCmds (#53280): each queued command goes out re-marshalled; one that does not decode is skipped and
   // logged, and stays queued.
   for (const p of pendingCommands(db, enrollment.id)) {
-    const wire = marshalPendingCommand(p.raw_command);
+    const wire = marshalPendingCommand(expandWindowsHostSecrets(db, p.raw_command, enrollment.id));
     if (wire.ok) out.push(wire.xml);
     else logOnStep(ctx, `${PENDING_CMD_LOG_PREFIX}: ${wire.error}`, p.command_uuid);
   }

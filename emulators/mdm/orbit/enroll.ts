@@ -1,11 +1,12 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
-import { enrollOrbitHost, enrollSecret, globalEnrollSecrets, hostPreviouslyOrbitEnrolled, insertEnrollSecret, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
+import { enrollOrbitHost, globalEnrollSecrets, hostPreviouslyOrbitEnrolled, insertEnrollSecret, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
 import { associateHostMDMIdPAccount, idpAccountByUuid, idpLinkByHostUuid, reconcileIdpHostEmails, type IdpAccount } from '../store/idp.js';
 import { enrollmentByDeviceId, updateEnrollmentHostUuid } from '../store/management.js';
 import { conflictingEnrollmentHardwareId, unlinkedEnrollmentByHardwareSerial } from '../store/enrollments.js';
 import { insertBoundHostToIdpAccount, insertFleetEnrolled } from '../store/activities.js';
 import { isPlaceholderHardwareSerial, linkOptions, linkWindowsHostMDMEnrollment } from '../management/devdetail.js';
+import { consumeAndLinkOneTimeSecret, resolveEnrollSecret } from '../store/one-time-secrets.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
 import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
 import { EuaDatastoreError, checkWindowsEUAToken, getOrCreateEuaAccount, linkEUAAccount, type EuaTokenCheck } from './eua.js';
@@ -67,7 +68,8 @@ async function endUserAuthCheck(
 ): Promise<{ secret: EnrollSecret; decision: EndUserAuthDecision } | { serverError: string } | undefined> {
   type Pre = { secret: EnrollSecret; decision: EndUserAuthDecision | undefined } | { serverError: string } | undefined;
   const pre = ctx.store.read((db): Pre => {
-    const secret = req.enroll_secret === '' ? undefined : enrollSecret(db, req.enroll_secret);
+    // One-time enroll secrets first (lookupOneTimeEnrollSecret), then the shared ones (store/one-time-secrets.ts).
+    const secret = req.enroll_secret === '' ? undefined : resolveEnrollSecret(db, ctx, req.enroll_secret, req.hardware_uuid);
     if (!secret) return undefined;
     if (!endUserAuthRequired(db, ctx, secret, req.platform)) return { secret, decision: { kind: 'not-required' } as EndUserAuthDecision };
     // Step 3 asks GetMDMIdPAccountByHostUUID first, which refuses an empty uuid: a 500, not END_USER_AUTH_REQUIRED.
@@ -199,6 +201,7 @@ export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capa
       secret.team_id,
       now,
     );
+    consumeAndLinkOneTimeSecret(db, secret, id, req.hardware_uuid, now);
     const host = { id, uuid: req.hardware_uuid };
     if (decision.kind === 'eua-token') {
       linkAfterEnrollByToken(db, ctx, host, decision.check, account!, now, log);

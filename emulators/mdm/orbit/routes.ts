@@ -78,7 +78,15 @@ export function registerOrbit(app: FastifyInstance, ctx: MdmContext): void {
       const info = body.orbit_info;
       const version = typeof info === 'object' && info !== null && 'version' in info && typeof info.version === 'string' ? info.version : undefined;
       const config = nodeKey === '' ? undefined : orbitConfig(ctx, nodeKey, version);
-      if (!config) return sendFleetError(reply, 401, AUTH_FAILED);
+      if (!config) {
+        // AuthenticateOrbitHost: fleet.NewAuthRequiredError("authentication error: invalid orbit node key") (or
+        // "missing orbit node key"): HTTP 401 "Authentication required", the internal reason only logged.
+        const internal = `authentication error: ${nodeKey === '' ? 'missing' : 'invalid'} orbit node key`;
+        const s = currentStep();
+        const step = s && ctx.lab.recorder.get(s.stepId);
+        if (step) step.detail = { ...step.detail, fleetLog: { error: internal } };
+        return sendFleetError(reply, 401, fleetError('Authentication required'));
+      }
       return sendFleetJson(reply, config);
     }),
   );

@@ -250,6 +250,24 @@ CREATE TABLE IF NOT EXISTS host_activities (
   activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
   PRIMARY KEY (host_id, activity_id)
 );
+-- Migrations 20260901200000 + 20260923140854: per-device single-use enroll secrets; a Windows row binds to the MDM
+-- enrollment it was minted for (host_id NULL until first use) and goes with it (ON DELETE CASCADE).
+CREATE TABLE IF NOT EXISTS host_one_time_enroll_secrets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  secret TEXT NOT NULL UNIQUE,
+  host_id INTEGER NULL,
+  mdm_windows_enrollment_id INTEGER NULL REFERENCES mdm_windows_enrollments(id) ON DELETE CASCADE,
+  team_id INTEGER NULL REFERENCES teams(id) ON DELETE SET NULL,
+  platform TEXT NOT NULL,
+  hardware_uuid TEXT NOT NULL,
+  hardware_serial TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  consumed_at TEXT NULL,
+  orbit_used_at TEXT NULL,
+  osquery_used_at TEXT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_hotes_host_id ON host_one_time_enroll_secrets(host_id);
+CREATE INDEX IF NOT EXISTS idx_hotes_mdm_windows_enrollment_id ON host_one_time_enroll_secrets(mdm_windows_enrollment_id);
 -- Lab-only tables (not Fleet's): the WSTEP identity CA, server settings, nonces and pending prompts that Fleet
 -- keeps in its config file and Redis. Kept in SQLite so that step back restores them too.
 CREATE TABLE IF NOT EXISTS lab_wstep_identity (

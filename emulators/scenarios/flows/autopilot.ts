@@ -102,12 +102,14 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     hostname: device.hardware.deviceName,
     ssoUser: { upn: user.upn, password: user.password },
   });
+  let launched = false;
   const start = async (install: MsiInstall) => {
     await s.beforeOrbit?.(install, world, device);
     await orbit.launch(install);
   };
   let deferred: MsiInstall | undefined;
   launchers[FLEETD_PRODUCT_ID] = async (install) => {
+    launched = true;
     if (s.deferOrbit) deferred = install;
     else await start(install);
   };
@@ -117,9 +119,12 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
   await device.getPrt({ mdmTokenVia: s.mdmTokenVia });
   await s.afterPrt?.(device, world);
   const enrolled = await device.enrollMdm({ notInOobe: s.notInOobe });
-  // First session: Fleet queues the fleetd install; the device installs it and orbit starts.
+  // First session: Fleet queues the fleetd install; the device installs it and orbit starts. Fleet of #43295 queued
+  // the Add and the Exec apart and could hand out the Exec first (404, nothing installed): it queues them again in
+  // the next session, as real Windows would see it, until the install ran (at most 3 sessions here).
   await device.syncManagement();
-  // Second session: the device reports the install; orbit has checked in, so nothing is queued again.
+  for (let i = 0; i < 2 && !orbit.result() && !launched; i++) await device.syncManagement();
+  // Then a session where the device reports the install; orbit has checked in, so nothing is queued again.
   await device.syncManagement();
   if (deferred) await start(deferred);
   return {

@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startWorld, type World } from '../../emulators/scenarios/world.js';
+import { findScenario } from '../../emulators/scenarios/index.js';
+import { evaluate } from '../../emulators/scenarios/expect.js';
+import { hostDeletePath } from '../../emulators/mdm/api/host-delete.js';
+import { ENROLL_SECRET_PATH, KEYSTORE_ENROLL_SECRET, NODE_KEY_PATH } from '../../emulators/orbit/state.js';
+import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function run(name: string, fleetProfile: FleetProfileName, seed: string) {
+  world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed, mdmSettings: { fleetProfile } });
+  const scenario = findScenario(name)!;
+  const out = await scenario.run(world, {});
+  return { world, out, verdicts: evaluate(scenario.expect(out as never, {}), world) };
+}
+
+describe('host-deleted-reenroll', () => {
+  for (const profile of ['eua-first', 'eua-link-fix', 'current'] as const) {
+    it(`holds its expectations under ${profile}`, async () => {
+      const { verdicts } = await run('host-deleted-reenroll', profile, `deleted-${profile}`);
+      expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    });
+  }
+
+  it("DeleteHost clears the host's host_id rows and keeps the enrollment and the IdP link; orbit keeps its files where fleetd does", async () => {
+    const { world: w } = await run('autopilot-eua', 'current', 'deleted-rows');
+    const hostId = w.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts`).pluck().get() as number);
+    const count = (table: string, col = 'host_id', v: unknown = hostId) => w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM ${table} WHERE ${col} = ?`).pluck().get(v) as number);
+    expect(count('host_orbit_info')).toBe(1);
+    const uuid = w.mdm.ctx.store.read((db) => db.prepare(`SELECT uuid FROM hosts WHERE id = ?`).pluck().get(hostId) as string);
+    // orbit moved the secret from secret.txt into the keystore and deleted the file; the node key is in its file.
+    const orbit = w.lab.store('orbit')!;
+    const files = orbit.read((db) => db.prepare(`SELECT path FROM orbit_files`).pluck().all());
+    expect(files).toEqual([NODE_KEY_PATH]);
+    expect(files).not.toContain(ENROLL_SECRET_PATH);
+    expect(orbit.read((db) => db.prepare(`SELECT COUNT(*) FROM orbit_keystore WHERE name = ?`).pluck().get(KEYSTORE_ENROLL_SECRET))).toBe(1);
+
+    const res = await fetch(`${w.mdm.url}${hostDeletePath(hostId)}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    for (const t of ['hosts', 'host_seen_times', 'host_emails', 'host_mdm', 'host_orbit_info', 'host_activities']) expect(count(t, t === 'hosts' ? 'id' : 'host_id'), t).toBe(0);
+    expect(count('host_mdm_idp_accounts', 'host_uuid', uuid)).toBe(1);
+    expect(count('mdm_windows_enrollments', 'host_uuid', uuid)).toBe(1);
+  });
+
+  it("an unknown or malformed host id gets Fleet's 404 JSON and changes nothing", async () => {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'deleted-404' });
+    const before = world.mdm.ctx.store.fileBytes();
+    const res = await fetch(`${world.mdm.url}${hostDeletePath(999)}`, { method: 'DELETE' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'Resource Not Found', errors: [{ name: 'base', reason: 'Host 999 was not found in the datastore' }] });
+    const bad = await fetch(`${world.mdm.url}/api/v1/fleet/hosts/abc`, { method: 'DELETE' });
+    expect(bad.status).toBe(404);
+    expect(world.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
+  });
+
+  it("a deleted host's node key gets 401 Authentication required, with Fleet's internal reason on the step", async () => {
+    const { world: w } = await run('host-deleted-reenroll', 'current', 'deleted-401');
+    const refused = w.lab.recorder.all().filter((s) => s.catalogId === 'orbit.config' && s.response?.status === 401);
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(refused[0]!.response!.body)).toEqual({ message: 'Authentication required', errors: [{ name: 'base', reason: 'Authentication required' }] });
+    expect(refused[0]!.detail?.fleetLog).toEqual({ error: 'authentication error: invalid orbit node key' });
+    // The re-enroll came only after 45 s of 401s: the first two refusals are 30 s apart, the enroll after the third.
+    const reenroll = w.lab.recorder.all().filter((s) => s.catalogId === 'orbit.enroll').at(-1)!;
+    expect(reenroll.index).toBeGreaterThan(refused.at(-1)!.index);
+    expect(JSON.parse(reenroll.request!.body).eua_token).toMatch(/\./);
+  });
+});
+
+describe('fleetd-1.54-then-1.55 (#40787 QA)', () => {
+  for (const profile of ['eua-first', 'eua-link-fix', 'current'] as const) {
+    it(`holds its expectations under ${profile}`, async () => {
+      const { verdicts } = await run('fleetd-1.54-then-1.55', profile, `update-${profile}`);
+      expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    });
+  }
+
+  it('1.54 enrolls without eua_token and is refused; after the update the orbit_state version is 1.55 and the host reports it', async () => {
+    const { world: w } = await run('fleetd-1.54-then-1.55', 'current', 'update-detail');
+    const steps = w.lab.recorder.all();
+    const first = steps.find((s) => s.catalogId === 'orbit.enroll')!;
+    expect(first.response!.status).toBe(401);
+    expect(JSON.parse(first.request!.body)).not.toHaveProperty('eua_token');
+    expect(first.request!.headers['user-agent']).toBe('fleetd/1.54.0');
+    const update = steps.find((s) => s.catalogId === 'orbit.update')!;
+    expect(update.detail).toMatchObject({ from: '1.54.0', to: '1.55.0', keepsNodeKey: true });
+    const orbit = w.lab.store('orbit')!;
+    expect(orbit.read((db) => db.prepare(`SELECT value FROM orbit_state WHERE name = 'version'`).pluck().get())).toBe('1.55.0');
+    // The EUA_TOKEN the MSI carried is still orbit's (the service environment did not change with the binary).
+    expect(orbit.read((db) => db.prepare(`SELECT value FROM orbit_state WHERE name = 'eua_token'`).pluck().get())).toMatch(/\./);
+    const version = w.mdm.ctx.store.read((db) => db.prepare(`SELECT version FROM host_orbit_info`).pluck().all());
+    expect(version).toEqual(['1.55.0']);
+  });
+});
+
+describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_secrets)', () => {
+  async function runWith(profile: FleetProfileName, seed: string, oneTimeSecrets: boolean) {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed, mdmSettings: { fleetProfile: profile } });
+    const scenario = findScenario('host-deleted-reenroll')!;
+    const opts = { oneTimeSecrets };
+    const out = await scenario.run(world, opts);
+    return { world, out, verdicts: evaluate(scenario.expect(out as never, opts), world) };
+  }
+
+  it('current with the flag: the install stores the placeholder, delivers the minted secret; orbit consumes it; the host delete takes it; the re-enroll is refused', async () => {
+    const { world: w, verdicts } = await runWith('current', 'one-time-on', true);
+    expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    const [exec] = w.mdm.ctx.store.read((db) => db.prepare(`SELECT raw_command FROM windows_mdm_commands WHERE raw_command LIKE '%<Exec>%' ORDER BY rowid`).pluck().all()) as string[];
+    expect(exec).toContain('FLEET_SECRET="$FLEET_HOST_SECRET_ENROLL_SECRET"');
+    const steps = w.lab.recorder.all();
+    const install = steps.find((s) => s.catalogId === 'msi.install')!;
+    const delivered = (install.detail!.properties as Record<string, string>).FLEET_SECRET!;
+    expect(delivered).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const global = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM enroll_secrets`).pluck().all());
+    expect(global).not.toContain(delivered);
+    // The first enroll consumed it: its row was bound to the enrollment, then to the host, then went with the host.
+    const inserted = steps.flatMap((s) => s.changes).find((c) => c.table === 'host_one_time_enroll_secrets' && c.op === 'insert')!;
+    expect(inserted.after).toMatchObject({ secret: delivered, platform: 'windows', host_id: null, team_id: null });
+    expect(inserted.after!.mdm_windows_enrollment_id).toEqual(expect.any(Number));
+    const consumed = steps.flatMap((s) => s.changes).find((c) => c.table === 'host_one_time_enroll_secrets' && c.op === 'update')!;
+    expect(consumed.after).toMatchObject({ secret: delivered, host_id: expect.any(Number) });
+    expect(consumed.after!.orbit_used_at).toEqual(consumed.after!.consumed_at);
+  });
+
+  it('eua-link-fix ignores the flag (no switch): the shared secret, the re-enroll succeeds', async () => {
+    const { world: w, verdicts } = await runWith('eua-link-fix', 'one-time-off', true);
+    expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    expect(w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM host_one_time_enroll_secrets`).pluck().get())).toBe(0);
+    const install = w.lab.recorder.all().find((s) => s.catalogId === 'msi.install')!;
+    const global = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM enroll_secrets`).pluck().all());
+    expect(global).toContain((install.detail!.properties as Record<string, string>).FLEET_SECRET);
+  });
+
+  it('a used one-time secret presented again gets 401 Authentication failed and changes nothing', async () => {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'one-time-reuse', mdmSettings: { fleetProfile: 'current', mdmWindowsOneTimeEnrollSecrets: true } });
+    const out = (await findScenario('autopilot-eua')!.run(world, {})) as { hardwareUuid: string };
+    const w = world;
+    const used = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM host_one_time_enroll_secrets WHERE orbit_used_at IS NOT NULL`).pluck().get() as string);
+    expect(used).toBeTruthy();
+    const before = w.mdm.ctx.store.fileBytes();
+    const res = await fetch(`${w.mdm.url}/api/fleet/orbit/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enroll_secret: used, hardware_uuid: out.hardwareUuid, hardware_serial: '', hostname: 'x', platform: 'windows' }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Authentication failed', errors: [{ name: 'base', reason: 'Authentication failed' }] });
+    expect(w.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
+  });
+});
