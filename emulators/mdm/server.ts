@@ -11,6 +11,7 @@ import { registerOrbit } from './orbit/routes.js';
 import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { registerSso } from './sso/routes.js';
 import { ensureIdentity, type WstepIdentity } from './wstep/identity.js';
+import { registerFleetApi } from './api/routes.js';
 
 export interface MdmServerOptions {
   lab: Lab;
@@ -37,6 +38,8 @@ function registerRoutes(app: FastifyInstance, ctx: MdmContext): void {
   registerOrbit(app, ctx);
   // The SSO pages orbit opens on END_USER_AUTH_REQUIRED (the second prompt).
   registerSso(app, ctx);
+  // Fleet's REST host API and activity feed (GET /api/v1/fleet/hosts/:id, /activities), admin token.
+  registerFleetApi(app, ctx);
 }
 
 /**

@@ -4,6 +4,7 @@ import { replaceHostEmails, updateInstalledFromDep, windowsHostsBySerial } from 
 import { updateEnrollmentHostUuid, type WindowsEnrollment } from '../store/management.js';
 import { refreshHostScimUser } from '../store/scim.js';
 import { isValidUPN } from './fleetd.js';
+import { claimDeferredMdmEnrolledActivity } from '../store/activity-mdm-enrolled.js';
 
 export const DEVDETAIL_SMBIOS_SERIAL_URI = './DevDetail/Ext/Microsoft/SMBIOSSerialNumber';
 
@@ -21,6 +22,7 @@ export function linkWindowsHostMDMEnrollment(db: Db, e: WindowsEnrollment, host:
     replaceHostEmails(db, host.id, [e.enroll_user_id], 'mdm_idp_accounts', nowIso);
     refreshHostScimUser(db, host.id, e.enroll_user_id, nowIso);
   }
+  if (updated) claimDeferredMdmEnrolledActivity(db, e, host, nowIso); // PR #52235: the deferred mdm_enrolled activity
   return updated;
 }
 

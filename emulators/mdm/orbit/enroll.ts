@@ -2,7 +2,8 @@ import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import { enrollOrbitHost, enrollSecret, globalEnrollSecrets, hostPreviouslyOrbitEnrolled, insertEnrollSecret, teamEndUserAuthEnabled, type EnrollSecret } from '../store/hosts.js';
 import { idpLinkByHostUuid } from '../store/idp.js';
-import { updateEnrollmentHostUuid } from '../store/management.js';
+import { enrollmentByDeviceId, updateEnrollmentHostUuid } from '../store/management.js';
+import { claimDeferredMdmEnrolledActivity } from '../store/activity-mdm-enrolled.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
 import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
 import { EuaDatastoreError, checkWindowsEUAToken, linkEUAAccount, type EuaTokenCheck } from './eua.js';
@@ -143,6 +144,7 @@ export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capa
     if (decision.kind === 'eua-token') {
       const updated = updateEnrollmentHostUuid(db, req.hardware_uuid, decision.check.deviceId, now);
       if (updated) refreshHostScimUser(db, id, decision.check.upn, now);
+      if (updated) claimDeferredMdmEnrolledActivity(db, enrollmentByDeviceId(db, decision.check.deviceId), { id }, now); // PR #52235
     }
     clearEndUserAuthPrompt(db, req.hardware_uuid);
     return id;

@@ -55,6 +55,12 @@ export const FLEET_SWITCHES = [
     source: 'https://github.com/fleetdm/fleet/tree/main/server/datastore/mysql/migrations/tables',
     detail: 'host_one_time_enroll_secrets.mdm_windows_enrollment_id: the install command carries a secret good for one orbit enroll, so a re-enroll after host deletion needs a freshly pushed one.',
   },
+  {
+    id: 'deferred-mdm-enrolled-activity',
+    title: 'The Windows mdm_enrolled activity waits for the host, and names it',
+    source: 'https://github.com/fleetdm/fleet/pull/52235',
+    detail: 'Before, the enroll request recorded mdm_enrolled at once with the DeviceName and an empty serial (an Entra enrollment has no host yet); since #50487/#52235 it carries host_id, host_serial and installed_from_dep, and when no host is known it is deferred and claimed (mdm_windows_enrollments.mdm_enrolled_activity_at) when the enrollment is linked to a host.',
+  },
 ] as const satisfies readonly FleetSwitch[];
 
 export type FleetSwitchId = (typeof FLEET_SWITCHES)[number]['id'];

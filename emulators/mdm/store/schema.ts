@@ -8,7 +8,12 @@ import { profileHas, DEFAULT_FLEET_PROFILE } from '../profiles/profiles.js';
 /** The schema of the profile's Fleet: the 2026-08-31 migration made the HWDevID unique per host (switches.ts hwdevid-unique-per-host). */
 export function mdmSchema(profile: string = DEFAULT_FLEET_PROFILE): string {
   const key = profileHas(profile, 'hwdevid-unique-per-host') ? 'UNIQUE (mdm_hardware_id, host_uuid)' : 'UNIQUE (mdm_hardware_id)';
-  return MDM_SCHEMA.replace('CONSTRAINT idx_type UNIQUE (mdm_hardware_id)', `CONSTRAINT idx_type ${key}`);
+  // PR #52235: the claim of the deferred mdm_enrolled activity (store/activity-mdm-enrolled.ts; column name UNCONFIRMED).
+  const claim = profileHas(profile, 'deferred-mdm-enrolled-activity') ? '\n  mdm_enrolled_activity_at TEXT NULL,' : '';
+  return MDM_SCHEMA.replace('CONSTRAINT idx_type UNIQUE (mdm_hardware_id)', `CONSTRAINT idx_type ${key}`).replace(
+    'fleetd_sync_capable INTEGER NOT NULL DEFAULT 0,',
+    `fleetd_sync_capable INTEGER NOT NULL DEFAULT 0,${claim}`,
+  );
 }
 
 export const MDM_SCHEMA = `
