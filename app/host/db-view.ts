@@ -29,6 +29,7 @@ export function fleetViewOf(view: DbView): FleetView {
   const rows = view.parties.mdm ?? {};
   const db = new Database(':memory:');
   try {
+    db.pragma('foreign_keys = OFF'); // a copy of rows that were consistent where they came from, in any table order
     db.exec(mdmSchema(DEFAULT_FLEET_PROFILE));
     for (const [table, list] of Object.entries(rows)) {
       const cols = new Set((db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name));
