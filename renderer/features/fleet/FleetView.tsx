@@ -61,13 +61,18 @@ function HostCard({ host }: { host: FleetViewT['hosts'][number] }) {
             {status === null ? 'null' : text(status)}
           </span>{' '}
           <span className="muted small">{mdm.connected_to_fleet ? 'connected to Fleet' : 'not connected to Fleet'}</span>
-          {status === null && <span className="muted small"> · no host_mdm row: Fleet fills it from osquery&apos;s mdm detail query, which the lab does not run</span>}
+          {status === null && (
+            <span className="muted small" title="Fleet fills host_mdm from osquery's mdm detail query, which the lab does not run">
+              {' '}
+              · no host_mdm row (osquery reports it)
+            </span>
+          )}
         </dd>
         <dt>device_mapping</dt>
         <dd data-testid="device-mapping" data-null={dm === null ? 'true' : 'false'}>
           {dm === null ? (
             <span className="fleet-null">
-              <span className="pill pill-bad">null</span> List hosts (<code>device_mapping=true</code>) shows no email: no <code>host_emails</code> row (the #45066 symptom)
+              <span className="pill pill-bad">null</span> no <code>host_emails</code> row, so List hosts shows no email (#45066)
             </span>
           ) : (
             list(dm)
