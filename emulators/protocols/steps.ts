@@ -757,7 +757,7 @@ export const STEP_KINDS = {
     title: "Fleet REST API (hosts, activities)",
     phase: null,
     summary: 'An admin client reads what Fleet shows: a host with its mdm and end users, its device_mapping, the activity feed (Bearer API token).',
-    spec: { doc: 'Fleet', section: 'docs/REST API/rest-api.md', title: 'Hosts, Activities', url: 'https://fleetdm.com/docs/rest-api/rest-api' },
+    spec: { doc: 'Fleet', section: 'server/service/hosts.go', title: 'getHostEndpoint, listHostsEndpoint, listHostDeviceMappingEndpoint; ListActivities', url: `${FLEET_SRC}/server/service/hosts.go` },
     client: null,
     server: 'mdm/api/routes.ts',
     http: { server: 'mdm', method: 'GET', path: '^/api/(v1|latest)/fleet/(hosts|activities)(/|\\?|$)' },
