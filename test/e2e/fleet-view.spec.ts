@@ -59,6 +59,10 @@ test('eua-first: mdm_enrolled comes with the enroll request, on no host; the hos
   await expect(dm).toHaveAttribute('data-null', 'true');
   await expect(dm).toContainText('#45066');
   await expectDeviceMappingMatchesRows(page);
+  // The List hosts answer opens by itself when device_mapping is null, its line marked.
+  const flagged = page.getByTestId('fleet-view').locator('details.fleet-json[open] .json-line.flag');
+  await expect(flagged).toHaveText(/"device_mapping": null/);
+  await flagged.scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('fleet-view-null.png') });
 });
 

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { FleetView as FleetViewT } from '../../../app/contract';
 import { labTime } from '../../lib/format';
 import { CopyButton } from '../common/CopyButton';
@@ -118,10 +119,10 @@ function JsonBlock({ title, value, open = false }: { title: string; value: unkno
         <CopyButton text={JSON.stringify(value, null, 2)} label="Copy JSON" />
         <pre>
           {lines.map((l, i) => (
-            <span key={i} className={l.flag ? 'json-line flag' : 'json-line'}>
-              {l.line}
+            <Fragment key={i}>
+              <span className={l.flag ? 'json-line flag' : 'json-line'}>{l.line}</span>
               {'\n'}
-            </span>
+            </Fragment>
           ))}
         </pre>
       </div>
