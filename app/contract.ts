@@ -151,6 +151,29 @@ export const DbViewSchema = z.object({
 });
 export type DbView = z.infer<typeof DbViewSchema>;
 
+/** A Fleet REST answer as JSON (its shape is Fleet's, emulators/mdm/api/host-view.ts). */
+const FleetJsonSchema = z.record(z.string(), z.unknown());
+/** "What Fleet shows" after a step: Fleet's REST answers computed from that step's MDM rows (app/host/db-view.ts). */
+export const FleetViewSchema = z.object({
+  stepIndex: z.number().int(),
+  hosts: z.array(
+    z.object({
+      id: z.number().int(),
+      /** GET /api/v1/fleet/hosts/:id */
+      getHost: FleetJsonSchema,
+      /** The host in GET /api/v1/fleet/hosts?device_mapping=true (device_mapping null: no host_emails, #45066). */
+      listEntry: FleetJsonSchema,
+      /** GET /api/v1/fleet/hosts/:id/device_mapping */
+      deviceMapping: FleetJsonSchema,
+      /** GET /api/v1/fleet/hosts/:id/activities */
+      activities: FleetJsonSchema,
+    }),
+  ),
+  /** GET /api/v1/fleet/activities */
+  activities: FleetJsonSchema,
+});
+export type FleetView = z.infer<typeof FleetViewSchema>;
+
 /** A saved run: every step, the scenario and its outcome. */
 export const RunBundleSchema = z.object({
   format: z.literal('enrollscope-run/1'),
@@ -376,6 +399,8 @@ export const uiRoutes = {
   setBreakpoints: apiRoute({ method: 'PUT', path: '/api/breakpoints', body: BreakpointsRequestSchema, reply: LabStateSchema }),
   /** Remove every breakpoint (Reset and Run keep them). */
   clearBreakpoints: apiRoute({ method: 'POST', path: '/api/breakpoints/clear', body: null, reply: LabStateSchema }),
+  /** What Fleet's REST API would answer after a step (hosts, device_mapping, activities), from that step's snapshot. */
+  fleetView: apiRoute({ method: 'GET', path: '/api/fleet-view', query: z.object({ step: z.coerce.number().int().min(-1) }), body: null, reply: FleetViewSchema }),
 } as const;
 export type UiRoutes = typeof uiRoutes;
 export type UiRouteName = keyof UiRoutes;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { uiEvents, uiRoutes, type ApiError, type ApiRoute, type LabEvent, type LabState, type RouteArgs, type RouteReply } from '../contract.js';
 import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
+import { fleetViewOf } from '../host/db-view.js';
 import { redactBundle } from './redact.js';
 import { compareRuns } from '../compare/compare.js';
 import { fleetProfileInfos } from '../host/fleet-profiles.js';
@@ -120,6 +121,13 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   serve(uiRoutes.db, ({ query }, reply) => {
     try {
       return session.dbView(query.step);
+    } catch (e) {
+      return bad(reply, 404, (e as Error).message);
+    }
+  });
+  serve(uiRoutes.fleetView, ({ query }, reply) => {
+    try {
+      return fleetViewOf(session.dbView(query.step));
     } catch (e) {
       return bad(reply, 404, (e as Error).message);
     }

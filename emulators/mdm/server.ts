@@ -12,6 +12,7 @@ import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { registerSso } from './sso/routes.js';
 import { registerHostDelete } from './api/host-delete.js';
 import { ensureIdentity, type WstepIdentity } from './wstep/identity.js';
+import { registerFleetApi } from './api/routes.js';
 
 export interface MdmServerOptions {
   lab: Lab;
@@ -40,6 +41,8 @@ function registerRoutes(app: FastifyInstance, ctx: MdmContext): void {
   registerSso(app, ctx);
   // Fleet's REST API: DELETE /api/v1/fleet/hosts/:id.
   registerHostDelete(app, ctx);
+  // Fleet's REST host API and activity feed (GET /api/v1/fleet/hosts/:id, /activities), admin token.
+  registerFleetApi(app, ctx);
 }
 
 /**

@@ -771,6 +771,16 @@ export const STEP_KINDS = {
     client: null,
     server: null,
   },
+  // ---- Fleet's REST API, as an admin's client (curl, fleetctl) reads it ----
+  'fleet.rest-api': {
+    title: "Fleet REST API (hosts, activities)",
+    phase: null,
+    summary: 'An admin client reads what Fleet shows: a host with its mdm and end users, its device_mapping, the activity feed (Bearer API token).',
+    spec: { doc: 'Fleet', section: 'server/service/hosts.go', title: 'getHostEndpoint, listHostsEndpoint, listHostDeviceMappingEndpoint; ListActivities', url: `${FLEET_SRC}/server/service/hosts.go` },
+    client: null,
+    server: 'mdm/api/routes.ts',
+    http: { server: 'mdm', method: 'GET', path: '^/api/(v1|latest)/fleet/(hosts|activities)(/|\\?|$)' },
+  },
 } as const satisfies Record<string, StepKindDef>;
 
 export type StepKindId = keyof typeof STEP_KINDS;

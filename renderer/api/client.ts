@@ -73,6 +73,8 @@ export function createApiClient(opts: ApiClientOptions) {
     steps: () => call(r.steps, {}),
     scenarios: () => call(r.scenarios, {}),
     db: (step: number) => call(r.db, { query: { step } }),
+    /** What Fleet's REST API answers after a step (the DB tab's Fleet view). */
+    fleetView: (step: number) => call(r.fleetView, { query: { step } }),
     run: (req: RunRequest) => call(r.run, { body: req }),
     control: (action: ControlRequest['action'], edited?: HttpRequest) => call(r.control, { body: edited ? { action, edited } : { action } }),
     advanceClock: (ms: number) => call(r.advanceClock, { body: { ms } }),

@@ -72,7 +72,7 @@ test('search by DB value: a table name and a value Fleet wrote find the orbit en
   await page.screenshot({ path: screenshotPath('search-db.png') });
 });
 
-test("row history: the mdm_idp_accounts row written at orbit enroll, and the enrollment row's four writes, each linking to its step", async ({ host, page }) => {
+test("row history: the mdm_idp_accounts row written at orbit enroll, and the enrollment row's writes (orbit enroll's two: the link and the mdm_enrolled claim), each linking to its step", async ({ host, page }) => {
   await host.open(page);
   await ui.runScenario(page, 'autopilot-eua');
   const enroll = ui.steps(page).locator('[data-catalog-id="orbit.enroll"]');
@@ -99,13 +99,16 @@ test("row history: the mdm_idp_accounts row written at orbit enroll, and the enr
   await table.locator('summary').click();
   await table.locator('table.rows tbody tr').first().click();
   await expect(history).toHaveAttribute('data-table', 'mdm_windows_enrollments');
-  await expect(entries).toHaveCount(4);
+  // Orbit enroll writes it twice under the default profile: the host_uuid link, then the claim of the deferred
+  // mdm_enrolled activity (PR #52235, its own UPDATE in Fleet too).
+  await expect(entries).toHaveCount(5);
   const linked = await entries.locator('button.step-link').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step-link'))));
   const byIndex = async (i: number) => ui.steps(page).locator(`[data-step-index="${i}"]`).getAttribute('data-catalog-id');
-  expect(await Promise.all(linked.map(byIndex))).toEqual(['mde2.rst', 'omadm.message', 'omadm.message', 'orbit.enroll']);
+  expect(await Promise.all(linked.map(byIndex))).toEqual(['mde2.rst', 'omadm.message', 'omadm.message', 'orbit.enroll', 'orbit.enroll']);
   await expect(entries.first()).toHaveClass(/op-insert/);
   await expect(entries.last()).toHaveClass(/current/);
-  await expect(entries.last().locator('tr.changed th', { hasText: /^host_uuid$/ })).toHaveCount(1);
+  await expect(entries.nth(3).locator('tr.changed th', { hasText: /^host_uuid$/ })).toHaveCount(1);
+  await expect(entries.last().locator('tr.changed th', { hasText: /^mdm_enrolled_activity_at$/ })).toHaveCount(1);
   await page.screenshot({ path: screenshotPath('row-history.png') });
   await entries.first().locator('button.step-link').click();
   await expect(ui.steps(page).locator('[aria-current="true"]')).toHaveAttribute('data-catalog-id', 'mde2.rst');

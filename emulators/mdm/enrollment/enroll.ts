@@ -15,6 +15,7 @@ import { authorizeHeaderToken } from './auth.js';
 import { fleetProvisioningDoc } from './provisioning.js';
 import { loadIdentity } from '../wstep/identity.js';
 import { signClientCsr } from '../wstep/client-cert.js';
+import { recordMdmEnrolledAtEnrollment } from '../store/activity-mdm-enrolled.js';
 import { deleteEnrolledDeviceOnReenrollment, insertEnrolledDevice, MDM_DEVICE_STATE_ENROLLED } from '../store/enrollments.js';
 
 /**
@@ -129,6 +130,8 @@ export async function handleEnroll(ctx: MdmContext, env: SoapEnvelope): Promise<
       },
       nowIso,
     );
+    // storeWindowsMDMEnrolledDevice's mdm_enrolled activity: at once, or deferred to the link (PR #52235).
+    recordMdmEnrolledAtEnrollment(db, { mdm_hardware_id: hwDevId, device_name: deviceName, host_uuid: auth.hostUuid, enroll_user_id: auth.userId, not_in_oobe: notInOobe ? 1 : 0 }, ctx.fleet('deferred-mdm-enrolled-activity'), nowIso);
     if (auth.hostUuid) {
       // SetOrUpdateMDMData(host, is_server=false, enrolled=true, discovery URL, installed_from_dep, "Fleet", "", false).
       const host = db.prepare(`SELECT id FROM hosts WHERE uuid = ? ORDER BY id LIMIT 1`).get(auth.hostUuid) as { id: number } | undefined;

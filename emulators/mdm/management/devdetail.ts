@@ -5,6 +5,7 @@ import { updateEnrollmentHostUuid, type WindowsEnrollment } from '../store/manag
 import { conflictingEnrollmentHardwareId, storeEnrollmentHardwareSerial, windowsEnrollmentDefaultTeam } from '../store/enrollments.js';
 import { refreshHostScimUser } from '../store/scim.js';
 import { isValidUPN } from './fleetd.js';
+import { claimDeferredMdmEnrolledActivity } from '../store/activity-mdm-enrolled.js';
 
 export const DEVDETAIL_SMBIOS_SERIAL_URI = './DevDetail/Ext/Microsoft/SMBIOSSerialNumber';
 
@@ -45,6 +46,7 @@ export function linkWindowsHostMDMEnrollment(db: Db, e: WindowsEnrollment, host:
     const team = windowsEnrollmentDefaultTeam(db);
     if (team) setHostTeamIfNone(db, host.id, team.id, nowIso);
   }
+  if (updated) claimDeferredMdmEnrolledActivity(db, e, host, nowIso); // PR #52235: the deferred mdm_enrolled activity
   return updated;
 }
 

@@ -7,6 +7,7 @@ import { conflictingEnrollmentHardwareId, unlinkedEnrollmentByHardwareSerial } f
 import { insertBoundHostToIdpAccount, insertFleetEnrolled } from '../store/activities.js';
 import { isPlaceholderHardwareSerial, linkOptions, linkWindowsHostMDMEnrollment } from '../management/devdetail.js';
 import { consumeAndLinkOneTimeSecret, resolveEnrollSecret } from '../store/one-time-secrets.js';
+import { claimDeferredMdmEnrolledActivity } from '../store/activity-mdm-enrolled.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
 import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
 import { EuaDatastoreError, checkWindowsEUAToken, getOrCreateEuaAccount, linkEUAAccount, type EuaTokenCheck } from './eua.js';
@@ -153,6 +154,8 @@ function linkAfterEnrollByToken(db: Db, ctx: MdmContext, host: { id: number; uui
   }
   const updated = updateEnrollmentHostUuid(db, host.uuid, check.deviceId, now);
   if (updated) refreshHostScimUser(db, host.id, check.upn, now);
+  // PR #52235: the deferred mdm_enrolled activity is claimed at the link (once; a no-op when already claimed).
+  claimDeferredMdmEnrolledActivity(db, enrollmentByDeviceId(db, check.deviceId), host, now);
 }
 
 /**

@@ -61,6 +61,12 @@ export const FLEET_SWITCHES = [
     source: 'https://github.com/fleetdm/fleet/tree/main/server/service',
     detail: 'bindHostToIdPAccountFromSSO (TestBindHostToIdPAccountFromSSO): AssociateHostMDMIdPAccountFromSSO replaces a binding only while Fleet still waits on the device (pending prompt) and records bound_host_to_idp_account, or refused_host_idp_account_change when it keeps the old one.',
   },
+  {
+    id: 'deferred-mdm-enrolled-activity',
+    title: 'The Windows mdm_enrolled activity waits for the host, and names it',
+    source: 'https://github.com/fleetdm/fleet/pull/52235',
+    detail: 'Before, the enroll request recorded mdm_enrolled at once with the DeviceName and an empty serial (an Entra enrollment has no host yet); since #50487/#52235 it carries host_id, host_serial and installed_from_dep, and when no host is known it is deferred and claimed (mdm_windows_enrollments.mdm_enrolled_activity_at) when the enrollment is linked to a host.',
+  },
 ] as const satisfies readonly FleetSwitch[];
 
 export type FleetSwitchId = (typeof FLEET_SWITCHES)[number]['id'];

@@ -9,11 +9,14 @@ import { profileHas, DEFAULT_FLEET_PROFILE } from '../profiles/profiles.js';
 export function mdmSchema(profile: string = DEFAULT_FLEET_PROFILE): string {
   const perHost = profileHas(profile, 'hwdevid-unique-per-host');
   const key = perHost ? 'UNIQUE (mdm_hardware_id, host_uuid)' : 'UNIQUE (mdm_hardware_id)';
+  // PR #52235: the claim of the deferred mdm_enrolled activity (store/activity-mdm-enrolled.ts; column name UNCONFIRMED).
+  const claim = profileHas(profile, 'deferred-mdm-enrolled-activity') ? '\n  mdm_enrolled_activity_at TEXT NULL,' : '';
   let schema = MDM_SCHEMA.replace('CONSTRAINT idx_type UNIQUE (mdm_hardware_id)', `CONSTRAINT idx_type ${key}`);
   // The other 2026 columns of mdm_windows_enrollments (fleet.md corrections §8) came with the same migrations; the lab
   // keeps them at their defaults (nothing on the lab's paths writes them).
   if (perHost) schema = schema.replace('  -- 2026 columns\n', MDM_WINDOWS_ENROLLMENTS_2026_COLUMNS);
   if (profileHas(profile, 'default-windows-enrollment-team')) schema += MDM_WINDOWS_ENROLLMENT_CONFIG;
+  schema = schema.replace('fleetd_sync_capable INTEGER NOT NULL DEFAULT 0,', `fleetd_sync_capable INTEGER NOT NULL DEFAULT 0,${claim}`);
   return schema;
 }
 

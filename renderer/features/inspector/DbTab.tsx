@@ -9,6 +9,7 @@ import { hasHit } from '../../lib/search';
 import { Highlight, useSearchWords } from './Highlight';
 import { ChangeTable, ValueCell, showValue as show } from './RowDiff';
 import { RowHistory, type RowRef } from './RowHistory';
+import { FleetShows } from '../fleet/FleetView';
 
 const NO_WORDS: readonly string[] = [];
 
@@ -34,6 +35,7 @@ export function DbTab({ step }: { step: Step }) {
     <div className="db">
       {picked && <RowHistory target={picked} current={step.index} onClose={() => setPicked(null)} />}
       {closed ? <Linked index={step.index} /> : null}
+      {closed ? <FleetShows index={step.index} /> : null}
       <h3>Rows this step changed ({step.changes.length})</h3>
       {step.changes.length === 0 ? <p className="muted">{closed ? 'This step changed no rows.' : 'The step has not run yet.'}</p> : <Changes changes={step.changes} words={words} onPick={setPicked} />}
       {closed ? <World index={step.index} words={words} onPick={setPicked} /> : null}

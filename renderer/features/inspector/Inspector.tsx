@@ -10,6 +10,7 @@ import { ResponseTab } from './ResponseTab';
 import { TokensTab } from './TokensTab';
 import { DbTab } from './DbTab';
 import { SpecTab } from './SpecTab';
+import { FleetActivity } from '../fleet/FleetActivity';
 
 const TAB_LABEL: Record<InspectorTab, string> = { request: 'Request', response: 'Response', tokens: 'Tokens', db: 'DB', spec: 'Spec' };
 
@@ -41,6 +42,7 @@ export function Inspector() {
           {PARTY_LABEL[step.from]} → {PARTY_LABEL[step.to]} · {labTime(step.startedAt, true)} · {stepStatus(step)}
           {step.observedBy !== 'lab' && ` · recorded by ${PARTY_LABEL[step.observedBy]} (outside client)`}
         </div>
+        <FleetActivity step={step} />
       </header>
       <div role="tablist" aria-label="Inspector tabs" className="tabs">
         {INSPECTOR_TABS.map((t) => {
