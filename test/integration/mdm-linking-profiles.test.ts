@@ -137,7 +137,8 @@ describe('reverse-link-by-serial (#52614): orbit enroll links by the persisted D
     expect(run.failures).toEqual([]);
     const step = orbitEnrollStep(run.bundle.steps);
     const hostUuid = step.changes.find((c) => c.table === 'hosts' && c.op === 'insert')?.after?.uuid;
-    const enrollmentUpdates = step.changes.filter((c) => c.table === 'mdm_windows_enrollments' && c.op === 'update');
+    // The link is the update that sets host_uuid (under current the same step then claims the deferred mdm_enrolled, #52235).
+    const enrollmentUpdates = step.changes.filter((c) => c.table === 'mdm_windows_enrollments' && c.op === 'update' && c.before?.host_uuid !== c.after?.host_uuid);
     if (linked) {
       expect(enrollmentUpdates.map((c) => [c.before?.host_uuid, c.after?.host_uuid])).toEqual([['', hostUuid]]);
       expect(enrollmentUpdates[0]!.after?.hardware_serial).not.toBe('');
