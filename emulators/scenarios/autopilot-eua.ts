@@ -16,7 +16,10 @@ export const autopilotEua: Scenario<AutopilotOutcome> = {
       kind: 'check',
       name: 'the fleetd install was queued once: orbit checked in before the next session',
       check: (w) => {
-        const n = w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands`).pluck().get() as number);
+        // The ESP's finalize commands are queued too (persistESPFinalCommands, management/esp.ts): not counted here.
+        const n = w.mdm.ctx.store.read((db) =>
+          db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands WHERE target_loc_uri NOT LIKE '%/DMClient/%' AND target_loc_uri NOT LIKE '%/EnrollmentStatusTracking/%'`).pluck().get() as number,
+        );
         return { passed: n === 1, detail: `${n} command(s) queued` };
       },
     },

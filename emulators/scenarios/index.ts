@@ -13,6 +13,7 @@ import { programmatic } from './programmatic.js';
 import { reEnroll } from './re-enroll.js';
 import { deviceCodeSignin, mfaSignin } from './signin-methods.js';
 import { helloSignin } from './hello-signin.js';
+import { espTimeout } from './esp-timeout.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   deviceCodeSignin,
   mfaSignin,
   helloSignin,
+  espTimeout,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

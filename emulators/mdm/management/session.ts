@@ -29,6 +29,7 @@ import { enqueueInstallFleetdCommand, FLEET_INTERNAL_CMD_ID_PREFIX } from './fle
 import { linkEnrollmentBySerial, DEVDETAIL_SMBIOS_SERIAL_URI } from './devdetail.js';
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { logOnStep, marshalPendingCommand, PENDING_CMD_LOG_PREFIX } from './wire.js';
+import { AWAITING, espCommands, noteEspOnStep } from './esp.js';
 
 const NONCE_TTL_MS = 5 * 60_000;
 /** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
@@ -162,6 +163,13 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
     const wire = marshalPendingCommand(p.raw_command);
     if (wire.ok) out.push(wire.xml);
     else logOnStep(ctx, `${PENDING_CMD_LOG_PREFIX}: ${wire.error}`, p.command_uuid);
+  }
+  // getManagementResponse: the ESP commands last, after the pending queue (read above, so the finalize's backup
+  // copies queued now are not sent twice), for Autopilot enrollments awaiting configuration (management/esp.ts).
+  if (enrollment.awaiting_configuration !== AWAITING.none && ctx.fleet('windows-esp')) {
+    const esp = espCommands(db, ctx, enrollment, Date.parse(t.nowIso), newSession);
+    noteEspOnStep(ctx, esp);
+    out.push(...esp.commands);
   }
   return reply(ctx, req, out);
 }

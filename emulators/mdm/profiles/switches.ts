@@ -55,6 +55,12 @@ export const FLEET_SWITCHES = [
     source: 'https://github.com/fleetdm/fleet/tree/main/server/datastore/mysql/migrations/tables',
     detail: 'host_one_time_enroll_secrets.mdm_windows_enrollment_id: the install command carries a secret good for one orbit enroll, so a re-enroll after host deletion needs a freshly pushed one.',
   },
+  {
+    id: 'windows-esp',
+    title: 'Autopilot enrollments are held at the Enrollment Status Page until setup experience is done (3 h timeout)',
+    source: 'https://github.com/fleetdm/fleet/blob/main/server/service/microsoft_mdm.go',
+    detail: 'getESPCommands: awaiting_configuration Pending sends the DMClient FirstSyncStatus hold, Active (orbit linked) waits for profiles and setup-experience software, then ServerHasFinishedProvisioning, or after 3 h the block (CustomErrorText, BlockInStatusPage, TimeOutUntilSyncFailure=1). Which release first shipped it is UNCONFIRMED (migration 20260409153716 added the columns); given to current only.',
+  },
 ] as const satisfies readonly FleetSwitch[];
 
 export type FleetSwitchId = (typeof FLEET_SWITCHES)[number]['id'];

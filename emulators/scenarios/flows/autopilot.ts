@@ -1,5 +1,7 @@
 import { createDevice, FLEETD_PRODUCT_ID, type MdmTokenVia, type MsiInstall, type MsiLauncher, type VirtualDevice, type SignInMethod } from '../../device/index.js';
 import { orbitLauncher, type OrbitResult } from '../../orbit/index.js';
+import type { InstallerBehaviour } from '../../orbit/setup-experience.js';
+import { espView } from '../../device/csp/esp.js';
 import { createScimUser, updateSettings } from '../../mdm/admin.js';
 import type { World } from '../world.js';
 import type { ScenarioOption, ScenarioOptions } from '../types.js';
@@ -26,6 +28,8 @@ export interface AutopilotSettings {
   before?: (world: World, upn: string) => Promise<unknown> | void;
   /** Runs once the device has its PRT, before MDM enrollment (Windows Hello provisioning and sign-in, for example). */
   afterPrt?: (device: VirtualDevice, world: World) => Promise<unknown>;
+  /** What setup-experience installers do on the machine (orbit/setup-experience.ts); default they succeed. */
+  installer?: InstallerBehaviour;
 }
 
 export interface AutopilotOutcome {
@@ -63,6 +67,7 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
     ...(defaults.beforeOrbit && { beforeOrbit: defaults.beforeOrbit }),
     ...(defaults.before && { before: defaults.before }),
     ...(defaults.afterPrt && { afterPrt: defaults.afterPrt }),
+    ...(defaults.installer && { installer: defaults.installer }),
   };
 }
 
@@ -95,6 +100,9 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     serial: device.hardware.serial,
     hostname: device.hardware.deviceName,
     ssoUser: { upn: user.upn, password: user.password },
+    ...(s.installer && { installer: s.installer }),
+    // #38467: a browser orbit opens while Windows shows the ESP opens behind it.
+    coveredBy: () => (espView(device.store)?.state === 'showing' ? 'Enrollment Status Page' : null),
   });
   launchers[FLEETD_PRODUCT_ID] = async (install) => {
     await s.beforeOrbit?.(install, world, device);
