@@ -20,6 +20,7 @@ import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { ENROLL_SECRET_PATH, NODE_KEY_PATH, adoptEnrollSecret, orbitState } from './state.js';
 import { signInOnSsoPage, type SsoUser } from './sso.js';
 import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
+import { runSetupExperience, type InstallerBehaviour, type SetupExperienceRun } from './setup-experience.js';
 
 export type { SsoUser } from './sso.js';
 
@@ -49,6 +50,10 @@ export interface OrbitOptions {
   maxWaitMs?: number;
   /** A running orbit whose node key the server rejected: enroll again, overwriting the key file (no start step). */
   reenroll?: boolean;
+  /** What setup-experience installers do on this machine (setup-experience.ts); default they succeed. */
+  installer?: InstallerBehaviour;
+  /** What covers the desktop when orbit opens a browser (the Enrollment Status Page during OOBE, #38467), or null. */
+  coveredBy?: () => string | null;
 }
 
 export interface OrbitResult {
@@ -62,6 +67,8 @@ export interface OrbitResult {
   capabilities: string[];
   config: Record<string, unknown> | null;
   error: string | null;
+  /** The setup experience orbit ran (null: the config did not ask for it). */
+  setupExperience: SetupExperienceRun | null;
 }
 
 interface FleetError {
@@ -95,7 +102,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
 
   // getNodeKeyOrEnroll: a non-empty key file is reused unless 401s armed a re-enroll (orbit/pkg/... OrbitClient).
   const onDisk = o.reenroll ? undefined : state.readFile(NODE_KEY_PATH)?.trim();
-  const result: OrbitResult = { enrolled: false, nodeKey: onDisk || null, attempts: 0, ssoPrompts: 0, sentEuaToken: false, capabilities, config: null, error: null };
+  const result: OrbitResult = { enrolled: false, nodeKey: onDisk || null, attempts: 0, ssoPrompts: 0, sentEuaToken: false, capabilities, config: null, error: null, setupExperience: null };
   const started = lab.clock.now();
   let ssoOpenedAt: number | null = null;
   let failures = 0;
@@ -148,14 +155,16 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
         ssoOpenedAt = now;
         result.ssoPrompts++;
         const pageUrl = `${base}${MDM_PATHS.ssoPage}?initiator=setup_experience&host_uuid=${encodeURIComponent(o.hardwareUuid)}`;
+        // #38467: during Autopilot the browser opens behind the full-screen ESP; the user sees it only by Alt+Tab.
+        const behind = o.coveredBy?.() ?? null;
         await lab.local(
           {
             party: 'orbit',
             to: 'user',
-            title: 'orbit opens the SSO page: the user must sign in again',
+            title: behind ? `orbit opens the SSO page behind the ${behind} (#38467): the user must find it and sign in again` : 'orbit opens the SSO page: the user must sign in again',
             catalogId: 'orbit.sso-prompt',
             prompt: { kind: 'sso', text: `Your organization requires you to sign in (${pageUrl})` },
-            detail: { url: pageUrl },
+            detail: { url: pageUrl, ...(behind && { behind, issue: 'https://github.com/fleetdm/fleet/issues/38467' }) },
           },
           async () => {
             put({ sso_opened_at: new Date(now).toISOString() });
@@ -202,6 +211,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
     if (res.status === 200) {
       result.config = res.json<Record<string, unknown>>();
       await lab.local({ party: 'orbit', catalogId: 'orbit.keep-config' }, () => put({ config: res.text() }));
+      result.setupExperience = await runSetupExperience({ lab, base, nodeKey: result.nodeKey, capabilities, version, installer: o.installer ?? 'succeeds' }, result.config);
     } else result.error = `config failed: HTTP ${res.status}`;
   }
   return result;

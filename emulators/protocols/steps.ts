@@ -781,6 +781,59 @@ export const STEP_KINDS = {
     server: 'mdm/api/routes.ts',
     http: { server: 'mdm', method: 'GET', path: '^/api/(v1|latest)/fleet/(hosts|activities)(/|\\?|$)' },
   },
+
+  // ---- The Autopilot setup experience (Fleet's ESP hold) ----
+  'orbit.setup-experience-init': {
+    title: 'orbit starts the setup experience',
+    phase: 'orbit',
+    summary: 'Orbit calls setup_experience/init: Fleet enqueues the software marked "install during setup" for this host (setup_experience_status_results, pending).',
+    spec: { doc: 'Fleet', section: 'server/service/setup_experience.go', title: 'SetupExperienceInit: enqueuing the setup experience items', url: `${FLEET_SRC}/server/service/setup_experience.go` },
+    client: 'orbit/setup-experience.ts',
+    server: 'mdm/orbit/setup-experience-routes.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/fleet/orbit/setup_experience/init$' },
+  },
+  'orbit.setup-experience-status': {
+    title: 'orbit polls the setup experience status',
+    phase: 'orbit',
+    summary: 'Orbit asks how the setup experience stands (every 30 s); Fleet answers with each item\'s status and queues the next install (SetupExperienceNextStep).',
+    spec: { doc: 'Fleet', section: 'server/service/setup_experience.go', title: 'GetOrbitSetupExperienceStatus', url: `${FLEET_SRC}/server/service/setup_experience.go` },
+    client: 'orbit/setup-experience.ts',
+    server: 'mdm/orbit/setup-experience-routes.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/fleet/orbit/setup_experience/status$' },
+  },
+  'orbit.run-installer': {
+    title: 'orbit runs a setup experience installer',
+    phase: 'orbit',
+    summary: 'Orbit runs the install Fleet queued (pending_software_installer_ids in its config). A hung installer never reports a result: the item stays running and the ESP keeps holding.',
+    spec: { doc: 'Fleet', section: 'orbit/pkg/installer', title: 'The software installer runner', url: `${FLEET_SRC}/orbit/pkg/installer/installer.go` },
+    client: 'orbit/setup-experience.ts',
+    server: null,
+  },
+  'orbit.software-install-result': {
+    title: 'orbit reports the install result',
+    phase: 'orbit',
+    summary: 'Orbit posts the installer\'s exit code and output; Fleet marks the setup experience item success (exit 0) or failure.',
+    spec: { doc: 'Fleet', section: 'server/service/orbit.go', title: 'SaveHostSoftwareInstallResult', url: `${FLEET_SRC}/server/service/orbit.go` },
+    client: 'orbit/setup-experience.ts',
+    server: 'mdm/orbit/setup-experience-routes.ts',
+    http: { server: 'mdm', method: 'POST', path: '^/api/fleet/orbit/software_install/result$' },
+  },
+  'lab.setup-software-seed': {
+    title: 'Lab setup: software to install during setup',
+    phase: 'lab',
+    summary: 'The admin uploads a Windows installer and marks it "install during setup": Fleet\'s ESP then holds the device until it is done, or 3 hours pass.',
+    spec: { doc: 'Fleet', section: 'Windows & Linux setup experience', title: 'Install software during setup', url: `${FLEET_SRC}/articles/windows-linux-setup-experience.md` },
+    client: 'scenarios/esp-timeout.ts',
+    server: 'mdm/orbit/setup-experience.ts',
+  },
+  'device.esp': {
+    title: 'Windows: the Enrollment Status Page',
+    phase: 'omadm',
+    summary: 'The ESP as the FirstSyncStatus nodes drive it: shown while the server holds, released on ServerHasFinishedProvisioning, failed when TimeOutUntilSyncFailure runs out (CustomErrorText, the BlockInStatusPage buttons).',
+    spec: { doc: 'DMClient CSP', section: 'Provider/{ProviderID}/FirstSyncStatus', title: 'FirstSyncStatus (the Enrollment Status Page)', url: 'https://learn.microsoft.com/en-us/windows/client-management/mdm/dmclient-csp' },
+    client: 'device/csp/esp.ts',
+    server: 'mdm/management/esp.ts',
+  },
 } as const satisfies Record<string, StepKindDef>;
 
 export type StepKindId = keyof typeof STEP_KINDS;

@@ -17,7 +17,10 @@ export const autopilotEua: Scenario<AutopilotOutcome> = {
       kind: 'check',
       name: 'the fleetd install was queued once: orbit checked in before the next session',
       check: (w) => {
-        const n = w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands`).pluck().get() as number);
+        // The ESP's finalize commands are queued too (persistESPFinalCommands, management/esp.ts): not counted here.
+        const n = w.mdm.ctx.store.read((db) =>
+          db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands WHERE target_loc_uri NOT LIKE '%/DMClient/%' AND target_loc_uri NOT LIKE '%/EnrollmentStatusTracking/%'`).pluck().get() as number,
+        );
         // #43295 queued an Add and an Exec per session; unordered, the Exec can go first and fail (404), so the
         // install may be queued again in the next session: pairs until it ran.
         if (!fleetHas(w, 'fleetd-install-one-command')) return { passed: n >= 2 && n % 2 === 0, detail: `${n} command(s) queued (Add + Exec per session)` };

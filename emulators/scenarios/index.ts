@@ -19,6 +19,7 @@ import { linkBySerialNoToken } from './link-by-serial-no-token.js';
 import { enrollSecretSpecialChars } from './enroll-secret-special-chars.js';
 import { hostDeletedReenroll } from './host-deleted-reenroll.js';
 import { fleetd154Then155 } from './fleetd-154-then-155.js';
+import { espTimeout } from './esp-timeout.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -44,6 +45,7 @@ const SCENARIOS: Scenario[] = [
   enrollSecretSpecialChars,
   hostDeletedReenroll,
   fleetd154Then155,
+  espTimeout,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

@@ -21,6 +21,7 @@ import type { CspFormat } from '../csp/tree.js';
 import { send, type DeviceContext } from '../context.js';
 import type { EnrollmentState } from '../state.js';
 import { clientCredPath } from './dmacc.js';
+import { applyEspTransition, espTitle, espTransition, espView, type EspView } from '../csp/esp.js';
 import { acceptMsiExec, markMsiReported, productIdOf, runPendingMsiJobs, unreportedMsiResults, type MsiInstall } from './msi.js';
 
 /** What one management session did. */
@@ -35,6 +36,18 @@ export interface OmaDmSessionResult {
   installs: MsiInstall[];
   /** The device ended the session after MAX_MESSAGES_PER_SESSION packages although the server sent more commands. */
   truncated: boolean;
+  /** The Enrollment Status Page after the session (null: none ever showed). */
+  esp: EspView | null;
+}
+
+/**
+ * After each server message: the ESP shows, is released or fails as the FirstSyncStatus nodes now say, on the lab
+ * clock (csp/esp.ts); a step only when it changes.
+ */
+async function trackEsp(ctx: DeviceContext): Promise<void> {
+  const t = ctx.store.read((db) => espTransition(ctx.csp, db, ctx.lab.clock.now()));
+  if (!t) return;
+  await ctx.lab.local({ party: 'device', to: 'user', catalogId: 'device.esp', title: espTitle(t), detail: { esp: t } }, () => ctx.store.tx((db) => applyEspTransition(db, t)));
 }
 
 /** A guard against servers that never stop sending commands (not a Windows constant). */
@@ -168,7 +181,7 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
   const sessionId = (ctx.state.get('omadm')?.lastSessionId ?? 0) + 1;
   const reports = unreportedMsiResults(ctx);
   const url = `${e.managementUrl}${e.managementUrl.includes('?') ? '&' : '?'}mode=Maintenance&Platform=WoA`;
-  const result: OmaDmSessionResult = { sessionId, messages: 0, challenged: false, commands: [], installs: [], truncated: false };
+  const result: OmaDmSessionResult = { sessionId, messages: 0, challenged: false, commands: [], installs: [], truncated: false, esp: null };
   let msgId = 1;
   let commands = firstPackage(ctx, reports);
   let authRetries = 0;
@@ -231,6 +244,7 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
       () => ({ commands: out.log }),
     );
     result.commands.push(...out.log);
+    await trackEsp(ctx);
     if (mgmt.length === 0) break;
     if (result.messages >= MAX_MESSAGES_PER_SESSION) {
       // A server that answers every package with more commands would keep the session open for ever.
@@ -242,5 +256,6 @@ export async function omadmSession(ctx: DeviceContext): Promise<OmaDmSessionResu
     commands = [statusFor({ cmdId: '1', msgRef: msg.hdr.msgId, cmdRef: '0', cmd: 'SyncHdr', code: STATUS.ok }), ...out.statuses, ...out.results];
   }
   result.installs = await runPendingMsiJobs(ctx);
+  result.esp = espView(ctx.store);
   return result;
 }

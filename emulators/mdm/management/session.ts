@@ -30,6 +30,7 @@ import { devDetailSerialResult, linkEnrollmentBySerial, linkOptions, DEVDETAIL_S
 import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { logOnStep, marshalPendingCommand, PENDING_CMD_LOG_PREFIX } from './wire.js';
 import { expandWindowsHostSecrets } from '../store/one-time-secrets.js';
+import { AWAITING, espCommands, noteEspOnStep } from './esp.js';
 
 const NONCE_TTL_MS = 5 * 60_000;
 /** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
@@ -164,6 +165,14 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
     const wire = marshalPendingCommand(expandWindowsHostSecrets(db, p.raw_command, enrollment.id));
     if (wire.ok) out.push(wire.xml);
     else logOnStep(ctx, `${PENDING_CMD_LOG_PREFIX}: ${wire.error}`, p.command_uuid);
+  }
+  // getManagementResponse: the ESP commands last, after the pending queue (read above, so the finalize's backup
+  // copies queued now are not sent twice), for Autopilot enrollments awaiting configuration (management/esp.ts).
+  if (enrollment.awaiting_configuration !== AWAITING.none && ctx.fleet('windows-esp')) {
+    const newSession = req.commands.some((c) => c.verb === 'Alert' && isNewSessionAlert(c));
+    const esp = espCommands(db, ctx, enrollment, Date.parse(t.nowIso), newSession);
+    noteEspOnStep(ctx, esp);
+    out.push(...esp.commands);
   }
   return reply(ctx, req, out);
 }

@@ -3,9 +3,14 @@ import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import type { Db } from '../../lab/store.js';
 import { hostByOrbitNodeKey, markHostSeen, upsertOrbitInfo } from '../store/hosts.js';
 import { fleetPlatform } from './platform.js';
+import { pendingSoftwareInstallIds } from './setup-experience.js';
 
 /** Fleet's orbit Notifications: only the fields that are set are written (Go omitempty). */
 export interface OrbitNotifications {
+  /** PendingSoftwareInstallerIDs: install executions orbit is to run (setup experience software here). */
+  pending_software_installer_ids?: string[];
+  /** RunSetupExperience: for Windows, while the enrollment's awaiting_configuration is Pending or Active (orbit.go). */
+  run_setup_experience?: boolean;
   needs_programmatic_windows_mdm_enrollment?: boolean;
   windows_mdm_discovery_endpoint?: string;
 }
@@ -50,13 +55,25 @@ export function orbitConfig(ctx: MdmContext, nodeKey: string, orbitInfoVersion: 
   const now = ctx.nowIso();
   const host = ctx.store.read((db) => hostByOrbitNodeKey(db, nodeKey));
   if (!host) return undefined;
-  const eligible = ctx.store.tx((db) => {
+  const { eligible, pendingInstalls, runSetupExperience } = ctx.store.tx((db) => {
     markHostSeen(db, host.id, now);
     if (orbitInfoVersion !== undefined && orbitInfoVersion !== '') upsertOrbitInfo(db, host.id, orbitInfoVersion);
     const osquery = db.prepare(`SELECT osquery_host_id FROM hosts WHERE id = ?`).get(host.id) as { osquery_host_id: string | null };
-    return isEligibleForWindowsMDMEnrollment({ platform: host.platform, osqueryHostId: osquery.osquery_host_id }, hostMdmInfo(db, host.id));
+    // GetMDMWindowsHostConfigState: the host's latest enrollment; awaiting Pending or Active → RunSetupExperience
+    // (TestGetOrbitConfigWindowsSetupExperience, server/service/orbit_test.go).
+    const awaiting = db
+      .prepare(`SELECT awaiting_configuration FROM mdm_windows_enrollments WHERE host_uuid = ? ORDER BY created_at DESC, id DESC LIMIT 1`)
+      .pluck()
+      .get(host.uuid) as number | undefined;
+    return {
+      eligible: isEligibleForWindowsMDMEnrollment({ platform: host.platform, osqueryHostId: osquery.osquery_host_id }, hostMdmInfo(db, host.id)),
+      pendingInstalls: pendingSoftwareInstallIds(db, host.id),
+      runSetupExperience: ctx.fleet('windows-esp') && fleetPlatform(host.platform) === 'windows' && (awaiting === 1 || awaiting === 2),
+    };
   });
   const notifications: OrbitNotifications = {};
+  if (pendingInstalls.length > 0) notifications.pending_software_installer_ids = pendingInstalls;
+  if (runSetupExperience) notifications.run_setup_experience = true;
   if (ctx.settings().windowsMdmEnabled && eligible) {
     notifications.needs_programmatic_windows_mdm_enrollment = true;
     notifications.windows_mdm_discovery_endpoint = ctx.url(MDM_PATHS.discovery);

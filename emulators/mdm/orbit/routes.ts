@@ -5,6 +5,7 @@ import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { currentStep } from '../../lab/context.js';
 import { enrollOrbit, type EnrollOutcome } from './enroll.js';
 import { orbitConfig } from './config.js';
+import { registerOrbitSetupExperience } from './setup-experience-routes.js';
 import { CAPABILITIES_HEADER, SERVER_ORBIT_CAPABILITIES, parseCapabilities, parseEnrollOrbitRequest, parseJsonObject } from './request.js';
 
 /** fleet.NewAuthFailedError: Fleet hides the internal reason ("invalid secret") behind "Authentication failed". */
@@ -90,4 +91,5 @@ export function registerOrbit(app: FastifyInstance, ctx: MdmContext): void {
       return sendFleetJson(reply, config);
     }),
   );
+  registerOrbitSetupExperience(app, ctx);
 }

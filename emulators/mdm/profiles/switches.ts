@@ -67,6 +67,12 @@ export const FLEET_SWITCHES = [
     source: 'https://github.com/fleetdm/fleet/pull/52235',
     detail: 'Before, the enroll request recorded mdm_enrolled at once with the DeviceName and an empty serial (an Entra enrollment has no host yet); since #50487/#52235 it carries host_id, host_serial and installed_from_dep, and when no host is known it is deferred and claimed (mdm_windows_enrollments.mdm_enrolled_activity_at) when the enrollment is linked to a host.',
   },
+  {
+    id: 'windows-esp',
+    title: 'Autopilot enrollments are held at the Enrollment Status Page until setup experience is done (3 h timeout)',
+    source: 'https://github.com/fleetdm/fleet/blob/main/server/service/microsoft_mdm.go',
+    detail: 'getESPCommands: awaiting_configuration Pending sends the DMClient FirstSyncStatus hold, Active (orbit linked) waits for profiles and setup-experience software, then ServerHasFinishedProvisioning, or after 3 h the block (CustomErrorText, BlockInStatusPage, TimeOutUntilSyncFailure=1). Which release first shipped it is UNCONFIRMED (migration 20260409153716 added the columns); given to current only.',
+  },
 ] as const satisfies readonly FleetSwitch[];
 
 export type FleetSwitchId = (typeof FLEET_SWITCHES)[number]['id'];

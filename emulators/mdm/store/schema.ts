@@ -271,6 +271,47 @@ CREATE TABLE IF NOT EXISTS host_one_time_enroll_secrets (
 );
 CREATE INDEX IF NOT EXISTS idx_hotes_host_id ON host_one_time_enroll_secrets(host_id);
 CREATE INDEX IF NOT EXISTS idx_hotes_mdm_windows_enrollment_id ON host_one_time_enroll_secrets(mdm_windows_enrollment_id);
+-- Fleet schema.sql: setup experience software (software_titles / software_installers with install_during_setup),
+-- its per-host status rows (migration 20240925112748 and later; status 'cancelled' added with require_all_software)
+-- and the install executions orbit reports on (host_software_installs). Only the columns the lab uses.
+CREATE TABLE IF NOT EXISTS software_titles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'programs',
+  UNIQUE (name, source)
+);
+CREATE TABLE IF NOT EXISTS software_installers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  team_id INTEGER NULL REFERENCES teams(id) ON DELETE CASCADE,
+  global_or_team_id INTEGER NOT NULL DEFAULT 0,
+  title_id INTEGER NULL REFERENCES software_titles(id) ON DELETE SET NULL,
+  filename TEXT NOT NULL,
+  version TEXT NOT NULL DEFAULT '',
+  platform TEXT NOT NULL,
+  install_during_setup INTEGER NOT NULL DEFAULT 0,
+  uploaded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_software_installs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  execution_id TEXT NOT NULL UNIQUE,
+  host_id INTEGER NOT NULL,
+  software_installer_id INTEGER NULL REFERENCES software_installers(id) ON DELETE SET NULL,
+  install_script_exit_code INTEGER NULL,
+  install_script_output TEXT NULL,
+  canceled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS setup_experience_status_results (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  host_uuid TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'success', 'failure', 'cancelled')),
+  software_installer_id INTEGER NULL,
+  host_software_installs_execution_id TEXT NULL,
+  error TEXT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_setup_experience_scripts_host_uuid ON setup_experience_status_results(host_uuid);
 -- Lab-only tables (not Fleet's): the WSTEP identity CA, server settings, nonces and pending prompts that Fleet
 -- keeps in its config file and Redis. Kept in SQLite so that step back restores them too.
 CREATE TABLE IF NOT EXISTS lab_wstep_identity (

@@ -41,4 +41,10 @@ export const MDM_PATHS = {
   fleetdMeta: '/stable/meta.json',
   /** download.fleetdm.com /stable/fleetd-base.msi (the MSI the install command points at), served by the lab. */
   fleetdBaseMsi: '/stable/fleetd-base.msi',
+  /** handler.go: orbitSetupExperienceInitEndpoint (orbit starts the setup experience: items enqueued). */
+  orbitSetupExperienceInit: '/api/fleet/orbit/setup_experience/init',
+  /** handler.go: getOrbitSetupExperienceStatusEndpoint (orbit polls the setup experience, ~30 s). */
+  orbitSetupExperienceStatus: '/api/fleet/orbit/setup_experience/status',
+  /** handler.go: postOrbitSoftwareInstallResultEndpoint (orbit reports an install's exit code and output). */
+  orbitSoftwareInstallResult: '/api/fleet/orbit/software_install/result',
 } as const;

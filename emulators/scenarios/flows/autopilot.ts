@@ -1,5 +1,7 @@
 import { createDevice, FLEETD_PRODUCT_ID, type MdmTokenVia, type MsiInstall, type MsiLauncher, type VirtualDevice, type SignInMethod } from '../../device/index.js';
 import { orbitLauncher, type OrbitResult } from '../../orbit/index.js';
+import type { InstallerBehaviour } from '../../orbit/setup-experience.js';
+import { espView } from '../../device/csp/esp.js';
 import { createScimUser, updateSettings } from '../../mdm/admin.js';
 import type { World } from '../world.js';
 import type { ScenarioOption, ScenarioOptions } from '../types.js';
@@ -31,6 +33,8 @@ export interface AutopilotSettings {
    * both sessions are over, so the device has answered the DevDetail serial Get before its host exists.
    */
   deferOrbit?: boolean;
+  /** What setup-experience installers do on the machine (orbit/setup-experience.ts); default they succeed. */
+  installer?: InstallerBehaviour;
 }
 
 export interface AutopilotOutcome {
@@ -69,6 +73,7 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
     ...(defaults.before && { before: defaults.before }),
     ...(defaults.afterPrt && { afterPrt: defaults.afterPrt }),
     ...(defaults.deferOrbit && { deferOrbit: defaults.deferOrbit }),
+    ...(defaults.installer && { installer: defaults.installer }),
   };
 }
 
@@ -101,6 +106,9 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     serial: device.hardware.serial,
     hostname: device.hardware.deviceName,
     ssoUser: { upn: user.upn, password: user.password },
+    ...(s.installer && { installer: s.installer }),
+    // #38467: a browser orbit opens while Windows shows the ESP opens behind it.
+    coveredBy: () => (espView(device.store)?.state === 'showing' ? 'Enrollment Status Page' : null),
   });
   let launched = false;
   const start = async (install: MsiInstall) => {
