@@ -1,3 +1,4 @@
+import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 import type { World } from '../../emulators/scenarios/world.js';
 import type { Scenario } from '../../emulators/scenarios/types.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
@@ -35,11 +36,15 @@ export class LiveRun implements RunView {
   private running: Promise<void> | null = null;
   private closed = false;
 
+  /** The world's Fleet profile, read once: fixed for a world, and the state is asked for after its store closed too. */
+  private readonly fleet: FleetProfileName;
+
   constructor(
     readonly runId: string,
     readonly world: World,
     private readonly events: LiveRunEvents,
   ) {
+    this.fleet = world.mdm.ctx.settings().fleetProfile;
     const lab = world.lab;
     const changed = () => events.changed();
     const step = (s: LabStep) => events.step(asContractStep(s));
@@ -92,7 +97,7 @@ export class LiveRun implements RunView {
       scenario: this.scenario,
       options: this.options,
       seed: this.world.lab.seed,
-      fleet: this.world.mdm.ctx.settings().fleetProfile,
+      fleet: this.fleet,
       status: this.status(),
       mode: lab.gate.mode,
       waitingStepId: waiting?.id ?? null,
@@ -127,7 +132,7 @@ export class LiveRun implements RunView {
       format: 'enrollscope-run/1',
       scenario: this.scenario,
       seed: this.world.lab.seed,
-      fleet: this.world.mdm.ctx.settings().fleetProfile,
+      fleet: this.fleet,
       options: this.options,
       createdAt: new Date().toISOString(),
       prompts: this.world.lab.promptCount,
