@@ -1,7 +1,6 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
-import { loadIdentity } from '../wstep/identity.js';
-import { JwtV4Error, parseJwtV4 } from './jwt-v4.js';
+import { WstepTokenError, getEUATokenClaims } from '../wstep/tokens.js';
 import { enrollmentByDeviceId } from '../store/management.js';
 import { associateHostIdpAccount, getOrCreateIdpAccount, type IdpAccount } from '../store/idp.js';
 
@@ -10,29 +9,23 @@ export interface EuaTokenCheck {
   deviceId: string;
 }
 
-/** Fleet's wrapper around the golang-jwt error (fleet.md corrections §4; server/mdm/microsoft/wstep.go GetEUATokenClaims). */
-export const EUA_PARSE_WRAPPER = 'there was an error parsing the EUA token claims';
-
 /** A datastore error other than not-found in the token path: Fleet answers 500 (fleet.md corrections §3). */
 export class EuaDatastoreError extends Error {
   override name = 'EuaDatastoreError';
 }
 
 /**
- * GetEUATokenClaims: golang-jwt v4 ParseWithClaims with the identity cert's key on the lab clock, then `upn` and
- * `device_id` required. `sub` is not checked and the token is not single-use (fleet.md corrections §4).
+ * GetEUATokenClaims (wstep/tokens.ts, the one golang-jwt v4 parse of the WSTEP tokens) as a result: the claims, or
+ * the reason Fleet logs when it falls back to END_USER_AUTH_REQUIRED.
  */
 export function getEUATokenClaimsV4(ctx: MdmContext, token: string): { upn: string; deviceId: string } | { reason: string } {
-  let claims: Record<string, unknown>;
   try {
-    claims = parseJwtV4(token, loadIdentity(ctx).publicKey, ctx.lab.clock.now());
+    const { upn, deviceId } = getEUATokenClaims(ctx, token);
+    return { upn, deviceId };
   } catch (e) {
-    if (e instanceof JwtV4Error) return { reason: `${EUA_PARSE_WRAPPER}: ${e.message}` };
+    if (e instanceof WstepTokenError) return { reason: e.message };
     throw e;
   }
-  if (typeof claims.upn !== 'string' || claims.upn === '') return { reason: 'issue with UPN token claim' };
-  if (typeof claims.device_id !== 'string' || claims.device_id === '') return { reason: 'issue with device_id token claim' };
-  return { upn: claims.upn, deviceId: claims.device_id };
 }
 
 /**
