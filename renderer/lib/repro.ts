@@ -6,14 +6,16 @@ function sh(word: string): string {
 }
 
 /**
- * The CLI line that reproduces the run on screen: its scenario, its seed, and every option that is not the
- * scenario's default (`enrollscope run` takes the same names, README "The CLI").
+ * The CLI line that reproduces the run on screen: its scenario, its seed, its Fleet profile, and every option that is
+ * not the scenario's default (`enrollscope run` takes the same names, README "The CLI").
  */
-export function reproCommand(lab: Pick<LabState, 'scenario' | 'seed' | 'options'>, scenarios: readonly ScenarioInfo[]): string | null {
+export function reproCommand(lab: Pick<LabState, 'scenario' | 'seed' | 'options'> & Partial<Pick<LabState, 'fleet'>>, scenarios: readonly ScenarioInfo[]): string | null {
   if (!lab.scenario) return null;
   const info = scenarios.find((s) => s.name === lab.scenario);
   const parts = ['npm', 'run', '-s', 'enrollscope', '--', 'run', lab.scenario];
   if (lab.seed) parts.push('--seed', lab.seed);
+  // The Fleet profile, when it is not the one `run` would pick anyway (the scenario's own, else the newest).
+  if (lab.fleet && lab.fleet !== (info?.fleet ?? 'current')) parts.push('--fleet', lab.fleet);
   for (const o of info?.options ?? []) {
     const v = lab.options[o.name];
     if (v !== undefined && v !== o.default) parts.push('--set', `${o.name}=${String(v)}`);

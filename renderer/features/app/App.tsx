@@ -12,7 +12,11 @@ import { ConsolePanel } from '../console/ConsolePanel';
 import { Panes } from '../layout/Panes';
 import { StepCaption } from '../presenter/StepCaption';
 
-/** Top-bar popovers (<details data-popover>) behave like menus: a click outside one, or opening another, closes it. */
+/**
+ * Top-bar popovers (<details data-popover>) behave like menus: a click outside one, or opening another, closes it.
+ * The top bar wraps on narrow windows (or at 150 %), so a popover anchored to one edge can land off screen: on open it
+ * is moved back inside the window (`data-align`).
+ */
 function usePopoversCloseOutside(): void {
   useEffect(() => {
     const onDown = (e: MouseEvent) => {
@@ -20,8 +24,23 @@ function usePopoversCloseOutside(): void {
         if (!d.contains(e.target as Node)) d.open = false;
       }
     };
+    const onToggle = (e: Event) => {
+      const d = e.target;
+      if (!(d instanceof HTMLDetailsElement) || !d.hasAttribute('data-popover') || !d.open) return;
+      const pop = d.querySelector<HTMLElement>(':scope > .popover');
+      if (!pop) return;
+      pop.removeAttribute('data-align');
+      const r = pop.getBoundingClientRect();
+      if (r.left < 0) pop.setAttribute('data-align', 'start');
+      else if (r.right > window.innerWidth) pop.setAttribute('data-align', 'end');
+    };
     document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
+    // `toggle` does not bubble: listen in the capture phase.
+    document.addEventListener('toggle', onToggle, true);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('toggle', onToggle, true);
+    };
   }, []);
 }
 

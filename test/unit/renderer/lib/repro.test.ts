@@ -22,6 +22,14 @@ describe('the repro command', () => {
     expect(reproCommand({ scenario: 'autopilot-eua', seed: 'a b', options: {} }, scenarios)).toBe("npm run -s enrollscope -- run autopilot-eua --seed 'a b'");
   });
 
+  it('names the Fleet profile only when run would not pick it anyway (the scenario\'s own, else current)', () => {
+    const withOwn: ScenarioInfo[] = [...scenarios, { name: 'old-bug', title: 't', description: 'd', options: [], fleet: 'eua-first' }];
+    expect(reproCommand({ scenario: 'autopilot-eua', seed: null, options: {}, fleet: 'current' }, withOwn)).toBe('npm run -s enrollscope -- run autopilot-eua');
+    expect(reproCommand({ scenario: 'autopilot-eua', seed: null, options: {}, fleet: 'eua-link-fix' }, withOwn)).toBe('npm run -s enrollscope -- run autopilot-eua --fleet eua-link-fix');
+    expect(reproCommand({ scenario: 'old-bug', seed: null, options: {}, fleet: 'eua-first' }, withOwn)).toBe('npm run -s enrollscope -- run old-bug');
+    expect(reproCommand({ scenario: 'old-bug', seed: null, options: {}, fleet: 'current' }, withOwn)).toBe('npm run -s enrollscope -- run old-bug --fleet current');
+  });
+
   it('has nothing to say before a scenario ran', () => {
     expect(reproCommand({ scenario: null, seed: null, options: {} }, scenarios)).toBeNull();
   });
