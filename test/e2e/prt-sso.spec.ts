@@ -11,7 +11,10 @@ test('with the MDM token by PRT SSO, the authorize step shows the PRT cookie dec
   await ui.waitUntilEnded(page);
   const step = host.session.steps().find((s) => s.catalogId === 'entra.authorize.prt-sso');
   expect(step, 'the run has a PRT SSO step').toBeTruthy();
-  await ui.steps(page).locator('[data-catalog-id="entra.authorize.prt-sso"]').click();
+  // The list is virtual: filter it down to the step so that its row is rendered (a long run scrolls it away).
+  await page.getByLabel('Filter steps').fill(step!.title);
+  await ui.steps(page).locator('[data-catalog-id="entra.authorize.prt-sso"]').first().click();
+  await page.getByLabel('Filter steps').fill('');
   await ui.tab(page, 'Tokens').click();
   const cookie = page.locator('.token-card', { has: page.locator('.token-kdf') }).first();
   await expect(cookie.locator('.token-kdf')).toHaveAttribute('data-kdf', '2');
