@@ -1,7 +1,7 @@
 import type { Expectation, Scenario } from './types.js';
 import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { fleetHas, type World } from './world.js';
-import { configureSetupExperienceSoftware } from '../mdm/orbit/setup-experience.js';
+import { configureSetupExperienceSoftware } from '../mdm/store/setup-experience.js';
 import { ESP_TIMEOUT_ERROR_TEXT, ESP_TIMEOUT_MS } from '../mdm/management/esp.js';
 import { espView, type EspView } from '../device/csp/esp.js';
 import type { OmaDmSessionResult } from '../device/index.js';

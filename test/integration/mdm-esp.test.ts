@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { runAutopilot, optionsOf, type AutopilotOutcome } from '../../emulators/scenarios/flows/autopilot.js';
-import { configureSetupExperienceSoftware } from '../../emulators/mdm/orbit/setup-experience.js';
+import { configureSetupExperienceSoftware } from '../../emulators/mdm/store/setup-experience.js';
 import { ESP_TIMEOUT_ERROR_TEXT, ESP_TIMEOUT_MS } from '../../emulators/mdm/management/esp.js';
 import { espView } from '../../emulators/device/csp/esp.js';
 import { MDM_PATHS } from '../../emulators/protocols/paths/mdm.js';

@@ -24,7 +24,7 @@ import {
   hasWindowsSetupExperienceItemsForTeam,
   hostUuidForSetupExperience,
   listSetupExperienceResults,
-} from '../orbit/setup-experience.js';
+} from '../store/setup-experience.js';
 
 /** fleet.WindowsMDMAwaitingConfiguration: 0 none, 1 pending, 2 active (migration 20260409153716). */
 export const AWAITING = { none: 0, pending: 1, active: 2 } as const;

@@ -3,7 +3,7 @@ import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import type { Db } from '../../lab/store.js';
 import { hostByOrbitNodeKey, markHostSeen, upsertOrbitInfo } from '../store/hosts.js';
 import { fleetPlatform } from './platform.js';
-import { pendingSoftwareInstallIds } from './setup-experience.js';
+import { pendingSoftwareInstallIds } from '../store/setup-experience.js';
 
 /** Fleet's orbit Notifications: only the fields that are set are written (Go omitempty). */
 export interface OrbitNotifications {

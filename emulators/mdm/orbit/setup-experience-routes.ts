@@ -11,7 +11,7 @@ import {
   resultJson,
   saveSoftwareInstallResult,
   setupExperienceNextStep,
-} from './setup-experience.js';
+} from '../store/setup-experience.js';
 
 /** fleet.NewAuthFailedError for a node key no host has (authenticatedOrbitHost). */
 const AUTH_FAILED = fleetError('Authentication failed');

@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
-import { JwtV4Error, parseJwtV4 } from '../orbit/jwt-v4.js';
+import { JwtV4Error, parseJwtV4 } from './jwt-v4.js';
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
 import { decodeBase64Any } from '../../protocols/soap.js';

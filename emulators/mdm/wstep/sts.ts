@@ -1,6 +1,6 @@
 import type { MdmContext } from '../context.js';
 import { loadIdentity } from './identity.js';
-import { JwtV4Error, parseJwtV4 } from '../orbit/jwt-v4.js';
+import { JwtV4Error, parseJwtV4 } from './jwt-v4.js';
 
 /**
  * Fleet's STS auth token (fleet.md §1.2; minted by wstep/tokens.ts newSTSAuthToken): GetSTSAuthTokenUPNClaim parses

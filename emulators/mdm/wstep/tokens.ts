@@ -1,5 +1,5 @@
 import { SignJWT, type JWTPayload } from 'jose';
-import { JwtV4Error, parseJwtV4 } from '../orbit/jwt-v4.js';
+import { JwtV4Error, parseJwtV4 } from './jwt-v4.js';
 import type { KeyObject } from 'node:crypto';
 import type { MdmContext } from '../context.js';
 import { loadIdentity } from './identity.js';

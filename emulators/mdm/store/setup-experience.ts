@@ -8,7 +8,7 @@
  */
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
-import type { Host } from '../store/hosts.js';
+import type { Host } from './hosts.js';
 
 export type SetupExperienceStatus = 'pending' | 'running' | 'success' | 'failure' | 'cancelled';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { JwtV4Error, goDuration, parseJwtV4 } from '../../../../../emulators/mdm/orbit/jwt-v4.js';
+import { JwtV4Error, goDuration, parseJwtV4 } from '../../../../../emulators/mdm/wstep/jwt-v4.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const seg = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
