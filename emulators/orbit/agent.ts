@@ -4,7 +4,7 @@
  */
 import type { Lab } from '../lab/lab.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
-import { startOrbit, type OrbitResult, type SsoUser } from './index.js';
+import { startOrbit, type OrbitOptions, type OrbitResult } from './index.js';
 import { NODE_KEY_PATH, adoptEnrollSecret, orbitState } from './state.js';
 import { capabilitiesFor } from './version.js';
 
@@ -13,15 +13,8 @@ export const CONFIG_INTERVAL_MS = 30_000;
 /** unauthenticatedReenrollGracePeriod: 401s must persist this long before orbit re-enrolls (OrbitClient). */
 export const REENROLL_GRACE_MS = 45_000;
 
-export interface OrbitMachine {
-  lab: Lab;
-  hardwareUuid: string;
-  serial: string;
-  hostname: string;
-  hardwareModel?: string;
-  ssoUser?: SsoUser | null;
-  maxWaitMs?: number;
-}
+/** The machine a running orbit is on: the identity fields of its start options (index.ts OrbitOptions). */
+export type OrbitMachine = Pick<OrbitOptions, 'lab' | 'hardwareUuid' | 'serial' | 'hostname' | 'hardwareModel' | 'ssoUser' | 'maxWaitMs'>;
 
 export interface PollResult {
   /** HTTP status of each config poll, in order. */

@@ -1,5 +1,5 @@
 import type { Db } from '../../lab/store.js';
-import { hostDisplayName } from '../store/activity-mdm-enrolled.js';
+import { hostDisplayName } from '../store/hosts.js';
 import { MDM_DEVICE_STATE_ENROLLED } from '../store/enrollments.js';
 
 /**

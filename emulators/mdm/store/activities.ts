@@ -1,4 +1,5 @@
 import type { Db } from '../../lab/store.js';
+import { hostDisplayName } from './hosts.js';
 
 /** One row of Fleet's feed as GET /api/v1/fleet/activities lists it (server/fleet/activities.go Activity). */
 export interface ActivityRow {
@@ -51,15 +52,15 @@ export function hostActivities(db: Db, hostId: number): ActivityRow[] {
 
 // ---- The activity types of the orbit / EUA linking paths, with Fleet's details JSON (key order as Go marshals it).
 
-/** Host.DisplayName(): the computer name when set, else the hostname. */
-export function hostDisplayName(db: Db, hostId: number): string {
-  const h = db.prepare(`SELECT computer_name, hostname FROM hosts WHERE id = ?`).get(hostId) as { computer_name: string; hostname: string } | undefined;
-  return h ? h.computer_name || h.hostname : '';
+/** The display name of a host by id (fleet.HostDisplayName, store/hosts.ts); '' when there is no such host. */
+function hostDisplayNameById(db: Db, hostId: number): string {
+  const h = db.prepare(`SELECT computer_name, hostname, hardware_model, hardware_serial FROM hosts WHERE id = ?`).get(hostId) as Parameters<typeof hostDisplayName>[0] | undefined;
+  return h ? hostDisplayName(h) : '';
 }
 
 /** fleet.ActivityTypeFleetEnrolled (server/fleet/activities.go): {host_id, host_serial, host_display_name}, at orbit enroll. */
 export function insertFleetEnrolled(db: Db, hostId: number, hostSerial: string, now: string): number {
-  return insertActivity(db, { type: 'fleet_enrolled', details: { host_id: hostId, host_serial: hostSerial, host_display_name: hostDisplayName(db, hostId) }, hostIds: [hostId], now });
+  return insertActivity(db, { type: 'fleet_enrolled', details: { host_id: hostId, host_serial: hostSerial, host_display_name: hostDisplayNameById(db, hostId) }, hostIds: [hostId], now });
 }
 
 /**
@@ -115,7 +116,7 @@ export function recordEnrollmentRejected(db: Db, r: EnrollmentRejected, nowMs: n
     type: 'host_enrollment_rejected',
     details: {
       host_id: r.hostId,
-      host_display_name: r.hostId !== null ? hostDisplayName(db, r.hostId) : '',
+      host_display_name: r.hostId !== null ? hostDisplayNameById(db, r.hostId) : '',
       host_serial: r.hardwareSerial,
       host_uuid: r.hardwareUuid,
       platform: r.platform,

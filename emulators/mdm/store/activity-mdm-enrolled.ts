@@ -1,6 +1,9 @@
 import type { Db } from '../../lab/store.js';
 import type { WindowsEnrollment } from './enrollments.js';
 import { insertActivity } from './activities.js';
+import { hostDisplayName } from './hosts.js';
+
+export { hostDisplayName };
 import { isValidUPN } from '../management/fleetd.js';
 
 /**
@@ -27,13 +30,6 @@ interface HostForActivity {
   hardware_serial: string;
 }
 
-/** fleet.HostDisplayName: computer name, else hostname, else "model (serial)". */
-export function hostDisplayName(h: Pick<HostForActivity, 'computer_name' | 'hostname' | 'hardware_model' | 'hardware_serial'>): string {
-  if (h.computer_name !== '') return h.computer_name;
-  if (h.hostname !== '') return h.hostname;
-  if (h.hardware_model !== '' && h.hardware_serial !== '') return `${h.hardware_model} (${h.hardware_serial})`;
-  return '';
-}
 
 /**
  * windowsMDMEnrollmentInstalledFromDEP (PR #52235; the docs: true "for Windows hosts enrolled through Microsoft Entra ID

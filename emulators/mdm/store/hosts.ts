@@ -148,3 +148,11 @@ export function updateInstalledFromDep(db: Db, hostId: number, value: boolean, n
 export function setHostTeamIfNone(db: Db, hostId: number, teamId: number, now: string): boolean {
   return db.prepare(`UPDATE hosts SET team_id = ?, updated_at = ? WHERE id = ? AND team_id IS NULL`).run(teamId, now, hostId).changes > 0;
 }
+
+/** fleet.HostDisplayName: computer name, else hostname, else "model (serial)". */
+export function hostDisplayName(h: { computer_name: string; hostname: string; hardware_model: string; hardware_serial: string }): string {
+  if (h.computer_name !== '') return h.computer_name;
+  if (h.hostname !== '') return h.hostname;
+  if (h.hardware_model !== '' && h.hardware_serial !== '') return `${h.hardware_model} (${h.hardware_serial})`;
+  return '';
+}
