@@ -824,7 +824,7 @@ export const STEP_KINDS = {
     summary: 'The admin uploads a Windows installer and marks it "install during setup": Fleet\'s ESP then holds the device until it is done, or 3 hours pass.',
     spec: { doc: 'Fleet', section: 'Windows & Linux setup experience', title: 'Install software during setup', url: `${FLEET_SRC}/articles/windows-linux-setup-experience.md` },
     client: 'scenarios/esp-timeout.ts',
-    server: 'mdm/orbit/setup-experience.ts',
+    server: 'mdm/store/setup-experience.ts',
   },
   'device.esp': {
     title: 'Windows: the Enrollment Status Page',
