@@ -50,6 +50,7 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     if (info.tenantId) process.stdout.write(`  tenant      ${info.tenantId}\n`);
     for (const u of info.users) process.stdout.write(`  user        ${u.upn}  ${u.password}\n`);
     if (info.enrollSecret) process.stdout.write(`  enroll secret ${info.enrollSecret}\n`);
+    process.stdout.write(`  Fleet API   ${info.mdm}/api/v1/fleet/hosts  (Authorization: Bearer ${info.fleetApiToken})\n`);
     process.stdout.write(`  lab API     ${info.labUrl}/api/entra/pending  (Authorization: Bearer ${info.labToken})\n`);
     if (info.caFile) process.stdout.write(`  lab CA      ${info.caFile}\n`);
     for (const [party, file] of Object.entries(info.db)) process.stdout.write(`  ${party} DB  ${file}\n`);

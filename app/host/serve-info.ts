@@ -1,6 +1,7 @@
 import type { World } from '../../emulators/scenarios/world.js';
 import { readSettings } from '../../emulators/mdm/settings.js';
 import { CLIENT_IDS } from '../../emulators/protocols/oauth.js';
+import { fleetApiToken } from '../../emulators/mdm/api/token.js';
 
 /** The one JSON line `serve --json` prints: what an outside client needs to drive the lab's servers. */
 export interface ServeInfo {
@@ -31,6 +32,8 @@ export interface ServeInfo {
   caFile: string | null;
   /** The Fleet profile the MDM server behaves as (serve --fleet; list --fleet lists them). */
   fleet: string;
+  /** The lab admin's Fleet API token: `Authorization: Bearer {fleetApiToken}` on the MDM server's /api/v1/fleet/… routes. */
+  fleetApiToken: string;
 }
 
 export function serveInfo(world: World, extra: { labUrl?: string; labToken?: string; caFile?: string | null } = {}): ServeInfo {
@@ -62,5 +65,6 @@ export function serveInfo(world: World, extra: { labUrl?: string; labToken?: str
     tls: world.lab.tls !== null,
     fleet: settings.fleetProfile,
     caFile: extra.caFile ?? null,
+    fleetApiToken: fleetApiToken(world.mdm.ctx),
   };
 }

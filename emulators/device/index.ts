@@ -31,6 +31,7 @@ import type { TokenResponse } from '../protocols/oauth.js';
 import type { Store } from '../lab/store.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { DEVICE_SCHEMA } from './schema.js';
+import { deleteRegistryValue, readRegistryValue } from './registry.js';
 import { CspTree } from './csp/tree.js';
 import { SoftwareTpm } from './tpm/tpm.js';
 import { DeviceState, type Hardware, type HelloState, type JoinState, type MdmTokenState, type PrtState, type SignInState } from './state.js';
@@ -94,6 +95,18 @@ export interface VirtualDevice {
   tokenByPrtSso(req: PrtSsoRequest): Promise<TokenResponse>;
   enrollMdm(opts?: EnrollMdmOptions): Promise<EnrollMdmResult>;
   syncManagement(): Promise<OmaDmSessionResult>;
+  /** What programs on this Windows (orbit) reach of it: HKLM registry values and an MDM check-in. */
+  readonly windows: WindowsApi;
+}
+
+/** The OS calls a program running on the device makes (orbit's registry read, TriggerWindowsMDMSync). */
+export interface WindowsApi {
+  registryValue(key: string, name: string): string | undefined;
+  deleteRegistryValue(key: string, name: string): void;
+  /** An MDM enrollment exists (HKLM\SOFTWARE\Microsoft\Enrollments). */
+  hasActiveMdmEnrollment(): boolean;
+  /** Run a management session now (the EnterpriseMgmt schedule's PushLaunch task). */
+  syncMdm(): Promise<void>;
 }
 
 export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDevice> {
@@ -157,5 +170,11 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
     tokenByPrtSso: (req) => tokenByPrtSso(ctx, req),
     enrollMdm: (o) => enrollMdm(ctx, o),
     syncManagement: () => omadmSession(ctx),
+    windows: {
+      registryValue: (key, name) => store.read((db) => readRegistryValue(db, key, name)),
+      deleteRegistryValue: (key, name) => store.tx((db) => deleteRegistryValue(db, key, name)),
+      hasActiveMdmEnrollment: () => state.get('enrollment') !== undefined,
+      syncMdm: async () => void (await omadmSession(ctx)),
+    },
   };
 }

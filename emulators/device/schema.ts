@@ -1,8 +1,11 @@
 import { CSP_SCHEMA } from './csp/schema.js';
+import { ADMX_SCHEMA } from './csp/admx.js';
+import { REGISTRY_SCHEMA } from './registry.js';
 
 /**
  * The virtual device's state (device.sqlite): its registry-like settings (`device_state`, one JSON value per
- * name), its certificate stores, its MSI jobs and its OMA-DM tree. The TPM keeps its own store (tpm.sqlite).
+ * name), its certificate stores, its MSI jobs, its OMA-DM tree, the ADMX policies it ingested and the registry
+ * values they wrote. The TPM keeps its own store (tpm.sqlite).
  */
 export const DEVICE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS device_state (
@@ -32,4 +35,6 @@ CREATE TABLE IF NOT EXISTS msi_jobs (
   updated_at TEXT NOT NULL
 );
 ${CSP_SCHEMA}
+${ADMX_SCHEMA}
+${REGISTRY_SCHEMA}
 `;

@@ -14,7 +14,7 @@ export const CONFIG_INTERVAL_MS = 30_000;
 export const REENROLL_GRACE_MS = 45_000;
 
 /** The machine a running orbit is on: the identity fields of its start options (index.ts OrbitOptions). */
-export type OrbitMachine = Pick<OrbitOptions, 'lab' | 'hardwareUuid' | 'serial' | 'hostname' | 'hardwareModel' | 'ssoUser' | 'maxWaitMs'>;
+export type OrbitMachine = Pick<OrbitOptions, 'lab' | 'hardwareUuid' | 'serial' | 'hostname' | 'hardwareModel' | 'ssoUser' | 'maxWaitMs' | 'windows'>;
 
 export interface PollResult {
   /** HTTP status of each config poll, in order. */
@@ -46,6 +46,7 @@ export async function pollOrbitConfig(m: OrbitMachine, polls: number): Promise<P
         lab, fleetUrl: base, enrollSecret: secret, version, hardwareUuid: m.hardwareUuid, serial: m.serial, hostname: m.hostname,
         reenroll: true, ...(eua ? { euaToken: eua } : {}), ...(m.hardwareModel && { hardwareModel: m.hardwareModel }),
         ...(m.ssoUser !== undefined && { ssoUser: m.ssoUser }), ...(m.maxWaitMs !== undefined && { maxWaitMs: m.maxWaitMs }),
+        ...(m.windows && { windows: m.windows }),
       });
       return out;
     }

@@ -19,10 +19,12 @@ import type { Lab } from '../lab/lab.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { ENROLL_SECRET_PATH, NODE_KEY_PATH, adoptEnrollSecret, orbitState } from './state.js';
 import { signInOnSsoPage, type SsoUser } from './sso.js';
-import { EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
+import { DELIVERED_SECRET_MIN_VERSION, EUA_TOKEN_MIN_VERSION, capabilitiesFor, versionAtLeast } from './version.js';
+import { adoptDeliveredSecret, throttledMdmSync, type WindowsHost } from './windows-host.js';
 import { runSetupExperience, type InstallerBehaviour, type SetupExperienceRun } from './setup-experience.js';
 
 export type { SsoUser } from './sso.js';
+export type { WindowsHost } from './windows-host.js';
 
 
 /**
@@ -54,6 +56,8 @@ export interface OrbitOptions {
   installer?: InstallerBehaviour;
   /** What covers the desktop when orbit opens a browser (the Enrollment Status Page during OOBE, #38467), or null. */
   coveredBy?: () => string | null;
+  /** The Windows orbit runs on: the registry channel for an MDM-delivered secret and the MDM check-in (windows-host.ts). */
+  windows?: WindowsHost;
 }
 
 export interface OrbitResult {
@@ -106,9 +110,15 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
   const started = lab.clock.now();
   let ssoOpenedAt: number | null = null;
   let failures = 0;
+  let enrollSecret = o.enrollSecret;
+  // The Windows enroll secret channel (orbit/cmd/orbit, windows): a secret Fleet MDM delivered is read before each
+  // enroll attempt (mdmEnrollSecretRefresher), and a refused enroll asks Windows for an MDM check-in (newMDMSync).
+  const channel = o.windows && versionAtLeast(version, DELIVERED_SECRET_MIN_VERSION) ? o.windows : undefined;
+  const syncMdm = channel ? throttledMdmSync(lab, channel) : undefined;
   while (!result.nodeKey) {
+    if (channel) enrollSecret = (await adoptDeliveredSecret(lab, state, channel)) ?? enrollSecret;
     const body: Record<string, string> = {
-      enroll_secret: o.enrollSecret,
+      enroll_secret: enrollSecret,
       hardware_uuid: o.hardwareUuid,
       hardware_serial: o.serial,
       hostname: o.hostname,
@@ -193,6 +203,7 @@ export async function startOrbit(o: OrbitOptions): Promise<OrbitResult> {
       result.error = `enroll failed: HTTP ${res.status} ${err}`;
       break;
     }
+    await syncMdm?.();
     lab.clock.advance(ORBIT_TIMING.backoffStartMs * 2 ** failures++);
   }
 

@@ -21,3 +21,10 @@ export function capabilitiesFor(version: string): string[] {
   if (versionAtLeast(version, END_USER_AUTH_MIN_VERSION)) caps.push('end_user_auth');
   return caps;
 }
+
+/**
+ * The first orbit that reads an enroll secret Fleet MDM delivered through the registry and asks Windows for an MDM
+ * check-in when an enroll is refused (orbit/cmd/orbit windows enroll secret channel, orbit/pkg/profiles). Which
+ * release shipped it is UNCONFIRMED: the lab gives it to the orbit that takes the EUA token.
+ */
+export const DELIVERED_SECRET_MIN_VERSION = '1.55.0';

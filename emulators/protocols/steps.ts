@@ -753,6 +753,22 @@ export const STEP_KINDS = {
     server: 'mdm/api/host-delete.ts',
     http: { server: 'mdm', method: 'DELETE', path: '^/api/(v1|latest)/fleet/hosts/[^/]+$' },
   },
+  'orbit.adopt-delivered-secret': {
+    title: 'orbit adopts the enroll secret Fleet MDM delivered',
+    phase: 'orbit',
+    summary: 'Before an enroll attempt orbit reads HKLM\\SOFTWARE\\FleetDM\\Orbit\\EnrollSecret (the ADMX-backed policy Fleet pushed), moves the secret into its keystore and clears the value, so its presence keeps meaning "a secret is waiting".',
+    spec: { doc: 'Fleet', section: 'orbit/pkg/profiles', title: 'GetEnrollSecret / ClearEnrollSecret (mdmEnrollSecretRefresher)', url: `${FLEET}/tree/main/orbit/pkg/profiles` },
+    client: 'orbit/windows-host.ts',
+    server: null,
+  },
+  'orbit.mdm-sync': {
+    title: 'orbit asks Windows for an MDM check-in',
+    phase: 'orbit',
+    summary: 'An enroll Fleet refused makes orbit trigger a Windows MDM sync (at most every 5 min), so that Fleet can push it a fresh one-time enroll secret in that session.',
+    spec: { doc: 'Fleet', section: 'orbit/pkg/update', title: 'TriggerWindowsMDMSync (throttledMDMSync)', url: `${FLEET}/tree/main/orbit/pkg/update` },
+    client: 'orbit/windows-host.ts',
+    server: null,
+  },
   'orbit.update': {
     title: 'orbit updates itself (TUF) and restarts',
     phase: 'orbit',

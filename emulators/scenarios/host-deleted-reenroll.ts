@@ -6,6 +6,7 @@ import { NODE_KEY_PATH } from '../orbit/state.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { updateSettings } from '../mdm/admin.js';
 import { fleetHas } from './world.js';
+import { ENROLL_SECRET_POLICY_URI } from '../mdm/management/enroll-secret-push.js';
 import type { Expectation, ScenarioOptions } from './types.js';
 
 export interface HostDeletedOutcome extends AutopilotOutcome {
@@ -30,7 +31,7 @@ export const hostDeletedReenroll: Scenario<HostDeletedOutcome> = {
   name: 'host-deleted-reenroll',
   title: 'Host deleted in Fleet: orbit re-enrolls, the surviving IdP link spares the user',
   description:
-    'After Autopilot with the EUA token, an admin deletes the host. Hours later orbit\'s node key is refused (401), it re-enrolls with its stored secret and the long-expired EUA token; the IdP link Fleet kept satisfies end-user auth, so there is no second prompt and a new hosts row appears.',
+    'After Autopilot with the EUA token, an admin deletes the host. Hours later orbit\'s node key is refused (401), it re-enrolls with its stored secret and the long-expired EUA token; the IdP link Fleet kept satisfies end-user auth, so there is no second prompt and a new hosts row appears. With one-time secrets, the spent secret is refused and Fleet pushes a fresh one through the MDM session (ADMX policy → registry), which orbit adopts.',
   options: [...AUTOPILOT_OPTIONS, { name: 'oneTimeSecrets', label: 'auth.mdm_windows_one_time_enroll_secrets (Fleet with one-time secrets)', kind: 'boolean', default: false }],
   run: async (world, o) => {
     const oneTime = o.oneTimeSecrets === true || o.oneTimeSecrets === 'true';
@@ -39,7 +40,7 @@ export const hostDeletedReenroll: Scenario<HostDeletedOutcome> = {
     if (hostId === undefined) throw new Error('the Autopilot run left no host to delete');
     await world.lab.send({ from: 'external', to: 'mdm', catalogId: 'fleet.host-delete', title: `Admin: delete host ${hostId} in Fleet`, request: { method: 'DELETE', url: `${world.mdm.url}${hostDeletePath(hostId)}`, headers: {}, body: '' } });
     await world.lab.local({ party: 'device', catalogId: 'lab.clock-advance', title: `${IDLE_MS / 3600_000} h pass (the EUA token expired long ago)`, detail: { advancedMs: IDLE_MS } }, () => world.lab.clock.advance(IDLE_MS));
-    const poll = await pollOrbitConfig({ lab: world.lab, hardwareUuid: out.hardwareUuid, serial: out.device.hardware.serial, hostname: out.device.hardware.deviceName, ssoUser: null, maxWaitMs: 10 * 60_000 }, 6);
+    const poll = await pollOrbitConfig({ lab: world.lab, hardwareUuid: out.hardwareUuid, serial: out.device.hardware.serial, hostname: out.device.hardware.deviceName, ssoUser: null, maxWaitMs: 10 * 60_000, windows: out.device.windows }, 6);
     // The next management session: the enrollment kept its host_uuid, the host is back with its orbit version.
     await out.device.syncManagement();
     return { ...out, deletedHostId: hostId, poll, oneTimeSwitch: fleetHas(world, 'one-time-enroll-secrets') };
@@ -91,24 +92,48 @@ function oneTimeApplies(out: HostDeletedOutcome, o: ScenarioOptions): boolean {
 /**
  * With one-time secrets (current + auth.mdm_windows_one_time_enroll_secrets): the install carried a secret minted for
  * the enrollment, orbit's first enroll consumed it (host_id recorded), and DeleteHost deleted it with the host. The
- * re-enroll presents it again: no one-time row, not a shared secret, so 401 "Authentication failed" and orbit backs
- * off. Fleet's way back is pushEnrollSecretToOrphanedEnrollment: the next MDM session mints a fresh secret and queues
- * the Fleetd enroll secret profile (ADMX ingest + policy, HKLM\SOFTWARE\FleetDM\Orbit\EnrollSecret) that orbit reads
- * before each enroll; the lab does not model that push and the registry read yet, so orbit stays out here.
+ * re-enroll presents it again: no one-time row, not a shared secret, so 401 "Authentication failed". The refused
+ * enroll makes orbit ask Windows for an MDM check-in; in that session Fleet sees the enrollment's host is gone
+ * (pushEnrollSecretToOrphanedEnrollment), mints a fresh secret and queues the Fleetd enroll secret profile (ADMX ingest
+ * + policy: HKLM\SOFTWARE\FleetDM\Orbit\EnrollSecret) with the fleetd install. Orbit's next attempt adopts the
+ * delivered secret, clears the value, and enrolls: the host is back, still without a second prompt.
  */
 function oneTimeExpectations(out: HostDeletedOutcome): Expectation[] {
   return [
-    { kind: 'prompts', equals: 1 },
+    { kind: 'prompts', equals: 1, why: 'the OOBE sign-in only' },
     { kind: 'change', party: 'mdm', table: 'host_one_time_enroll_secrets', op: 'insert' },
     { kind: 'change', party: 'mdm', table: 'host_one_time_enroll_secrets', op: 'update', column: 'orbit_used_at' },
-    { kind: 'change', party: 'mdm', table: 'host_one_time_enroll_secrets', op: 'delete' },
-    { kind: 'row', party: 'mdm', table: 'hosts', where: { uuid: out.hardwareUuid }, present: false, why: 'the re-enroll was refused' },
+    { kind: 'change', party: 'mdm', table: 'host_one_time_enroll_secrets', op: 'delete', why: 'DeleteHost takes the host\'s secrets' },
+    { kind: 'row', party: 'mdm', table: 'windows_mdm_commands', where: { target_loc_uri: ENROLL_SECRET_POLICY_URI }, present: true, why: 'the enroll secret push' },
+    { kind: 'row', party: 'device', table: 'admx_policies', where: { area: 'FleetdEnrollSecret~Policy~fleetd', policy: 'EnrollSecret' }, present: true },
+    { kind: 'change', party: 'device', table: 'registry_values', op: 'insert', why: 'the policy wrote HKLM\\SOFTWARE\\FleetDM\\Orbit\\EnrollSecret' },
+    { kind: 'change', party: 'device', table: 'registry_values', op: 'delete', why: 'orbit cleared it once the secret was in its keystore' },
+    { kind: 'row', party: 'mdm', table: 'hosts', where: { uuid: out.hardwareUuid }, present: true, why: 'the re-enroll with the delivered secret made a new hosts row' },
     {
       kind: 'check',
-      name: 'the re-enroll with the spent, deleted one-time secret is refused: 401 Authentication failed',
+      name: 'the spent secret is refused (401 Authentication failed), then orbit adopts the delivered one and enrolls',
       check: (w) => {
-        const refused = w.lab.recorder.all().filter((s) => s.catalogId === 'orbit.enroll' && s.response?.status === 401 && s.response.body.includes('Authentication failed'));
-        return { passed: refused.length > 0 && !!out.poll.reenroll && !out.poll.reenroll.enrolled, detail: `${refused.length} refused enroll(s)` };
+        const steps = w.lab.recorder.all();
+        const refused = steps.findIndex((s) => s.catalogId === 'orbit.enroll' && s.response?.status === 401 && s.response.body.includes('Authentication failed'));
+        const adopted = steps.findIndex((s, i) => i > refused && s.catalogId === 'orbit.adopt-delivered-secret');
+        const accepted = steps.findIndex((s, i) => i > adopted && s.catalogId === 'orbit.enroll' && s.response?.status === 200);
+        const passed = refused >= 0 && adopted > refused && accepted > adopted && !!out.poll.reenroll?.enrolled;
+        return { passed, detail: `refused at ${refused}, adopted at ${adopted}, accepted at ${accepted}` };
+      },
+    },
+    {
+      kind: 'check',
+      name: 'the new host consumed the secret Fleet pushed to the orphaned enrollment',
+      check: (w) => {
+        const row = w.mdm.ctx.store.read((db) =>
+          db
+            .prepare(
+              `SELECT s.orbit_used_at FROM host_one_time_enroll_secrets s JOIN hosts h ON h.id = s.host_id JOIN mdm_windows_enrollments e ON e.id = s.mdm_windows_enrollment_id
+               WHERE h.uuid = ? AND e.mdm_device_id = ?`,
+            )
+            .get(out.hardwareUuid, out.mdmDeviceId) as { orbit_used_at: string | null } | undefined,
+        );
+        return { passed: !!row?.orbit_used_at, detail: row ? `orbit_used_at ${row.orbit_used_at}` : 'no secret bound to the new host and the enrollment' };
       },
     },
   ];

@@ -21,6 +21,7 @@ interface ServeInfo {
   users: { upn: string; password: string }[];
   mdmToken: { acceptedAudiences: string[]; scope: string; resource: string; clientId: string };
   db: Record<string, string>;
+  fleetApiToken: string;
 }
 
 describe('enrollscope serve --json', () => {
@@ -54,6 +55,14 @@ describe('enrollscope serve --json', () => {
     expect(info.users.length).toBeGreaterThanOrEqual(2);
     expect(info.db.mdm).toBe(join(dir, 'mdm.sqlite'));
     expect(lines).toBe(1);
+  });
+
+  it("prints the Fleet API token the MDM server's host API accepts, and without it the API answers Fleet's 401", async () => {
+    const ok = await fetch(`${info.mdm}/api/v1/fleet/hosts/1`, { headers: { authorization: `Bearer ${info.fleetApiToken}` } });
+    expect(ok.status).toBe(404);
+    expect(((await ok.json()) as { message: string }).message).toBe('Resource Not Found');
+    const refused = await fetch(`${info.mdm}/api/v1/fleet/hosts/1`, { headers: { authorization: 'Bearer nope' } });
+    expect(refused.status).toBe(401);
   });
 
   it('curl runs Discover → GetPolicies → Enroll with an Entra ROPC token and Fleet stores the enrollment', async () => {

@@ -8,6 +8,7 @@ import { evaluate } from '../../emulators/scenarios/expect.js';
 import { hostDeletePath } from '../../emulators/mdm/api/host-delete.js';
 import { ENROLL_SECRET_PATH, KEYSTORE_ENROLL_SECRET, NODE_KEY_PATH } from '../../emulators/orbit/state.js';
 import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
+import { ENROLL_SECRET_ADMX_INSTALL_URI, ENROLL_SECRET_POLICY_URI } from '../../emulators/mdm/management/enroll-secret-push.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -110,7 +111,7 @@ describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_se
     return { world, out, verdicts: evaluate(scenario.expect(out as never, opts), world) };
   }
 
-  it('current with the flag: the install stores the placeholder, delivers the minted secret; orbit consumes it; the host delete takes it; the re-enroll is refused', async () => {
+  it('current with the flag: the install stores the placeholder, delivers the minted secret; orbit consumes it; the host delete takes it', async () => {
     const { world: w, verdicts } = await runWith('current', 'one-time-on', true);
     expect(verdicts.filter((v) => !v.passed)).toEqual([]);
     const [exec] = w.mdm.ctx.store.read((db) => db.prepare(`SELECT raw_command FROM windows_mdm_commands WHERE raw_command LIKE '%<Exec>%' ORDER BY rowid`).pluck().all()) as string[];
@@ -130,6 +131,46 @@ describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_se
     expect(consumed.after!.orbit_used_at).toEqual(consumed.after!.consumed_at);
   });
 
+  it("a deleted host's enrollment is pushed the enroll secret profile once: an Atomic of the ADMX ingest and the policy, the new secret delivered in it", async () => {
+    const { world: w } = await runWith('current', 'one-time-push', true);
+    const pushes = w.mdm.ctx.store.read((db) => db.prepare(`SELECT command_uuid, raw_command FROM windows_mdm_commands WHERE target_loc_uri = ?`).all(ENROLL_SECRET_POLICY_URI)) as { command_uuid: string; raw_command: string }[];
+    expect(pushes).toHaveLength(1);
+    const raw = pushes[0]!.raw_command;
+    expect(raw.startsWith(`<Atomic><CmdID>${pushes[0]!.command_uuid}</CmdID><Replace>`)).toBe(true);
+    expect(raw).toContain(`<LocURI>${ENROLL_SECRET_ADMX_INSTALL_URI}</LocURI>`);
+    expect(raw).toContain('value=&#34;$FLEET_HOST_SECRET_ENROLL_SECRET&#34;');
+    // On the wire the placeholder is the secret minted after the delete, and the new host consumed that one.
+    const session = w.lab.recorder.all().find((s) => s.catalogId === 'omadm.message' && s.response?.body.includes(ENROLL_SECRET_POLICY_URI))!;
+    const fresh = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM host_one_time_enroll_secrets WHERE orbit_used_at IS NOT NULL`).pluck().get()) as string;
+    expect(session.response!.body).toContain(`value=&#34;${fresh}&#34;`);
+    expect(session.response!.body).not.toContain('$FLEET_HOST_SECRET_ENROLL_SECRET');
+    const written = w.lab.recorder.all().flatMap((s) => s.changes).find((c) => c.party === 'device' && c.table === 'registry_values' && c.op === 'insert')!;
+    expect(written.after).toMatchObject({ hive: 'HKLM', key: 'SOFTWARE\\FleetDM\\Orbit', name: 'EnrollSecret', type: 'REG_SZ', data: fresh });
+    expect(w.lab.store('device')!.read((db) => db.prepare(`SELECT COUNT(*) FROM registry_values`).pluck().get())).toBe(0);
+  });
+
+  it('eua-link-fix has no one-time switch: no enroll secret profile is pushed, the shared secret still enrolls', async () => {
+    const { world: w } = await runWith('eua-link-fix', 'one-time-push-off', true);
+    expect(w.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands WHERE target_loc_uri = ?`).pluck().get(ENROLL_SECRET_POLICY_URI))).toBe(0);
+    expect(w.lab.recorder.all().some((s) => s.catalogId === 'orbit.adopt-delivered-secret')).toBe(false);
+  });
+
+  it('a device that keeps checking in without its host is pushed once per secret, not every session', async () => {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'one-time-once', mdmSettings: { fleetProfile: 'current', mdmWindowsOneTimeEnrollSecrets: true } });
+    const out = (await findScenario('autopilot-eua')!.run(world, {})) as { hardwareUuid: string; device: { syncManagement(): Promise<unknown> } };
+    const hostId = world.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts WHERE uuid = ?`).pluck().get(out.hardwareUuid)) as number;
+    expect((await fetch(`${world.mdm.url}${hostDeletePath(hostId)}`, { method: 'DELETE' })).status).toBe(200);
+    const pushes = () => world!.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands WHERE target_loc_uri = ?`).pluck().get(ENROLL_SECRET_POLICY_URI));
+    await out.device.syncManagement();
+    expect(pushes()).toBe(1);
+    await out.device.syncManagement();
+    await out.device.syncManagement();
+    expect(pushes()).toBe(1);
+    // The value waits in the registry for orbit; one live secret, bound to the enrollment and no host.
+    expect(world.lab.store('device')!.read((db) => db.prepare(`SELECT name, type FROM registry_values`).all())).toEqual([{ name: 'EnrollSecret', type: 'REG_SZ' }]);
+    expect(world.mdm.ctx.store.read((db) => db.prepare(`SELECT host_id FROM host_one_time_enroll_secrets WHERE consumed_at IS NULL`).all())).toEqual([{ host_id: null }]);
+  });
+
   it('eua-link-fix ignores the flag (no switch): the shared secret, the re-enroll succeeds', async () => {
     const { world: w, verdicts } = await runWith('eua-link-fix', 'one-time-off', true);
     expect(verdicts.filter((v) => !v.passed)).toEqual([]);
@@ -139,20 +180,30 @@ describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_se
     expect(global).toContain((install.detail!.properties as Record<string, string>).FLEET_SECRET);
   });
 
-  it('a used one-time secret presented again gets 401 Authentication failed and changes nothing', async () => {
+  it('a used one-time secret presented again gets 401 Authentication failed and one host_enrollment_rejected, rate-limited for 12 h', async () => {
     world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'one-time-reuse', mdmSettings: { fleetProfile: 'current', mdmWindowsOneTimeEnrollSecrets: true } });
     const out = (await findScenario('autopilot-eua')!.run(world, {})) as { hardwareUuid: string };
     const w = world;
-    const used = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret FROM host_one_time_enroll_secrets WHERE orbit_used_at IS NOT NULL`).pluck().get() as string);
-    expect(used).toBeTruthy();
-    const before = w.mdm.ctx.store.fileBytes();
-    const res = await fetch(`${w.mdm.url}/api/fleet/orbit/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enroll_secret: used, hardware_uuid: out.hardwareUuid, hardware_serial: '', hostname: 'x', platform: 'windows' }),
-    });
+    const used = w.mdm.ctx.store.read((db) => db.prepare(`SELECT secret, host_id FROM host_one_time_enroll_secrets WHERE orbit_used_at IS NOT NULL`).get()) as { secret: string; host_id: number };
+    expect(used.secret).toBeTruthy();
+    const present = () =>
+      fetch(`${w.mdm.url}/api/fleet/orbit/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enroll_secret: used.secret, hardware_uuid: out.hardwareUuid, hardware_serial: 'SER-1', hostname: 'x', platform: 'windows' }),
+      });
+    const hostsBefore = w.mdm.ctx.store.read((db) => db.prepare(`SELECT * FROM hosts`).all());
+    const res = await present();
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ message: 'Authentication failed', errors: [{ name: 'base', reason: 'Authentication failed' }] });
+    const rejected = w.mdm.ctx.store.read((db) => db.prepare(`SELECT details FROM activities WHERE activity_type = 'host_enrollment_rejected'`).pluck().all()) as string[];
+    expect(rejected.map((d) => JSON.parse(d))).toEqual([
+      expect.objectContaining({ host_id: used.host_id, host_uuid: out.hardwareUuid, host_serial: 'SER-1', platform: 'windows', enrollment_plane: 'orbit', reason: 'one_time_secret_spent' }),
+    ]);
+    expect(w.mdm.ctx.store.read((db) => db.prepare(`SELECT * FROM hosts`).all())).toEqual(hostsBefore);
+    // Within the 12 h the same refusal records nothing more: the database is byte-identical.
+    const before = w.mdm.ctx.store.fileBytes();
+    expect((await present()).status).toBe(401);
     expect(w.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
   });
 });

@@ -20,6 +20,9 @@ const RULES: { pattern: RegExp; allow: CspCommand[] }[] = [
   // The DM account written by the w7 APPLICATION characteristic; Fleet rekeys it (fleet.md §2.10).
   { pattern: /^\.\/SyncML\/DMAcc\/[^/]+\/AppAuth\/[^/]+\/AAuth(Name|Secret)$/, allow: ['Get', 'Replace'] },
   { pattern: /^\.\/SyncML\/DMAcc(\/.*)?$/, allow: ['Get'] },
+  // ADMX ingestion (Policy CSP ConfigOperations/ADMXInstall/{AppName}/{Policy|Preference}/{FileUid}; csp/admx.ts).
+  { pattern: /^\.\/Device\/Vendor\/MSFT\/Policy\/ConfigOperations\/ADMXInstall\/[^/]+\/(Policy|Preference)\/[^/]+$/, allow: ['Get', 'Add', 'Delete'] },
+  { pattern: /^\.\/Device\/Vendor\/MSFT\/Policy\/ConfigOperations(\/.*)?$/, allow: ['Get'] },
   // Policy and ESP CSPs a Fleet profile or the Autopilot ESP writes.
   { pattern: /^\.\/(Device|User)\/Vendor\/MSFT\/Policy\/Config\/.+$/, allow: ['Get', 'Add', 'Replace', 'Delete'] },
   { pattern: /^\.\/(Device|User)\/Vendor\/MSFT\/EnrollmentStatusTracking\/.+$/, allow: ['Get', 'Add', 'Replace', 'Delete'] },

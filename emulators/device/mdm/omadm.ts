@@ -22,6 +22,7 @@ import { send, type DeviceContext } from '../context.js';
 import type { EnrollmentState } from '../state.js';
 import { clientCredPath } from './dmacc.js';
 import { applyEspTransition, espTitle, espTransition, espView, type EspView } from '../csp/esp.js';
+import { admxPolicyKnown, admxPolicyOf, applyAdmxPolicy, ingestAdmx, isAdmxInstall } from '../csp/admx.js';
 import { acceptMsiExec, markMsiReported, productIdOf, runPendingMsiJobs, unreportedMsiResults, type MsiInstall } from './msi.js';
 
 /** What one management session did. */
@@ -121,7 +122,7 @@ function execute(ctx: DeviceContext, db: Db, c: ParsedSyncMLCommand, out: { stat
     }
     db.exec('SAVEPOINT atomic');
     const inner = { statuses: [] as SyncMLCommand[], results: [] as SyncMLCommand[], log: [] as OmaDmSessionResult['commands'] };
-    for (const ch of children) execute(ctx, db, ch, inner, msgRef, nextId);
+    for (const ch of ingestFirst(children)) execute(ctx, db, ch, inner, msgRef, nextId);
     const failed = inner.statuses.some((s) => !['200', '202'].includes(s.data ?? ''));
     if (failed) db.exec('ROLLBACK TO atomic');
     db.exec('RELEASE atomic');
@@ -143,10 +144,8 @@ function execute(ctx: DeviceContext, db: Db, c: ParsedSyncMLCommand, out: { stat
         if (r.status === STATUS.ok) read.push({ source: target, meta: { format: r.format ?? 'chr' }, data: r.value ?? '' });
         break;
       case 'Add':
-        r = ctx.csp.add(db, target, dataText(item.data), formatOf(c, item));
-        break;
       case 'Replace':
-        r = ctx.csp.replace(db, target, dataText(item.data) ?? '', formatOf(c, item));
+        r = write(ctx, db, c.verb, target, dataText(item.data), formatOf(c, item));
         break;
       case 'Delete':
         r = ctx.csp.delete(db, target);
@@ -162,6 +161,36 @@ function execute(ctx: DeviceContext, db: Db, c: ParsedSyncMLCommand, out: { stat
   }
   record(code);
   if (c.verb === 'Get' && read.length > 0) out.results.push(resultsFor({ cmdId: nextId(), msgRef, cmdRef: c.cmdId, items: read }));
+}
+
+/**
+ * Add / Replace on the tree, with the Policy CSP's ADMX semantics (csp/admx.ts): an ADMXInstall Add ingests its file
+ * (a file Windows refuses leaves no node); an ingested policy exists only once its ADMX was ingested, and setting it
+ * writes its registry values.
+ */
+function write(ctx: DeviceContext, db: Db, verb: 'Add' | 'Replace', target: string, data: string | undefined, format: CspFormat): { status: string } {
+  const policy = admxPolicyOf(target);
+  if (policy && !admxPolicyKnown(db, policy.area, policy.policy)) return { status: STATUS.notFound };
+  const r = verb === 'Add' ? ctx.csp.add(db, target, data, format) : ctx.csp.replace(db, target, data ?? '', format);
+  if (r.status !== STATUS.ok) return r;
+  if (verb === 'Add' && isAdmxInstall(target)) {
+    const ingested = ingestAdmx(db, target, data);
+    if (ingested !== STATUS.ok) ctx.csp.remove(db, target);
+    return { status: ingested };
+  }
+  if (policy) return { status: applyAdmxPolicy(db, policy.area, policy.policy, data) };
+  return r;
+}
+
+/**
+ * An Atomic's ADMX ingestion runs before the rest of it. Fleet's SyncMLCmd marshals an Atomic's Replaces before its
+ * Adds (server/fleet/windows_mdm.go), so a profile that ingests an ADMX and sets its policy reaches Windows as
+ * Replace-then-Add, and Fleet's ADMX-backed profiles (and its enroll secret push, server/service/windows_enroll_secret_profile.go)
+ * still apply; Windows' own order inside an Atomic is UNCONFIRMED, this is the order that matches what Fleet sees.
+ */
+function ingestFirst(children: ParsedSyncMLCommand[]): ParsedSyncMLCommand[] {
+  const ingests = (c: ParsedSyncMLCommand) => c.verb === 'Add' && c.items.some((i) => isAdmxInstall(i.target ?? ''));
+  return [...children.filter(ingests), ...children.filter((c) => !ingests(c))];
 }
 
 function headerStatus(msg: ParsedSyncMLMessage): ParsedSyncMLCommand | undefined {

@@ -31,6 +31,9 @@ import { MDM_PATHS } from '../../protocols/paths/mdm.js';
 import { logOnStep, marshalPendingCommand, PENDING_CMD_LOG_PREFIX } from './wire.js';
 import { expandWindowsHostSecrets } from '../store/one-time-secrets.js';
 import { AWAITING, espCommands, noteEspOnStep } from './esp.js';
+import { isOrphanedEnrollment, pushEnrollSecretToOrphanedEnrollment } from './enroll-secret-push.js';
+import { claimDeferredMdmEnrolledActivity } from '../store/activity-mdm-enrolled.js';
+import { hostByUuid } from '../store/hosts.js';
 
 const NONCE_TTL_MS = 5 * 60_000;
 /** The DMAcc account Fleet rekeys (rekeyWindowsDevice). */
@@ -128,7 +131,18 @@ export function trustedReply(db: Db, ctx: MdmContext, t: TrustedInput): string {
   let unenrolled = false;
   for (const c of req.commands) {
     if (c.verb === 'Alert') {
-      if (isNewSessionAlert(c) && t.installFleetd) enqueueInstallFleetdCommand(db, ctx, deviceId, t.euaToken, t.nowIso);
+      if (isNewSessionAlert(c)) {
+        // A deleted host's enrollment gets its way back (enroll-secret-push.ts), which carries the install itself
+        // for UPN enrollments; whether Fleet then skips its own install queueing is UNCONFIRMED (the lab does, so
+        // the device is not sent two installs).
+        if (isOrphanedEnrollment(db, ctx, enrollment)) pushEnrollSecretToOrphanedEnrollment(db, ctx, enrollment, t.euaToken, t.nowIso);
+        else if (t.installFleetd) enqueueInstallFleetdCommand(db, ctx, deviceId, t.euaToken, t.nowIso);
+        // maybeCreateWindowsMDMEnrolledActivity at the session (#52235): a deferred mdm_enrolled whose enrollment is now
+        // linked to a host is claimed here if no link site claimed it (linkWindowsEnrollmentFromOneTimeSecret: "rather
+        // than waiting for the next management session").
+        const host = hostUuid === '' ? undefined : hostByUuid(db, hostUuid);
+        if (host) claimDeferredMdmEnrolledActivity(db, enrollment, host, t.nowIso);
+      }
       if (c.data === ALERT.generic && c.items.some((i) => i.meta?.type === UNENROLL_ALERT_TYPE)) {
         deleteEnrollmentsByDeviceId(db, deviceId);
         unenrolled = true;

@@ -4,9 +4,9 @@ import { enrollOrbitHost, globalEnrollSecrets, hostPreviouslyOrbitEnrolled, inse
 import { associateHostMDMIdPAccount, idpAccountByUuid, idpLinkByHostUuid, reconcileIdpHostEmails, type IdpAccount } from '../store/idp.js';
 import { enrollmentByDeviceId, updateEnrollmentHostUuid } from '../store/management.js';
 import { conflictingEnrollmentHardwareId, unlinkedEnrollmentByHardwareSerial } from '../store/enrollments.js';
-import { insertBoundHostToIdpAccount, insertFleetEnrolled } from '../store/activities.js';
+import { insertBoundHostToIdpAccount, insertFleetEnrolled, recordEnrollmentRejected } from '../store/activities.js';
 import { isPlaceholderHardwareSerial, linkOptions, linkWindowsHostMDMEnrollment } from '../management/devdetail.js';
-import { consumeAndLinkOneTimeSecret, resolveEnrollSecret } from '../store/one-time-secrets.js';
+import { consumeAndLinkOneTimeSecret, resolveEnrollSecret, type RejectedEnrollSecret } from '../store/one-time-secrets.js';
 import { claimDeferredMdmEnrolledActivity } from '../store/activity-mdm-enrolled.js';
 import { clearEndUserAuthPrompt, recordEndUserAuthPrompt } from '../store/orbit.js';
 import { refreshHostScimUser, scimUserByUserNameOrEmail, setHostScimUser } from '../store/scim.js';
@@ -66,12 +66,12 @@ async function endUserAuthCheck(
   ctx: MdmContext,
   req: EnrollOrbitRequest,
   capabilities: Set<string>,
-): Promise<{ secret: EnrollSecret; decision: EndUserAuthDecision } | { serverError: string } | undefined> {
-  type Pre = { secret: EnrollSecret; decision: EndUserAuthDecision | undefined } | { serverError: string } | undefined;
+): Promise<{ secret: EnrollSecret; decision: EndUserAuthDecision } | { serverError: string } | RejectedEnrollSecret | undefined> {
+  type Pre = { secret: EnrollSecret; decision: EndUserAuthDecision | undefined } | { serverError: string } | RejectedEnrollSecret | undefined;
   const pre = ctx.store.read((db): Pre => {
     // One-time enroll secrets first (lookupOneTimeEnrollSecret), then the shared ones (store/one-time-secrets.ts).
     const secret = req.enroll_secret === '' ? undefined : resolveEnrollSecret(db, ctx, req.enroll_secret, req.hardware_uuid);
-    if (!secret) return undefined;
+    if (!secret || 'rejected' in secret) return secret;
     if (!endUserAuthRequired(db, ctx, secret, req.platform)) return { secret, decision: { kind: 'not-required' } as EndUserAuthDecision };
     // Step 3 asks GetMDMIdPAccountByHostUUID first, which refuses an empty uuid: a 500, not END_USER_AUTH_REQUIRED.
     if (req.hardware_uuid === '') return { serverError: EMPTY_HARDWARE_UUID };
@@ -79,7 +79,7 @@ async function endUserAuthCheck(
     if (hostPreviouslyOrbitEnrolled(db, req.hardware_uuid)) return { secret, decision: { kind: 'already-satisfied', by: 'previously-enrolled' } };
     return { secret, decision: undefined };
   });
-  if (!pre) return undefined;
+  if (!pre || 'rejected' in pre) return pre;
   if ('serverError' in pre) return pre;
   if (pre.decision) return { secret: pre.secret, decision: pre.decision };
   // 4a: "the token case is ordered first"; any failure is END_USER_AUTH_REQUIRED.
@@ -170,6 +170,13 @@ function linkAfterEnrollByToken(db: Db, ctx: MdmContext, host: { id: number; uui
 export async function enrollOrbit(ctx: MdmContext, req: EnrollOrbitRequest, capabilities: Set<string>): Promise<EnrollOutcome> {
   const checked = await endUserAuthCheck(ctx, req, capabilities);
   if (!checked) return { ok: false, error: 'invalid-secret' };
+  if ('rejected' in checked) {
+    // EnrollOrbit on an EnrollmentRejectedError: recordEnrollmentRejected (rate-limited, it never fails the caller),
+    // then the same 401 Authentication failed as a bad secret (server/service, the one-time enroll secret rules).
+    const attempt = { plane: 'orbit' as const, platform: req.platform, hardwareUuid: req.hardware_uuid, hardwareSerial: req.hardware_serial };
+    ctx.store.tx((db) => recordEnrollmentRejected(db, { reason: checked.rejected, hostId: checked.hostId, ...attempt }, ctx.lab.clock.now()));
+    return { ok: false, error: 'invalid-secret' };
+  }
   if ('serverError' in checked) return { ok: false, error: 'server-error', message: checked.serverError };
   const { secret, decision } = checked;
   const nowMs = ctx.lab.clock.now();

@@ -1,5 +1,6 @@
 import type { Db } from '../../lab/store.js';
 import type { MdmContext } from '../context.js';
+import { claimDeferredMdmEnrolledActivity } from './activity-mdm-enrolled.js';
 
 /**
  * One-time enroll secrets for Windows MDM installs (server/datastore/mysql/host_one_time_enroll_secrets.go, migrations
@@ -106,19 +107,25 @@ export interface ResolvedEnrollSecret {
   oneTimeEnrollmentId?: number | null;
 }
 
+/** fleet.EnrollmentRejectedError: a one-time secret rule refused the enrollment (the host it targeted, if known). */
+export interface RejectedEnrollSecret {
+  rejected: 'one_time_secret_spent' | 'one_time_secret_identifier_mismatch';
+  hostId: number | null;
+}
+
 /**
  * EnrollOrbit's secret resolution: a one-time secret first (lookupOneTimeEnrollSecret), refused when the orbit plane
  * already used it or it is bound to another existing host (both an AuthFailedError for the caller: 401 "Authentication
- * failed"); otherwise the shared secret (VerifyEnrollSecret). Fleet also records a rate-limited host_enrollment_rejected
- * activity for a refusal; the lab does not yet (it writes nothing on a refused enroll).
+ * failed", with Fleet's EnrollmentRejectedError reason, which the caller records as host_enrollment_rejected); otherwise the
+ * shared secret (VerifyEnrollSecret).
  */
-export function resolveEnrollSecret(db: Db, ctx: MdmContext, presented: string, hardwareUuid: string): ResolvedEnrollSecret | undefined {
+export function resolveEnrollSecret(db: Db, ctx: MdmContext, presented: string, hardwareUuid: string): ResolvedEnrollSecret | RejectedEnrollSecret | undefined {
   const oneTime = lookupOneTimeSecret(db, ctx, presented);
   if (oneTime) {
-    if (oneTime.orbit_used_at !== null) return undefined;
+    if (oneTime.orbit_used_at !== null) return { rejected: 'one_time_secret_spent', hostId: oneTime.host_id };
     if (oneTime.host_id !== null) {
       const bound = db.prepare(`SELECT uuid FROM hosts WHERE id = ?`).pluck().get(oneTime.host_id) as string | undefined;
-      if (bound !== undefined && bound.toLowerCase() !== hardwareUuid.toLowerCase()) return undefined;
+      if (bound !== undefined && bound.toLowerCase() !== hardwareUuid.toLowerCase()) return { rejected: 'one_time_secret_identifier_mismatch', hostId: oneTime.host_id };
     }
     return { secret: presented, team_id: null, oneTimeId: oneTime.id, oneTimeEnrollmentId: oneTime.mdm_windows_enrollment_id };
   }
@@ -134,5 +141,10 @@ export function consumeAndLinkOneTimeSecret(db: Db, s: ResolvedEnrollSecret, hos
   consumeOneTimeSecret(db, s.oneTimeId, hostId, now);
   if (s.oneTimeEnrollmentId != null) {
     db.prepare(`UPDATE mdm_windows_enrollments SET host_uuid = ?, updated_at = ? WHERE id = ? AND host_uuid <> ?`).run(hostUuid, now, s.oneTimeEnrollmentId, hostUuid);
+    // linkWindowsEnrollmentFromOneTimeSecret: the enrollment predates this host, so its deferred mdm_enrolled is claimed now.
+    const e = db.prepare(`SELECT mdm_hardware_id, enroll_user_id, not_in_oobe FROM mdm_windows_enrollments WHERE id = ?`).get(s.oneTimeEnrollmentId) as
+      | { mdm_hardware_id: string; enroll_user_id: string; not_in_oobe: number }
+      | undefined;
+    if (e) claimDeferredMdmEnrolledActivity(db, e, { id: hostId }, now);
   }
 }

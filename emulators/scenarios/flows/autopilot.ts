@@ -109,6 +109,7 @@ export async function runAutopilot(world: World, s: AutopilotSettings): Promise<
     ...(s.installer && { installer: s.installer }),
     // #38467: a browser orbit opens while Windows shows the ESP opens behind it.
     coveredBy: () => (espView(device.store)?.state === 'showing' ? 'Enrollment Status Page' : null),
+    windows: device.windows,
   });
   let launched = false;
   const start = async (install: MsiInstall) => {

@@ -42,17 +42,17 @@ describe('host_one_time_enroll_secrets', () => {
     expect(ctx.store.tx((db) => consumeOneTimeSecret(db, row.id, id, ctx.nowIso()))).toBe('ok');
     expect(ctx.store.read((db) => liveWindowsSecret(db, enrollmentId))).toBeUndefined();
     expect(ctx.store.read((db) => expandWindowsHostSecrets(db, raw, enrollmentId))).toBe('<CommandLine>FLEET_SECRET=""</CommandLine>');
-    // A second orbit use is spent, and resolution refuses it before any write.
+    // A second orbit use is spent, and resolution refuses it before any write, naming the host it was bound to.
     expect(ctx.store.tx((db) => consumeOneTimeSecret(db, row.id, id, ctx.nowIso()))).toBe('one_time_secret_spent');
-    expect(ctx.store.read((db) => resolveEnrollSecret(db, ctx, 'a&b<c', 'UUID-1'))).toBeUndefined();
+    expect(ctx.store.read((db) => resolveEnrollSecret(db, ctx, 'a&b<c', 'UUID-1'))).toEqual({ rejected: 'one_time_secret_spent', hostId: id });
   });
 
-  it('a secret bound to another existing host is refused; the flag off makes it no secret at all', async () => {
+  it('a secret bound to another existing host is refused as an identifier mismatch; the flag off makes it no secret at all', async () => {
     const { ctx, enrollmentId } = await fixture();
     const secret = ctx.store.tx((db) => mintWindowsSecret(db, ctx, enrollmentId, ctx.nowIso()))!;
     const a = host(ctx, 'UUID-A');
     ctx.store.tx((db) => db.prepare(`UPDATE host_one_time_enroll_secrets SET host_id = ?`).run(a));
-    expect(ctx.store.read((db) => resolveEnrollSecret(db, ctx, secret, 'UUID-B'))).toBeUndefined();
+    expect(ctx.store.read((db) => resolveEnrollSecret(db, ctx, secret, 'UUID-B'))).toEqual({ rejected: 'one_time_secret_identifier_mismatch', hostId: a });
     expect(ctx.store.read((db) => resolveEnrollSecret(db, ctx, secret, 'uuid-a'))).toMatchObject({ secret, oneTimeEnrollmentId: enrollmentId });
     ctx.store.tx((db) => deleteHostRows(db, a));
     expect(ctx.store.dump().host_one_time_enroll_secrets).toEqual([]);
