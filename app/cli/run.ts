@@ -1,3 +1,4 @@
+import { pickSeededPorts } from '../../emulators/lab/seeded-ports.js';
 import { writeFileSync } from 'node:fs';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { parseOptionSets } from '../../emulators/scenarios/options.js';
@@ -66,8 +67,11 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     return;
   }
   let report: RunReport;
+  // A seeded run takes the seed's ports, so another process with the same seed writes the same bundle (seeded-ports.ts).
+  const seeded = opts.seed === undefined ? undefined : await pickSeededPorts(opts.seed);
+  if (seeded && !seeded.reproducible) process.stderr.write(`warning: the ports of seed ${opts.seed} are in use; this run takes other ports and its bundle will not be byte-identical to another run of the seed\n`);
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(opts.tls && { tls: true }), ...(fleet && { fleet }), progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

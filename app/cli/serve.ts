@@ -1,3 +1,4 @@
+import { pickSeededPorts } from '../../emulators/lab/seeded-ports.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -35,12 +36,14 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     caFile = resolve(opts.caOut ?? join(dataDir, 'tls', 'lab-ca.pem'));
     if (opts.caOut) writeFileSync(caFile, tls.caPem);
   }
+  const seededDefaults = seed !== null && opts.mdmPort === undefined && opts.entraPort === undefined ? ((await pickSeededPorts(seed)).ports ?? {}) : {};
   const world = await startWorld({
     dataDir,
     seed,
     tls,
     ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
-    ports: { ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
+    // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
+    ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
   });
   const phone = await startLabPhone({ world, tls, ...(opts.labPort !== undefined && { port: opts.labPort }) });
   const info = serveInfo(world, { labUrl: phone.url, labToken: phone.token, caFile });

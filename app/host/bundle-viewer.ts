@@ -7,9 +7,12 @@ import type { RunView } from './run-view.js';
  * A saved run opened for viewing (`enrollscope open BUNDLE`, the UI's Open): the same timeline, tokens and DB tab
  * as a live run, with Back and Step moving through its history. Nothing is sent; the lab keeps running beside it.
  */
+let opened = 0;
+
 export class BundleViewer implements RunView {
   readonly source = 'bundle';
   private cursor: number;
+  private readonly serial = ++opened;
 
   /** `parties`: the live lab's, shown beside the saved run. */
   constructor(
@@ -32,7 +35,8 @@ export class BundleViewer implements RunView {
     const b = this.saved;
     const last = b.steps.at(-1);
     return {
-      runId: `bundle:${b.createdAt}`,
+      // Seeded bundles share their createdAt (lab time): the viewer's own number keeps two open bundles apart.
+      runId: `bundle:${this.serial}:${b.createdAt}`,
       scenario: b.scenario,
       options: b.options,
       seed: b.seed,

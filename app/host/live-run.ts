@@ -134,11 +134,14 @@ export class LiveRun implements RunView {
       seed: this.world.lab.seed,
       fleet: this.fleet,
       options: this.options,
-      createdAt: new Date().toISOString(),
+      // The lab clock (seeded: pinned), so two runs of one seed stamp the same time.
+      createdAt: this.world.lab.clock.date().toISOString(),
       prompts: this.world.lab.promptCount,
       passed: this.outcome === 'done' ? true : this.outcome === 'failed' ? false : null,
       expectations: this.expectations,
-      steps: this.steps(),
+      // A seeded bundle carries lab time only: the wall-clock durations (how long this machine took) would make two
+      // runs of one seed differ, and they are not part of what the run did.
+      steps: this.world.lab.seed === null ? this.steps() : this.steps().map(({ heldMs: _held, ...s }) => ({ ...s, durationMs: 0 })),
     };
   }
 

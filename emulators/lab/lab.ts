@@ -100,7 +100,7 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
     this.keys = new KeyFactory(this.seed, opts.keyCacheDir ?? join(this.dataDir, '.cache'));
-    this.recorder = new Recorder(this.clock);
+    this.recorder = new Recorder(this.clock, this.seed);
     this.recorder.on('closed', (step) => {
       this.snapshots.take(step.index, this.stores.values(), this.clock.state(), this.ids.state());
       this.cursorIndex = step.index;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Step, DbChange, PartyId, HttpResponseRecord, TokenView } from './step.js';
 import type { RawChange } from './changelog.js';
@@ -28,8 +29,18 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   /** The request (and its body) a step's protocol facts were last decoded from, while the step is open. */
   private readonly decodedRequest = new Map<string, { request: Step['request']; body: string | undefined }>();
 
-  constructor(private readonly clock: LabClock) {
+  /** `seed`: a seeded lab's step ids come from the seed (not from its id stream), so two runs of it share them. */
+  constructor(
+    private readonly clock: LabClock,
+    private readonly seed: string | null = null,
+  ) {
     super();
+  }
+
+  /** `s<n>-<suffix>`: unique in the run; the suffix is the seed's (deterministic) or the moment's. */
+  private stepId(n: number): string {
+    if (this.seed === null) return `s${n}-${process.hrtime.bigint().toString(36)}`;
+    return `s${n}-${createHash('sha256').update(`enrollscope step ${n}: ${this.seed}`).digest().readUIntBE(0, 6).toString(36)}`;
   }
 
   /** Public keys of token issuers (Entra's JWKS, the MDM WSTEP identity) so token views can check signatures. */
@@ -47,7 +58,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
       title: draft.title ?? stepKind(draft.catalogId).title,
       protocol: { kind: 'local' },
       // Step ids are not drawn from the seeded stream: recording must not shift the parties' ids.
-      id: `s${this.list.length + 1}-${process.hrtime.bigint().toString(36)}`,
+      id: this.stepId(this.list.length + 1),
       index: this.list.length,
       status: 'pending',
       startedAt: this.clock.now(),

@@ -207,3 +207,21 @@ describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_se
     expect(w.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
   });
 });
+
+describe('ds.EnrollOrbit matches the agent by its osquery identifier', () => {
+  it('a replayed orbit enroll with another hardware UUID updates the same host: 200, a new node key, the first UUID kept, no second host', async () => {
+    world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'replay-uuid' });
+    await findScenario('autopilot-eua')!.run(world, {});
+    const w = world;
+    const enroll = w.lab.recorder.all().find((s) => s.catalogId === 'orbit.enroll' && s.response?.status === 200)!;
+    const body = JSON.parse(enroll.request!.body!) as Record<string, string>;
+    const before = w.mdm.ctx.store.read((db) => db.prepare(`SELECT id, uuid, osquery_host_id, orbit_node_key FROM hosts`).all()) as { id: number; uuid: string; orbit_node_key: string }[];
+    expect(before).toHaveLength(1);
+    const res = await fetch(enroll.request!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, hardware_uuid: 'AAAAAAAA-0000-4000-8000-000000000001' }) });
+    expect(res.status).toBe(200);
+    const key = ((await res.json()) as { orbit_node_key: string }).orbit_node_key;
+    const after = w.mdm.ctx.store.read((db) => db.prepare(`SELECT id, uuid, osquery_host_id, orbit_node_key FROM hosts`).all()) as { id: number; uuid: string; orbit_node_key: string }[];
+    expect(after).toEqual([{ ...before[0], orbit_node_key: key }]);
+    expect(key).not.toBe(before[0]!.orbit_node_key);
+  });
+});

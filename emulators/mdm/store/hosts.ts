@@ -66,16 +66,22 @@ export interface OrbitHostInfo {
 }
 
 /**
- * ds.EnrollOrbit: insert the host or update the one with this hardware UUID, with a new orbit node key; the host's
- * team follows the enroll secret. Returns the host id.
+ * ds.EnrollOrbit (server/datastore/mysql/hosts.go): matchHostDuringEnrollment finds the host by osquery_host_id (the
+ * osquery identifier orbit sent, else its hardware UUID; Windows is never matched by serial). A match is updated the
+ * way Fleet does it: a new orbit node key and the team, and uuid, osquery_host_id, serial, computer name and model
+ * only where they are empty, so the same agent enrolling with another hardware UUID keeps its host ("orbit host with
+ * duplicate identifier … will overwrite existing host data") instead of colliding with the unique osquery_host_id.
+ * Otherwise a new host. Returns the host id.
  */
 export function enrollOrbitHost(db: Db, info: OrbitHostInfo, nodeKey: string, teamId: number | null, now: string): number {
-  const existing = hostByUuid(db, info.hardwareUuid);
+  const osqueryHostId = info.osqueryIdentifier || info.hardwareUuid;
+  const existing = db.prepare(`SELECT id FROM hosts WHERE osquery_host_id = ?`).get(osqueryHostId) as { id: number } | undefined;
   if (existing) {
     db.prepare(
-      `UPDATE hosts SET orbit_node_key = ?, hostname = ?, computer_name = ?, platform = ?, platform_like = ?, hardware_serial = ?,
-       hardware_model = ?, team_id = ?, last_enrolled_at = ?, updated_at = ? WHERE id = ?`,
-    ).run(nodeKey, info.hostname, info.computerName, info.platform, info.platformLike, info.hardwareSerial, info.hardwareModel, teamId, now, now, existing.id);
+      `UPDATE hosts SET orbit_node_key = ?, uuid = COALESCE(NULLIF(uuid, ''), ?), osquery_host_id = COALESCE(NULLIF(osquery_host_id, ''), ?),
+       hardware_serial = COALESCE(NULLIF(hardware_serial, ''), ?), computer_name = COALESCE(NULLIF(computer_name, ''), ?),
+       hardware_model = COALESCE(NULLIF(hardware_model, ''), ?), team_id = ?, updated_at = ? WHERE id = ?`,
+    ).run(nodeKey, info.hardwareUuid, osqueryHostId, info.hardwareSerial, info.computerName, info.hardwareModel, teamId, now, existing.id);
     return existing.id;
   }
   const r = db
