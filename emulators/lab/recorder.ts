@@ -17,6 +17,17 @@ export interface StepClose {
   detail?: Record<string, unknown>;
 }
 
+/** How many steps one lab keeps in memory (each with its snapshots): a run past it stops with HistoryFullError. */
+export const MAX_STEPS = 50_000;
+
+/** The lab's in-memory history is full: the run stops here rather than exhaust the machine's memory. */
+export class HistoryFullError extends Error {
+  override name = 'HistoryFullError';
+  constructor(limit: number) {
+    super(`the lab keeps at most ${limit.toLocaleString('en-US')} steps in memory and this run reached it: start a new run (Reset), or split the work into shorter runs`);
+  }
+}
+
 /**
  * The timeline: opens a step when a message starts, closes it with the response, the tokens found in both
  * directions and the DB rows its handling wrote. Emits `step` on every change so the UI updates live.
@@ -33,6 +44,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   constructor(
     private readonly clock: LabClock,
     private readonly seed: string | null = null,
+    private readonly maxSteps = MAX_STEPS,
   ) {
     super();
   }
@@ -53,6 +65,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   }
 
   open(draft: StepDraft): Step {
+    if (this.list.length >= this.maxSteps) throw new HistoryFullError(this.maxSteps);
     const step: Step = {
       ...draft,
       title: draft.title ?? stepKind(draft.catalogId).title,

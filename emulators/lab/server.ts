@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { Server as HttpsServer } from 'node:https';
+import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { runInStep, STEP_HEADER, type StepContext } from './context.js';
 import type { Step, HttpRequestRecord } from './step.js';
 import type { Recorder } from './recorder.js';
@@ -21,7 +22,22 @@ export interface PartyServerOptions {
   caseSensitive?: boolean;
   /** Listen with HTTPS on the lab CA's server certificate (serve --tls); plain HTTP otherwise. */
   tls?: LabTls | null;
+  /** Slow clients are cut off (default SLOW_CLIENT_LIMITS): the headers, then the whole request, must arrive in time. */
+  limits?: Partial<SlowClientLimits>;
 }
+
+/**
+ * A slow-loris client holds a connection by sending its headers or body a byte at a time. Node's http server closes
+ * a request whose headers took longer than headersTimeout or whose whole request took longer than requestTimeout
+ * (408), checked every connectionsCheckingInterval (nodejs.org/api/http.html#serverheaderstimeout); Go's
+ * http.Server ReadHeaderTimeout / ReadTimeout are the same guard on a Go server such as Fleet.
+ */
+export interface SlowClientLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  checkIntervalMs: number;
+}
+export const SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, checkIntervalMs: 2_000 };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,9 +60,17 @@ const pathOf = (url: string): string => url.split('?')[0] ?? url;
  * from outside the lab (curl, a real Windows VM) is recorded as a step of its own by this server.
  */
 export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
-  const base = { bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024, logger: false, routerOptions: { caseSensitive: opts.caseSensitive ?? true } };
-  // An HTTPS fastify is typed over https.Server; the routes and hooks are the same, so the lab handles both as one type.
-  const app = opts.tls ? (Fastify({ ...base, https: { key: opts.tls.keyPem, cert: opts.tls.certPem } }) as unknown as FastifyInstance) : Fastify(base);
+  const limits = { ...SLOW_CLIENT_LIMITS, ...opts.limits };
+  const timeouts = { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs };
+  const tls = opts.tls;
+  const base = {
+    bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024,
+    logger: false,
+    routerOptions: { caseSensitive: opts.caseSensitive ?? true },
+    serverFactory: (handler: RequestListener) => (tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, ...timeouts }, handler) : createHttpServer(timeouts, handler)),
+  };
+  // An HTTPS server is typed apart; the routes and hooks are the same, so the lab handles both as one type.
+  const app = Fastify(base) as unknown as FastifyInstance;
   const scheme = opts.tls ? 'https' : 'http';
   app.decorateRequest('rawBody', '');
   app.removeAllContentTypeParsers();
