@@ -4,7 +4,8 @@ import { Server as HttpsServer, createServer as createHttpsServer } from 'node:h
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { runInStep, STEP_HEADER, type StepContext } from './context.js';
 import type { Step, HttpRequestRecord } from './step.js';
-import type { Recorder } from './recorder.js';
+import { HistoryFullError, type Recorder } from './recorder.js';
+import { errorId, fleetUnexpectedError, oauthUnexpectedError } from '../protocols/unexpected-error.js';
 import type { LabClock } from './clock.js';
 import { isTextContentType } from './client.js';
 import { classifyRequest } from '../protocols/step-match.js';
@@ -94,15 +95,22 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
         headers: headerRecord(req.headers),
         body: '',
       };
-      const step = opts.recorder.open({
-        kind: 'http',
-        from: 'external',
-        to: opts.party,
-        observedBy: opts.party,
-        catalogId: classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url), headers: request.headers }),
-        title: `${req.method} ${pathOf(req.url)}`,
-        request,
-      });
+      let step: Step;
+      try {
+        step = opts.recorder.open({
+          kind: 'http',
+          from: 'external',
+          to: opts.party,
+          observedBy: opts.party,
+          catalogId: classifyRequest({ server: opts.party, method: req.method, path: pathOf(req.url), headers: request.headers }),
+          title: `${req.method} ${pathOf(req.url)}`,
+          request,
+        });
+      } catch (e) {
+        // A full history (HistoryFullError) is answered by the error handler below.
+        done(e as Error);
+        return;
+      }
       step.status = 'sent';
       outside.set(req, { step, payload: '' });
       ctx = { stepId: step.id };
@@ -123,6 +131,21 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     const ctx = ctxOf.get(req);
     if (ctx) runInStep(ctx, done);
     else done();
+  });
+
+  // Whatever no handler answered in its protocol's own words (a throw, a body the framework refused, a full history)
+  // gets the party's error shape; the internal message is kept on the step, under the id the client was given.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err instanceof HistoryFullError ? 503 : typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const stepId = ctxOf.get(req)?.stepId ?? outside.get(req)?.step.id ?? `${req.method} ${req.url}`;
+    const id = errorId(stepId);
+    const step = opts.recorder.get(stepId);
+    if (step) {
+      step.detail = { ...step.detail, serverError: { status, id, message: err.message } };
+      opts.recorder.touch(step);
+    }
+    const out = opts.party === 'entra' ? oauthUnexpectedError(status, id, new Date(opts.clock.now()).toISOString()) : fleetUnexpectedError(status, id);
+    return reply.code(status).header('content-type', out.contentType).send(out.body);
   });
 
   app.addHook('onSend', (req, reply, payload, done) => {

@@ -131,7 +131,8 @@ describe('orbit enroll: the end-user-auth check (fleet.md §4.2) and the EUA tok
     const other = createScimUser(server.ctx, { userName: 'bob', emails: [{ email: 'bob@enrollscope.onmicrosoft.com' }] });
     const now = server.ctx.nowIso();
     server.ctx.store.tx((db) => {
-      db.prepare(`INSERT INTO hosts(id, uuid, platform, created_at, updated_at) VALUES (7, ?, 'windows', ?, ?)`).run(HW_UUID, now, now);
+      // An orbit-enrolled host: ds.EnrollOrbit matches it by osquery_host_id (orbit's default identifier, the hardware UUID).
+      db.prepare(`INSERT INTO hosts(id, uuid, osquery_host_id, platform, created_at, updated_at) VALUES (7, ?, ?, 'windows', ?, ?)`).run(HW_UUID, HW_UUID, now, now);
       db.prepare(`INSERT INTO host_scim_user(host_id, scim_user_id, created_at) VALUES (7, ?, ?)`).run(other.id, now);
     });
     const res = await orbitEnroll(lab, server.url, { enroll_secret: secret, hardware_uuid: HW_UUID, eua_token: await mintEuaToken(server.ctx, UPN, DEVICE) });
