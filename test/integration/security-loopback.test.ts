@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { uiHost } from '../helpers/ui-host.js';
+import { startWorld, type World } from '../../emulators/scenarios/world.js';
+import { startLabPhone, type LabPhone } from '../../app/api/lab-phone.js';
+import { defaultKeyCacheDir } from '../../app/host/session.js';
 
 /**
  * Every server the lab starts listens on 127.0.0.1 only: read from the kernel's socket tables (/proc/net/tcp and
  * tcp6, proc(5)) for the sockets the process really holds, so a server added later, or one started with the
  * wildcard address, is caught too, not only the URLs the code reports.
  */
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const CLI = join(process.cwd(), 'app', 'cli', 'bin.ts');
 const procOk = existsSync('/proc/self/fd') && existsSync('/proc/net/tcp');
 
 interface Listening {
@@ -58,24 +57,6 @@ function listeningOf(pids: number[]): Listening[] {
   return out;
 }
 
-/** A process and its descendants (tsx runs the CLI in a child node process). */
-function processTree(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parentOf.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
-  return tree;
-}
-
 const portOf = (url: string) => Number(new URL(url).port);
 
 describe.skipIf(!procOk)('every server listens on 127.0.0.1 only', () => {
@@ -90,26 +71,25 @@ describe.skipIf(!procOk)('every server listens on 127.0.0.1 only', () => {
     });
   });
 
-  describe('enrollscope serve: the MDM server, the Entra emulator and the lab phone', () => {
-    let child: ChildProcess;
-    let info: { mdm: string; entra: string; labUrl: string };
+  describe('serve\'s parties (startWorld, startLabPhone, as app/cli/serve.ts starts them): the MDM server, the Entra emulator, the lab phone', () => {
+    let world: World;
+    let phone: LabPhone;
     const dir = mkdtempSync(join(tmpdir(), 'enrollscope-sec-serve-'));
 
     beforeAll(async () => {
-      child = spawn(TSX, [CLI, 'serve', '--json', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const rl = createInterface({ input: child.stdout! });
-      info = await new Promise((resolve) => rl.once('line', (l) => resolve(JSON.parse(l) as typeof info)));
+      world = await startWorld({ dataDir: dir, seed: 'security-loopback', keyCacheDir: defaultKeyCacheDir() });
+      phone = await startLabPhone({ world });
     });
 
     afterAll(async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await phone.close();
+      await world.close();
       rmSync(dir, { recursive: true, force: true });
     });
 
     it('holds a listening socket for each, all of them on 127.0.0.1', () => {
-      const sockets = listeningOf(processTree(child.pid!));
-      expect(sockets.map((s) => s.port)).toEqual(expect.arrayContaining([info.mdm, info.entra, info.labUrl].map(portOf)));
+      const sockets = listeningOf([process.pid]);
+      expect(sockets.map((s) => s.port)).toEqual(expect.arrayContaining([world.mdm.url, world.entra.url, phone.url].map(portOf)));
       expect(sockets.filter((s) => s.address !== '127.0.0.1')).toEqual([]);
     });
   });
