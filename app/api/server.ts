@@ -33,14 +33,31 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** Strict CSP: only our own scripts; CodeMirror injects <style> elements, hence 'unsafe-inline' for styles only. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * Strict CSP: only our own scripts; CodeMirror injects <style> elements, hence 'unsafe-inline' for styles only. The
+ * Electron shell (main/index.cts) enforces the same string on every response it loads (a test holds the two equal).
+ */
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function tokenOf(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7);
   const q = (req.query as Record<string, unknown> | undefined)?.token;
   return typeof q === 'string' ? q : null;
+}
+
+/**
+ * A UI API call comes from the UI's own page or from a client that is not a browser. A browser names the page that
+ * made a call in `Origin` (on every cross-origin request and on same-origin POST/PUT; Fetch standard §3.1), so any
+ * other Origin is another site's page the user has open, refused even if it learnt the token. `Host` must be the
+ * loopback name the server listens on: a page on a DNS-rebound name (evil.example → 127.0.0.1) is same-origin to
+ * the browser but still sends its own name as Host.
+ */
+export function fromOwnPage(req: FastifyRequest, scheme: 'http' | 'https', port: number): boolean {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!hosts.includes(req.headers.host ?? '')) return false;
+  const origin = req.headers.origin;
+  return origin === undefined || hosts.some((h) => origin === `${scheme}://${h}`);
 }
 
 export function sameToken(a: string, b: string): boolean {
@@ -106,6 +123,10 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   app.addHook('onRequest', (req, reply, done) => {
     if (!req.url.startsWith('/api/')) return done();
+    if (!fromOwnPage(req, opts.tls ? 'https' : 'http', (app.server.address() as AddressInfo).port)) {
+      bad(reply, 403, 'request from another origin refused');
+      return;
+    }
     const t = tokenOf(req);
     if (!t || !sameToken(t, token)) {
       bad(reply, 401, 'missing or wrong UI token');

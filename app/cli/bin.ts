@@ -80,9 +80,11 @@ program
 
 program
   .command('export')
-  .description('export a saved run\'s HTTP steps as HAR 1.2')
+  .description('export a saved run\'s HTTP steps as HAR 1.2, or the bundle without its keys or secrets')
   .argument('<bundle>', 'run bundle')
-  .option('--har <file>', 'write the HAR here (default: stdout)')
+  .option('--har <file>', 'write the HAR here (default: stdout, unless another file is asked for)')
+  .option('--without-keys <file>', 'write the bundle with the lab servers\' private keys blanked in its DB snapshots (the DB tab still works)')
+  .option('--redacted <file>', 'write the bundle without passwords, enroll secrets, private keys and token signatures, and without DB snapshots')
   .action(exportCommand);
 
 await program.parseAsync(process.argv);

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RunBundleSchema, type RunBundle } from '../contract.js';
 import { compareRuns, formatComparison } from '../compare/compare.js';
 import { toHar } from '../api/har.js';
+import { redactBundle } from '../api/redact.js';
+import { withoutKeys } from '../api/strip-keys.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { parseOptionSets } from '../../emulators/scenarios/options.js';
 import { runScenarios } from '../host/headless.js';
@@ -60,13 +62,19 @@ export async function compareCommand(a: string | undefined, b: string | undefine
   }
 }
 
-/** `export BUNDLE --har FILE`: the HTTP steps of a saved run as HAR 1.2, for any HAR viewer. */
-export function exportCommand(bundle: string, opts: { har?: string }): void {
+/**
+ * `export BUNDLE [--har FILE] [--without-keys FILE] [--redacted FILE]`: the HTTP steps of a saved run as HAR 1.2
+ * (stdout unless a file is named); the bundle with the lab servers' private keys blanked in its DB snapshots; the
+ * bundle without any secret and without snapshots (the UI's "Redact" export). SECURITY.md says which is which.
+ */
+export function exportCommand(bundle: string, opts: { har?: string; withoutKeys?: string; redacted?: string }): void {
   try {
-    const har = toHar(readBundle(bundle).steps);
-    const text = JSON.stringify(har, null, 1);
-    if (opts.har) writeFileSync(opts.har, text);
-    else process.stdout.write(`${text}\n`);
+    const run = readBundle(bundle);
+    const json = (v: unknown) => JSON.stringify(v, null, 1);
+    if (opts.withoutKeys) writeFileSync(opts.withoutKeys, json(withoutKeys(run)));
+    if (opts.redacted) writeFileSync(opts.redacted, json(redactBundle(run)));
+    if (opts.har) writeFileSync(opts.har, json(toHar(run.steps)));
+    else if (!opts.withoutKeys && !opts.redacted) process.stdout.write(`${json(toHar(run.steps))}\n`);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;
