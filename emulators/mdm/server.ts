@@ -57,6 +57,8 @@ function fleetErrors(app: FastifyInstance, ctx: MdmContext): void {
     if (status < 500) return sendFleetError(reply, status, fleetError('Bad request', 'invalid request'));
     return sendFleetError(reply, 500, fleetError('internal server error', 'internal server error', ctx.lab.ids.uuid()));
   });
+  // A path no route takes: gorilla/mux's default NotFoundHandler (net/http NotFound), not fastify's JSON.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n'));
 }
 
 /** Every route group of the MDM server, in order (paths in protocols/paths/mdm.ts). */

@@ -44,6 +44,11 @@ export function hostByUuid(db: Db, uuid: string): Host | undefined {
   return db.prepare(`SELECT * FROM hosts WHERE uuid = ? OR osquery_host_id = ? ORDER BY id LIMIT 1`).get(uuid, uuid) as Host | undefined;
 }
 
+function hostByOsqueryIdentifier(db: Db, identifier: string): Host | undefined {
+  if (identifier === '') return undefined;
+  return db.prepare(`SELECT * FROM hosts WHERE osquery_host_id = ?`).get(identifier) as Host | undefined;
+}
+
 export function hostByOrbitNodeKey(db: Db, nodeKey: string): Host | undefined {
   return db.prepare(`SELECT * FROM hosts WHERE orbit_node_key = ?`).get(nodeKey) as Host | undefined;
 }
@@ -70,7 +75,9 @@ export interface OrbitHostInfo {
  * team follows the enroll secret. Returns the host id.
  */
 export function enrollOrbitHost(db: Db, info: OrbitHostInfo, nodeKey: string, teamId: number | null, now: string): number {
-  const existing = hostByUuid(db, info.hardwareUuid);
+  // matchHostDuringEnrollment (server/datastore/mysql/hosts.go): the osquery identifier first, then the hardware UUID;
+  // matching by UUID alone made a new UUID with a known identifier collide on osquery_host_id (UNIQUE).
+  const existing = hostByOsqueryIdentifier(db, info.osqueryIdentifier || info.hardwareUuid) ?? hostByUuid(db, info.hardwareUuid);
   if (existing) {
     db.prepare(
       `UPDATE hosts SET orbit_node_key = ?, hostname = ?, computer_name = ?, platform = ?, platform_like = ?, hardware_serial = ?,

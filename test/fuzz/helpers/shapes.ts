@@ -12,7 +12,7 @@ export type Shape = (res: WireResponse) => Verdict;
 export class ShapeDefect extends Error {}
 
 // Texts that only leak from the implementation: JS error classes, V8 messages, stack frames, SQLite codes.
-const INTERNAL = /\b(TypeError|RangeError|ReferenceError|SyntaxError|AssertionError)\b|Cannot read propert|is not a function|is not iterable|Maximum call stack|SQLITE_|FST_ERR|node:internal|\bat \S+ \(|\.ts:\d+:\d+|\[object Object\]|\bundefined\b|statusCode":5/;
+const INTERNAL = /\b(TypeError|RangeError|ReferenceError|SyntaxError|AssertionError)\b|Cannot read propert|is not a function|is not iterable|Maximum call stack|SQLITE_|SqliteError|constraint failed|no such (column|table)|datatype mismatch|FST_ERR|node:internal|\bat \S+ \(|\.ts:\d+:\d+|\[object Object\]|\bundefined\b|statusCode":5/;
 
 function defect(res: WireResponse, why: string): never {
   throw new ShapeDefect(`${why}: HTTP ${res.status} ${res.contentType} ${JSON.stringify(res.body.slice(0, 400))}`);
