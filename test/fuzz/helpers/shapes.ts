@@ -92,8 +92,12 @@ export function isOAuthError(res: WireResponse): boolean {
 }
 
 /** The token and device-code endpoints: 200 JSON (or a JWE/JWS), or a 4xx OAuth error. */
+/** A path no route takes: Entra's (IIS's) HTML 404 page. */
+const entra404 = (res: WireResponse) => res.status === 404 && /text\/html/.test(res.contentType) && res.body.includes('404 - File or directory not found.');
+
 export const oauth: Shape = (res) => {
   noInternalText(res);
+  if (entra404(res)) return 'error';
   if (res.status === 200) {
     if (/application\/jose/.test(res.contentType)) return 'ok';
     return (json(res), 'ok');
@@ -105,6 +109,7 @@ export const oauth: Shape = (res) => {
 /** MS-DVRJ: 200 JSON, or a 4xx {ErrorType, Message, TraceId, Time}; an OAuth error for the bearer token is Entra's too. */
 export const drs: Shape = (res) => {
   noInternalText(res);
+  if (entra404(res)) return 'error';
   if (res.status >= 200 && res.status < 300) return (json(res), 'ok');
   if (res.status >= 400 && res.status < 500) {
     const b = json(res) as Record<string, unknown>;
