@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// One config: `vite build` builds the renderer into dist/renderer; `vitest run` runs test/unit and test/integration.
+// One config: `vite build` builds the renderer into dist/renderer; `vitest run` runs test/unit, test/integration and test/fuzz.
 export default defineConfig({
   root: 'renderer',
   base: './',
@@ -9,7 +9,7 @@ export default defineConfig({
   build: { outDir: '../dist/renderer', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   test: {
     root: '.',
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/integration/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

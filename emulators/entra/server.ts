@@ -18,6 +18,7 @@ import { registerUserInfo } from './userinfo.js';
 import { registerWsFed } from './wsfed.js';
 import { registerPostOnlyVerbs } from './oidc.js';
 import { ENTRA_PATHS } from '../protocols/paths/entra.js';
+import { registerFrameworkErrors } from './framework-errors.js';
 import { pendingMfaRequests } from './mfa.js';
 import { pendingDeviceCodes } from './device-code.js';
 import * as actions from './user-actions.js';
@@ -95,6 +96,7 @@ export async function startEntraServer(opts: EntraServerOptions): Promise<EntraS
   opts.lab.recorder.registerKey({ name: 'Entra token signing key', kid: keys.token.kid, publicKey: keys.token.publicKey });
   opts.lab.recorder.registerKey({ name: 'MS-Organization-Access CA', publicKey: keys.ca.publicKey });
   const app = opts.lab.server('entra', { bodyLimit: 256 * 1024, caseSensitive: false });
+  registerFrameworkErrors(app, ctx);
   registerRoutes(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
   ctx.baseUrl = url;

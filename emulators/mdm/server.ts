@@ -13,6 +13,7 @@ import { registerSso } from './sso/routes.js';
 import { registerHostDelete } from './api/host-delete.js';
 import { ensureIdentity, type WstepIdentity } from './wstep/identity.js';
 import { registerFleetApi } from './api/routes.js';
+import { fleetError, sendFleetError } from './fleet-error.js';
 
 export interface MdmServerOptions {
   lab: Lab;
@@ -25,6 +26,39 @@ export interface MdmServer {
   ctx: MdmContext;
   app: FastifyInstance;
   close(): Promise<void>;
+}
+
+// RFC 9110 §8.3.1 media-type: type "/" subtype, each a token, then parameters (which fastify reads leniently).
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;|$)/;
+
+/**
+ * Fleet's handlers read the body whatever its Content-Type says (Go's net/http parses no media type); fastify
+ * answers a type it cannot parse with its own 415 JSON (FST_ERR_CTP_INVALID_MEDIA_TYPE) before any route runs. Such
+ * a type is read as octet-stream, so the route gives its own answer. The lab's recorder has already kept the header.
+ */
+function readAnyContentType(app: FastifyInstance): void {
+  app.addHook('onRequest', (req, _reply, done) => {
+    const ct = req.headers['content-type'];
+    if (ct !== undefined && !MEDIA_TYPE.test(ct)) req.headers['content-type'] = 'application/octet-stream';
+    done();
+  });
+}
+
+/**
+ * Errors no route answered, as Fleet's transport_error.go encodes them: a body over the limit is the size-limit
+ * middleware's 413 (fleet.MaxMicrosoftMDMSize, the same answer the management route gives), any other a Fleet JSON
+ * error with its status, and a thrown error a 500 whose text stays in the log (Fleet's "internal server error"
+ * hides ctxerr causes from clients: transport_error.go, non-user errors).
+ */
+function fleetErrors(app: FastifyInstance, ctx: MdmContext): void {
+  app.setErrorHandler((err, _req, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status === 413) return sendFleetError(reply, 413, fleetError('request body too large'));
+    if (status < 500) return sendFleetError(reply, status, fleetError('Bad request', 'invalid request'));
+    return sendFleetError(reply, 500, fleetError('internal server error', 'internal server error', ctx.lab.ids.uuid()));
+  });
+  // A path no route takes: gorilla/mux's default NotFoundHandler (net/http NotFound), not fastify's JSON.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n'));
 }
 
 /** Every route group of the MDM server, in order (paths in protocols/paths/mdm.ts). */
@@ -62,6 +96,8 @@ export async function startMdmServer(opts: MdmServerOptions): Promise<MdmServer>
   const ctx = createMdmContext(opts.lab, store);
   // Fleet limits Microsoft MDM bodies (fleet.MaxMicrosoftMDMSize); 2 MiB here.
   const app = opts.lab.server('mdm', { bodyLimit: 2 * 1024 * 1024 });
+  readAnyContentType(app);
+  fleetErrors(app, ctx);
   registerRoutes(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
   const identity = await seed(ctx, opts.settings ?? {}, url);

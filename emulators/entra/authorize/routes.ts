@@ -22,6 +22,10 @@ import { ssoSignIn } from './sso.js';
 async function authorize(ctx: EntraContext, req: TenantRequest, reply: FastifyReply, version: TokenVersion): Promise<FastifyReply> {
   try {
     const tenant = resolveTenant(ctx, req.params.tenant);
+    // A parameter given twice arrives as an array: RFC 6749 §3.1 "Request and response parameters MUST NOT be
+    // included more than once"; Entra's error page says which (the AADSTS text is UNCONFIRMED).
+    const twice = Object.entries(req.query).find(([, v]) => Array.isArray(v));
+    if (twice) throw AADSTS.malformed(`The parameter '${twice[0]}' is included more than once.`);
     const authz = parseAuthorizeRequest(ctx, tenant, req.params.tenant, version, req.query);
     try {
       const sso = authz.prompt === 'login' ? ({ kind: 'none' } as const) : await ssoSignIn(ctx, tenant, req, authz);

@@ -7,6 +7,7 @@ import { DrsError } from '../errors.js';
 import { getTenant, getUser, localAdminRoles } from '../directory.js';
 import { verifyDrsBearer } from './bearer.js';
 import { issueDeviceCertificate } from './device-cert.js';
+import { DerError, readTlv } from '../../protocols/der.js';
 
 /** Keys of the join body are matched without case: ROADtools sends `attributes` and the service takes it (§3.2). */
 function field(body: Record<string, unknown>, name: string): unknown {
@@ -48,7 +49,11 @@ function attribute(body: Record<string, unknown>, name: string): string | undefi
 async function checkCsr(data: string): Promise<x509.Pkcs10CertificateRequest> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
-    csr = new x509.Pkcs10CertificateRequest(Buffer.from(data, 'base64'));
+    const der = Buffer.from(data, 'base64');
+    // DER, not BER: the outer SEQUENCE spans the whole request (asn1js reads past a wrong outer length).
+    const outer = readTlv(der, 0);
+    if (outer.tag !== 0x30 || outer.end !== der.length) throw new DerError('not one DER SEQUENCE');
+    csr = new x509.Pkcs10CertificateRequest(der);
   } catch {
     throw new DrsError(400, 'invalid_request', 'invalid_csr', 'CertificateRequest.Data is not a DER PKCS#10 request.');
   }
@@ -89,7 +94,7 @@ export async function joinDevice(ctx: EntraContext, authorization: string | unde
     throw e;
   }
   const joinType = Number(field(body, 'JoinType'));
-  if (!Number.isInteger(joinType) || !JOIN_TYPES.includes(joinType)) throw new DrsError(400, 'invalid_request', 'invalid_join_type', `JoinType ${String(field(body, 'JoinType'))} is not one of ${JOIN_TYPES.join(', ')}.`);
+  if (!Number.isInteger(joinType) || !JOIN_TYPES.includes(joinType)) throw new DrsError(400, 'invalid_request', 'invalid_join_type', `JoinType ${field(body, 'JoinType') === undefined ? '(missing)' : JSON.stringify(field(body, 'JoinType'))} is not one of ${JOIN_TYPES.join(', ')}.`);
   const deviceType = requiredString(body, 'DeviceType');
   const osVersion = requiredString(body, 'OSVersion');
   const displayName = requiredString(body, 'DeviceDisplayName');
