@@ -57,7 +57,7 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   if (opts.caOut) process.stdout.write(`  lab CA      ${opts.caOut}\n`);
   let child: ReturnType<typeof spawn> | null = null;
   if (bin) {
-    child = spawn(bin, [join(root, 'dist', 'main', 'main', 'index.js')], { stdio: 'inherit', env: { ...process.env, ENROLLSCOPE_URL: ui.openUrl } });
+    child = spawn(bin, [join(root, 'dist', 'main', 'main', 'index.cjs')], { stdio: 'inherit', env: { ...process.env, ENROLLSCOPE_URL: ui.openUrl } });
     child.on('exit', () => void stop());
   } else {
     process.stdout.write(`  (no Electron binary here: open the UI URL above in a browser)\nPress Ctrl+C to stop.\n`);
