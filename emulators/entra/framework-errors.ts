@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntraContext } from './context.js';
+import { setPartyErrorEncoder } from '../lab/server.js';
 import { DrsError, OAuthError, sendDrsError, sendOAuthError } from './errors.js';
 
 /**
@@ -21,9 +22,8 @@ export function registerFrameworkErrors(app: FastifyInstance, ctx: EntraContext)
     if (ct !== undefined && !MEDIA_TYPE.test(ct)) req.headers['content-type'] = 'application/octet-stream';
     done();
   });
-  app.setErrorHandler((err, req, reply) => {
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    const code = status >= 500 ? 500 : status;
+  setPartyErrorEncoder(app, ({ status }, req, reply) => {
+    const code = status;
     const why = status === 413 ? 'The request body is too large.' : status >= 500 ? 'The server could not process the request.' : 'The request could not be read.';
     if (isDrs(req.url)) return sendDrsError(ctx, reply, new DrsError(code, code >= 500 ? 'internal_error' : 'invalid_request', code === 413 ? 'request_too_large' : 'invalid_request', why));
     return sendOAuthError(ctx, reply, new OAuthError(code, code >= 500 ? 'server_error' : 'invalid_request', code >= 500 ? 90033 : 9002313, `Invalid request. Request is malformed or invalid. ${why}`));

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
@@ -33,6 +33,25 @@ export interface PartyServerOptions {
  * (408), checked every connectionsCheckingInterval (nodejs.org/api/http.html#serverheaderstimeout); Go's
  * http.Server ReadHeaderTimeout / ReadTimeout are the same guard on a Go server such as Fleet.
  */
+/**
+ * How a party words an error no handler answered (Fleet's JSON error, a DRS error, an AADSTS OAuth error): given the
+ * status the lab chose and the id the client is shown (the same id is on the step with the internal message).
+ */
+export type PartyErrorEncoder = (e: { status: number; id: string; error: Error }, req: FastifyRequest, reply: FastifyReply) => FastifyReply;
+
+const encoders = new WeakMap<FastifyInstance, PartyErrorEncoder>();
+
+/** A party's own error shape for the lab's one error handler (fastify keeps one handler per instance: FSTWRN004). */
+export function setPartyErrorEncoder(app: FastifyInstance, encode: PartyErrorEncoder): void {
+  encoders.set(app, encode);
+}
+
+/**
+ * The longest path parameter the router takes. Go's gorilla/mux (Fleet) has no such limit, only net/http's 1 MiB
+ * header cap; Node's 16 KiB header cap comes first, so the routes see every id a client can send and answer it.
+ */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
 export interface SlowClientLimits {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -67,7 +86,9 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
   const base = {
     bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024,
     logger: false,
-    routerOptions: { caseSensitive: opts.caseSensitive ?? true },
+    routerOptions: { caseSensitive: opts.caseSensitive ?? true, maxParamLength: MAX_PARAM_LENGTH },
+    // A URL the router cannot decode (FST_ERR_BAD_URL, e.g. `%zz`) gets the party's own 400, not fastify's JSON.
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => answerError(err, req, reply),
     serverFactory: (handler: RequestListener) => (tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, ...timeouts }, handler) : createHttpServer(timeouts, handler)),
   };
   // An HTTPS server is typed apart; the routes and hooks are the same, so the lab handles both as one type.
@@ -135,7 +156,7 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
 
   // Whatever no handler answered in its protocol's own words (a throw, a body the framework refused, a full history)
   // gets the party's error shape; the internal message is kept on the step, under the id the client was given.
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+  function answerError(err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply): FastifyReply {
     const status = err instanceof HistoryFullError ? 503 : typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const stepId = ctxOf.get(req)?.stepId ?? outside.get(req)?.step.id ?? `${req.method} ${req.url}`;
     const id = errorId(stepId);
@@ -144,9 +165,12 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
       step.detail = { ...step.detail, serverError: { status, id, message: err.message } };
       opts.recorder.touch(step);
     }
+    const encode = encoders.get(app);
+    if (encode) return encode({ status, id, error: err }, req, reply);
     const out = opts.party === 'entra' ? oauthUnexpectedError(status, id, new Date(opts.clock.now()).toISOString()) : fleetUnexpectedError(status, id);
     return reply.code(status).header('content-type', out.contentType).send(out.body);
-  });
+  }
+  app.setErrorHandler(answerError);
 
   app.addHook('onSend', (req, reply, payload, done) => {
     // node:http would stamp the wall clock (sendDate); a header set here takes its place, so the Date a client sees

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Lab } from '../lab/lab.js';
-import { listenLoopback } from '../lab/server.js';
+import { listenLoopback, setPartyErrorEncoder } from '../lab/server.js';
 import { mdmSchema } from './store/schema.js';
 import { createMdmContext, type MdmContext } from './context.js';
 import { writeSettings, type MdmSettings } from './settings.js';
@@ -50,12 +50,11 @@ function readAnyContentType(app: FastifyInstance): void {
  * error with its status, and a thrown error a 500 whose text stays in the log (Fleet's "internal server error"
  * hides ctxerr causes from clients: transport_error.go, non-user errors).
  */
-function fleetErrors(app: FastifyInstance, ctx: MdmContext): void {
-  app.setErrorHandler((err, _req, reply) => {
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
+function fleetErrors(app: FastifyInstance): void {
+  setPartyErrorEncoder(app, ({ status, id }, _req, reply) => {
     if (status === 413) return sendFleetError(reply, 413, fleetError('request body too large'));
     if (status < 500) return sendFleetError(reply, status, fleetError('Bad request', 'invalid request'));
-    return sendFleetError(reply, 500, fleetError('internal server error', 'internal server error', ctx.lab.ids.uuid()));
+    return sendFleetError(reply, status, fleetError('internal server error', 'internal server error', id));
   });
   // A path no route takes: gorilla/mux's default NotFoundHandler (net/http NotFound), not fastify's JSON.
   app.setNotFoundHandler((_req, reply) => reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n'));
@@ -97,7 +96,7 @@ export async function startMdmServer(opts: MdmServerOptions): Promise<MdmServer>
   // Fleet limits Microsoft MDM bodies (fleet.MaxMicrosoftMDMSize); 2 MiB here.
   const app = opts.lab.server('mdm', { bodyLimit: 2 * 1024 * 1024 });
   readAnyContentType(app);
-  fleetErrors(app, ctx);
+  fleetErrors(app);
   registerRoutes(app, ctx);
   const url = await listenLoopback(app, opts.port ?? 0);
   const identity = await seed(ctx, opts.settings ?? {}, url);

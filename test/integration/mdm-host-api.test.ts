@@ -161,6 +161,14 @@ describe("bad input gets Fleet's error and changes nothing", () => {
     expect(r.text).toBe('404 page not found\n');
     expect(mdm.ctx.store.fileBytes().equals(before)).toBe(true);
   });
+
+  it("a path the router cannot decode (`%zz`) is Fleet's 400 JSON error, nothing written", async () => {
+    const before = mdm.ctx.store.fileBytes();
+    const r = await get('/api/v1/fleet/hosts/%zz');
+    expect(r.status).toBe(400);
+    expect(r.json()).toEqual({ message: 'Bad request', errors: [{ name: 'base', reason: 'invalid request' }] });
+    expect(mdm.ctx.store.fileBytes().equals(before)).toBe(true);
+  });
 });
 
 /** Every mdm_enrolled activity of a run, with the catalog id of the step that wrote it. */

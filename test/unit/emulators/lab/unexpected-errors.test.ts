@@ -63,3 +63,21 @@ describe('an error no handler answered', () => {
     expect(await (await fetch(`${url}/echo`, { method: 'POST', body: 'still here' })).text()).toBe('still here');
   });
 });
+
+describe('a URL the router cannot decode', () => {
+  it("MDM: `%zz` in the path is Fleet's 400 JSON, not the framework's", async () => {
+    const { url } = await party('mdm');
+    const res = await fetch(`${url}/echo%zz`, { method: 'POST', body: 'x' });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).not.toContain('FST_');
+    expect(JSON.parse(text)).toEqual({ message: 'Bad Request', errors: [{ name: 'base', reason: 'Bad Request' }] });
+  });
+
+  it('Entra: `%zz` in the path is an OAuth invalid_request (AADSTS9002313)', async () => {
+    const { url } = await party('entra');
+    const res = await fetch(`${url}/echo%zz`, { method: 'POST', body: 'x' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string; error_codes: number[] })).toMatchObject({ error: 'invalid_request', error_codes: [9002313] });
+  });
+});
