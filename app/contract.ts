@@ -367,7 +367,7 @@ export const uiRoutes = {
   scenarios: apiRoute({ method: 'GET', path: '/api/scenarios', body: null, reply: z.array(ScenarioInfoSchema) }),
   db: apiRoute({ method: 'GET', path: '/api/db', query: z.object({ step: z.coerce.number().int().min(-1) }), body: null, reply: DbViewSchema }),
   /** Download: the run on screen as a bundle file, with its DB snapshots. */
-  export: apiRoute({ method: 'GET', path: '/api/export', query: z.object({ redact: z.enum(['0', '1']).optional() }), body: null, reply: RunBundleSchema }),
+  export: apiRoute({ method: 'GET', path: '/api/export', query: z.object({ redact: z.enum(['0', '1']).optional(), without_keys: z.enum(['0', '1']).optional() }), body: null, reply: RunBundleSchema }),
   /** Download: the run on screen as HAR. */
   exportHar: apiRoute({ method: 'GET', path: '/api/export.har', body: null, reply: HarSchema }),
   /** Open a saved run (a bundle file the user picked) in front of the live one; the live run keeps going behind it. */

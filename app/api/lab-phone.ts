@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { uiRoutes } from '../contract.js';
@@ -6,7 +6,7 @@ import type { World } from '../../emulators/scenarios/world.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 import { LiveRun } from '../host/live-run.js';
 import { TrainerConsole } from '../host/console.js';
-import { bad, register, sameToken, tokenOf } from './server.js';
+import { bad, fromOwnPage, loopbackApiApp, register, sameToken, tokenOf } from './server.js';
 
 export interface LabPhoneOptions {
   world: World;
@@ -34,13 +34,18 @@ export interface LabPhone {
  */
 export async function startLabPhone(opts: LabPhoneOptions): Promise<LabPhone> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const base = { logger: false, bodyLimit: 64 * 1024 };
-  const app = opts.tls ? (Fastify({ ...base, https: { key: opts.tls.keyPem, cert: opts.tls.certPem } }) as unknown as FastifyInstance) : Fastify(base);
+  const app = loopbackApiApp(64 * 1024, opts.tls);
   // serve has no scenario: a live run over its world, only so the console acts on it as it does in the UI.
   const live = new LiveRun('serve', opts.world, { step: () => undefined, changed: () => undefined, ended: () => undefined });
   const phone = new TrainerConsole({ liveRun: () => live, keepSettings: () => undefined });
 
   app.addHook('onRequest', (req, reply, done) => {
+    // Outside clients send no Origin; a page of another site that learnt the token, or a DNS-rebound name, is refused
+    // as the UI API refuses it.
+    if (!fromOwnPage(req, opts.tls ? 'https' : 'http', (app.server.address() as AddressInfo).port)) {
+      bad(reply, 403, 'request from another origin refused');
+      return;
+    }
     const t = tokenOf(req);
     if (!t || !sameToken(t, token)) {
       reply.header('www-authenticate', 'Bearer realm="enrollscope-lab"');

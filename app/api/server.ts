@@ -9,9 +9,13 @@ import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
 import { fleetViewOf } from '../host/db-view.js';
 import { redactBundle } from './redact.js';
+import { KeysLeftError, withoutKeys } from './strip-keys.js';
 import { compareRuns } from '../compare/compare.js';
 import { fleetProfileInfos } from '../host/fleet-profiles.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
+import { SLOW_CLIENT_LIMITS } from '../../emulators/lab/server.js';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 
 export interface UiServerOptions {
   session: Session;
@@ -31,6 +35,18 @@ export interface UiServer {
   token: string;
   app: FastifyInstance;
   close(): Promise<void>;
+}
+
+/**
+ * A fastify for one of the host's own loopback APIs (the UI API, the lab phone): a slow-loris client is cut off as the
+ * parties' servers cut it off (headers within 10 s, the whole request within 30 s; emulators/lab/server.ts). A
+ * server-sent event stream is a response, which no request timeout limits.
+ */
+export function loopbackApiApp(bodyLimit: number, tls: LabTls | null | undefined): FastifyInstance {
+  const timeouts = { headersTimeout: SLOW_CLIENT_LIMITS.headersTimeoutMs, requestTimeout: SLOW_CLIENT_LIMITS.requestTimeoutMs, connectionsCheckingInterval: SLOW_CLIENT_LIMITS.checkIntervalMs };
+  const serverFactory = (handler: RequestListener) => (tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, ...timeouts }, handler) : createHttpServer(timeouts, handler));
+  // An HTTPS server is typed apart; the routes and hooks are the same.
+  return Fastify({ logger: false, bodyLimit, serverFactory }) as unknown as FastifyInstance;
 }
 
 /**
@@ -111,9 +127,7 @@ function exportName(state: LabState, ext: string): string {
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const { session } = opts;
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const base = { logger: false, bodyLimit: 256 * 1024 * 1024 }; // bundles with snapshots can be large
-  // An HTTPS fastify is typed over https.Server; routes and hooks are the same.
-  const app = opts.tls ? (Fastify({ ...base, https: { key: opts.tls.keyPem, cert: opts.tls.certPem } }) as unknown as FastifyInstance) : Fastify(base);
+  const app = loopbackApiApp(256 * 1024 * 1024, opts.tls); // bundles with snapshots can be large
 
   app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('content-security-policy', CSP);
@@ -154,9 +168,26 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     }
   });
   serve(uiRoutes.export, ({ query }, reply) => {
+    // Three forms (SECURITY.md): everything; without the lab servers' private keys (snapshots kept); redacted.
     const redact = query.redact === '1';
-    reply.header('content-disposition', `attachment; filename="${exportName(session.state(), redact ? '-redacted.json' : '.json')}"`);
-    return redact ? redactBundle(session.bundle({ snapshots: false })) : session.bundle({ snapshots: true });
+    const keyless = !redact && query.without_keys === '1';
+    if (redact) {
+      reply.header('content-disposition', `attachment; filename="${exportName(session.state(), '-redacted.json')}"`);
+      return redactBundle(session.bundle({ snapshots: false }));
+    }
+    if (!keyless) {
+      reply.header('content-disposition', `attachment; filename="${exportName(session.state(), '.json')}"`);
+      return session.bundle({ snapshots: true });
+    }
+    try {
+      const stripped = withoutKeys(session.bundle({ snapshots: true }));
+      reply.header('content-disposition', `attachment; filename="${exportName(session.state(), '-without-keys.json')}"`);
+      return stripped;
+    } catch (e) {
+      // A key the stripper could not take out: no file rather than one that still holds it.
+      if (e instanceof KeysLeftError) return bad(reply, 500, e.message);
+      throw e;
+    }
   });
   serve(uiRoutes.exportHar, (_in, reply) => {
     reply.header('content-disposition', `attachment; filename="${exportName(session.state(), '.har')}"`);

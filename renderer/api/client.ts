@@ -97,8 +97,8 @@ export function createApiClient(opts: ApiClientOptions) {
     answerMfa: (id: string, approve: boolean) => call(r.answerMfa, { params: { id }, body: { approve } }),
     answerDeviceCode: (userCode: string, answer: { upn: string } | { deny: true }) => call(r.answerDeviceCode, { params: { userCode }, body: answer }),
     /** A download link (the browser fetches it, with the token in the URL). */
-    exportUrl: (kind: 'json' | 'har', opts: { redact?: boolean } = {}) =>
-      `${(kind === 'har' ? r.exportHar : r.export).path}?token=${encodeURIComponent(token)}${opts.redact ? '&redact=1' : ''}`,
+    exportUrl: (kind: 'json' | 'har', opts: { redact?: boolean; withoutKeys?: boolean } = {}) =>
+      `${(kind === 'har' ? r.exportHar : r.export).path}?token=${encodeURIComponent(token)}${opts.redact ? '&redact=1' : ''}${opts.withoutKeys ? '&without_keys=1' : ''}`,
     /** The live timeline; an event that does not match the contract is dropped and reported to `onInvalid`. */
     events(onEvent: (ev: LabEvent) => void, onInvalid?: (e: ApiCallError) => void): () => void {
       const es = new EventSource(`${uiEvents.path}?token=${encodeURIComponent(token)}`);

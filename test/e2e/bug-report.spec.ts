@@ -54,4 +54,17 @@ test('a failing run gives its seed, its failed expectation with the deciding ste
   expect(passwords.length).toBeGreaterThan(0);
   for (const p of passwords) expect(text).not.toContain(p);
   expect(JSON.parse(text)).toMatchObject({ scenario: 'autopilot-eua', seed: 'bug-7', passed: false });
+
+  // The form that keeps the DB snapshots but not the lab servers' private keys.
+  await report.getByRole('radio', { name: /Without the lab servers' private keys/ }).check();
+  const keyless = page.waitForEvent('download');
+  await report.getByRole('link', { name: 'Export the run for a bug report' }).click();
+  const kfile = await keyless;
+  expect(kfile.suggestedFilename()).toBe('enrollscope-autopilot-eua-seed-bug-7-without-keys.json');
+  const kpath = join(info.outputDir, kfile.suggestedFilename());
+  await kfile.saveAs(kpath);
+  const kbundle = JSON.parse(readFileSync(kpath, 'utf8')) as { snapshots?: { pages: Record<string, string> } };
+  const kpages = Object.values(kbundle.snapshots?.pages ?? {});
+  expect(kpages.length).toBeGreaterThan(0);
+  expect(kpages.some((b64) => Buffer.from(b64, 'base64').includes('PRIVATE KEY-----'))).toBe(false);
 });

@@ -92,6 +92,17 @@ describe.skipIf(!procOk)('every server listens on 127.0.0.1 only', () => {
       expect(sockets.map((s) => s.port)).toEqual(expect.arrayContaining([world.mdm.url, world.entra.url, phone.url].map(portOf)));
       expect(sockets.filter((s) => s.address !== '127.0.0.1')).toEqual([]);
     });
+
+    it("the lab phone refuses a page of another origin even with its token, and answers a client that sends none", async () => {
+      const auth = { authorization: `Bearer ${phone.token}` };
+      const foreign = await fetch(`${phone.url}/api/entra/pending`, { headers: { ...auth, origin: 'https://evil.example' } });
+      expect([foreign.status, await foreign.json()]).toEqual([403, { error: 'request from another origin refused' }]);
+      expect((await fetch(`${phone.url}/api/entra/pending`, { headers: auth })).status).toBe(200);
+    });
+
+    it('the lab phone cuts slow clients off as the parties do (headers 10 s, the whole request 30 s)', () => {
+      expect([phone.app.server.headersTimeout, phone.app.server.requestTimeout]).toEqual([10_000, 30_000]);
+    });
   });
 
   it('reads the kernel\'s tables right: a wildcard listener shows as 0.0.0.0 (the check can fail)', async () => {

@@ -92,6 +92,10 @@ describe('the UI API refuses what is not the UI itself', () => {
     expect((await call('GET', '/api/state', { ...bearer(), host: `localhost:${port}` })).status).toBe(200);
   });
 
+  it('cuts slow clients off as the parties do (headers 10 s, the whole request 30 s)', () => {
+    expect([host.ui.app.server.headersTimeout, host.ui.app.server.requestTimeout]).toEqual([10_000, 30_000]);
+  });
+
   it('sends the strict Content-Security-Policy on the UI page itself', async () => {
     const res = await fetch(`${host.ui.url}/`);
     const csp = res.headers.get('content-security-policy') ?? '';

@@ -61,6 +61,19 @@ describe('the UI API', () => {
     expect(har.log.entries.length).toBe(bundle.steps.filter((s) => s.kind === 'http' && s.response).length);
   });
 
+  it("exports the run without the lab servers' private keys: every snapshot kept, no PEM private key in it", async () => {
+    const res = await fetch(`${host.ui.url}/api/export?without_keys=1`, { headers: auth() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/-without-keys\.json"$/);
+    const text = await res.text();
+    const bundle = RunBundleSchema.parse(JSON.parse(text));
+    const full = RunBundleSchema.parse(await (await fetch(`${host.ui.url}/api/export`, { headers: auth() })).json());
+    expect(Object.keys(bundle.snapshots?.images ?? {}).length).toBe(Object.keys(full.snapshots?.images ?? {}).length);
+    const pages = Object.values(bundle.snapshots?.pages ?? {}).map((b64) => Buffer.from(b64, 'base64'));
+    expect(pages.some((p) => p.includes('PRIVATE KEY-----'))).toBe(false);
+    expect(Object.values(full.snapshots?.pages ?? {}).some((b64) => Buffer.from(b64, 'base64').includes('PRIVATE KEY-----'))).toBe(true);
+  });
+
   it('shows every party\'s rows as they were after a given step', async () => {
     const head = host.session.state().head;
     const view = DbViewSchema.parse(await (await fetch(`${host.ui.url}/api/db?step=${head}`, { headers: auth() })).json());

@@ -3,6 +3,15 @@ import { useLab } from '../../store';
 import { api } from '../../api/client';
 import { reproCommand } from '../../lib/repro';
 
+type ExportForm = 'redacted' | 'without-keys' | 'full';
+
+/** The three forms of an export (SECURITY.md): what each keeps and what it takes out. */
+const EXPORT_FORMS: readonly { id: ExportForm; label: string; title: string }[] = [
+  { id: 'redacted', label: 'Redacted: no passwords, enroll secrets, private keys or token signatures', title: 'The run without its secrets (and without DB snapshots, which cannot be redacted)' },
+  { id: 'without-keys', label: "Without the lab servers' private keys (the DB tab still works)", title: "Every step and DB snapshot, with the lab servers' private keys blanked in the snapshots" },
+  { id: 'full', label: 'Everything, lab keys included', title: 'Every step, token, DB change and snapshot' },
+];
+
 /**
  * Everything a bug report needs in one place: the run's seed, each expectation with its verdict (a click selects
  * the step that decides it), the command that reproduces the run, and exports named for scenario and seed, with
@@ -12,7 +21,7 @@ export function ReportMenu() {
   const lab = useLab((s) => s.lab);
   const scenarios = useLab((s) => s.scenarios);
   const select = useLab((s) => s.select);
-  const [redact, setRedact] = useState(true);
+  const [form, setForm] = useState<ExportForm>('redacted');
   const [copied, setCopied] = useState(false);
   if (!lab) return null;
   const repro = reproCommand(lab, scenarios);
@@ -55,11 +64,15 @@ export function ReportMenu() {
             <button onClick={() => void copy()}>{copied ? 'Copied' : 'Copy repro command'}</button>
           </div>
         )}
-        <label className="small">
-          <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} /> Redact passwords, enroll secrets, private keys and token signatures
-        </label>
+        <fieldset className="export-form small" aria-label="What the export keeps">
+          {EXPORT_FORMS.map((f) => (
+            <label key={f.id} title={f.title}>
+              <input type="radio" name="export-form" value={f.id} checked={form === f.id} onChange={() => setForm(f.id)} /> {f.label}
+            </label>
+          ))}
+        </fieldset>
         <p>
-          <a className="link-btn" href={api.exportUrl('json', { redact })} download title={redact ? 'The run without its secrets (and without DB snapshots, which cannot be redacted)' : 'Every step, token, DB change and snapshot'}>
+          <a className="link-btn" href={api.exportUrl('json', { redact: form === 'redacted', withoutKeys: form === 'without-keys' })} download title={EXPORT_FORMS.find((f) => f.id === form)?.title}>
             Export the run for a bug report
           </a>
         </p>

@@ -53,6 +53,7 @@ export function TopBar() {
               />
             </label>
             <a className="link-btn" href={api.exportUrl('json')} download title="Every step, token, DB change and snapshot, to open again or compare">Export the run (bundle .json)</a>
+            <a className="link-btn" href={api.exportUrl('json', { withoutKeys: true })} download title="The same bundle with the lab servers' private keys blanked in its DB snapshots: the DB tab still works (SECURITY.md)">Export without the lab keys</a>
             <a className="link-btn" href={api.exportUrl('har')} download title="The HTTP legs as HAR 1.2, for browser dev tools">Export HTTP as HAR</a>
           </div>
         </details>
