@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest's default on 2 cores is one worker (cores - 1); most tests wait on loopback HTTP, so two halve the wall time.
+    maxWorkers: 2,
   },
 });
