@@ -24,6 +24,8 @@ function secretsIn(text: string, found: Set<string>): void {
   }
   for (const m of text.matchAll(/"(password|enroll_secret|orbit_node_key|node_key|secret|refresh_token)"\s*:\s*"([^"]+)"/gi)) found.add(m[2]!);
   for (const m of text.matchAll(/FLEET_SECRET=(?:&quot;|")([^"&]+)(?:&quot;|")/g)) found.add(m[1]!);
+  // An opaque Bearer token (the Fleet admin API token an admin step sends); a JWT stays readable, signature dropped below.
+  for (const m of text.matchAll(/(?:^|\s)Bearer\s+(?!eyJ)([A-Za-z0-9+/=._~-]{16,})/g)) found.add(m[1]!);
 }
 
 function eachString(v: unknown, fn: (s: string) => void): void {

@@ -1,6 +1,7 @@
 import type { EntraPending, MdmSettingsView, QueuedCommand, ScimUserCreated } from '../contract.js';
-import { queueCommand, createScimUser } from '../../emulators/mdm/admin.js';
-import { readSettings, writeSettings } from '../../emulators/mdm/settings.js';
+import { readSettings } from '../../emulators/mdm/settings.js';
+import { FleetApiError } from '../../emulators/lab/fleet-client.js';
+import { fleetClient } from '../../emulators/scenarios/world.js';
 import type { LiveRun } from './live-run.js';
 
 /** The session cannot do that now (a run is in progress, or there is no device yet): HTTP 409. */
@@ -52,9 +53,10 @@ export class TrainerConsole {
     const deviceId = this.runDevice(run).hardware.mdmDeviceId;
     const q = await run.lab.local(
       { party: 'mdm', catalogId: 'console.queue-command', detail: { raw } },
-      () => queueCommand(run.world.mdm.ctx, deviceId, raw),
+      // Any verb, so the lab's own API (Fleet's commands/run takes only <Exec>).
+      () => fleetClient(run.world).queueRawCommand(deviceId, raw),
     );
-    return { commandUuid: q.commandUuid, targetLocUri: q.targetLocUri, deviceId };
+    return { commandUuid: q.command_uuid, targetLocUri: q.target_loc_uri, deviceId };
   }
 
   /** The run's device starts a management session now (as when its poll timer fires). */
@@ -67,10 +69,16 @@ export class TrainerConsole {
   /** Provision a SCIM user into the MDM server (as an IdP's SCIM client would); answers once it exists. */
   async createScimUser(userName: string, emails: string[]): Promise<ScimUserCreated> {
     const run = this.requireIdle();
-    const user = await run.lab.local({ party: 'mdm', catalogId: 'console.scim-user', title: `Lab: SCIM user ${userName} is provisioned` }, () =>
-      createScimUser(run.world.mdm.ctx, { userName, emails: emails.map((email, i) => ({ email, primary: i === 0, type: 'work' })) }),
-    );
-    return { ok: true, id: user.id, userName: user.user_name };
+    const user = await run.lab.local({ party: 'mdm', catalogId: 'console.scim-user', title: `Lab: SCIM user ${userName} is provisioned` }, async () => {
+      try {
+        return await fleetClient(run.world).createScimUser({ userName, emails: emails.map((value, i) => ({ value, primary: i === 0, type: 'work' })) });
+      } catch (e) {
+        // SCIM's 409 uniqueness (users.go Create): say which user.
+        if (e instanceof FleetApiError && e.status === 409) throw new Error(`a SCIM user named ${userName} already exists (SCIM 409 uniqueness)`);
+        throw e;
+      }
+    });
+    return { ok: true, id: Number(user.id), userName: user.userName };
   }
 
   mdmSettings(): MdmSettingsView {
@@ -78,9 +86,18 @@ export class TrainerConsole {
     return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
   }
 
-  updateMdmSettings(patch: Partial<MdmSettingsView>): MdmSettingsView {
+  /** Fleet's config through PATCH /api/v1/fleet/config; the switches Fleet keeps in server config through the lab API. */
+  async updateMdmSettings(patch: Partial<MdmSettingsView>): Promise<MdmSettingsView> {
     const run = this.requireIdle();
-    writeSettings(run.world.mdm.ctx.store, patch);
+    const fleet = fleetClient(run.world);
+    const { windowsMdmEnabled, endUserAuthEnabled, euaTokenEnabled, allowOrbitEndUserAuthBypass } = patch;
+    const mdm = {
+      ...(windowsMdmEnabled !== undefined && { windows_enabled_and_configured: windowsMdmEnabled }),
+      ...(endUserAuthEnabled !== undefined && { macos_setup: { enable_end_user_authentication: endUserAuthEnabled } }),
+    };
+    const lab = { ...(euaTokenEnabled !== undefined && { euaTokenEnabled }), ...(allowOrbitEndUserAuthBypass !== undefined && { allowOrbitEndUserAuthBypass }) };
+    if (Object.keys(mdm).length > 0) await fleet.updateConfig({ mdm });
+    if (Object.keys(lab).length > 0) await fleet.setLabSwitches(lab);
     this.host.keepSettings(patch);
     return this.mdmSettings();
   }

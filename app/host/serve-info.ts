@@ -2,6 +2,7 @@ import type { World } from '../../emulators/scenarios/world.js';
 import { readSettings } from '../../emulators/mdm/settings.js';
 import { CLIENT_IDS } from '../../emulators/protocols/oauth.js';
 import { fleetApiToken } from '../../emulators/mdm/api/token.js';
+import { ADMIN_EMAIL, adminPassword } from '../../emulators/mdm/api/login.js';
 
 /** The one JSON line `serve --json` prints: what an outside client needs to drive the lab's servers. */
 export interface ServeInfo {
@@ -34,6 +35,8 @@ export interface ServeInfo {
   fleet: string;
   /** The lab admin's Fleet API token: `Authorization: Bearer {fleetApiToken}` on the MDM server's /api/v1/fleet/… routes. */
   fleetApiToken: string;
+  /** The lab admin's Fleet login: `POST {mdm}/api/v1/fleet/login` `{email, password}` answers `{user, token, available_teams}`. */
+  fleetAdmin: { email: string; password: string };
 }
 
 export function serveInfo(world: World, extra: { labUrl?: string; labToken?: string; caFile?: string | null } = {}): ServeInfo {
@@ -66,5 +69,6 @@ export function serveInfo(world: World, extra: { labUrl?: string; labToken?: str
     fleet: settings.fleetProfile,
     caFile: extra.caFile ?? null,
     fleetApiToken: fleetApiToken(world.mdm.ctx),
+    fleetAdmin: { email: ADMIN_EMAIL, password: adminPassword(world.mdm.ctx) },
   };
 }

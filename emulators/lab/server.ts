@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { AddressInfo } from 'node:net';
 import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
-import { runInStep, STEP_HEADER, type StepContext } from './context.js';
+import { runInStep, STEP_HEADER, UNRECORDED_ADMIN, type StepContext } from './context.js';
 import type { Step, HttpRequestRecord } from './step.js';
 import { HistoryFullError, type Recorder } from './recorder.js';
 import { errorId, fleetUnexpectedError, oauthUnexpectedError } from '../protocols/unexpected-error.js';
@@ -106,6 +106,11 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
 
   app.addHook('onRequest', (req, _reply, done) => {
     const hdr = req.headers[STEP_HEADER];
+    // The lab's own admin client outside any step (context.ts UNRECORDED_ADMIN): no step, no attribution.
+    if (hdr === UNRECORDED_ADMIN) {
+      done();
+      return;
+    }
     const labStep = typeof hdr === 'string' ? opts.recorder.get(hdr) : undefined;
     let ctx: StepContext;
     if (labStep) ctx = { stepId: labStep.id };

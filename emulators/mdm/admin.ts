@@ -1,19 +1,18 @@
 import type { MdmContext } from './context.js';
-import { readSettings, writeSettings, type MdmSettings } from './settings.js';
+import { writeSettings, type MdmSettings } from './settings.js';
 import { queueCommand as queue, type QueuedCommandInfo } from './management/queue.js';
-import { createScimUser as createScim, deleteScimUser as deleteScim } from './scim/users.js';
+import { createScimUser as createScim } from './scim/users.js';
 import type { NewScimUser, ScimUser } from './store/scim.js';
 import { listPendingPrompts as pendingPrompts, type PendingPrompt } from './store/orbit.js';
 import { insertEnrollSecret } from './store/hosts.js';
 import { ensureGlobalEnrollSecret } from './orbit/enroll.js';
 import { newEUAToken, type EuaClaims } from './wstep/tokens.js';
-import { enrollmentByDeviceId, type WindowsEnrollment } from './store/management.js';
+import type { WindowsEnrollment } from './store/management.js';
 import { setWindowsEnrollmentDefaultTeam as setDefaultTeam, windowsEnrollmentDefaultTeam as defaultTeam } from './store/enrollments.js';
-import { deleteHost as deleteHostApi } from './api/host-delete.js';
 
 /**
- * The MDM server's in-process lab API: what the host (UI, CLI, scenarios) calls. Every write is one store
- * transaction, so it is recorded and restored by step back like any request.
+ * The MDM server's in-process admin calls, for tests and the bench that set a server up directly. Scenarios and the
+ * host do not use it: they write through Fleet's REST API with lab/fleet-client.ts (api/*.ts on this server).
  */
 
 export type { QueuedCommandInfo, NewScimUser, ScimUser, PendingPrompt, EuaClaims, WindowsEnrollment };
@@ -25,14 +24,6 @@ export function queueCommand(ctx: MdmContext, deviceId: string, rawCommandXml: s
 
 export function createScimUser(ctx: MdmContext, user: NewScimUser): ScimUser {
   return createScim(ctx, user);
-}
-
-export function deleteScimUser(ctx: MdmContext, userName: string): boolean {
-  return deleteScim(ctx, userName);
-}
-
-export function settings(ctx: MdmContext): MdmSettings {
-  return readSettings(ctx.store);
 }
 
 /** Flip Fleet's config (EUA feature, end-user auth, bypass, IdP...): wraps writeSettings. */
@@ -59,10 +50,6 @@ export function createTeam(ctx: MdmContext, name: string, endUserAuth: boolean):
   return ctx.store.tx((db) =>
     Number(db.prepare(`INSERT INTO teams(name, enable_end_user_authentication, created_at) VALUES (?, ?, ?)`).run(name, endUserAuth ? 1 : 0, ctx.nowIso()).lastInsertRowid),
   );
-}
-
-export function enrollment(ctx: MdmContext, deviceId: string): WindowsEnrollment | undefined {
-  return ctx.store.read((db) => enrollmentByDeviceId(db, deviceId));
 }
 
 /**
@@ -94,20 +81,4 @@ export function setWindowsEnrollmentDefaultTeam(ctx: MdmContext, teamId: number 
 
 export function windowsEnrollmentDefaultTeam(ctx: MdmContext): { id: number; name: string } | null {
   return ctx.store.read((db) => defaultTeam(db));
-}
-
-/**
- * ApplyEnrollSecretSpec for the global secrets (`fleetctl apply` of an enroll_secret spec, server/service/
- * enroll_secret.go): the global list is replaced by these, in order; secrets[0] is the one the fleetd install uses.
- */
-export function setGlobalEnrollSecrets(ctx: MdmContext, secrets: string[]): void {
-  ctx.store.tx((db) => {
-    db.prepare(`DELETE FROM enroll_secrets WHERE team_id IS NULL`).run();
-    for (const s of secrets) insertEnrollSecret(db, s, null, ctx.nowIso());
-  });
-}
-
-/** Fleet's DeleteHost (what "Delete host" in the UI does): false when no host has that id (Fleet's 404). */
-export function deleteHost(ctx: MdmContext, hostId: number): boolean {
-  return deleteHostApi(ctx, hostId).ok;
 }

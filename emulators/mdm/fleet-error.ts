@@ -1,15 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MdmContext } from './context.js';
+import type { FleetJsonError } from '../protocols/fleet-api.js';
 
-/**
- * Fleet's JSON error body (server/service/transport_error.go encodeError): a message and a list of
- * `{name: "base", reason}`, plus a `uuid` on server errors. Used wherever Fleet answers outside SOAP and SyncML.
- */
-export interface FleetJsonError {
-  message: string;
-  errors: { name: string; reason: string }[];
-  uuid?: string;
-}
+export type { FleetJsonError };
 
 export function fleetError(message: string, reason = message, uuid?: string): FleetJsonError {
   return { message, errors: [{ name: 'base', reason }], ...(uuid && { uuid }) };

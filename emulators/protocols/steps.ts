@@ -151,16 +151,16 @@ export const STEP_KINDS = {
     phase: 'lab',
     summary: 'The trainer console adds a SyncML command to windows_mdm_commands and the device\'s queue; the next OMA-DM session delivers it.',
     spec: { doc: 'Fleet', section: 'microsoft_mdm.go', title: 'windows_mdm_commands / windows_mdm_command_queue', url: `${FLEET_SRC}/server/service/microsoft_mdm.go` },
-    client: 'mdm/admin.ts',
-    server: null,
+    client: 'lab/fleet-client.ts',
+    server: 'mdm/api/lab.ts',
   },
   'console.scim-user': {
     title: 'Lab: a SCIM user is provisioned',
     phase: 'lab',
     summary: 'The IdP provisions a user over SCIM (scim_users, scim_user_emails); orbit enroll later maps the host to it.',
     spec: { doc: 'Fleet', section: 'ee/server/scim', title: 'SCIM users', url: `${FLEET_SRC}/ee/server/scim/scim.go` },
-    client: 'mdm/admin.ts',
-    server: null,
+    client: 'lab/fleet-client.ts',
+    server: 'mdm/api/scim.ts',
   },
 
   // ---- Entra sign-in ----

@@ -1,9 +1,8 @@
 import { createSign } from 'node:crypto';
 import type { Scenario, Expectation } from './types.js';
 import type { World } from './world.js';
-import { fleetHas } from './world.js';
+import { fleetClient, fleetHas } from './world.js';
 import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
-import { globalEnrollSecret, updateSettings } from '../mdm/admin.js';
 import { makeHardware } from '../device/hardware.js';
 import { windowsContextItems, OID_MDM_DEVICE_ID_EXT } from '../device/mdm/mde2-enroll.js';
 import { buildCsr, OID_SHA256_RSA } from '../device/tpm/csr.js';
@@ -25,6 +24,9 @@ export interface ClonedOutcome extends AutopilotOutcome {
 async function cloneEnrolls(world: World, hwDevId: string): Promise<ClonedOutcome['clone']> {
   const { lab, mdm } = world;
   const hw = makeHardware(lab.ids, { hwDevId });
+  // The MSI's FLEET_SECRET: the global enroll secret an admin reads (GET /api/v1/fleet/spec/enroll_secret).
+  const [secret] = await fleetClient(world).enrollSecrets();
+  if (!secret) throw new Error('Fleet has no global enroll secret');
   const orbit = await lab.send({
     from: 'orbit',
     to: 'mdm',
@@ -35,7 +37,7 @@ async function cloneEnrolls(world: World, hwDevId: string): Promise<ClonedOutcom
       url: `${mdm.url}${MDM_PATHS.orbitEnroll}`,
       headers: { 'content-type': 'application/json', 'x-fleet-capabilities': 'end_user_auth' },
       body: JSON.stringify({
-        enroll_secret: globalEnrollSecret(mdm.ctx),
+        enroll_secret: secret.secret,
         hardware_uuid: hw.hardwareUuid,
         hardware_serial: hw.serial,
         hostname: hw.deviceName,
@@ -96,7 +98,7 @@ export const clonedHwDevId: Scenario<ClonedOutcome> = {
   options: AUTOPILOT_OPTIONS,
   run: async (world, o) => {
     // Without end-user authentication the clone's orbit needs no token (the first machine links by its DevDetail serial).
-    updateSettings(world.mdm.ctx, { endUserAuthEnabled: false });
+    await fleetClient(world).updateConfig({ mdm: { macos_setup: { enable_end_user_authentication: false } } });
     const first = await runAutopilot(world, optionsOf(o));
     const clone = await cloneEnrolls(world, first.hwDevId);
     return { ...first, clone };

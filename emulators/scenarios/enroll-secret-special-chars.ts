@@ -1,9 +1,8 @@
 import type { Scenario } from './types.js';
 import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
-import { setGlobalEnrollSecrets } from '../mdm/admin.js';
 import { PENDING_CMD_LOG_PREFIX } from '../mdm/management/wire.js';
 import { FLEETD_INSTALLER_LOC_URI } from '../mdm/management/fleetd.js';
-import { fleetHas } from './world.js';
+import { fleetClient, fleetHas } from './world.js';
 
 /** A global enroll secret with XML-special characters, as an admin may type one (#53280). */
 export const SPECIAL_CHARS_SECRET = 'Fleet&Co<2026>';
@@ -20,7 +19,7 @@ export const enrollSecretSpecialChars: Scenario<AutopilotOutcome> = {
   description:
     'The global enroll secret holds XML-special characters. Fleet queues the fleetd install with the secret embedded raw, cannot decode it on the way out, logs it and skips it each session (#53280): no MsiInstallJob on the device, orbit never starts.',
   options: AUTOPILOT_OPTIONS,
-  run: (world, o) => runAutopilot(world, optionsOf(o, { before: (w) => setGlobalEnrollSecrets(w.mdm.ctx, [SPECIAL_CHARS_SECRET]) })),
+  run: (world, o) => runAutopilot(world, optionsOf(o, { before: (w) => fleetClient(w).applyEnrollSecrets([SPECIAL_CHARS_SECRET]) })),
   expect: (out) => [
     { kind: 'prompts', equals: 1, why: 'only the OOBE sign-in: orbit never runs, so it never asks' },
     { kind: 'row', party: 'device', table: 'msi_jobs', where: {}, present: false, why: 'no MsiInstallJob reached the device' },

@@ -4,8 +4,8 @@ import { hostDeletePath } from '../mdm/api/host-delete.js';
 import { pollOrbitConfig, type PollResult } from '../orbit/agent.js';
 import { NODE_KEY_PATH } from '../orbit/state.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
-import { updateSettings } from '../mdm/admin.js';
-import { fleetHas } from './world.js';
+import { fleetClient, fleetHas } from './world.js';
+import { fleetApiToken } from '../mdm/api/token.js';
 import { ENROLL_SECRET_POLICY_URI } from '../mdm/management/enroll-secret-push.js';
 import type { Expectation, ScenarioOptions } from './types.js';
 
@@ -35,10 +35,10 @@ export const hostDeletedReenroll: Scenario<HostDeletedOutcome> = {
   options: [...AUTOPILOT_OPTIONS, { name: 'oneTimeSecrets', label: 'auth.mdm_windows_one_time_enroll_secrets (Fleet with one-time secrets)', kind: 'boolean', default: false }],
   run: async (world, o) => {
     const oneTime = o.oneTimeSecrets === true || o.oneTimeSecrets === 'true';
-    const out = await runAutopilot(world, optionsOf(o, { before: (w) => void (oneTime && updateSettings(w.mdm.ctx, { mdmWindowsOneTimeEnrollSecrets: true })) }));
+    const out = await runAutopilot(world, optionsOf(o, { before: async (w) => void (oneTime && (await fleetClient(w).setLabSwitches({ mdmWindowsOneTimeEnrollSecrets: true }))) }));
     const hostId = world.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts WHERE uuid = ?`).pluck().get(out.hardwareUuid) as number | undefined);
     if (hostId === undefined) throw new Error('the Autopilot run left no host to delete');
-    await world.lab.send({ from: 'external', to: 'mdm', catalogId: 'fleet.host-delete', title: `Admin: delete host ${hostId} in Fleet`, request: { method: 'DELETE', url: `${world.mdm.url}${hostDeletePath(hostId)}`, headers: {}, body: '' } });
+    await world.lab.send({ from: 'external', to: 'mdm', catalogId: 'fleet.host-delete', title: `Admin: delete host ${hostId} in Fleet`, request: { method: 'DELETE', url: `${world.mdm.url}${hostDeletePath(hostId)}`, headers: { authorization: `Bearer ${fleetApiToken(world.mdm.ctx)}` }, body: '' } });
     await world.lab.local({ party: 'device', catalogId: 'lab.clock-advance', title: `${IDLE_MS / 3600_000} h pass (the EUA token expired long ago)`, detail: { advancedMs: IDLE_MS } }, () => world.lab.clock.advance(IDLE_MS));
     const poll = await pollOrbitConfig({ lab: world.lab, hardwareUuid: out.hardwareUuid, serial: out.device.hardware.serial, hostname: out.device.hardware.deviceName, ssoUser: null, maxWaitMs: 10 * 60_000, windows: out.device.windows }, 6);
     // The next management session: the enrollment kept its host_uuid, the host is back with its orbit version.

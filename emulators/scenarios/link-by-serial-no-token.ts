@@ -1,7 +1,6 @@
 import type { Scenario, Expectation } from './types.js';
-import { fleetHas } from './world.js';
+import { fleetClient, fleetHas } from './world.js';
 import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
-import { updateSettings } from '../mdm/admin.js';
 import { DEVDETAIL_SMBIOS_SERIAL_URI } from '../mdm/management/devdetail.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
 
@@ -17,8 +16,8 @@ export const linkBySerialNoToken: Scenario<AutopilotOutcome> = {
   description:
     "Fleet's EUA feature is off and end-user authentication is not required, so orbit enrolls with no eua_token. The MsiInstallJob finishes after the management sessions, so the device has already answered the DevDetail SMBIOSSerialNumber Get (stored in mdm_windows_enrollments.hardware_serial) when its host appears. Under current, orbit enroll finds the unlinked enrollment by that serial and links it (host_uuid, host_emails, SCIM); older profiles leave it unlinked until a later management session.",
   options: AUTOPILOT_OPTIONS,
-  run: (world, o) => {
-    updateSettings(world.mdm.ctx, { endUserAuthEnabled: false });
+  run: async (world, o) => {
+    await fleetClient(world).updateConfig({ mdm: { macos_setup: { enable_end_user_authentication: false } } });
     return runAutopilot(world, optionsOf({ ...o, eua: false }, { deferOrbit: true }));
   },
   expect: (out): Expectation[] => [

@@ -1,8 +1,8 @@
 import { createDevice } from '../device/index.js';
 import { startOrbit, type OrbitResult } from '../orbit/index.js';
-import { globalEnrollSecret, updateSettings } from '../mdm/admin.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
 import type { Scenario } from './types.js';
+import { fleetClient } from './world.js';
 
 interface ProgrammaticOutcome {
   hardwareUuid: string;
@@ -23,7 +23,11 @@ export const programmatic: Scenario<ProgrammaticOutcome> = {
   options: [{ name: 'orbitVersion', label: 'Orbit version', kind: 'select', choices: ['1.55.0', '1.50.0'], default: '1.55.0' }],
   run: async (world, o) => {
     const { lab, entra, mdm } = world;
-    updateSettings(mdm.ctx, { euaTokenEnabled: true });
+    const fleet = fleetClient(world);
+    await fleet.setLabSwitches({ euaTokenEnabled: true });
+    // The FLEET_SECRET an admin puts on the MSI command line: the global enroll secret.
+    const [secret] = await fleet.enrollSecrets();
+    if (!secret) throw new Error('Fleet has no global enroll secret');
     const user = entra.users.find((u) => !u.mfa)!;
     const device = await createDevice({ lab, mdmUrl: mdm.url });
     world.devices.push(device);
@@ -31,7 +35,7 @@ export const programmatic: Scenario<ProgrammaticOutcome> = {
       startOrbit({
         lab,
         fleetUrl: mdm.url,
-        enrollSecret: globalEnrollSecret(mdm.ctx),
+        enrollSecret: secret.secret,
         version: typeof o.orbitVersion === 'string' ? o.orbitVersion : '1.55.0',
         hardwareUuid: device.hardware.hardwareUuid,
         serial: device.hardware.serial,

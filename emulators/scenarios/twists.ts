@@ -1,7 +1,6 @@
 import { SignJWT, decodeJwt } from 'jose';
 import type { MsiInstall } from '../device/index.js';
-import { mintEuaToken } from '../mdm/admin.js';
-import type { World } from './world.js';
+import { fleetClient, type World } from './world.js';
 
 /**
  * What a scenario does to the EUA token between the MSI install and orbit's start, each a visible lab step:
@@ -35,6 +34,6 @@ export const twists = {
   /** A genuine token from the MDM server's key, for a device_id that has no enrollment. */
   unknownDevice: (world: World, install: MsiInstall) =>
     replaceToken(world, install, 'EUA_TOKEN for a device_id the MDM server never enrolled', async (t) =>
-      mintEuaToken(world.mdm.ctx, String(decodeJwt(t).upn), world.lab.ids.hex(16).toUpperCase()),
+      fleetClient(world).mintEuaToken(String(decodeJwt(t).upn), world.lab.ids.hex(16).toUpperCase()),
     ),
 };

@@ -9,6 +9,8 @@ import { startEntraServer, type EntraServer } from '../entra/server.js';
 import type { MdmSettings } from '../mdm/settings.js';
 import type { FleetSwitchId } from '../mdm/profiles/switches.js';
 import type { VirtualDevice } from '../device/index.js';
+import { FleetClient } from '../lab/fleet-client.js';
+import { fleetApiToken } from '../mdm/api/token.js';
 
 /**
  * A world: one lab and the server parties listening in it, configured to trust each other the way a Fleet admin
@@ -70,6 +72,21 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       lab.close();
     },
   };
+}
+
+const clients = new WeakMap<World, FleetClient>();
+
+/**
+ * The admin's client for the world's MDM server: Fleet's REST API with the admin token (what `serve --json` prints as
+ * fleetApiToken) over HTTP(S) with the lab CA. Scenarios and the host change Fleet's state only through it.
+ */
+export function fleetClient(world: World): FleetClient {
+  let c = clients.get(world);
+  if (!c) {
+    c = new FleetClient({ url: world.mdm.url, token: fleetApiToken(world.mdm.ctx), ...(world.lab.tls && { caPem: world.lab.tls.caPem }) });
+    clients.set(world, c);
+  }
+  return c;
 }
 
 /** Whether the world's Fleet profile has a behaviour switch on: scenarios' expectations follow the Fleet they run against. */

@@ -22,6 +22,7 @@ interface ServeInfo {
   mdmToken: { acceptedAudiences: string[]; scope: string; resource: string; clientId: string };
   db: Record<string, string>;
   fleetApiToken: string;
+  fleetAdmin: { email: string; password: string };
 }
 
 describe('enrollscope serve --json', () => {
@@ -63,6 +64,15 @@ describe('enrollscope serve --json', () => {
     expect(((await ok.json()) as { message: string }).message).toBe('Resource Not Found');
     const refused = await fetch(`${info.mdm}/api/v1/fleet/hosts/1`, { headers: { authorization: 'Bearer nope' } });
     expect(refused.status).toBe(401);
+  });
+
+  it('prints the admin login: POST /api/v1/fleet/login with it answers the same API token, which drives GET /config', async () => {
+    const login = await fetch(`${info.mdm}/api/v1/fleet/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(info.fleetAdmin) });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    expect(token).toBe(info.fleetApiToken);
+    const config = (await (await fetch(`${info.mdm}/api/v1/fleet/config`, { headers: { authorization: `Bearer ${token}` } })).json()) as { mdm: { windows_entra_tenant_ids: string[] } };
+    expect(config.mdm.windows_entra_tenant_ids).toEqual([info.tenantId]);
   });
 
   it('curl runs Discover → GetPolicies → Enroll with an Entra ROPC token and Fleet stores the enrollment', async () => {

@@ -6,6 +6,7 @@ import { startWorld, type World } from '../../emulators/scenarios/world.js';
 import { findScenario } from '../../emulators/scenarios/index.js';
 import { evaluate } from '../../emulators/scenarios/expect.js';
 import { hostDeletePath } from '../../emulators/mdm/api/host-delete.js';
+import { fleetApiToken } from '../../emulators/mdm/api/token.js';
 import { ENROLL_SECRET_PATH, KEYSTORE_ENROLL_SECRET, NODE_KEY_PATH } from '../../emulators/orbit/state.js';
 import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 import { ENROLL_SECRET_ADMX_INSTALL_URI, ENROLL_SECRET_POLICY_URI } from '../../emulators/mdm/management/enroll-secret-push.js';
@@ -15,6 +16,9 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
+
+/** DELETE /api/v1/fleet/hosts/:id as an admin sends it: with the API token. */
+const deleteAsAdmin = (w: World, path: string) => fetch(`${w.mdm.url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${fleetApiToken(w.mdm.ctx)}` } });
 
 async function run(name: string, fleetProfile: FleetProfileName, seed: string) {
   world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed, mdmSettings: { fleetProfile } });
@@ -44,7 +48,7 @@ describe('host-deleted-reenroll', () => {
     expect(files).not.toContain(ENROLL_SECRET_PATH);
     expect(orbit.read((db) => db.prepare(`SELECT COUNT(*) FROM orbit_keystore WHERE name = ?`).pluck().get(KEYSTORE_ENROLL_SECRET))).toBe(1);
 
-    const res = await fetch(`${w.mdm.url}${hostDeletePath(hostId)}`, { method: 'DELETE' });
+    const res = await deleteAsAdmin(w, hostDeletePath(hostId));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
     for (const t of ['hosts', 'host_seen_times', 'host_emails', 'host_mdm', 'host_orbit_info', 'host_activities']) expect(count(t, t === 'hosts' ? 'id' : 'host_id'), t).toBe(0);
@@ -55,12 +59,22 @@ describe('host-deleted-reenroll', () => {
   it("an unknown or malformed host id gets Fleet's 404 JSON and changes nothing", async () => {
     world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'deleted-404' });
     const before = world.mdm.ctx.store.fileBytes();
-    const res = await fetch(`${world.mdm.url}${hostDeletePath(999)}`, { method: 'DELETE' });
+    const res = await deleteAsAdmin(world, hostDeletePath(999));
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ message: 'Resource Not Found', errors: [{ name: 'base', reason: 'Host 999 was not found in the datastore' }] });
-    const bad = await fetch(`${world.mdm.url}/api/v1/fleet/hosts/abc`, { method: 'DELETE' });
+    const bad = await deleteAsAdmin(world, '/api/v1/fleet/hosts/abc');
     expect(bad.status).toBe(404);
     expect(world.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
+  });
+
+  it("a delete without the admin API token is Fleet's 401 and deletes nothing", async () => {
+    const { world: w, out } = await run('autopilot-eua', 'current', 'deleted-no-token');
+    const hostId = w.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts WHERE uuid = ?`).pluck().get((out as { hardwareUuid: string }).hardwareUuid)) as number;
+    const before = w.mdm.ctx.store.fileBytes();
+    const res = await fetch(`${w.mdm.url}${hostDeletePath(hostId)}`, { method: 'DELETE' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Authentication required', errors: [{ name: 'base', reason: 'Authentication required' }] });
+    expect(w.mdm.ctx.store.fileBytes().equals(before)).toBe(true);
   });
 
   it("a deleted host's node key gets 401 Authentication required, with Fleet's internal reason on the step", async () => {
@@ -159,7 +173,7 @@ describe('one-time enroll secrets (current + auth.mdm_windows_one_time_enroll_se
     world = await startWorld({ dataDir: mkdtempSync(join(tmpdir(), 'es-orbit-')), seed: 'one-time-once', mdmSettings: { fleetProfile: 'current', mdmWindowsOneTimeEnrollSecrets: true } });
     const out = (await findScenario('autopilot-eua')!.run(world, {})) as { hardwareUuid: string; device: { syncManagement(): Promise<unknown> } };
     const hostId = world.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts WHERE uuid = ?`).pluck().get(out.hardwareUuid)) as number;
-    expect((await fetch(`${world.mdm.url}${hostDeletePath(hostId)}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await deleteAsAdmin(world, hostDeletePath(hostId))).status).toBe(200);
     const pushes = () => world!.mdm.ctx.store.read((db) => db.prepare(`SELECT COUNT(*) FROM windows_mdm_commands WHERE target_loc_uri = ?`).pluck().get(ENROLL_SECRET_POLICY_URI));
     await out.device.syncManagement();
     expect(pushes()).toBe(1);

@@ -1,20 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import type { MdmContext } from '../context.js';
 import { fleetError, sendFleetError, sendFleetJson } from '../fleet-error.js';
 import { activitiesView, deviceMappingView, getHostView, hostActivitiesView, hostIdByIdentifier, listHostsView } from './host-view.js';
-import { fleetApiToken } from './token.js';
+import { API_VERSIONS, guarded } from './auth.js';
+import { registerLogin } from './login.js';
+import { registerConfig } from './config.js';
+import { registerEnrollSecrets } from './enroll-secrets.js';
+import { registerScim } from './scim.js';
+import { registerCommands } from './commands.js';
+import { registerLabApi } from './lab.js';
+
+export { AUTH_REQUIRED } from './auth.js';
 
 /**
  * Fleet's REST host API and activity feed, read-only (server/service/handler.go: `/api/_version_/fleet/...`, served
  * under v1 and latest). Every call needs the admin API token; answers and errors are Fleet's JSON (json.Encoder with
- * two-space indent). Nothing here writes: bad input changes nothing.
+ * two-space indent). The reads are here; each write resource has its module (login, config, enroll-secrets, scim,
+ * commands) and the lab-only switches theirs (lab.ts). Bad input changes nothing.
  */
-
-const VERSIONS = ['v1', 'latest'] as const;
-
-/** fleet.AuthRequiredError as transport_error.go encodes it (the public message; the internal reason is logged). UNCONFIRMED reason text. */
-export const AUTH_REQUIRED = fleetError('Authentication required');
 
 /** ctxerr NotFound for a host id (server/datastore/mysql: notFound("Host").WithID(id)). */
 export function hostNotFound(id: number | string) {
@@ -25,19 +28,6 @@ export function hostNotFound(id: number | string) {
 export const HOST_IDENTIFIER_NOT_FOUND =
   "Host doesn't exist. Make sure you provide a valid hostname, UUID, or serial number. Learn more about host identifiers: https://fleetdm.com/learn-more-about/host-identifiers";
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Fleet's auth: `Authorization: Bearer <token>` (a missing, malformed or unknown token is the same 401). */
-function authorized(ctx: MdmContext, req: FastifyRequest): boolean {
-  const h = req.headers.authorization;
-  const m = typeof h === 'string' ? /^Bearer (\S+)$/i.exec(h) : null;
-  return m !== null && sameToken(m[1]!, fleetApiToken(ctx));
-}
-
 /** The path id as Fleet's router takes it: `{id:[0-9]+}`, else no route (gorilla/mux's plain 404, UNCONFIRMED). */
 function pathId(req: FastifyRequest): number | undefined {
   const raw = (req.params as { id?: string }).id ?? '';
@@ -45,13 +35,6 @@ function pathId(req: FastifyRequest): number | undefined {
 }
 
 type Read = (req: FastifyRequest, reply: FastifyReply) => FastifyReply;
-
-function guarded(ctx: MdmContext, read: Read) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    if (!authorized(ctx, req)) return sendFleetError(reply, 401, AUTH_REQUIRED);
-    return read(req, reply);
-  };
-}
 
 function noRoute(reply: FastifyReply): FastifyReply {
   return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
@@ -64,7 +47,7 @@ export function registerFleetApi(app: FastifyInstance, ctx: MdmContext): void {
     const body = ctx.store.read(() => view(id));
     return body === undefined ? sendFleetError(reply, 404, hostNotFound(id)) : sendFleetJson(reply, body);
   };
-  for (const v of VERSIONS) {
+  for (const v of API_VERSIONS) {
     const base = `/api/${v}/fleet`;
     app.get(
       `${base}/hosts`,
@@ -89,4 +72,12 @@ export function registerFleetApi(app: FastifyInstance, ctx: MdmContext): void {
     );
     app.get(`${base}/activities`, guarded(ctx, (_req, reply) => sendFleetJson(reply, ctx.store.read((db) => activitiesView(db)))));
   }
+  // The writes an admin makes, as Fleet takes them.
+  registerLogin(app, ctx);
+  registerConfig(app, ctx);
+  registerEnrollSecrets(app, ctx);
+  registerScim(app, ctx);
+  registerCommands(app, ctx);
+  // What Fleet has no API for: the lab's switches, under /lab/v1/mdm.
+  registerLabApi(app, ctx);
 }

@@ -2,8 +2,7 @@ import { createDevice, FLEETD_PRODUCT_ID, type MdmTokenVia, type MsiInstall, typ
 import { orbitLauncher, type OrbitResult } from '../../orbit/index.js';
 import type { InstallerBehaviour } from '../../orbit/setup-experience.js';
 import { espView } from '../../device/csp/esp.js';
-import { createScimUser, updateSettings } from '../../mdm/admin.js';
-import type { World } from '../world.js';
+import { fleetClient, type World } from '../world.js';
 import type { ScenarioOption, ScenarioOptions } from '../types.js';
 
 /**
@@ -79,10 +78,11 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
 
 export async function runAutopilot(world: World, s: AutopilotSettings): Promise<AutopilotOutcome> {
   const { lab, entra, mdm } = world;
-  updateSettings(mdm.ctx, { euaTokenEnabled: s.eua });
+  const fleet = fleetClient(world);
+  await fleet.setLabSwitches({ euaTokenEnabled: s.eua });
   const user = entra.users.find((u) => u.mfa === (s.signIn === 'mfa'));
   if (!user) throw new Error(`the lab tenant has no ${s.signIn === 'mfa' ? 'MFA' : 'password-only'} user`);
-  if (s.scimUser) createScimUser(mdm.ctx, { userName: user.upn, emails: [{ email: user.upn, primary: true, type: 'work' }], givenName: user.displayName.split(' ')[0] ?? user.displayName });
+  if (s.scimUser) await fleet.createScimUser({ userName: user.upn, emails: [{ value: user.upn, primary: true, type: 'work' }], givenName: user.displayName.split(' ')[0] ?? user.displayName });
   await s.before?.(world, user.upn);
 
   const launchers: Record<string, MsiLauncher> = {};

@@ -22,8 +22,14 @@ const install = recordedStep({
   changes: [{ party: 'mdm', table: 'enroll_secrets', op: 'insert', before: null, after: { secret: 'enroll-secret-123', team_id: null } }],
 });
 
+const hostDelete = recordedStep({
+  ...base, id: 's3', index: 2, kind: 'http', catalogId: 'fleet.host-delete', from: 'external', to: 'mdm', title: 'Admin: delete host 1 in Fleet',
+  request: { method: 'DELETE', url: 'http://m/api/v1/fleet/hosts/1', headers: { authorization: 'Bearer q83vEjRWeJq8dFAKEadminTOKEN0123456789abc=' }, body: '' },
+  response: { status: 200, headers: {}, body: '{}' },
+});
+
 describe('a bundle redacted for a bug report', () => {
-  const out = redactBundle(bundle([signIn, install]));
+  const out = redactBundle(bundle([signIn, install, hostDelete]));
   const text = JSON.stringify(out);
 
   it('replaces the password wherever it appears', () => {
@@ -39,6 +45,11 @@ describe('a bundle redacted for a bug report', () => {
   it('keeps a JWT readable but drops its signature', () => {
     expect(text).not.toContain('s'.repeat(40));
     expect(out.steps[0]!.request!.headers.authorization).toMatch(/^Bearer eyJ[\w-]+\.eyJ[\w-]+\.redacted$/);
+  });
+
+  it("replaces an admin step's opaque Bearer API token", () => {
+    expect(text).not.toContain('FAKEadminTOKEN');
+    expect(out.steps[2]!.request!.headers.authorization).toBe(`Bearer ${REDACTED}`);
   });
 
   it('replaces PEM private keys and refresh tokens', () => {

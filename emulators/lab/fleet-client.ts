@@ -1,0 +1,162 @@
+import { sendHttp } from './client.js';
+import { currentStep, UNRECORDED_ADMIN } from './context.js';
+import {
+  LAB_MDM_COMMANDS_PATH,
+  LAB_MDM_EUA_TOKEN_PATH,
+  LAB_MDM_SETTINGS_PATH,
+  SCIM_USER_SCHEMA,
+  type FleetAppConfig,
+  type FleetAppConfigPatch,
+  type FleetCommandEnqueued,
+  type FleetEnrollSecret,
+  type FleetJsonError,
+  type FleetLogin,
+  type LabMdmSwitches,
+  type LabQueuedCommand,
+  type ScimError,
+  type ScimListResponse,
+  type ScimUserResource,
+} from '../protocols/fleet-api.js';
+
+/** A Fleet answer that is not 2xx: its status and its JSON error (Fleet's `{message, errors}` or SCIM's Error), or the text. */
+export class FleetApiError extends Error {
+  override name = 'FleetApiError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly body: FleetJsonError | ScimError | string,
+  ) {
+    super(`${method} ${path}: ${status} ${FleetApiError.describe(body)}`);
+  }
+
+  private static describe(body: FleetJsonError | ScimError | string): string {
+    if (typeof body === 'string') return body.trim();
+    if (!('message' in body)) return body.detail ?? '';
+    return [body.message, ...body.errors.map((e) => e.reason)].filter((x, i, a) => a.indexOf(x) === i).join(': ');
+  }
+}
+
+export interface FleetClientOptions {
+  /** The server's base URL (`https://host:port`). */
+  url: string;
+  /** The admin API token (`fleetApiToken` of serve --json, or a login's token). */
+  token?: string;
+  /** The CA to trust for https (the lab CA); Node's default store otherwise. */
+  caPem?: string;
+}
+
+export interface NewScimUserInput {
+  userName: string;
+  emails: { value: string; primary?: boolean; type?: string }[];
+  givenName?: string;
+  familyName?: string;
+  externalId?: string;
+  active?: boolean;
+}
+
+/**
+ * An admin's client for Fleet's REST API (the subset the lab drives), the same for the embedded MDM server and a real
+ * Fleet; the lab-only calls are marked and go to /lab/v1/mdm. Inside a lab step a call belongs to that step (its rows
+ * are that step's changes); outside one it is no step of the timeline: admin calls are not protocol steps.
+ */
+export class FleetClient {
+  private token: string | undefined;
+
+  constructor(private readonly opts: FleetClientOptions) {
+    this.token = opts.token;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = contentType;
+    const { record, raw } = await sendHttp(
+      { method, url: `${this.opts.url.replace(/\/$/, '')}${path}`, headers, body: body === undefined ? '' : JSON.stringify(body) },
+      currentStep()?.stepId ?? UNRECORDED_ADMIN,
+      30_000,
+      this.opts.caPem,
+    );
+    const text = raw.toString('utf8');
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (record.status < 200 || record.status > 299) throw new FleetApiError(method, path, record.status, json !== undefined && typeof json === 'object' && json !== null ? (json as FleetJsonError | ScimError) : text);
+    return json as T;
+  }
+
+  /** POST /api/v1/fleet/login; the client then uses the token it got. */
+  async login(email: string, password: string): Promise<FleetLogin> {
+    const r = await this.call<FleetLogin>('POST', '/api/v1/fleet/login', { email, password });
+    this.token = r.token;
+    return r;
+  }
+
+  config(): Promise<FleetAppConfig> {
+    return this.call('GET', '/api/v1/fleet/config');
+  }
+
+  updateConfig(patch: FleetAppConfigPatch): Promise<FleetAppConfig> {
+    return this.call('PATCH', '/api/v1/fleet/config', patch);
+  }
+
+  async enrollSecrets(): Promise<FleetEnrollSecret[]> {
+    return (await this.call<{ spec: { secrets: FleetEnrollSecret[] } }>('GET', '/api/v1/fleet/spec/enroll_secret')).spec.secrets;
+  }
+
+  /** The global enroll secrets are replaced by these (fleetctl apply of an enroll_secret spec). */
+  async applyEnrollSecrets(secrets: string[]): Promise<void> {
+    await this.call('POST', '/api/v1/fleet/spec/enroll_secret', { spec: { secrets: secrets.map((secret) => ({ secret })) } });
+  }
+
+  createScimUser(u: NewScimUserInput): Promise<ScimUserResource> {
+    const name = { ...(u.givenName !== undefined && { givenName: u.givenName }), ...(u.familyName !== undefined && { familyName: u.familyName }) };
+    return this.call(
+      'POST',
+      '/api/v1/fleet/scim/Users',
+      { schemas: [SCIM_USER_SCHEMA], userName: u.userName, emails: u.emails, ...(Object.keys(name).length > 0 && { name }), ...(u.externalId !== undefined && { externalId: u.externalId }), active: u.active ?? true },
+      'application/scim+json',
+    );
+  }
+
+  async scimUsers(userName?: string): Promise<ScimUserResource[]> {
+    const q = userName === undefined ? '' : `?filter=${encodeURIComponent(`userName eq "${userName.replace(/(["\\])/g, '\\$1')}"`)}`;
+    return (await this.call<ScimListResponse>('GET', `/api/v1/fleet/scim/Users${q}`)).Resources;
+  }
+
+  async deleteScimUser(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/fleet/scim/Users/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/v1/fleet/commands/run with a raw SyncML <Exec> (sent base64, as Fleet takes it). */
+  runCommand(syncml: string, hostUuids: string[]): Promise<FleetCommandEnqueued> {
+    return this.call('POST', '/api/v1/fleet/commands/run', { command: Buffer.from(syncml, 'utf8').toString('base64'), host_uuids: hostUuids });
+  }
+
+  async deleteHost(id: number): Promise<void> {
+    await this.call('DELETE', `/api/v1/fleet/hosts/${id}`);
+  }
+
+  /** Lab-only (no Fleet API): the switches that are Fleet's server config or build. */
+  labSwitches(): Promise<LabMdmSwitches> {
+    return this.call('GET', LAB_MDM_SETTINGS_PATH);
+  }
+
+  /** Lab-only (no Fleet API). */
+  setLabSwitches(patch: Partial<LabMdmSwitches>): Promise<LabMdmSwitches> {
+    return this.call('PATCH', LAB_MDM_SETTINGS_PATH, patch);
+  }
+
+  /** Lab-only (no Fleet API): an EUA token signed as the server signs it (NewEUAToken), for any upn and device id. */
+  async mintEuaToken(upn: string, deviceId: string): Promise<string> {
+    return (await this.call<{ token: string }>('POST', LAB_MDM_EUA_TOKEN_PATH, { upn, device_id: deviceId })).token;
+  }
+
+  /** Lab-only (Fleet's commands/run takes only <Exec>): queue any raw SyncML command for a device's next session. */
+  queueRawCommand(deviceId: string, command: string): Promise<LabQueuedCommand> {
+    return this.call('POST', LAB_MDM_COMMANDS_PATH, { device_id: deviceId, command });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Fleet's REST API shapes the lab's admin client and the embedded MDM server share (the subset the lab drives):
+ * server/service/appconfig.go, sessions.go, mdm.go; SCIM 2.0 (RFC 7643 §4.1, RFC 7644 §3.12) as server/mdm/scim
+ * answers; plus the lab's own switches under /lab/v1/mdm (no Fleet API).
+ */
+
+/**
+ * Fleet's JSON error body (server/service/transport_error.go encodeError): a message and a list of
+ * `{name, reason}` ("base" for errors not about one argument), plus a `uuid` on server errors.
+ */
+export interface FleetJsonError {
+  message: string;
+  errors: { name: string; reason: string }[];
+  uuid?: string;
+}
+
+/** fleet.AppConfig's JSON, the keys the lab maps to its settings. */
+export interface FleetAppConfig {
+  server_settings: { server_url: string };
+  mdm: {
+    windows_enabled_and_configured: boolean;
+    windows_entra_tenant_ids: string[];
+    windows_entra_client_ids: string[];
+    macos_setup: { enable_end_user_authentication: boolean };
+    end_user_authentication: { metadata_url: string };
+  };
+}
+
+/** A PATCH body: any subset of the config (ModifyAppConfig merges it into the stored config). */
+export interface FleetAppConfigPatch {
+  server_settings?: Partial<FleetAppConfig['server_settings']>;
+  mdm?: Partial<Omit<FleetAppConfig['mdm'], 'macos_setup' | 'end_user_authentication'>> & {
+    macos_setup?: Partial<FleetAppConfig['mdm']['macos_setup']>;
+    end_user_authentication?: Partial<FleetAppConfig['mdm']['end_user_authentication']>;
+  };
+}
+
+/** fleet.EnrollSecret JSON (server/fleet/hosts.go): team_id null for global secrets. */
+export interface FleetEnrollSecret {
+  secret: string;
+  created_at: string;
+  team_id: number | null;
+}
+
+export interface FleetEnrollSecretSpec {
+  spec: { secrets: FleetEnrollSecret[] };
+}
+
+/** fleet.User JSON, the fields a login answer carries (server/fleet/users.go). */
+export interface FleetUser {
+  id: number;
+  name: string;
+  email: string;
+  global_role: string | null;
+  api_only: boolean;
+  sso_enabled: boolean;
+  mfa_enabled: boolean;
+  force_password_reset: boolean;
+  teams: unknown[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** loginResponse (server/service/sessions.go). */
+export interface FleetLogin {
+  user: FleetUser;
+  available_teams: unknown[];
+  token: string;
+}
+
+/** fleet.CommandEnqueueResult (server/fleet/mdm.go). */
+export interface FleetCommandEnqueued {
+  command_uuid: string;
+  request_type: string;
+  platform: string;
+}
+
+export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SCIM_LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** A SCIM User resource (RFC 7643 §4.1) with the attributes Fleet keeps (scim_users, scim_user_emails). */
+export interface ScimUserResource {
+  schemas: string[];
+  id: string;
+  externalId?: string;
+  userName: string;
+  name?: { givenName?: string; familyName?: string };
+  emails?: { value: string; primary?: boolean; type?: string }[];
+  active?: boolean;
+  meta?: { resourceType: 'User'; created: string; lastModified: string; location: string };
+}
+
+export interface ScimListResponse {
+  schemas: string[];
+  totalResults: number;
+  itemsPerPage: number;
+  startIndex: number;
+  Resources: ScimUserResource[];
+}
+
+/** RFC 7644 §3.12 error: status as a string, scimType for 400/409. */
+export interface ScimError {
+  schemas: string[];
+  status: string;
+  scimType?: string;
+  detail?: string;
+}
+
+/** Lab-only switches (no Fleet API): server config and the Fleet build's behaviour, /lab/v1/mdm/settings. */
+export interface LabMdmSwitches {
+  euaTokenEnabled: boolean;
+  allowOrbitEndUserAuthBypass: boolean;
+  mdmWindowsOneTimeEnrollSecrets: boolean;
+}
+
+export const LAB_MDM_SETTINGS_PATH = '/lab/v1/mdm/settings';
+export const LAB_MDM_EUA_TOKEN_PATH = '/lab/v1/mdm/eua_token';
+export const LAB_MDM_COMMANDS_PATH = '/lab/v1/mdm/commands';
+
+/** The lab's answer to a queued raw command (POST /lab/v1/mdm/commands). */
+export interface LabQueuedCommand {
+  command_uuid: string;
+  target_loc_uri: string;
+  device_id: string;
+}
