@@ -26,7 +26,7 @@ export interface FleetAppConfig {
   };
 }
 
-/** A PATCH body: any subset of the config (ModifyAppConfig merges it into the stored config). */
+/** A PATCH body: a subset of the config (ModifyAppConfig merges it into the stored config). */
 export interface FleetAppConfigPatch {
   server_settings?: Partial<FleetAppConfig['server_settings']>;
   mdm?: Partial<Omit<FleetAppConfig['mdm'], 'macos_setup' | 'end_user_authentication'>> & {
