@@ -24,6 +24,7 @@ program
   .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--listen <address>', 'listen on this address instead of 127.0.0.1 (a host-only network for a Windows VM; warns)')
   .action(serveCommand);
 
 program

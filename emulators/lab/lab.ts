@@ -31,6 +31,8 @@ export interface LabOptions {
   keyCacheDir?: string;
   /** Serve HTTPS on the lab CA's certificate (serve --tls); the lab's own clients trust that CA. Default: plain HTTP. */
   tls?: LabTls | null;
+  /** The address the party servers listen on (serve --listen); default 127.0.0.1. */
+  listen?: string | null;
 }
 
 export interface SendOptions {
@@ -79,6 +81,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly seed: string | null;
   /** The lab's TLS material when its servers speak HTTPS; null for plain HTTP. */
   readonly tls: LabTls | null;
+  /** Where the party servers listen (serve --listen); null: 127.0.0.1. */
+  readonly listen: string | null;
   private readonly stores = new Map<PartyId, Store>();
   private prompts = 0;
   /** Closed (Reset, a new Run): a step released by the drain is not sent, so the old run ends instead of talking to the new world on the same ports. */
@@ -96,6 +100,7 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     super();
     this.seed = opts.seed ?? null;
     this.tls = opts.tls ?? null;
+    this.listen = opts.listen ?? null;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
@@ -134,8 +139,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   }
 
   /** A party server whose routes record outside clients and attribute DB writes to steps. */
-  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock' | 'tls'> = {}) {
-    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock, tls: this.tls });
+  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock' | 'tls' | 'listen'> = {}) {
+    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock, tls: this.tls, listen: this.listen });
   }
 
   /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */

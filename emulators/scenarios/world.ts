@@ -38,9 +38,9 @@ export interface World {
  * The lab CA and server certificate kept in `dir` (made on first use). Seeded: the seed's cached keys and the seeded
  * clock's start, so the same seed gives the same PEMs; unseeded: fresh keys, valid from today.
  */
-export function labTlsFor(dir: string, opts: { seed?: string | null; keyCacheDir?: string; startAt?: number } = {}): Promise<LabTls> {
+export function labTlsFor(dir: string, opts: { seed?: string | null; keyCacheDir?: string; startAt?: number; listen?: string | null } = {}): Promise<LabTls> {
   const seed = opts.seed ?? null;
-  return ensureLabTls(dir, new KeyFactory(seed, opts.keyCacheDir ?? join(dir, '.cache')), seed === null ? Date.now() : (opts.startAt ?? SEEDED_START));
+  return ensureLabTls(dir, new KeyFactory(seed, opts.keyCacheDir ?? join(dir, '.cache')), seed === null ? Date.now() : (opts.startAt ?? SEEDED_START), { listen: opts.listen ?? null });
 }
 
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
