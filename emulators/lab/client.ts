@@ -42,7 +42,8 @@ export interface WireResponse {
 /**
  * Send one request over real HTTP or HTTPS (every party listens on 127.0.0.1). With `caPem` (the lab CA) HTTPS trusts
  * that CA (node:tls `ca` replaces the default store); a certificate it did not issue fails the request, as it would
- * for any client. Verification is never turned off.
+ * for any client. The lab's parties always verify; only an admin's explicit --insecure towards an external Fleet
+ * (FleetClient, `agentOverride`) does not.
  */
 export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutMs = 30_000, caPem?: string, agentOverride?: https.Agent): Promise<WireResponse> {
   const url = new URL(req.url);

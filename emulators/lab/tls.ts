@@ -7,7 +7,7 @@ import type { KeyFactory } from './keys.js';
 
 /**
  * The lab's TLS material: a lab CA and one server certificate it issued for the loopback names every lab server
- * listens on. Clients inside the lab trust `caPem` explicitly (lab.send); outside clients (himmelblau, a Windows VM,
+ * listens on (and the serve --listen address); the CA's name constraints permit no other names. Clients inside the lab trust `caPem` explicitly (lab.send); outside clients (himmelblau, a Windows VM,
  * curl --cacert) are given the CA file (`serve --ca-out`). Verification is never turned off anywhere.
  */
 export interface LabTls {

@@ -119,6 +119,22 @@ describe('enrollscope doctor against the embedded MDM server as an external Flee
     }
   });
 
+  it('an expired certificate: one line with its end date', async () => {
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=127.0.0.1', keys, signingAlgorithm: alg, notBefore: new Date(Date.now() - 3 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000), extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }])] });
+    const key = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+    const server = createHttpsServer({ cert: cert.toString('pem'), key: `-----BEGIN PRIVATE KEY-----\n${key}\n-----END PRIVATE KEY-----\n` }, (_req, res) => res.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await runDoctor({ ...base, mdmUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, mdmCaPem: cert.toString('pem') });
+      expect(r.fatal?.id).toBe('tls');
+      expect(r.fatal?.message).toMatch(/^Fleet's certificate \(127\.0\.0\.1\) expired on .+ GMT: renew it/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('an unreachable port: one line, connection refused', async () => {
     const r = await runDoctor({ ...base, mdmUrl: `https://127.0.0.1:${await closedPort()}` });
     expect(r.ok).toBe(false);
