@@ -48,7 +48,13 @@ export async function doctorCommand(opts: DoctorCliOpts): Promise<void> {
     ...(opts.tls && { tls: true }),
     ...(opts.timeout !== undefined && { timeoutMs: opts.timeout }),
   };
-  const report = await runDoctor(o);
+  let report;
+  try {
+    report = await runDoctor(o);
+  } catch (e) {
+    // What no check words (the lab's own Entra not starting: a port, the temporary folder): one line, nothing before it.
+    return fail(`could not finish the checks: ${(e as Error).message}`);
+  }
   // The whole report is made before one write: nothing half-printed on a failure.
   if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else (report.fatal ? process.stderr : process.stdout).write(formatDoctor(report));
