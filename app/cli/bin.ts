@@ -23,6 +23,7 @@ program
   .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .action(serveCommand);
 
 program
@@ -62,6 +63,7 @@ program
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .action(runCommand);
 
 program

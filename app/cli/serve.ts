@@ -6,6 +6,7 @@ import { labTlsFor, startWorld } from '../../emulators/scenarios/world.js';
 import { serveInfo } from '../host/serve-info.js';
 import { startLabPhone } from '../api/lab-phone.js';
 import { fleetOption } from './run.js';
+import { mdmMysqlWatcher } from './mdm-mysql.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -17,6 +18,7 @@ interface ServeOpts {
   tls?: boolean;
   caOut?: string;
   fleet?: string;
+  mdmMysql?: string;
 }
 
 /** Start the emulators (and the lab API, the user's phone) and keep them up until SIGINT/SIGTERM. */
@@ -24,6 +26,12 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
   const fleet = fleetOption(opts.fleet);
   if (fleet instanceof Error) {
     process.stderr.write(`${fleet.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const watcher = await mdmMysqlWatcher(opts.mdmMysql);
+  if (watcher instanceof Error) {
+    process.stderr.write(`${watcher.message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -43,6 +51,7 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     tls,
     ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
     // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
+    ...(watcher && { watchers: [watcher] }),
     ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
   });
   const phone = await startLabPhone({ world, tls, ...(opts.labPort !== undefined && { port: opts.labPort }) });
@@ -56,12 +65,14 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     process.stdout.write(`  Fleet API   ${info.mdm}/api/v1/fleet/hosts  (Authorization: Bearer ${info.fleetApiToken})\n`);
     process.stdout.write(`  lab API     ${info.labUrl}/api/entra/pending  (Authorization: Bearer ${info.labToken})\n`);
     if (info.caFile) process.stdout.write(`  lab CA      ${info.caFile}\n`);
+    if (watcher) process.stdout.write(`  Fleet MySQL ${watcher.target.shown}  (read-only; ${Object.keys(watcher.watched).length} tables watched)\n`);
     for (const [party, file] of Object.entries(info.db)) process.stdout.write(`  ${party} DB  ${file}\n`);
     process.stdout.write('Press Ctrl+C to stop.\n');
   }
   const stop = async () => {
     await phone.close();
     await world.close();
+    await watcher?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

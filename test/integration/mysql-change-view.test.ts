@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MysqlWatcher } from '../../emulators/lab/mysql/watch.js';
 import { MysqlWatchError } from '../../emulators/lab/mysql/url.js';
-import type { Lab } from '../../emulators/lab/lab.js';
+import type { Lab, StepWatcher } from '../../emulators/lab/lab.js';
+import { runScenarios } from '../../app/host/headless.js';
+import { runCommand } from '../../app/cli/run.js';
 import type { DbChange } from '../../emulators/lab/step.js';
 import { fleetPrimaryKeys } from '../helpers/fleet-mysql-schema.js';
 import { startMariaDb, type MariaDb } from '../helpers/mariadb.js';
@@ -152,5 +154,41 @@ describe('the MySQL change view (a real MariaDB with Fleet\'s tables)', () => {
 
     await db.root.query(`CREATE DATABASE IF NOT EXISTS not_fleet; GRANT SELECT ON not_fleet.* TO 'fleet_ro'@'127.0.0.1'`);
     await expect(MysqlWatcher.connect(`mysql://fleet_ro:ro-secret@127.0.0.1:${db.port}/not_fleet`)).rejects.toThrow(/has none of Fleet's tables/);
+  });
+});
+
+describe('--mdm-mysql', () => {
+  it('run: every lab-sent step of a scenario passes the watcher, and the embedded server (SQLite) still passes its expectations', async () => {
+    const watcher = await MysqlWatcher.connect(db.readerUrl);
+    const watched: string[] = [];
+    const spy: StepWatcher = { party: 'mdm', before: (s) => watcher.before(s), after: (s) => (watched.push(s.id), watcher.after(s)) };
+    try {
+      const report = await runScenarios(['autopilot-eua'], { seed: 'mdm-mysql', watchers: [spy] });
+      const run = report.runs[0]!;
+      expect(run.failures).toEqual([]);
+      expect(run.passed).toBe(true);
+      const sent = run.bundle.steps.filter((s) => s.kind === 'http' && s.observedBy === 'lab').map((s) => s.id);
+      expect(sent.length).toBeGreaterThan(5);
+      expect(watched.sort()).toEqual(sent.sort());
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('run with a refused connection: one line on stderr, exit 2, nothing run', async () => {
+    const written: string[] = [];
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const exitCode = process.exitCode;
+    try {
+      await runCommand(['autopilot-eua'], { mdmMysql: 'mysql://fleet_ro:s3cret@127.0.0.1:1/fleet' });
+      expect(process.exitCode).toBe(2);
+      expect(out).not.toHaveBeenCalled();
+      expect(written.join('').trim().split('\n')).toEqual([expect.stringMatching(/^cannot connect to Fleet's MySQL at mysql:\/\/fleet_ro@127\.0\.0\.1:1\/fleet: .*ECONNREFUSED/)]);
+    } finally {
+      err.mockRestore();
+      out.mockRestore();
+      process.exitCode = exitCode;
+    }
   });
 });
