@@ -6,6 +6,7 @@ import { MysqlWatchError } from '../../emulators/lab/mysql/url.js';
 import type { Lab, StepWatcher } from '../../emulators/lab/lab.js';
 import { runScenarios } from '../../app/host/headless.js';
 import { runCommand } from '../../app/cli/run.js';
+import { serveCommand } from '../../app/cli/serve.js';
 import type { DbChange } from '../../emulators/lab/step.js';
 import { fleetPrimaryKeys } from '../helpers/fleet-mysql-schema.js';
 import { startMariaDb, type MariaDb } from '../helpers/mariadb.js';
@@ -175,7 +176,7 @@ describe('--mdm-mysql', () => {
     }
   });
 
-  it('run with a refused connection: one line on stderr, exit 2, nothing run', async () => {
+  it('run with a refused connection, serve with a wrong URL: one line on stderr, exit 2, nothing started', async () => {
     const written: string[] = [];
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -185,6 +186,12 @@ describe('--mdm-mysql', () => {
       expect(process.exitCode).toBe(2);
       expect(out).not.toHaveBeenCalled();
       expect(written.join('').trim().split('\n')).toEqual([expect.stringMatching(/^cannot connect to Fleet's MySQL at mysql:\/\/fleet_ro@127\.0\.0\.1:1\/fleet: .*ECONNREFUSED/)]);
+      written.length = 0;
+      process.exitCode = 0;
+      await serveCommand({ mdmMysql: 'https://fleet.example.com' });
+      expect(process.exitCode).toBe(2);
+      expect(out).not.toHaveBeenCalled();
+      expect(written).toEqual(['--mdm-mysql: the URL must start with mysql:// (got https://)\n']);
     } finally {
       err.mockRestore();
       out.mockRestore();
