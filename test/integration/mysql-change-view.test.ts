@@ -127,6 +127,40 @@ describe('the MySQL change view (a real MariaDB with Fleet\'s tables)', () => {
     }
   });
 
+  it('reads TIMESTAMPs in UTC whatever time zone Fleet\'s session wrote them in', async () => {
+    const { lab, dispose } = await watchedLab();
+    try {
+      handlers.set('/idp', async () => {
+        // 11:00 at +02:00 is 09:00 UTC: a TIMESTAMP is stored in UTC and read in the reader's session zone.
+        await db.root.query(`SET time_zone = '+02:00'; INSERT INTO fleet.mdm_idp_accounts (uuid, username, email, created_at, updated_at) VALUES ('acc-1', 'alice', 'alice@contoso.com', '2026-01-15 11:00:00', '2026-01-15 11:00:00'); SET time_zone = SYSTEM`);
+      });
+      const step = (await post(lab, '/idp')).step;
+      expect(step.changes.map((c) => [c.op, c.table, c.after?.created_at])).toEqual([['insert', 'mdm_idp_accounts', '2026-01-15T09:00:00.000Z']]);
+    } finally {
+      handlers.clear();
+      await dispose();
+    }
+  });
+
+  it('stops watching a table past the row bound, and says so once', async () => {
+    await db.root.query(`INSERT INTO fleet.host_orbit_info (host_id, version) VALUES (101, '1.55.0'), (102, '1.55.0'), (103, '1.54.0')`);
+    const warnings: string[] = [];
+    const watcher = await MysqlWatcher.connect(db.readerUrl, { tables: ['host_orbit_info', 'host_seen_times'], maxRowsPerTable: 2, warn: (l) => warnings.push(l) });
+    try {
+      expect(warnings).toEqual(['--mdm-mysql: host_orbit_info has more than 2 rows; it is no longer watched']);
+      expect(watcher.watched).toEqual({ host_seen_times: ['host_id'] });
+      await db.root.query(`UPDATE fleet.host_orbit_info SET version = '1.56.0'`);
+      await db.root.query(`INSERT INTO fleet.host_seen_times (host_id, seen_time) VALUES (101, '2026-01-15 09:00:00')`);
+      const step = { id: 'probe' } as never;
+      await watcher.before(step);
+      expect((await watcher.after(step)).map((c) => c.table)).toEqual([]);
+      expect(watcher.outside.map((c) => `${c.op} ${c.table}`)).toEqual(['insert host_seen_times']);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await watcher.close();
+    }
+  });
+
   it('a lost connection leaves the step recorded, its detail saying Fleet\'s rows could not be read', async () => {
     const { lab, dispose } = await watchedLab();
     try {
