@@ -35,6 +35,7 @@ program
   .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .action(uiCommand);
 
 program
