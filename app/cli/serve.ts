@@ -7,6 +7,7 @@ import { labTlsFor, startWorld } from '../../emulators/scenarios/world.js';
 import { serveInfo } from '../host/serve-info.js';
 import { startLabPhone } from '../api/lab-phone.js';
 import { fleetOption } from './run.js';
+import { mdmMysqlWatcher } from './mdm-mysql.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -19,6 +20,7 @@ interface ServeOpts {
   caOut?: string;
   fleet?: string;
   listen?: string;
+  mdmMysql?: string;
 }
 
 /**
@@ -47,6 +49,12 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const watcher = await mdmMysqlWatcher(opts.mdmMysql);
+  if (watcher instanceof Error) {
+    process.stderr.write(`${watcher.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const seed = opts.seed ?? null;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
   const caBefore = existsSync(join(dataDir, 'tls', 'lab-ca.pem')) ? readFileSync(join(dataDir, 'tls', 'lab-ca.pem'), 'utf8') : null;
@@ -69,6 +77,7 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     ...(listen && { listen }),
     ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
     // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
+    ...(watcher && { watchers: [watcher] }),
     ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
   }).catch((e: NodeJS.ErrnoException) => e);
   if (started instanceof Error) {
@@ -90,12 +99,14 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     process.stdout.write(`  Fleet API   ${info.mdm}/api/v1/fleet/hosts  (Authorization: Bearer ${info.fleetApiToken})\n`);
     process.stdout.write(`  lab API     ${info.labUrl}/api/entra/pending  (Authorization: Bearer ${info.labToken})\n`);
     if (info.caFile) process.stdout.write(`  lab CA      ${info.caFile}\n`);
+    if (watcher) process.stdout.write(`  Fleet MySQL ${watcher.target.shown}  (read-only; ${Object.keys(watcher.watched).length} tables watched)\n`);
     for (const [party, file] of Object.entries(info.db)) process.stdout.write(`  ${party} DB  ${file}\n`);
     process.stdout.write('Press Ctrl+C to stop.\n');
   }
   const stop = async () => {
     await phone.close();
     await world.close();
+    await watcher?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
