@@ -23,6 +23,7 @@ program
   .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
   .action(serveCommand);
 
 program
@@ -62,6 +63,7 @@ program
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
   .action(runCommand);
 
 program

@@ -6,6 +6,7 @@ import { labTlsFor, startWorld } from '../../emulators/scenarios/world.js';
 import { serveInfo } from '../host/serve-info.js';
 import { startLabPhone } from '../api/lab-phone.js';
 import { fleetOption } from './run.js';
+import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -17,6 +18,7 @@ interface ServeOpts {
   tls?: boolean;
   caOut?: string;
   fleet?: string;
+  tpm?: string;
 }
 
 /** Start the emulators (and the lab API, the user's phone) and keep them up until SIGINT/SIGTERM. */
@@ -24,6 +26,12 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
   const fleet = fleetOption(opts.fleet);
   if (fleet instanceof Error) {
     process.stderr.write(`${fleet.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const tpm = parseTpmChoice(opts.tpm);
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -41,6 +49,7 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     dataDir,
     seed,
     tls,
+    tpm,
     ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
     // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
     ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
