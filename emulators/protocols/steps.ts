@@ -774,6 +774,7 @@ export const STEP_KINDS = {
   'tpm2.context-save': tpm2('ContextSave', '28.2', 'A loaded object\'s context is saved out of the TPM (hsm-crypto keeps loaded keys this way).'),
   'tpm2.context-load': tpm2('ContextLoad', '28.3', 'A saved context is loaded back.'),
   'tpm2.flush-context': tpm2('FlushContext', '28.4', 'A transient object is flushed from TPM memory after use (hsm-crypto execute_with_temporary_object).'),
+  'tpm.windows-error': { ...tpm('Windows: the TPM\'s error as Windows surfaces it', 'The TPM refused a command; TBS hands its TPM_RC up as an HRESULT (0x80280000 | TPM_RC, the TPM_20_E_* codes) and the Platform Crypto Provider maps it for the caller.', { doc: 'Win32 COM error codes', section: 'TPM, PLA, FVE', title: 'COM Error Codes (TPM, PLA, FVE)', url: 'https://learn.microsoft.com/en-us/windows/win32/com/com-error-codes-6' }), client: 'scenarios/tpm-common.ts' },
   'tpm2.other': tpm2('(other command)', '5', 'A TPM 2.0 command this lab does not decode.'),
 
   // ---- The agent's timeline: host deletion, orbit's self-update (issue 13) ----

@@ -58,8 +58,9 @@ const chosen = new WeakMap<Lab, TpmResolution>();
 const opened = new WeakMap<Lab, Promise<Tpm>>();
 
 /** Pick the TPM the devices of this lab get (world.ts calls this for a run's `--tpm`). */
-export function chooseTpm(lab: Lab, choice: TpmChoice = 'soft'): TpmResolution {
+export function chooseTpm(lab: Lab, choice: TpmChoice = 'soft', why?: string): TpmResolution {
   const r = resolveTpm(choice, lab.seed !== null);
+  if (why) r.reason = `${why}; ${r.reason}`;
   chosen.set(lab, r);
   return r;
 }
