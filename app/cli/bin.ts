@@ -26,6 +26,7 @@ program
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .option('--listen <address>', 'listen on this address instead of 127.0.0.1 (a host-only network for a Windows VM; warns)')
   .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
   .action(serveCommand);
 
 program
@@ -67,6 +68,7 @@ program
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
   .action(runCommand);
 
 program

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { parseOptionSets } from '../../emulators/scenarios/options.js';
 import { runScenarios, type RunReport } from '../host/headless.js';
+import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 import { toJUnit } from './junit.js';
 import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { fleetProfileInfos, formatFleetProfiles } from '../host/fleet-profiles.js';
@@ -42,6 +43,7 @@ interface RunOpts {
   tls?: boolean;
   fleet?: string;
   mdmMysql?: string;
+  tpm?: string;
 }
 
 export async function runCommand(names: string[], opts: RunOpts): Promise<void> {
@@ -56,6 +58,12 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
   const fleet = fleetOption(opts.fleet);
   if (fleet instanceof Error) {
     process.stderr.write(`${fleet.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const tpm = parseTpmChoice(opts.tpm);
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -79,7 +87,7 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
   const seeded = opts.seed === undefined ? undefined : await pickSeededPorts(opts.seed);
   if (seeded && !seeded.reproducible) process.stderr.write(`warning: the ports of seed ${opts.seed} are in use; this run takes other ports and its bundle will not be byte-identical to another run of the seed\n`);
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), tpm, progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

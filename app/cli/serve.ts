@@ -8,6 +8,7 @@ import { serveInfo } from '../host/serve-info.js';
 import { startLabPhone } from '../api/lab-phone.js';
 import { fleetOption } from './run.js';
 import { mdmMysqlWatcher } from './mdm-mysql.js';
+import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -21,6 +22,7 @@ interface ServeOpts {
   fleet?: string;
   listen?: string;
   mdmMysql?: string;
+  tpm?: string;
 }
 
 /**
@@ -46,6 +48,12 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
   const listen = listenOption(opts.listen);
   if (listen instanceof Error) {
     process.stderr.write(`${listen.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const tpm = parseTpmChoice(opts.tpm);
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -75,6 +83,7 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     seed,
     tls,
     ...(listen && { listen }),
+    tpm,
     ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
     // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
     ...(watcher && { watchers: [watcher] }),

@@ -17,6 +17,7 @@ import { queueCommand } from '../../emulators/mdm/admin.js';
 import { runScenarios } from '../../app/host/headless.js';
 import { defaultKeyCacheDir } from '../../app/host/session.js';
 import { uiScrollBench } from './ui-scroll.js';
+import { tpmBackendsBench } from './tpm-backends.js';
 
 const rows: [string, string][] = [];
 const stat = (xs: number[]) => {
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   rows.push(...(await uiScrollBench()));
+  rows.push(...(await tpmBackendsBench()));
 
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log('Enrollscope benchmarks (2 cores, Node ' + process.version + ')');
