@@ -67,6 +67,9 @@ export async function startMariaDb(): Promise<MariaDb> {
   // mariadbd refuses to run as root unless told to (measured in TOOLCHAIN.md).
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
   const env = { ...process.env, PATH };
+  await run('mariadbd', ['--version'], { env }).catch(() => {
+    throw new Error('MariaDB is missing: apt-get install -y mariadb-server (.ci/run installs it)');
+  });
   await run('mariadb-install-db', ['--no-defaults', ...asRoot, `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...FAST], { env });
   const port = await freePort();
   const child = spawn(

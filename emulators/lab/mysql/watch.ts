@@ -19,8 +19,12 @@ export const WATCHED_FLEET_TABLES = [
   'activities',
 ] as const;
 
-/** A watched table with more rows than this is left out of the diff (with a warning): its hash scan would cost every step. */
-export const DEFAULT_MAX_ROWS = 50_000;
+/**
+ * A watched table with more rows than this is left out of the diff (with a warning): each step scans every watched
+ * table's row hashes once or twice, and a 10,000-row `hosts` (Fleet's widest watched table) took ~0.45 s per scan on a
+ * loaded 2-core machine (measured with MariaDB 10.11).
+ */
+export const DEFAULT_MAX_ROWS = 20_000;
 /** Rows fetched in full per query when their hash changed. */
 const FETCH_CHUNK = 200;
 
@@ -227,12 +231,12 @@ export class MysqlWatcher implements StepWatcher {
     const out = new Map<string, Row>();
     for (let i = 0; i < keys.length; i += FETCH_CHUNK) {
       const chunk = keys.slice(i, i + FETCH_CHUNK);
-      const tuple = `(${t.key.map(q).join(', ')})`;
-      const params = chunk.map((k) => t.key.map((c) => k[c]));
-      const [rows] = await this.conn.query<mysql.RowDataPacket[]>(
-        `SELECT ${[...t.types.keys()].map(q).join(', ')} FROM ${q(t.name)} WHERE ${tuple} IN (${chunk.map(() => `(${t.key.map(() => '?').join(', ')})`).join(', ')})`,
-        params.flat(),
-      );
+      // By primary key: `id IN (…)`, or `(a = ? AND b = ?) OR …` for a composite key (both a PRIMARY range in EXPLAIN).
+      const where = t.key.length === 1
+        ? `${q(t.key[0]!)} IN (${chunk.map(() => '?').join(', ')})`
+        : chunk.map(() => `(${t.key.map((c) => `${q(c)} = ?`).join(' AND ')})`).join(' OR ');
+      const params = chunk.flatMap((k) => t.key.map((c) => k[c]));
+      const [rows] = await this.conn.query<mysql.RowDataPacket[]>(`SELECT ${[...t.types.keys()].map(q).join(', ')} FROM ${q(t.name)} WHERE ${where}`, params);
       for (const r of rows) {
         const row = normaliseRow(r, t.types);
         out.set(rowKeyOf(row, t.key), row);
