@@ -72,7 +72,7 @@ describe('swtpm backend', () => {
     expect(lab.recorder.all().at(-1)!.error).toMatch(/TPM_RC_INTEGRITY/);
   });
 
-  it('refuses a wrong PIN with TPM_RC_AUTH_FAIL and, past the DA limit, any PIN with TPM_RC_LOCKOUT', async () => {
+  it('refuses a wrong PIN with TPM_RC_AUTH_FAIL and, past the DA limit, even the right PIN with TPM_RC_LOCKOUT', async () => {
     await tpm.setLockoutPolicy(2, 1000, 1000);
     const hello = await tpm.createHelloKey('123456');
     const hdr = { alg: 'RS256', typ: 'JWT' };
