@@ -80,7 +80,7 @@ describe('swtpm: the PRT session key as an HMAC key, used by TPM2_HMAC', () => {
     expect(readFileSync(tpm.storeFile).includes(SESSION_KEY)).toBe(false);
   });
 
-  it('refuses a key that is not the session key and a reply that is not a session-key JWE, issuing no TPM command', async () => {
+  it('refuses a key that is not the session key and a reply that is not a session-key JWE before any TPM command; a bad handle gets the TPM\'s own error; a forged reply fails AES-GCM', async () => {
     const device = await tpm.createKey('device');
     const before = lab.recorder.all().length;
     await expect(tpm.deriveSessionKey(device.handle, 1, CTX)).rejects.toThrow(/not a session key/);
