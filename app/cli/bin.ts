@@ -23,6 +23,10 @@ program
   .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept any certificate from --mdm-url (loudly warned; never for a real network)')
   .action(serveCommand);
 
 program
@@ -34,6 +38,10 @@ program
   .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept any certificate from --mdm-url (loudly warned; never for a real network)')
   .action(uiCommand);
 
 program
@@ -62,6 +70,10 @@ program
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept any certificate from --mdm-url (loudly warned; never for a real network)')
   .action(runCommand);
 
 program

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
-import { labTlsFor, startWorld, type World } from '../../emulators/scenarios/world.js';
+import { labTlsFor, startWorld, type ExternalMdm, type World } from '../../emulators/scenarios/world.js';
+import { ineligibleFor } from '../../emulators/scenarios/types.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import type { Breakpoint, DbView, HttpRequest, LabEvent, LabState, MdmSettingsView, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
@@ -30,6 +31,13 @@ export interface SessionOptions {
   tls?: boolean;
   /** The Fleet profile worlds start with until a Run asks for another (default the newest). */
   fleet?: FleetProfileName;
+  /** Every world enrolls into this MDM server instead of an embedded one (run / serve / ui --mdm-url). */
+  externalMdm?: ExternalMdm;
+}
+
+/** A scenario asked of a world whose MDM target cannot serve it (run --mdm-url and a scenario that needs the embedded server). */
+export class ScenarioIneligibleError extends Error {
+  override name = 'ScenarioIneligibleError';
 }
 
 /**
@@ -111,7 +119,9 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   private async newWorld(): Promise<void> {
     const prev = this.live?.world;
-    const ports = prev ? { mdm: Number(new URL(prev.mdm.url).port), entra: Number(new URL(prev.entra.url).port) } : this.opts.ports;
+    const ports = prev
+      ? { ...(prev.mdmTarget.embedded && { mdm: Number(new URL(prev.mdmTarget.url).port) }), entra: Number(new URL(prev.entra.url).port) }
+      : this.opts.ports;
     // Breakpoints belong to the user, not to a world: Reset and Run keep them (Clear removes them).
     const breakpoints = this.live ? [...this.live.lab.gate.breakpoints] : [];
     if (this.live) await this.live.close();
@@ -119,7 +129,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const dataDir = join(this.baseDir, runId);
     // One CA per session folder, made the first time a world serves HTTPS.
     if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null, ...(this.opts.externalMdm && { externalMdm: this.opts.externalMdm }) });
     this.nextSeed = undefined;
     this.nextFleet = undefined;
     this.live = new LiveRun(runId, world, {
@@ -205,6 +215,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
       if (fleet !== undefined) this.fleetOn = fleet;
       else this.nextFleet = scenario.fleet;
       this.viewer = null;
+      // Against an external Fleet a scenario that needs the embedded server (or the lab's API) fails before a step.
+      if (this.opts.externalMdm) {
+        const why = ineligibleFor(scenario, options, { embedded: false, labApi: this.live.world.mdmTarget.labApi });
+        if (why) throw new ScenarioIneligibleError(why);
+      }
       await this.newWorld();
       this.live.start(scenario, name, options, { stepMode, breakpoints: [...this.live.lab.gate.breakpoints] });
     });

@@ -10,7 +10,7 @@ import { Gate } from './gate.js';
 import { Store } from './store.js';
 import { Snapshots } from './snapshots.js';
 import { currentStep, runInStep } from './context.js';
-import { sendHttp } from './client.js';
+import { sendHttp, type PeerTrust } from './client.js';
 import { createPartyServer, type PartyServerOptions } from './server.js';
 import type { LabTls } from './tls.js';
 import type { HttpRequestRecord, HttpResponseRecord, PartyId, Step, PromptRecord } from './step.js';
@@ -31,6 +31,10 @@ export interface LabOptions {
   keyCacheDir?: string;
   /** Serve HTTPS on the lab CA's certificate (serve --tls); the lab's own clients trust that CA. Default: plain HTTP. */
   tls?: LabTls | null;
+  /** Outside servers the lab's clients talk to with their own trust (an external MDM: run --mdm-url --mdm-ca). */
+  peers?: PeerTrust[];
+  /** Awaited before each request goes on the wire (an external MDM's clock is brought to the lab's first). */
+  beforeSend?: (request: HttpRequestRecord) => Promise<void> | void;
 }
 
 export interface SendOptions {
@@ -79,6 +83,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly seed: string | null;
   /** The lab's TLS material when its servers speak HTTPS; null for plain HTTP. */
   readonly tls: LabTls | null;
+  readonly peers: PeerTrust[];
+  private readonly beforeSend: LabOptions['beforeSend'];
   private readonly stores = new Map<PartyId, Store>();
   private prompts = 0;
   /** Closed (Reset, a new Run): a step released by the drain is not sent, so the old run ends instead of talking to the new world on the same ports. */
@@ -96,6 +102,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     super();
     this.seed = opts.seed ?? null;
     this.tls = opts.tls ?? null;
+    this.peers = opts.peers ?? [];
+    this.beforeSend = opts.beforeSend;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
@@ -154,7 +162,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     });
     await this.admit(step);
     try {
-      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs, this.tls?.caPem));
+      await this.beforeSend?.(step.request!);
+      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs, { ...(this.tls && { caPem: this.tls.caPem }), peers: this.peers }));
       this.recorder.close(step, { response: record });
       return {
         ...record,
