@@ -26,7 +26,7 @@ program
   .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
   .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
   .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
-  .option('--insecure', 'accept any certificate from --mdm-url (loudly warned; never for a real network)')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(serveCommand);
 
 program
@@ -41,7 +41,7 @@ program
   .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
   .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
   .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
-  .option('--insecure', 'accept any certificate from --mdm-url (loudly warned; never for a real network)')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(uiCommand);
 
 program
@@ -73,7 +73,7 @@ program
   .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
   .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
   .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
-  .option('--insecure', 'accept any certificate from --mdm-url (loudly warned; never for a real network)')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(runCommand);
 
 program

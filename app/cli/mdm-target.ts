@@ -36,6 +36,6 @@ export function mdmTargetOption(opts: MdmTargetOpts, warn: (line: string) => voi
     }
     if (!caPem.includes('-----BEGIN CERTIFICATE-----')) return new Error(`--mdm-ca ${opts.mdmCa} holds no PEM certificate`);
   }
-  if (opts.insecure) warn(`WARNING: --insecure: the lab accepts ANY certificate from ${url.origin}; its traffic could be read or changed by anyone on the path`);
+  if (opts.insecure) warn(`WARNING: --insecure: the lab accepts EVERY certificate from ${url.origin}; its traffic could be read or changed by anyone on the path`);
   return { url: url.origin, token: opts.mdmToken, ...(caPem && { caPem }), ...(opts.insecure && { insecure: true }) };
 }

@@ -76,7 +76,7 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     return;
   }
   if (externalMdm) {
-    // Fail fast, before any world starts: a scenario that needs the embedded MDM server cannot run against another.
+    // Fail fast, before a world starts: a scenario that needs the embedded MDM server cannot run against another.
     const blocked = wanted.map((n) => ineligibleFor(findScenario(n)!, options.get(n) ?? {}, { embedded: false, labApi: true })).filter((w): w is string => w !== null);
     if (blocked.length > 0) {
       process.stderr.write(`${blocked.join('\n')}\n`);

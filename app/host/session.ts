@@ -256,6 +256,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
       this.stateChanged();
       return moved;
     }
+    // Step back restores the lab's own parties only: an external Fleet keeps its rows, so the world cannot be as it was.
+    if (action === 'back' && !this.live.world.mdmTarget.embedded) return false;
     return this.live.control(action, edited);
   }
 

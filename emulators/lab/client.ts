@@ -55,7 +55,7 @@ export interface WireResponse {
 /**
  * Send one request over real HTTP or HTTPS (every lab party listens on 127.0.0.1). With a CA (the lab CA, or a peer's
  * own) HTTPS trusts that CA (node:tls `ca` replaces the default store); a certificate it did not issue fails the
- * request, as it would for any client. Verification is off only for a peer named `insecure` (run --insecure).
+ * request, as it would for every client. Verification is off only for a peer named `insecure` (run --insecure).
  */
 export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutMs = 30_000, trustOrCa?: string | HttpTrust): Promise<WireResponse> {
   const trust: HttpTrust = typeof trustOrCa === 'string' ? { caPem: trustOrCa } : (trustOrCa ?? {});
@@ -88,10 +88,18 @@ export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutM
       });
     };
     const options = { method: req.method, headers, timeout: timeoutMs };
-    const r = secure ? https.request(url, { ...options, agent: agentFor(url, trust) }, onResponse) : http.request(url, { ...options, agent }, onResponse);
-    r.on('timeout', () => r.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
-    r.on('error', reject);
-    if (req.method !== 'GET' && req.method !== 'HEAD') r.write(body);
-    r.end();
+    const send = (retry: boolean) => {
+      const r = secure ? https.request(url, { ...options, agent: agentFor(url, trust) }, onResponse) : http.request(url, { ...options, agent }, onResponse);
+      r.on('timeout', () => r.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
+      r.on('error', (e: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while idle fails the next request before the server saw it: send it
+        // once more on a fresh socket (nodejs.org/api/http.html#requestreusedsocket).
+        if (retry && r.reusedSocket && e.code === 'ECONNRESET') send(false);
+        else reject(e);
+      });
+      if (req.method !== 'GET' && req.method !== 'HEAD') r.write(body);
+      r.end();
+    };
+    send(true);
   });
 }

@@ -50,7 +50,7 @@ export async function loadFleetApiView(client: FleetClient): Promise<FleetApiVie
 }
 
 type Projection = {
-  /** The columns of the table this view of the API shows (an expectation on any other column is skipped). */
+  /** The columns of the table this view of the API shows (an expectation on another column is skipped). */
   columns: readonly string[];
   /** The table's rows as the API shows them, keyed by the Fleet column names. */
   rows: (v: FleetApiView) => Record<string, unknown>[];

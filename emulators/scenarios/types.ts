@@ -39,7 +39,7 @@ export type Expectation =
  * What a scenario needs of the MDM party beyond Fleet's REST API: `lab-api`, the lab's own switches (/lab/v1/mdm: a
  * Fleet build's behaviour, server config, the EUA-token mint), served by the embedded server and `serve` but no real
  * Fleet; `embedded`, the in-process server itself (its store, its clock, its Fleet profile). Absent: Fleet's API only,
- * so the scenario runs against any Fleet (run --mdm-url).
+ * so the scenario runs against every Fleet (run --mdm-url).
  */
 export interface MdmNeed {
   needs: 'lab-api' | 'embedded';

@@ -230,7 +230,7 @@ export function fleetHas(world: World, id: FleetSwitchId): boolean {
 
 /**
  * Set a lab-only switch when the target has the lab's API; against a real Fleet, a switch already at what the newest
- * Fleet does needs nothing, any other value cannot be had (LabApiMissingError).
+ * Fleet does needs nothing, another value cannot be had (LabApiMissingError).
  */
 export async function labSwitch(world: World, patch: Partial<LabMdmSwitches>): Promise<void> {
   if (world.mdmTarget.labApi) {
