@@ -41,6 +41,8 @@ export interface HttpMatch {
   soapAction?: string;
   /** The OAuth `grant_type` of a form body. */
   grant?: string;
+  /** The OAuth `client_id` of a form body (who signs in: Fleet's SSO callback, not the device). */
+  clientId?: string;
   /** For the jwt-bearer grant: whose key signed the `request` JWT (its header tells, PROTOCOL.md). */
   requestJwt?: 'device-key' | 'session-key';
   /** The `grant_type` inside the `request` JWT's payload (the user proof of a PRT request: password, Windows Hello…). */
@@ -740,6 +742,8 @@ export const STEP_KINDS = {
     spec: { doc: 'RFC 6749', section: '4.3', title: 'Resource Owner Password Credentials Grant', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.3' },
     client: 'mdm/sso/idp.ts',
     server: 'entra/signin.ts',
+    // The client the callback signs in with (Azure AD PowerShell, mdm/sso/idp.ts): an external MDM's call is told from the device's ROPC by it.
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'password', clientId: '1b730954-1685-4b74-9bfd-dac224a7b894' },
   },
 
   // ---- TPM operations (local steps of the device's TPM) ----
