@@ -22,13 +22,13 @@ export interface TpmFaultOutcome {
 export async function swtpmDevice(world: World, user: { mfa: boolean }): Promise<{ device: VirtualDevice; tpm: SwtpmTpm }> {
   if (!findSwtpm()) throw new Error('this scenario needs swtpm, a real TPM 2.0 (apt-get install swtpm swtpm-tools): the in-process TPM has no lockout, authValue or storage seed to show');
   if (tpmResolution(world.lab)?.backend !== 'swtpm') chooseTpm(world.lab, 'swtpm', 'this scenario needs a real TPM 2.0');
-  const { lab, entra, mdm } = world;
+  const { lab, entra } = world;
   const u = entra.users.find((x) => x.mfa === user.mfa);
   if (!u) throw new Error('the lab tenant has no such user');
   const device = await createDevice({
     lab,
     entraUrl: entra.url,
-    mdmUrl: mdm.url,
+    mdmUrl: world.mdmTarget.url,
     user: { upn: u.upn, password: u.password, approveDeviceCode: (code) => entra.approveDeviceCode(code, u.upn), approveMfa: (id) => entra.resolveMfa(id, true) },
   });
   world.devices.push(device);
