@@ -39,6 +39,7 @@ program
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
   .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--tpm <backend>', 'the device TPM of the first run: swtpm, soft or auto (default soft, so seeded runs replay byte-identically; the UI\'s TPM option changes it per run)')
   .action(uiCommand);
 
 program

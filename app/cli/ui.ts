@@ -1,5 +1,6 @@
 import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { fleetOption } from './run.js';
+import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -39,6 +40,8 @@ interface UiOpts {
   bundle?: RunBundle;
   /** The Fleet profile of the first world (the UI's Fleet menu changes it per run). */
   fleet?: string;
+  /** The device TPM of the first run (swtpm, soft, auto; default soft); the UI's TPM option changes it per run. */
+  tpm?: string;
 }
 
 /** The host: emulators + UI API + the built UI on loopback; an Electron window on top where its binary exists. */
@@ -50,6 +53,13 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // Soft unless asked: a trainer's seeded run replays byte-identically (auto would pick soft for it anyway, backend.ts).
+  const tpm = parseTpmChoice(opts.tpm ?? 'soft');
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const watched = await mdmMysqlWatcher(opts.mdmMysql);
   if (watched instanceof Error) {
     process.stderr.write(`${watched.message}\n`);
@@ -57,7 +67,7 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     return;
   }
   const watcher = watched;
-  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }) });
+  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), tpm });
   if (opts.bundle) session.open(opts.bundle);
   const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }), tls: session.labTls });
   if (opts.caOut && session.labTls) writeFileSync(opts.caOut, session.labTls.caPem);
