@@ -1,6 +1,6 @@
 import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { fleetOption } from './run.js';
-import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
+import { parseTpmChoice, resolveTpm } from '../../emulators/device/tpm/backend.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -57,6 +57,14 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   const tpm = parseTpmChoice(opts.tpm ?? 'soft');
   if (tpm instanceof Error) {
     process.stderr.write(`${tpm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    // --tpm swtpm without swtpm: resolveTpm's one line, before anything starts.
+    if (tpm === 'swtpm') resolveTpm(tpm, false);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;
     return;
   }

@@ -22,7 +22,7 @@ export function TpmOption() {
   if (!info) return null;
   const value = chosen ?? info.choice;
   const found = info.swtpm ? shortVersion(info.swtpm) : null;
-  const auto = found ? (seeded ? 'Auto (seeded: software TPM)' : `Auto (${found} found)`) : 'Auto (swtpm not installed: software TPM)';
+  const auto = found ? (seeded ? 'Auto (seeded: software TPM)' : `Auto (${found} found)`) : 'Auto (no swtpm here: software TPM)';
   return (
     <>
       <label className="opt" title="The virtual device's TPM: every key the device makes and every signature it gives comes from it">
