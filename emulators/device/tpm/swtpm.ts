@@ -109,7 +109,13 @@ export async function startSwtpm(opts: { stateDir: string; binary?: string; time
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A Node process that ends without closing its lab must not leave swtpm behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    process.removeListener('exit', killOnExit);
+    resolve();
+  }));
   let sock: Socket;
   try {
     sock = await connectWhenUp(port, child, opts.timeoutMs ?? 5000);
