@@ -46,6 +46,18 @@ export const FleetProfileInfoSchema = z.object({
 export type FleetProfileInfo = z.infer<typeof FleetProfileInfoSchema>;
 export type { FleetProfileName };
 
+/** The devices' TPM (emulators/device/tpm/backend.ts TpmChoice): swtpm/libtpms, the in-process one, or auto. */
+export const TpmChoiceSchema = z.enum(['auto', 'swtpm', 'soft']);
+export type TpmChoiceT = z.infer<typeof TpmChoiceSchema>;
+/** The TPM the next run gets and whether this host can give swtpm (the picker disables it when not). */
+export const TpmInfoSchema = z.object({
+  /** The next run's choice: what the run before used (at first `ui --tpm`, default soft). */
+  choice: TpmChoiceSchema,
+  /** `swtpm --version` of the swtpm on this host's PATH; null: not installed. */
+  swtpm: z.string().nullable(),
+});
+export type TpmInfo = z.infer<typeof TpmInfoSchema>;
+
 /** A named scenario and the options a user may set before Run. */
 export const ScenarioOptionSchema = z.object({
   name: z.string(),
@@ -106,6 +118,8 @@ export const LabStateSchema = z.object({
   seq: z.number().int().optional(),
   /** The lab CA certificate file (PEM) outside clients must trust, while the live world serves HTTPS; absent otherwise. */
   caFile: z.string().optional(),
+  /** The TPM choice of the next run and the host's swtpm (absent: a host from before the choice). */
+  tpm: TpmInfoSchema.optional(),
 });
 export type LabState = z.infer<typeof LabStateSchema>;
 
@@ -130,6 +144,8 @@ export const RunRequestSchema = z.object({
   tls: z.boolean().optional(),
   /** The Fleet profile the MDM server behaves as; default: what the run before used (at first the newest). */
   fleet: FleetProfileNameSchema.optional(),
+  /** The devices' TPM; default: what the run before used (at first the session's, `ui --tpm`). */
+  tpm: TpmChoiceSchema.optional(),
 });
 export type RunRequest = z.input<typeof RunRequestSchema>;
 

@@ -248,7 +248,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   serve(uiRoutes.run, async ({ body }, reply) => {
     try {
-      await session.run(body.scenario, body.options, body.stepMode, body.seed, body.tls, body.fleet);
+      await session.run(body.scenario, body.options, body.stepMode, body.seed, body.tls, body.fleet, body.tpm);
     } catch (e) {
       return bad(reply, 400, (e as Error).message);
     }

@@ -47,6 +47,7 @@ program
   .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
   .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
   .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
+  .option('--tpm <backend>', 'the device TPM of the first run: swtpm, soft or auto (default soft, so seeded runs replay byte-identically; the UI\'s TPM option changes it per run)')
   .action(uiCommand);
 
 program

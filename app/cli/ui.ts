@@ -1,5 +1,6 @@
 import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { fleetOption } from './run.js';
+import { parseTpmChoice, resolveTpm } from '../../emulators/device/tpm/backend.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -40,6 +41,8 @@ interface UiOpts extends MdmTargetOpts {
   bundle?: RunBundle;
   /** The Fleet profile of the first world (the UI's Fleet menu changes it per run). */
   fleet?: string;
+  /** The device TPM of the first run (swtpm, soft, auto; default soft); the UI's TPM option changes it per run. */
+  tpm?: string;
 }
 
 /** The host: emulators + UI API + the built UI on loopback; an Electron window on top where its binary exists. */
@@ -48,6 +51,21 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   const fleet = fleetOption(opts.fleet);
   if (fleet instanceof Error) {
     process.stderr.write(`${fleet.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  // Soft unless asked: a trainer's seeded run replays byte-identically (auto would pick soft for it anyway, backend.ts).
+  const tpm = parseTpmChoice(opts.tpm ?? 'soft');
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    // --tpm swtpm without swtpm: resolveTpm's one line, before anything starts.
+    if (tpm === 'swtpm') resolveTpm(tpm, false);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -66,7 +84,7 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   const watcher = watched;
   let session: Session;
   try {
-    session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), ...(externalMdm && { externalMdm }) });
+    session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), ...(externalMdm && { externalMdm }), tpm });
   } catch (e) {
     // The external Fleet refused the lab's setup (a wrong token, a TLS failure, no answer): one line, exit 2.
     process.stderr.write(`${(e as Error).message}\n`);

@@ -5,6 +5,7 @@ import { tmpdir, homedir } from 'node:os';
 import type { TpmChoice } from '../../emulators/device/tpm/backend.js';
 import { labTlsFor, startWorld, type ExternalMdm, type World } from '../../emulators/scenarios/world.js';
 import { ineligibleFor } from '../../emulators/scenarios/types.js';
+import { swtpmVersion } from '../../emulators/device/tpm/swtpm.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 import type { StepWatcher } from '../../emulators/lab/lab.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
@@ -82,6 +83,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     super();
     this.ownsBaseDir = !opts.dataDir;
     this.tlsOn = opts.tls ?? false;
+    this.tpmOn = opts.tpm ?? 'soft';
     this.fleetOn = opts.fleet ?? DEFAULT_FLEET_PROFILE;
     this.baseDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     mkdirSync(this.baseDir, { recursive: true });
@@ -92,6 +94,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   /** Whether the next world serves HTTPS: the session's option, then what the last Run asked (Reset keeps it). */
   private tlsOn: boolean;
+
+  /** The devices' TPM in the next world: the session's option (default soft), then what the last Run asked (Reset keeps it). */
+  private tpmOn: TpmChoice;
+  /** The swtpm on this host (`swtpm --version`, asked once); null: not installed, so a Run asking for it is refused. */
+  private readonly swtpm = swtpmVersion();
 
   /** The Fleet profile of the next world: the session's option, then what the last Run asked (Reset keeps it). */
   private fleetOn: FleetProfileName = DEFAULT_FLEET_PROFILE;
@@ -135,7 +142,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const dataDir = join(this.baseDir, runId);
     // One CA per session folder, made the first time a world serves HTTPS.
     if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null, ...(this.opts.watchers && { watchers: this.opts.watchers }), ...(this.opts.tpm && { tpm: this.opts.tpm }), ...(this.opts.externalMdm && { externalMdm: this.opts.externalMdm }) });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null, ...(this.opts.watchers && { watchers: this.opts.watchers }), tpm: this.tpmOn, ...(this.opts.externalMdm && { externalMdm: this.opts.externalMdm }) });
     this.nextSeed = undefined;
     this.nextFleet = undefined;
     this.live = new LiveRun(runId, world, {
@@ -169,7 +176,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const state = this.view.state();
     const starting = this.starting > 0 && !this.viewer ? { status: 'starting' as const, waitingStepId: null } : {};
     const tls = !this.viewer && this.live.lab.tls ? { caFile: join(this.baseDir, 'tls', 'lab-ca.pem') } : {};
-    return { ...state, ...starting, ...tls, seq: ++this.seq };
+    return { ...state, ...starting, ...tls, tpm: { choice: this.tpmOn, swtpm: this.swtpm }, seq: ++this.seq };
   }
 
   /** Run `work` (a Run or a Reset) after the ones before it, with the lab shown `starting` until it is done. */
@@ -212,12 +219,15 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   /** Start a scenario in a fresh world; resolves once it is running (or held at its first step). */
-  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null, tls?: boolean, fleet?: FleetProfileName): Promise<void> {
+  async run(name: string, options: Record<string, string | boolean>, stepMode: boolean, seed?: string | null, tls?: boolean, fleet?: FleetProfileName, tpm?: TpmChoice): Promise<void> {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`unknown scenario "${name}"`);
+    // Refused before the world is touched, in the words of run --tpm swtpm (tpm/backend.ts resolveTpm).
+    if (tpm === 'swtpm' && !this.swtpm) throw new Error('--tpm swtpm: the swtpm binary is not installed (apt-get install swtpm swtpm-tools)');
     await this.exclusive(async () => {
       if (seed !== undefined) this.nextSeed = seed;
       if (tls !== undefined) this.tlsOn = tls;
+      if (tpm !== undefined) this.tpmOn = tpm;
       if (fleet !== undefined) this.fleetOn = fleet;
       else this.nextFleet = scenario.fleet;
       this.viewer = null;

@@ -44,10 +44,10 @@ export function createActions(store: LabStoreApi, client: ApiClient = api) {
 
   async function run(stepMode = false): Promise<void> {
     if (isStarting()) return;
-    const { scenario, options, seed, tls, fleet } = store.getState();
+    const { scenario, options, seed, tls, fleet, tpm } = store.getState();
     store.getState().setFollow(true);
     // An empty seed field is an unseeded run (null), not "the seed of the run before".
-    const lab = await starting(() => guarded(() => client.run({ scenario, options, stepMode, seed: seed.trim() || null, tls, ...(fleet && { fleet }) })));
+    const lab = await starting(() => guarded(() => client.run({ scenario, options, stepMode, seed: seed.trim() || null, tls, ...(fleet && { fleet }), ...(tpm && { tpm }) })));
     if (lab) adopt(lab);
   }
 

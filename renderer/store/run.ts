@@ -1,4 +1,4 @@
-import type { FleetProfileInfo, FleetProfileName, LabState, ScenarioInfo } from '../../app/contract';
+import type { FleetProfileInfo, FleetProfileName, LabState, ScenarioInfo, TpmChoiceT } from '../../app/contract';
 import type { Slice } from './types';
 
 export const DEFAULT_SCENARIO = 'autopilot-eua';
@@ -15,6 +15,8 @@ export interface RunSlice {
   tls: boolean;
   /** The Fleet profile the next Run's MDM server behaves as; null: the one the live run has (the host's choice). */
   fleet: FleetProfileName | null;
+  /** The TPM the next Run's device gets; null: the one the host says (`lab.tpm.choice`: the run before's, at first `ui --tpm`). */
+  tpm: TpmChoiceT | null;
   /** The Fleet profiles the host offers, with their switches. */
   fleetProfiles: FleetProfileInfo[];
   /** A control or run request failed: shown in the top bar until the next success. */
@@ -34,6 +36,7 @@ export interface RunSlice {
   setSeed(seed: string): void;
   setTls(tls: boolean): void;
   setFleet(fleet: FleetProfileName): void;
+  setTpm(tpm: TpmChoiceT): void;
   setFleetProfiles(list: FleetProfileInfo[]): void;
   setApiError(e: string | null): void;
 }
@@ -50,6 +53,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   seed: '',
   tls: false,
   fleet: null,
+  tpm: null,
   fleetProfiles: [],
   apiError: null,
   starting: false,
@@ -73,6 +77,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   setSeed: (seed) => set({ seed }),
   setTls: (tls) => set({ tls }),
   setFleet: (fleet) => set({ fleet }),
+  setTpm: (tpm) => set({ tpm }),
   setFleetProfiles: (fleetProfiles) => set({ fleetProfiles }),
   setApiError: (apiError) => set({ apiError }),
 });

@@ -135,3 +135,19 @@ test('screenshots: the trainer console after a Get of ./DevDetail/SwV and a sync
   await answer.getByRole('button', { name: /^step \d+$/ }).click();
   await shot(page, 'console');
 });
+
+test('screenshots: a TPM2_Create on swtpm, the command decoded with its bytes and response code', async ({ host, page }) => {
+  await page.addInitScript(() => localStorage.setItem('enrollscope.theme', 'dark'));
+  await host.open(page);
+  await page.locator('details.options > summary').click();
+  await page.getByRole('group', { name: 'Scenario options' }).getByLabel('TPM', { exact: true }).selectOption('swtpm');
+  await page.locator('details.options > summary').click();
+  await runToEnd(page, host);
+  // Picked by catalog id (the filter matches it), the first TPM2_Create: the device key under the SRK.
+  await page.getByLabel('Filter steps').fill('tpm2.create');
+  await ui.steps(page).locator('[data-catalog-id="tpm2.create"]').first().click();
+  await page.getByLabel('Filter steps').fill('');
+  await expect(page.getByTestId('tpm2-rc')).toHaveAttribute('data-rc', 'TPM_RC_SUCCESS');
+  await page.locator('.diagram').click({ position: { x: 2, y: 2 } });
+  await shot(page, 'tpm2-step');
+});

@@ -5,6 +5,8 @@ import { useLab } from '../../store';
 import { sendEdited } from '../../store/actions';
 import { CodeView } from '../code/CodeView';
 import { MessageView } from './MessageView';
+import { Tpm2Command } from './Tpm2View';
+import { tpm2Detail } from '../../lib/tpm2-detail';
 import { CopyButton } from '../common/CopyButton';
 import { curlCommand } from '../../lib/curl';
 import { rawLanguage } from '../../lib/pretty';
@@ -12,6 +14,8 @@ import { applyEdit, bodyEditing, headersText, parseHeaders, requestTextForDiff }
 
 /** The request: read-only, or editable while it waits at the gate; an edited step shows what was sent and the original. */
 export function RequestTab({ step }: { step: Step }) {
+  const tpm2 = tpm2Detail(step);
+  if (tpm2) return <Tpm2Command step={step} d={tpm2} />;
   if (step.kind === 'local') return <LocalDetail step={step} />;
   if (!step.request) return <p className="muted">No request.</p>;
   if (step.status === 'waiting') return <DraftEditor step={step} request={step.request} />;

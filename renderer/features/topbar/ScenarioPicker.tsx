@@ -1,4 +1,5 @@
 import { useLab } from '../../store';
+import { TpmOption } from './TpmOption';
 
 /** The scenario to run and its options (EUA on/off, orbit version, sign-in method, SCIM user, seed…). */
 export function ScenarioPicker() {
@@ -51,6 +52,7 @@ export function ScenarioPicker() {
               <input type="checkbox" aria-label="HTTPS" checked={tls} onChange={(e) => setTls(e.target.checked)} />
             </label>
             {caFile && <p className="muted small" data-testid="lab-ca-file">Lab CA for outside clients: <code>{caFile}</code></p>}
+            <TpmOption />
           </div>
         </details>
       )}
