@@ -4,6 +4,7 @@ import { serveCommand } from './serve.js';
 import { openCommand, uiCommand } from './ui.js';
 import { listCommand, runCommand } from './run.js';
 import { compareCommand, exportCommand } from './compare.js';
+import { registerLoad } from './load.js';
 
 /** `enrollscope`: the headless CLI (QA in CI) and the host launcher. */
 const program = new Command()
@@ -86,5 +87,7 @@ program
   .option('--without-keys <file>', 'write the bundle with the lab servers\' private keys blanked in its DB snapshots (the DB tab still works)')
   .option('--redacted <file>', 'write the bundle without passwords, enroll secrets, private keys and token signatures, and without DB snapshots')
   .action(exportCommand);
+
+registerLoad(program);
 
 await program.parseAsync(process.argv);
