@@ -45,7 +45,29 @@ export class Store {
     // disk at every commit (synchronous=FULL) bought only power-loss durability (sqlite.org/pragma.html#pragma_synchronous).
     db.pragma('synchronous = OFF');
     db.pragma('foreign_keys = ON');
+    Store.cacheStatements(db);
     return db;
+  }
+
+  /**
+   * Parties prepare their SQL at each call; compiling it is a good part of a short transaction's cost. The
+   * connection keeps each statement it compiled and hands it out again, reset to the default row mode (a caller
+   * may have plucked it); one still being iterated is not shared.
+   */
+  private static cacheStatements(db: Db): void {
+    const compile = db.prepare.bind(db);
+    const cache = new Map<string, Database.Statement>();
+    db.prepare = ((sql: string) => {
+      const had = cache.get(sql);
+      if (had && !had.busy) {
+        if (had.reader) had.pluck(false).expand(false).raw(false);
+        return had;
+      }
+      const fresh = compile(sql);
+      // SQL built with values in it would grow the cache without end: it holds the first few hundred texts only.
+      if (!had && cache.size < 512) cache.set(sql, fresh);
+      return fresh;
+    }) as Db['prepare'];
   }
 
   private prepare(): { total: Database.Statement; drain: ChangeLogStatements | null } {
