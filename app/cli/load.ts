@@ -18,6 +18,7 @@ interface LoadOpts {
   json?: string;
   dataDir?: string;
   quiet?: boolean;
+  workers?: string;
 }
 
 /** The summary for people: rate, phase latencies, errors, rows. */
@@ -80,6 +81,8 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
   if (concurrency instanceof Error) return usage(concurrency.message);
   if (opts.keys !== 'pooled' && opts.keys !== 'fresh') return usage(`--keys must be pooled or fresh, not "${opts.keys}"`);
   if (!(LOAD_SCENARIOS as readonly string[]).includes(opts.scenario)) return usage(`--scenario must be one of ${LOAD_SCENARIOS.join(', ')}, not "${opts.scenario}"`);
+  const workers = opts.workers === undefined ? availableParallelism() : /^\d+$/.test(opts.workers) ? Number(opts.workers) : new Error(`--workers must be a whole number (0: none), not "${opts.workers}"`);
+  if (workers instanceof Error) return usage(workers.message);
   let shard: Shard;
   try {
     shard = parseShard(opts.shard);
@@ -96,6 +99,7 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
     keyCacheDir: defaultKeyCacheDir(),
     ...(opts.dataDir && { dataDir: opts.dataDir }),
     progress: opts.quiet ? null : process.stderr,
+    workers,
   });
   writeOut(opts.json, summary);
   process.exitCode = summary.failed === 0 ? 0 : 1;
@@ -115,6 +119,7 @@ export function registerLoad(program: Command): void {
     .option('--shard <i/N>', 'this copy is shard i of N (disjoint identities); "/N" takes i from JOB_COMPLETION_INDEX')
     .option('--json <file>', 'write the JSON summary here ("-": stdout instead of the table)')
     .option('--data-dir <dir>', 'folder for the DB files (default: a temporary folder, removed at the end)')
+    .option('--workers <n>', 'worker threads the devices run in, beside the servers on the main thread (default one per core; 0: none)')
     .option('--quiet', 'no progress line on stderr')
     // TODO(--mdm-url): `--mdm-url URL --mdm-token T [--mdm-ca FILE|--insecure]` arrives with the external Fleet target of `run`; engine.ts LoadTarget is the seam.
     .action(loadCommand);

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WorkerInit, WorkerJob, WorkerResult } from './worker.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { KeyFactory } from '../lab/keys.js';
@@ -7,7 +9,7 @@ import { startWorld, type World } from '../scenarios/world.js';
 import { deviceIdentity, type DeviceIdentity } from './identity.js';
 import { KeyPool } from './key-pool.js';
 import { createEntraUsers } from './users.js';
-import { prepareWorld, runDevice, type DeviceRun, type LoadScenario } from './flows.js';
+import { prepareWorld, runDevice, worldView, type DeviceRun, type LoadScenario } from './flows.js';
 import { checkDevice } from './checks.js';
 import { Progress } from './progress.js';
 import { PHASES, type Phase } from './stats.js';
@@ -38,8 +40,55 @@ export interface LoadOptions {
   progress?: NodeJS.WriteStream | null;
   /** Keys in the pool (--keys pooled). */
   poolSize?: number;
+  /**
+   * Worker threads the devices run in (0: beside the servers on this thread). The servers stay on the main
+   * thread; the devices' TPM, XML and JWT work moves to the workers. Needs a TypeScript loader in workers (tsx).
+   */
+  workers?: number;
   /** Called with the world and every device's run before the world closes (tests look at the DBs). */
   inspect?: (world: World, runs: readonly DeviceRun[]) => void | Promise<void>;
+}
+
+/** Device worker threads (worker.ts); a slot's devices always go to the same worker. */
+class DevicePool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, { resolve: (r: DeviceRun) => void; reject: (e: Error) => void }>();
+  /** Every worker has loaded its code. */
+  readonly ready: Promise<unknown>;
+
+  constructor(size: number, init: WorkerInit) {
+    const loaded: Promise<void>[] = [];
+    this.workers = Array.from({ length: size }, () => {
+      const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: init });
+      loaded.push(new Promise((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+      }));
+      w.on('message', (m: WorkerResult | { ready: true }) => {
+        if ('ready' in m) return;
+        const p = this.waiting.get(m.n);
+        this.waiting.delete(m.n);
+        p?.resolve({ ...m.run, error: m.run.error === null ? null : new Error(m.run.error) });
+      });
+      w.on('error', (e) => {
+        for (const p of this.waiting.values()) p.reject(e);
+        this.waiting.clear();
+      });
+      return w;
+    });
+    this.ready = Promise.all(loaded);
+  }
+
+  run(slot: number, job: WorkerJob): Promise<DeviceRun> {
+    return new Promise((resolve, reject) => {
+      this.waiting.set(job.n, { resolve, reject });
+      this.workers[slot % this.workers.length]!.postMessage(job);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 /** A failure's kind: the phase it happened in and its message without the ids and numbers that differ per device. */
@@ -74,20 +123,30 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
     const identities: DeviceIdentity[] = Array.from({ length: o.devices }, (_, n) => deviceIdentity(o.seed, o.shard, o.devices, n, world.entra.tenantDomain));
     createEntraUsers(world, identities);
     const { enrollSecret } = await prepareWorld(world, o.scenario);
+    const view = worldView(world);
     const progress = new Progress(o.devices, o.progress === undefined ? process.stderr : o.progress);
     const runs: DeviceRun[] = new Array(o.devices);
     const failures: (ErrorKind & { device: number })[] = [];
     const okOf: boolean[] = new Array(o.devices).fill(false);
+    const pool2 = o.workers ? new DevicePool(o.workers, { base: { world: view, scenario: o.scenario, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic' }, poolPems: pool ? pool.pems() : null }) : null;
     let next = 0;
     let done = 0;
     let failed = 0;
+    try {
+      await pool2?.ready;
+    } catch (e) {
+      await pool2?.close();
+      throw e;
+    }
     const t0 = performance.now();
-    const worker = async () => {
+    const worker = async (slot: number) => {
       while (next < o.devices) {
         const n = next++;
         const identity = identities[n]!;
         const keys = pool ? pool.factoryFor(identity.globalIndex) : new KeyFactory(null, null);
-        const run = await runDevice({ world, scenario: o.scenario, identity, keys, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic' });
+        const run = pool2
+          ? await pool2.run(slot, { n, identity })
+          : await runDevice({ world: view, scenario: o.scenario, identity, keys, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic' });
         runs[n] = run;
         const problems = run.error
           ? [{ kind: errorKind(run.timer.failed ?? 'setup', run.error.message), detail: run.error.message }]
@@ -100,7 +159,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
         progress.update(done, failed);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, o.devices) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(o.concurrency, o.devices) }, (_, slot) => worker(slot)));
+    } finally {
+      await pool2?.close();
+    }
     const wallMs = performance.now() - t0;
     sampleRss();
     progress.end(done, failed);

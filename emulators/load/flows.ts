@@ -7,6 +7,9 @@ import { orbitLauncher, startOrbit, type OrbitResult } from '../orbit/index.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
 import { espView } from '../device/csp/esp.js';
 import { fleetClient, type World } from '../scenarios/world.js';
+import { FleetClient } from '../lab/fleet-client.js';
+import type { LabTls } from '../lab/tls.js';
+import { fleetApiToken } from '../mdm/api/token.js';
 import type { DeviceIdentity } from './identity.js';
 import { PhaseTimer } from './stats.js';
 
@@ -17,7 +20,7 @@ export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
 /** What one device did: enough to check its story held and to draw the summary. */
 export interface DeviceRun {
   identity: DeviceIdentity;
-  timer: PhaseTimer;
+  timer: Pick<PhaseTimer, 'ms' | 'failed'>;
   mdmDeviceId: string | null;
   orbit: OrbitResult | null;
   prompts: number;
@@ -34,8 +37,25 @@ export async function prepareWorld(world: World, scenario: LoadScenario): Promis
   return { enrollSecret: secret.secret };
 }
 
+/**
+ * What a device needs of the world: its servers' URLs, the lab CA, the admin's Fleet API token, the lab time.
+ * Plain data, so a device can run in a worker thread as well as beside the servers.
+ */
+export interface WorldView {
+  entraUrl: string;
+  mdmUrl: string;
+  tls: LabTls | null;
+  fleetToken: string;
+  /** The world's clock when the device starts (a seeded world's is pinned). */
+  now: number;
+}
+
+export function worldView(world: World): WorldView {
+  return { entraUrl: world.entra.url, mdmUrl: world.mdm.url, tls: world.lab.tls, fleetToken: fleetApiToken(world.mdm.ctx), now: world.lab.clock.now() };
+}
+
 export interface DeviceRunOptions {
-  world: World;
+  world: WorldView;
   scenario: LoadScenario;
   identity: DeviceIdentity;
   keys: KeyFactory;
@@ -52,10 +72,11 @@ export interface DeviceRunOptions {
  */
 export async function runDevice(o: DeviceRunOptions): Promise<DeviceRun> {
   const { world, identity } = o;
-  const lab = new Lab({ dataDir: join(o.dir, `d${identity.globalIndex}`), seed: identity.seed, startAt: world.lab.clock.now(), keys: o.keys, light: true, tls: world.lab.tls });
-  const run: DeviceRun = { identity, timer: new PhaseTimer(), mdmDeviceId: null, orbit: null, prompts: 0, error: null };
+  const lab = new Lab({ dataDir: join(o.dir, `d${identity.globalIndex}`), seed: identity.seed, startAt: world.now, keys: o.keys, light: true, tls: world.tls });
+  const timer = new PhaseTimer();
+  const run: DeviceRun = { identity, timer, mdmDeviceId: null, orbit: null, prompts: 0, error: null };
   try {
-    await run.timer.time('device', () => (o.scenario === 'programmatic' ? programmatic(o, lab, run) : autopilot(o, lab, run)));
+    await timer.time('device', () => (o.scenario === 'programmatic' ? programmatic(o, lab, run, timer) : autopilot(o, lab, run, timer)));
   } catch (e) {
     run.error = e as Error;
   } finally {
@@ -69,15 +90,15 @@ export async function runDevice(o: DeviceRunOptions): Promise<DeviceRun> {
 const hardwareOf = (id: DeviceIdentity) => ({ hardwareUuid: id.hardwareUuid, serial: id.serial, deviceName: id.deviceName, mdmDeviceId: id.mdmDeviceId });
 
 /** flows/autopilot.ts runAutopilot, timed by phase: OOBE sign-in and join, PRT, enrollment, management, orbit. */
-async function autopilot(o: DeviceRunOptions, lab: Lab, run: DeviceRun): Promise<void> {
+async function autopilot(o: DeviceRunOptions, lab: Lab, run: DeviceRun, timer: PhaseTimer): Promise<void> {
   const { world, identity: id } = o;
-  const { entra, mdm } = world;
-  if (o.scimUser) await fleetClient(world).createScimUser({ userName: id.upn, emails: [{ value: id.upn, primary: true, type: 'work' }], givenName: 'Load' });
+  const fleet = new FleetClient({ url: world.mdmUrl, token: world.fleetToken, ...(world.tls && { caPem: world.tls.caPem }) });
+  if (o.scimUser) await fleet.createScimUser({ userName: id.upn, emails: [{ value: id.upn, primary: true, type: 'work' }], givenName: 'Load' });
   const launchers: Record<string, MsiLauncher> = {};
   const device: VirtualDevice = await createDevice({
     lab,
-    entraUrl: entra.url,
-    mdmUrl: mdm.url,
+    entraUrl: world.entraUrl,
+    mdmUrl: world.mdmUrl,
     user: { upn: id.upn, password: id.password },
     hardware: hardwareOf(id),
     launchers,
@@ -96,18 +117,18 @@ async function autopilot(o: DeviceRunOptions, lab: Lab, run: DeviceRun): Promise
   let launched = false;
   launchers[FLEETD_PRODUCT_ID] = async (install) => {
     launched = true;
-    await run.timer.time('orbit', () => orbit.launch(install));
+    await timer.time('orbit', () => orbit.launch(install));
   };
-  await run.timer.time('join', async () => {
+  await timer.time('join', async () => {
     await device.oobeSignIn('password');
     await device.join();
   });
-  await run.timer.time('prt', () => device.getPrt({ mdmTokenVia: 'broker' }));
-  const enrolled = await run.timer.time('enroll', () => device.enrollMdm({ notInOobe: false }));
+  await timer.time('prt', () => device.getPrt({ mdmTokenVia: 'broker' }));
+  const enrolled = await timer.time('enroll', () => device.enrollMdm({ notInOobe: false }));
   run.mdmDeviceId = enrolled.deviceId;
   // As runAutopilot: the session that installs fleetd (again while an older Fleet handed the Exec out first), then
   // the one that reports it.
-  await run.timer.time('management', async () => {
+  await timer.time('management', async () => {
     await device.syncManagement();
     for (let i = 0; i < 2 && !orbit.result() && !launched; i++) await device.syncManagement();
     await device.syncManagement();
@@ -116,14 +137,14 @@ async function autopilot(o: DeviceRunOptions, lab: Lab, run: DeviceRun): Promise
 }
 
 /** programmatic.ts: orbit first with the enroll secret (the user passes /mdm/sso once), then Windows enrolls with the node key. */
-async function programmatic(o: DeviceRunOptions, lab: Lab, run: DeviceRun): Promise<void> {
+async function programmatic(o: DeviceRunOptions, lab: Lab, run: DeviceRun, timer: PhaseTimer): Promise<void> {
   const { world, identity: id } = o;
-  const device = await createDevice({ lab, mdmUrl: world.mdm.url, hardware: hardwareOf(id) });
-  const orbit = await run.timer.time('orbit', () =>
+  const device = await createDevice({ lab, mdmUrl: world.mdmUrl, hardware: hardwareOf(id) });
+  const orbit = await timer.time('orbit', () =>
     lab.local({ party: 'device', to: 'orbit', catalogId: 'lab.manual-install', title: 'An admin installs fleetd-base.msi by hand: orbit starts' }, () =>
       startOrbit({
         lab,
-        fleetUrl: world.mdm.url,
+        fleetUrl: world.mdmUrl,
         enrollSecret: o.enrollSecret,
         version: '1.55.0',
         hardwareUuid: device.hardware.hardwareUuid,
@@ -136,7 +157,7 @@ async function programmatic(o: DeviceRunOptions, lab: Lab, run: DeviceRun): Prom
   run.orbit = orbit;
   const n = (orbit.config?.notifications ?? {}) as { needs_programmatic_windows_mdm_enrollment?: boolean; windows_mdm_discovery_endpoint?: string };
   if (!n.needs_programmatic_windows_mdm_enrollment || !n.windows_mdm_discovery_endpoint) throw new Error(`orbit's config did not ask for programmatic enrollment: ${JSON.stringify(n)}`);
-  const enrolled = await run.timer.time('enroll', () =>
+  const enrolled = await timer.time('enroll', () =>
     device.enrollMdm({
       discoveryUrl: n.windows_mdm_discovery_endpoint!,
       enrollmentType: 'Full',
@@ -145,5 +166,5 @@ async function programmatic(o: DeviceRunOptions, lab: Lab, run: DeviceRun): Prom
     }),
   );
   run.mdmDeviceId = enrolled.deviceId;
-  await run.timer.time('management', () => device.syncManagement());
+  await timer.time('management', () => device.syncManagement());
 }

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { KeyFactory, type RsaKeyPair } from '../lab/keys.js';
 
 /** RSA keys one Autopilot device makes in its TPM: the transport key, the device key, the MDM client key. */
@@ -25,6 +26,18 @@ export class KeyPool {
       }
     }));
     return new KeyPool(pairs);
+  }
+
+  /** The pool's keys as PKCS#8 PEM, to hand to a worker thread (KeyPool.fromPems there). */
+  pems(): string[] {
+    return this.pairs.map((p) => p.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  }
+
+  static fromPems(pems: readonly string[]): KeyPool {
+    return new KeyPool(pems.map((pem) => {
+      const privateKey = createPrivateKey(pem);
+      return { privateKey, publicKey: createPublicKey(privateKey) };
+    }));
   }
 
   get size(): number {

@@ -121,7 +121,7 @@ const headless: Section = async () => {
 };
 
 const pooledLoad: Section = async () => {
-  const s = await runLoad({ devices: 1000, concurrency: 8 * availableParallelism(), keys: 'pooled', scenario: 'autopilot-eua', seed: 'bench-load', shard: { index: 0, count: 1 }, keyCacheDir: defaultKeyCacheDir(), progress: quiet ? null : process.stderr });
+  const s = await runLoad({ devices: 1000, concurrency: 8 * availableParallelism(), keys: 'pooled', scenario: 'autopilot-eua', seed: 'bench-load', shard: { index: 0, count: 1 }, keyCacheDir: defaultKeyCacheDir(), progress: quiet ? null : process.stderr, workers: availableParallelism() });
   const errors = s.errors.reduce((a, e) => a + e.count, 0);
   return {
     rows: [
@@ -146,7 +146,7 @@ async function keygenRate(n: number, inFlight: number): Promise<number> {
 const freshLoad: Section = async () => {
   const cores = availableParallelism();
   const keysPerS = await keygenRate(12 * cores, cores);
-  const s = await runLoad({ devices: 50, concurrency: 4 * cores, keys: 'fresh', scenario: 'autopilot-eua', seed: 'bench-load-fresh', shard: { index: 0, count: 1 }, keyCacheDir: defaultKeyCacheDir(), progress: quiet ? null : process.stderr });
+  const s = await runLoad({ devices: 50, concurrency: 4 * cores, keys: 'fresh', scenario: 'autopilot-eua', seed: 'bench-load-fresh', shard: { index: 0, count: 1 }, keyCacheDir: defaultKeyCacheDir(), progress: quiet ? null : process.stderr, workers: availableParallelism() });
   const ceiling = keysPerS / KEYS_PER_DEVICE;
   const errors = s.errors.reduce((a, e) => a + e.count, 0);
   return {

@@ -6,7 +6,8 @@ import { mergeSummaries } from '../../emulators/load/summary.js';
 
 /** Two shards of one load, as two pods of an Indexed Job: disjoint devices and users, and their summaries merge. */
 const keyCacheDir = join(tmpdir(), 'enrollscope-test-keycache');
-const shard = (index: number) => runLoad({ devices: 3, concurrency: 3, keys: 'pooled', scenario: 'autopilot-eua', seed: 'load-shard', shard: { index, count: 2 }, keyCacheDir, progress: null, poolSize: 12 });
+// Shard 1's devices run in a worker thread (the CLI's default), shard 0's beside the servers.
+const shard = (index: number) => runLoad({ devices: 3, concurrency: 3, keys: 'pooled', scenario: 'autopilot-eua', seed: 'load-shard', shard: { index, count: 2 }, keyCacheDir, progress: null, poolSize: 12, workers: index });
 
 describe('load --shard', () => {
   it('gives two shards disjoint identities, every device of each enrolled, and merges them', async () => {
