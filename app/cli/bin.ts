@@ -4,6 +4,7 @@ import { serveCommand } from './serve.js';
 import { openCommand, uiCommand } from './ui.js';
 import { listCommand, runCommand } from './run.js';
 import { compareCommand, exportCommand } from './compare.js';
+import { doctorCommand } from './doctor.js';
 import { registerLoad } from './load.js';
 
 /** `enrollscope`: the headless CLI (QA in CI) and the host launcher. */
@@ -24,6 +25,9 @@ program
   .option('--tls', 'serve HTTPS on certificates from a lab CA (default: plain HTTP)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--listen <address>', 'listen on this address instead of 127.0.0.1 (a host-only network for a Windows VM; warns)')
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
   .action(serveCommand);
 
 program
@@ -35,6 +39,7 @@ program
   .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .action(uiCommand);
 
 program
@@ -63,6 +68,8 @@ program
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
   .action(runCommand);
 
 program
@@ -87,6 +94,24 @@ program
   .option('--without-keys <file>', 'write the bundle with the lab servers\' private keys blanked in its DB snapshots (the DB tab still works)')
   .option('--redacted <file>', 'write the bundle without passwords, enroll secrets, private keys and token signatures, and without DB snapshots')
   .action(exportCommand);
+
+program
+  .command('doctor')
+  .description('check an external Fleet before a run (reachable, TLS, token, Windows MDM, Entra tenant, JWKS, enroll secret); exit 0 when ready, 2 otherwise')
+  .requiredOption('--mdm-url <url>', 'the Fleet server, https://host:port')
+  .requiredOption('--mdm-token <token>', 'a Fleet API token (POST /api/v1/fleet/login, or an API-only user)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) that issued Fleet\'s certificate')
+  .option('--insecure', 'do not verify Fleet\'s certificate')
+  .option('--json', 'print one JSON line')
+  .option('--tenant-id <id>', 'the lab Entra\'s tenant id (default: the embedded Entra a run with --seed starts)')
+  .option('--mdm-app-id <id>', 'the lab Entra\'s MDM app id (default: the embedded Entra\'s)')
+  .option('--jwks-url <url>', 'the lab Entra\'s JWKS URL (default: the embedded Entra\'s)')
+  .option('--lab-ca <file>', 'the CA (PEM) the lab\'s Entra serves on, for --jwks-url (default: --mdm-ca)')
+  .option('--seed <seed>', 'the seed of the run: the embedded Entra gets the same tenant id and port')
+  .option('--tls', 'the embedded Entra on HTTPS, as run --tls')
+  .addOption(new Option('--timeout <ms>', 'how long each check may wait').default(5000).argParser((v) => Number(v)))
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .action(doctorCommand);
 
 registerLoad(program);
 

@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { parseOptionSets } from '../../emulators/scenarios/options.js';
 import { runScenarios, type RunReport } from '../host/headless.js';
+import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 import { toJUnit } from './junit.js';
+import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { fleetProfileInfos, formatFleetProfiles } from '../host/fleet-profiles.js';
 import { checkFleetProfile, type FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 
@@ -40,6 +42,8 @@ interface RunOpts {
   set?: string[];
   tls?: boolean;
   fleet?: string;
+  mdmMysql?: string;
+  tpm?: string;
 }
 
 export async function runCommand(names: string[], opts: RunOpts): Promise<void> {
@@ -57,6 +61,12 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     process.exitCode = 2;
     return;
   }
+  const tpm = parseTpmChoice(opts.tpm);
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let options: Map<string, Record<string, string | boolean>>;
   try {
     options = parseOptionSets(opts.set ?? [], wanted.map((n) => findScenario(n)!));
@@ -66,16 +76,24 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     process.exitCode = 2;
     return;
   }
+  const watcher = await mdmMysqlWatcher(opts.mdmMysql);
+  if (watcher instanceof Error) {
+    process.stderr.write(`${watcher.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let report: RunReport;
   // A seeded run takes the seed's ports, so another process with the same seed writes the same bundle (seeded-ports.ts).
   const seeded = opts.seed === undefined ? undefined : await pickSeededPorts(opts.seed);
   if (seeded && !seeded.reproducible) process.stderr.write(`warning: the ports of seed ${opts.seed} are in use; this run takes other ports and its bundle will not be byte-identical to another run of the seed\n`);
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), tpm, progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;
     return;
+  } finally {
+    await watcher?.close();
   }
   if (opts.json) {
     const runs = report.runs.map((r) => ({ scenario: r.scenario, seed: r.seed, passed: r.passed, prompts: r.prompts, steps: r.steps, failures: r.failures }));

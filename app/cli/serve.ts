@@ -1,11 +1,14 @@
 import { pickSeededPorts } from '../../emulators/lab/seeded-ports.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { labTlsFor, startWorld } from '../../emulators/scenarios/world.js';
 import { serveInfo } from '../host/serve-info.js';
 import { startLabPhone } from '../api/lab-phone.js';
 import { fleetOption } from './run.js';
+import { mdmMysqlWatcher } from './mdm-mysql.js';
+import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 
 interface ServeOpts {
   json?: boolean;
@@ -17,6 +20,21 @@ interface ServeOpts {
   tls?: boolean;
   caOut?: string;
   fleet?: string;
+  listen?: string;
+  mdmMysql?: string;
+  tpm?: string;
+}
+
+/**
+ * --listen ADDRESS: an IP address of this machine or a name that resolves to one; 127.0.0.1 (the default) gives null.
+ * The unspecified addresses are refused: the servers advertise the address they listen on, and 0.0.0.0 names no host.
+ */
+export function listenOption(v: string | undefined): string | null | Error {
+  if (v === undefined || v === '127.0.0.1') return null;
+  const a = v.replace(/^\[(.*)\]$/, '$1');
+  if (a === '0.0.0.0' || a === '::' || a === '') return new Error(`--listen ${v}: name one address of this machine (the host-only adapter's, see ip -br addr), not the unspecified address: the servers advertise the address they listen on`);
+  if (!isIP(a) && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(a)) return new Error(`--listen ${v}: not an IP address or host name`);
+  return a;
 }
 
 /** Start the emulators (and the lab API, the user's phone) and keep them up until SIGINT/SIGTERM. */
@@ -27,24 +45,58 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const listen = listenOption(opts.listen);
+  if (listen instanceof Error) {
+    process.stderr.write(`${listen.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const tpm = parseTpmChoice(opts.tpm);
+  if (tpm instanceof Error) {
+    process.stderr.write(`${tpm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const watcher = await mdmMysqlWatcher(opts.mdmMysql);
+  if (watcher instanceof Error) {
+    process.stderr.write(`${watcher.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const seed = opts.seed ?? null;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
+  const caBefore = existsSync(join(dataDir, 'tls', 'lab-ca.pem')) ? readFileSync(join(dataDir, 'tls', 'lab-ca.pem'), 'utf8') : null;
   // --ca-out without --tls would hand out a CA no server uses: it asks for TLS.
-  const tls = opts.tls || opts.caOut ? await labTlsFor(dataDir, { seed }) : null;
+  const tls = opts.tls || opts.caOut ? await labTlsFor(dataDir, { seed, listen }) : null;
+  if (listen) {
+    process.stderr.write(`enrollscope: warning: the lab's servers listen on ${listen}, not 127.0.0.1: whoever reaches that address can enroll and sign in with the lab's test users and passwords; keep it on a host-only network.\n`);
+    if (tls && caBefore !== null && caBefore !== tls.caPem) process.stderr.write(`enrollscope: warning: the lab CA in ${join(dataDir, 'tls')} was made again to permit ${listen} (its name constraints): give clients the new lab-ca.pem.\n`);
+  }
   let caFile: string | null = null;
   if (tls) {
     caFile = resolve(opts.caOut ?? join(dataDir, 'tls', 'lab-ca.pem'));
     if (opts.caOut) writeFileSync(caFile, tls.caPem);
   }
   const seededDefaults = seed !== null && opts.mdmPort === undefined && opts.entraPort === undefined ? ((await pickSeededPorts(seed)).ports ?? {}) : {};
-  const world = await startWorld({
+  const started = await startWorld({
     dataDir,
     seed,
     tls,
+    ...(listen && { listen }),
+    tpm,
     ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
     // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
+    ...(watcher && { watchers: [watcher] }),
     ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
-  });
+  }).catch((e: NodeJS.ErrnoException) => e);
+  if (started instanceof Error) {
+    // listen(2) on an address no interface has (a host-only adapter that is down): say so instead of a stack.
+    if (!listen || (started.code !== 'EADDRNOTAVAIL' && started.code !== 'ENOTFOUND' && started.code !== 'EAI_AGAIN')) throw started;
+    process.stderr.write(`--listen ${listen}: this machine has no such address (${started.code}); see ip -br addr\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const world = started;
   const phone = await startLabPhone({ world, tls, ...(opts.labPort !== undefined && { port: opts.labPort }) });
   const info = serveInfo(world, { labUrl: phone.url, labToken: phone.token, caFile });
   if (opts.json) process.stdout.write(`${JSON.stringify(info)}\n`);
@@ -56,12 +108,14 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     process.stdout.write(`  Fleet API   ${info.mdm}/api/v1/fleet/hosts  (Authorization: Bearer ${info.fleetApiToken})\n`);
     process.stdout.write(`  lab API     ${info.labUrl}/api/entra/pending  (Authorization: Bearer ${info.labToken})\n`);
     if (info.caFile) process.stdout.write(`  lab CA      ${info.caFile}\n`);
+    if (watcher) process.stdout.write(`  Fleet MySQL ${watcher.target.shown}  (read-only; ${Object.keys(watcher.watched).length} tables watched)\n`);
     for (const [party, file] of Object.entries(info.db)) process.stdout.write(`  ${party} DB  ${file}\n`);
     process.stdout.write('Press Ctrl+C to stop.\n');
   }
   const stop = async () => {
     await phone.close();
     await world.close();
+    await watcher?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -1,3 +1,4 @@
+import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { fleetOption } from './run.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ export async function openCommand(file: string, opts: Omit<UiOpts, 'bundle'>): P
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface UiOpts {
+  /** --mdm-mysql: show the rows of that Fleet's MySQL each step changed. */
+  mdmMysql?: string;
   port?: number;
   dataDir?: string;
   electron?: boolean;
@@ -47,7 +50,14 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }) });
+  const watched = await mdmMysqlWatcher(opts.mdmMysql);
+  if (watched instanceof Error) {
+    process.stderr.write(`${watched.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const watcher = watched;
+  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }) });
   if (opts.bundle) session.open(opts.bundle);
   const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }), tls: session.labTls });
   if (opts.caOut && session.labTls) writeFileSync(opts.caOut, session.labTls.caPem);
@@ -55,6 +65,7 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   const bin = opts.electron && !tls ? electronBinary(root) : null;
   process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdm.url}\n  Entra ID    ${session.current.entra.url}  (tenant ${session.current.entra.tenantId})\n`);
   if (opts.caOut) process.stdout.write(`  lab CA      ${opts.caOut}\n`);
+  if (watcher) process.stdout.write(`  Fleet MySQL ${watcher.target.shown}  (read-only; ${Object.keys(watcher.watched).length} tables watched)\n`);
   let child: ReturnType<typeof spawn> | null = null;
   if (bin) {
     child = spawn(bin, [join(root, 'dist', 'main', 'main', 'index.cjs')], { stdio: 'inherit', env: { ...process.env, ENROLLSCOPE_URL: ui.openUrl } });
@@ -69,6 +80,7 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     child?.kill();
     await ui.close();
     await session.close();
+    await watcher?.close();
     process.exit(0);
   }
   process.once('SIGINT', () => void stop());

@@ -1,6 +1,8 @@
 import { Session } from './session.js';
 import type { ExpectationResult, RunBundle } from '../contract.js';
 import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
+import type { StepWatcher } from '../../emulators/lab/lab.js';
+import type { TpmChoice } from '../../emulators/device/tpm/backend.js';
 
 export interface RunResult {
   scenario: string;
@@ -36,10 +38,14 @@ export async function runScenarios(
     /** Every run's servers speak HTTPS on the session's lab CA. */
     tls?: boolean;
     /** The Fleet profile every run's MDM server behaves as (default the newest). */
-    fleet?: FleetProfileName },
+    fleet?: FleetProfileName;
+    /** Asked around every step of every run (--mdm-mysql). */
+    watchers?: readonly StepWatcher[];
+    /** The devices' TPM (--tpm). */
+    tpm?: TpmChoice },
 ): Promise<RunReport> {
   const runs: RunResult[] = [];
-  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }), ...(opts.tls && { tls: true }), ...(opts.fleet && { fleet: opts.fleet }) });
+  const session = await Session.start({ seed: opts.seed, ...(opts.ports && { ports: opts.ports }), ...(opts.tls && { tls: true }), ...(opts.fleet && { fleet: opts.fleet }), ...(opts.watchers && { watchers: opts.watchers }), ...(opts.tpm && { tpm: opts.tpm }) });
   session.on('event', (ev) => {
     if (ev.type === 'step' && (ev.step.status === 'done' || ev.step.status === 'error')) opts.progress?.(`  ${ev.step.index + 1}. ${ev.step.from} → ${ev.step.to}  ${ev.step.title}${ev.step.response ? `  ${ev.step.response.status}` : ''}`);
   });

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { labTlsFor, startWorld, type World } from '../../emulators/scenarios/world.js';
+import type { TpmChoice } from '../../emulators/device/tpm/backend.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
+import type { StepWatcher } from '../../emulators/lab/lab.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import type { Breakpoint, DbView, HttpRequest, LabEvent, LabState, MdmSettingsView, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
 import { BundleViewer } from './bundle-viewer.js';
@@ -30,6 +32,10 @@ export interface SessionOptions {
   tls?: boolean;
   /** The Fleet profile worlds start with until a Run asks for another (default the newest). */
   fleet?: FleetProfileName;
+  /** Every world's lab asks these around each step (--mdm-mysql: an external Fleet's changed rows). */
+  watchers?: readonly StepWatcher[];
+  /** The devices' TPM in every world (--tpm; default the in-process one). */
+  tpm?: TpmChoice;
 }
 
 /**
@@ -119,7 +125,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const dataDir = join(this.baseDir, runId);
     // One CA per session folder, made the first time a world serves HTTPS.
     if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null, ...(this.opts.watchers && { watchers: this.opts.watchers }), ...(this.opts.tpm && { tpm: this.opts.tpm }) });
     this.nextSeed = undefined;
     this.nextFleet = undefined;
     this.live = new LiveRun(runId, world, {

@@ -2,7 +2,7 @@ import type { Lab, LabResponse } from '../lab/lab.js';
 import type { Store } from '../lab/store.js';
 import type { PartyId } from '../lab/step.js';
 import type { StepKindId } from '../protocols/steps.js';
-import type { SoftwareTpm } from './tpm/tpm.js';
+import type { Tpm } from './tpm/backend.js';
 import type { CspTree } from './csp/tree.js';
 import type { DeviceState } from './state.js';
 import type { MsiLauncher } from './mdm/msi.js';
@@ -11,7 +11,7 @@ import type { MsiLauncher } from './mdm/msi.js';
 export interface DeviceContext {
   lab: Lab;
   store: Store;
-  tpm: SoftwareTpm;
+  tpm: Tpm;
   csp: CspTree;
   state: DeviceState;
   entraUrl: string | null;

@@ -33,7 +33,7 @@ import { MDM_PATHS } from '../protocols/paths/mdm.js';
 import { DEVICE_SCHEMA } from './schema.js';
 import { deleteRegistryValue, readRegistryValue } from './registry.js';
 import { CspTree } from './csp/tree.js';
-import { SoftwareTpm } from './tpm/tpm.js';
+import { openTpm, type Tpm } from './tpm/backend.js';
 import { DeviceState, type Hardware, type HelloState, type JoinState, type MdmTokenState, type PrtState, type SignInState } from './state.js';
 import { makeHardware } from './hardware.js';
 import { writeBootNodes } from './setup.js';
@@ -79,7 +79,7 @@ export interface CreateDeviceOptions {
 export interface VirtualDevice {
   readonly lab: Lab;
   readonly store: Store;
-  readonly tpm: SoftwareTpm;
+  readonly tpm: Tpm;
   readonly csp: CspTree;
   readonly state: DeviceState;
   readonly hardware: Hardware;
@@ -114,7 +114,8 @@ export async function createDevice(opts: CreateDeviceOptions): Promise<VirtualDe
   const store = lab.openStore('device', DEVICE_SCHEMA);
   const csp = new CspTree(store);
   const state = new DeviceState(store);
-  const tpm = SoftwareTpm.open(lab);
+  // The lab's TPM: the in-process one unless the run chose swtpm (tpm/backend.ts chooseTpm).
+  const tpm = await openTpm(lab);
   const trim = (u: string | undefined) => (u ? u.replace(/\/+$/, '') : null);
   const mdmDiscoveryUrl = opts.mdmDiscoveryUrl ?? (opts.mdmUrl ? `${trim(opts.mdmUrl)}${MDM_PATHS.enrollEntryPoint}` : null);
   const ctx: DeviceContext = {

@@ -20,6 +20,16 @@ function httpsAgent(caPem: string | undefined): https.Agent {
   return a;
 }
 
+/**
+ * The one agent that does not verify: only for an admin's explicit `--insecure` towards an external Fleet (as
+ * `curl --insecure`); never used by the lab's parties, whose servers always present the lab CA's certificate.
+ */
+let insecureAgent: https.Agent | undefined;
+export function unverifiedHttpsAgent(): https.Agent {
+  insecureAgent ??= new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: false });
+  return insecureAgent;
+}
+
 export function isTextContentType(ct: string | undefined): boolean {
   return ct === undefined || ct === '' || TEXT_TYPES.test(ct);
 }
@@ -32,9 +42,10 @@ export interface WireResponse {
 /**
  * Send one request over real HTTP or HTTPS (every party listens on 127.0.0.1). With `caPem` (the lab CA) HTTPS trusts
  * that CA (node:tls `ca` replaces the default store); a certificate it did not issue fails the request, as it would
- * for any client. Verification is never turned off.
+ * for any client. The lab's parties always verify; only an admin's explicit --insecure towards an external Fleet
+ * (FleetClient, `agentOverride`) does not.
  */
-export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutMs = 30_000, caPem?: string): Promise<WireResponse> {
+export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutMs = 30_000, caPem?: string, agentOverride?: https.Agent): Promise<WireResponse> {
   const url = new URL(req.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`the lab speaks http(s) only, not ${url.protocol}`));
   const secure = url.protocol === 'https:';
@@ -64,7 +75,7 @@ export function sendHttp(req: HttpRequestRecord, stepId: string | null, timeoutM
       });
     };
     const options = { method: req.method, headers, timeout: timeoutMs };
-    const r = secure ? https.request(url, { ...options, agent: httpsAgent(caPem) }, onResponse) : http.request(url, { ...options, agent }, onResponse);
+    const r = secure ? https.request(url, { ...options, agent: agentOverride ?? httpsAgent(caPem) }, onResponse) : http.request(url, { ...options, agent }, onResponse);
     r.on('timeout', () => r.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
     r.on('error', reject);
     if (req.method !== 'GET' && req.method !== 'HEAD') r.write(body);

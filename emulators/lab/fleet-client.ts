@@ -1,4 +1,4 @@
-import { sendHttp } from './client.js';
+import { sendHttp, unverifiedHttpsAgent } from './client.js';
 import { currentStep, UNRECORDED_ADMIN } from './context.js';
 import {
   LAB_MDM_COMMANDS_PATH,
@@ -44,6 +44,10 @@ export interface FleetClientOptions {
   token?: string;
   /** The CA to trust for https (the lab CA); Node's default store otherwise. */
   caPem?: string;
+  /** Skip certificate verification (an admin's explicit --insecure towards an external Fleet); never for the lab's own servers. */
+  insecure?: boolean;
+  /** How long one call may take (default 30 s). */
+  timeoutMs?: number;
 }
 
 export interface NewScimUserInput {
@@ -74,8 +78,9 @@ export class FleetClient {
     const { record, raw } = await sendHttp(
       { method, url: `${this.opts.url.replace(/\/$/, '')}${path}`, headers, body: body === undefined ? '' : JSON.stringify(body) },
       currentStep()?.stepId ?? UNRECORDED_ADMIN,
-      30_000,
+      this.opts.timeoutMs ?? 30_000,
       this.opts.caPem,
+      this.opts.insecure ? unverifiedHttpsAgent() : undefined,
     );
     const text = raw.toString('utf8');
     let json: unknown;

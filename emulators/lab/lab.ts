@@ -13,6 +13,7 @@ import { currentStep, runInStep } from './context.js';
 import { sendHttp } from './client.js';
 import { createPartyServer, type PartyServerOptions } from './server.js';
 import type { LabTls } from './tls.js';
+import type { RawChange } from './changelog.js';
 import type { HttpRequestRecord, HttpResponseRecord, PartyId, Step, PromptRecord } from './step.js';
 import { stepKind, type StepKindId } from '../protocols/steps.js';
 import { classifyRequest } from '../protocols/step-match.js';
@@ -38,6 +39,21 @@ export interface LabOptions {
   light?: boolean;
   /** Where the lab's RSA keys come from (load mode's key pool); default a KeyFactory on the seed and keyCacheDir. */
   keys?: KeyFactory;
+  /** The address the party servers listen on (serve --listen); default 127.0.0.1. */
+  listen?: string | null;
+  /** Outside sources of row changes (an external Fleet's MySQL: mysql/watch.ts), asked around every sent step. */
+  watchers?: readonly StepWatcher[];
+}
+
+/**
+ * Reports the rows of a DB the lab does not own that a step changed. `before` runs when the step opens (before the
+ * gate), `after` once its response or failure is in, before the step closes; what `after` returns is the step's
+ * changes for `party`, shown as the SQLite stores' changes are.
+ */
+export interface StepWatcher {
+  readonly party: PartyId;
+  before?(step: Step): Promise<void>;
+  after(step: Step): Promise<RawChange[]>;
 }
 
 export interface SendOptions {
@@ -88,7 +104,10 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly tls: LabTls | null;
   /** Load mode: steps are not kept (LabOptions.light). */
   readonly light: boolean;
+  /** Where the party servers listen (serve --listen); null: 127.0.0.1. */
+  readonly listen: string | null;
   private readonly stores = new Map<PartyId, Store>();
+  private readonly watchers: readonly StepWatcher[];
   private prompts = 0;
   /** Closed (Reset, a new Run): a step released by the drain is not sent, so the old run ends instead of talking to the new world on the same ports. */
   private closed = false;
@@ -105,6 +124,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     super();
     this.seed = opts.seed ?? null;
     this.tls = opts.tls ?? null;
+    this.listen = opts.listen ?? null;
+    this.watchers = opts.watchers ?? [];
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
@@ -145,8 +166,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   }
 
   /** A party server whose routes record outside clients and attribute DB writes to steps. */
-  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock' | 'tls'> = {}) {
-    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock, tls: this.tls });
+  server(party: PartyServerOptions['party'], opts: Omit<PartyServerOptions, 'party' | 'recorder' | 'clock' | 'tls' | 'listen'> = {}) {
+    return createPartyServer({ ...opts, party, recorder: this.recorder, clock: this.clock, tls: this.tls, listen: this.listen });
   }
 
   /** Send an HTTP request from one party to another as a step: recorded, gated (and maybe edited), then sent. */
@@ -163,10 +184,20 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
       observedBy: 'lab',
       request: opts.request,
     });
-    await this.admit(step);
+    // Without watchers nothing is awaited here: a step reaches the gate in the same tick as before.
+    const watched = this.watchers.length > 0;
+    const watchFailed = watched ? await this.watch(step, 'before') : undefined;
+    try {
+      await this.admit(step);
+    } catch (e) {
+      // Not sent (the lab stopped): the watchers still hear that the step is over.
+      if (watched) await this.watch(step, 'after');
+      throw e;
+    }
     try {
       const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs, this.tls?.caPem));
-      this.recorder.close(step, { response: record });
+      const detail = watched ? merge(watchFailed, await this.watch(step, 'after')) : undefined;
+      this.recorder.close(step, { response: record, ...(detail && { detail }) });
       return {
         ...record,
         raw,
@@ -175,9 +206,30 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
         json: <T>() => JSON.parse(raw.toString('utf8')) as T,
       };
     } catch (e) {
-      this.recorder.close(step, { error: (e as Error).message });
+      const detail = watched ? merge(watchFailed, await this.watch(step, 'after')) : undefined;
+      this.recorder.close(step, { error: (e as Error).message, ...(detail && { detail }) });
       throw e;
     }
+  }
+
+  /**
+   * Ask the watchers around a step; their changes go on the step. A watcher that fails (its DB went away) does not
+   * fail the step: the step's detail says which rows could not be read and why.
+   */
+  private async watch(step: Step, phase: 'before' | 'after'): Promise<Record<string, string> | undefined> {
+    let failed: Record<string, string> | undefined;
+    for (const w of this.watchers) {
+      try {
+        if (phase === 'before') await w.before?.(step);
+        else {
+          const changes = await w.after(step);
+          if (changes.length > 0) this.recorder.addChanges(step.id, w.party, changes);
+        }
+      } catch (e) {
+        failed = { ...failed, [`${w.party} rows`]: `not read: ${(e as Error).message}` };
+      }
+    }
+    return failed;
   }
 
   /**
@@ -310,4 +362,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.gate.drain();
     for (const s of this.stores.values()) s.close();
   }
+}
+
+function merge(a: Record<string, string> | undefined, b: Record<string, string> | undefined): Record<string, string> | undefined {
+  return a || b ? { ...a, ...b } : undefined;
 }

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { runInStep, STEP_HEADER, UNRECORDED_ADMIN, type StepContext } from './context.js';
@@ -25,6 +25,8 @@ export interface PartyServerOptions {
   tls?: LabTls | null;
   /** Slow clients are cut off (default SLOW_CLIENT_LIMITS): the headers, then the whole request, must arrive in time. */
   limits?: Partial<SlowClientLimits>;
+  /** The address to listen on (serve --listen): 127.0.0.1 unless asked, so only this machine reaches the lab. */
+  listen?: string | null;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface PartyServerOptions {
 export type PartyErrorEncoder = (e: { status: number; id: string; error: Error }, req: FastifyRequest, reply: FastifyReply) => FastifyReply;
 
 const encoders = new WeakMap<FastifyInstance, PartyErrorEncoder>();
+/** The address each party server listens on (createPartyServer's `listen`). */
+const listenHosts = new WeakMap<FastifyInstance, string>();
 
 /** A party's own error shape for the lab's one error handler (fastify keeps one handler per instance: FSTWRN004). */
 export function setPartyErrorEncoder(app: FastifyInstance, encode: PartyErrorEncoder): void {
@@ -78,7 +82,7 @@ function headerRecord(h: Record<string, string | string[] | number | undefined>)
 const pathOf = (url: string): string => url.split('?')[0] ?? url;
 
 /**
- * A party's HTTP server, bound to 127.0.0.1. Every body arrives as a string (routes parse it themselves, so the
+ * A party's HTTP server, bound to 127.0.0.1 (or the `listen` address). Every body arrives as a string (routes parse it themselves, so the
  * recorded body is exactly what was sent). A request the lab client sent runs in its step's context; a request
  * from outside the lab (curl, a real Windows VM) is recorded as a step of its own by this server.
  */
@@ -102,6 +106,7 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
   };
   // An HTTPS server is typed apart; the routes and hooks are the same, so the lab handles both as one type.
   const app = Fastify(base) as unknown as FastifyInstance;
+  if (opts.listen) listenHosts.set(app, opts.listen);
   const scheme = opts.tls ? 'https' : 'http';
   app.decorateRequest('rawBody', '');
   app.removeAllContentTypeParsers();
@@ -214,9 +219,13 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
   return app;
 }
 
-/** Listen on a free loopback port; returns the base URL (https:// when the server was made with TLS). */
+/**
+ * Listen on a free port of 127.0.0.1, or of the party server's `listen` address; returns the base URL (https:// when
+ * the server was made with TLS). That URL is what the server advertises (Fleet's server_url, Entra's issuer).
+ */
 export async function listenLoopback(app: FastifyInstance, port = 0): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port });
+  const host = listenHosts.get(app) ?? '127.0.0.1';
+  await app.listen({ host, port });
   const addr = app.server.address() as AddressInfo;
-  return `${app.server instanceof HttpsServer ? 'https' : 'http'}://127.0.0.1:${addr.port}`;
+  return `${app.server instanceof HttpsServer ? 'https' : 'http'}://${isIP(host) === 6 ? `[${host}]` : host}:${addr.port}`;
 }

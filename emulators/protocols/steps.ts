@@ -104,6 +104,18 @@ const tpm = (title: string, summary: string, spec: SpecRef = TPM_TRAITS): StepKi
   server: null,
 });
 
+
+const TPM2_SPEC = 'https://trustedcomputinggroup.org/resource/tpm-library-specification/';
+/** One TPM 2.0 command sent to swtpm (TCG TPM 2.0 Library Part 3, Rev 1.59): a local step TPM ↔ device. */
+const tpm2 = (command: string, section: string, summary: string): StepKindDef => ({
+  title: `TPM2_${command}`,
+  phase: null,
+  summary,
+  spec: { doc: 'TCG TPM 2.0 Library Part 3: Commands', section, title: `TPM2_${command}`, url: TPM2_SPEC },
+  client: 'device/tpm/swtpm-tpm.ts',
+  server: null,
+});
+
 export const STEP_KINDS = {
   // ---- Windows setup and the lab's own moves ----
   'device.setup': {
@@ -742,6 +754,28 @@ export const STEP_KINDS = {
   'tpm.create-ngc-key': tpm('TPM: create the Windows Hello key (PIN-protected)', 'The TPM makes an RSA-2048 key sealed under a key derived from the PIN: it can only be used with the PIN (ms_hello_key_create).'),
   'tpm.ngc-sign': tpm('TPM: sign with the Windows Hello key (PIN)', 'The PIN unlocks the Hello key inside the TPM, which signs the NGC assertion (RS256); a wrong PIN is refused.'),
   'tpm.session-key-decrypt': tpm('TPM: decrypt with the PRT session key', 'The TPM derives the key from the session key and decrypts Entra\'s JWE reply.', SESSION_KEY_KDF),
+
+  // ---- TPM 2.0 commands to swtpm (issue 17) ----
+  'tpm.backend': { ...tpm('TPM: which TPM this device has', 'The run says which TPM backs the device: swtpm (libtpms, over the TPM 2.0 command interface) or the in-process software TPM, and why.'), client: 'device/tpm/backend.ts' },
+  'tpm2.startup': tpm2('Startup', '9.3', 'The TPM is started after power-on (TPM_SU_CLEAR): transient objects and sessions are gone.'),
+  'tpm2.shutdown': tpm2('Shutdown', '9.4', 'The TPM saves its state before power-off (TPM_SU_STATE).'),
+  'tpm2.create-primary': tpm2('CreatePrimary', '24.1', 'The storage root key is derived from the owner hierarchy\'s seed and a template (hsm-crypto setup_owner_primary): the same after every restart, new after a TPM clear.'),
+  'tpm2.create': tpm2('Create', '12.1', 'The TPM makes a key (or seals data) under the storage key and returns its public area and its private area encrypted under the parent: the device keeps only these blobs.'),
+  'tpm2.load': tpm2('Load', '12.2', 'A saved TPM2B_PRIVATE/TPM2B_PUBLIC pair is loaded under its parent; the TPM checks its integrity (a blob from before a clear no longer loads).'),
+  'tpm2.read-public': tpm2('ReadPublic', '12.4', 'The TPM reports a loaded object\'s public area and name.'),
+  'tpm2.unseal': tpm2('Unseal', '12.7', 'The TPM returns the data of a sealed data object (the PRT session key, for one KDF).'),
+  'tpm2.rsa-decrypt': tpm2('RSA_Decrypt', '14.3', 'RSA-OAEP decryption inside the TPM (SHA-1 for JOSE RSA-OAEP: the PRT session key).'),
+  'tpm2.hmac': tpm2('HMAC', '15.5', 'An HMAC computed inside the TPM with a loaded HMAC key.'),
+  'tpm2.get-random': tpm2('GetRandom', '16.1', 'Random bytes from the TPM\'s RNG.'),
+  'tpm2.sign': tpm2('Sign', '20.2', 'RSASSA-PKCS1-v1_5 over a digest inside the TPM, authorised by the key\'s authValue (empty, or the PIN for the Hello key).'),
+  'tpm2.clear': tpm2('Clear', '24.6', 'The owner hierarchy is reset with a new storage seed: every key made under the old SRK is lost.'),
+  'tpm2.da-lock-reset': tpm2('DictionaryAttackLockReset', '25.2', 'The lockout hierarchy clears the failed-authorization count.'),
+  'tpm2.da-parameters': tpm2('DictionaryAttackParameters', '25.3', 'How many wrong authorizations put the TPM in lockout, and how long it takes to recover.'),
+  'tpm2.context-save': tpm2('ContextSave', '28.2', 'A loaded object\'s context is saved out of the TPM (hsm-crypto keeps loaded keys this way).'),
+  'tpm2.context-load': tpm2('ContextLoad', '28.3', 'A saved context is loaded back.'),
+  'tpm2.flush-context': tpm2('FlushContext', '28.4', 'A transient object is flushed from TPM memory after use (hsm-crypto execute_with_temporary_object).'),
+  'tpm.windows-error': { ...tpm('Windows: the TPM\'s error as Windows surfaces it', 'The TPM refused a command; TBS hands its TPM_RC up as an HRESULT (0x80280000 | TPM_RC, the TPM_20_E_* codes) and the Platform Crypto Provider maps it for the caller.', { doc: 'Win32 COM error codes', section: 'TPM, PLA, FVE', title: 'COM Error Codes (TPM, PLA, FVE)', url: 'https://learn.microsoft.com/en-us/windows/win32/com/com-error-codes-6' }), client: 'scenarios/tpm-common.ts' },
+  'tpm2.other': tpm2('(other command)', '5', 'A TPM 2.0 command this lab does not decode.'),
 
   // ---- The agent's timeline: host deletion, orbit's self-update (issue 13) ----
   'fleet.host-delete': {

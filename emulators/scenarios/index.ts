@@ -20,6 +20,9 @@ import { enrollSecretSpecialChars } from './enroll-secret-special-chars.js';
 import { hostDeletedReenroll } from './host-deleted-reenroll.js';
 import { fleetd154Then155 } from './fleetd-154-then-155.js';
 import { espTimeout } from './esp-timeout.js';
+import { tpmWrongPin } from './tpm-wrong-pin.js';
+import { tpmLockout } from './tpm-lockout.js';
+import { tpmCleared } from './tpm-cleared.js';
 
 /** Every named scenario (DESIGN.md "Scenarios"); the first is the UI's default. */
 const SCENARIOS: Scenario[] = [
@@ -46,6 +49,9 @@ const SCENARIOS: Scenario[] = [
   hostDeletedReenroll,
   fleetd154Then155,
   espTimeout,
+  tpmWrongPin,
+  tpmLockout,
+  tpmCleared,
 ] as Scenario[];
 
 export function listScenarios(): readonly Scenario[] {

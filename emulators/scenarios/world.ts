@@ -11,6 +11,7 @@ import type { FleetSwitchId } from '../mdm/profiles/switches.js';
 import type { VirtualDevice } from '../device/index.js';
 import { FleetClient } from '../lab/fleet-client.js';
 import { fleetApiToken } from '../mdm/api/token.js';
+import { chooseTpm, closeTpm, type TpmChoice } from '../device/tpm/backend.js';
 
 /**
  * A world: one lab and the server parties listening in it, configured to trust each other the way a Fleet admin
@@ -23,6 +24,8 @@ export interface WorldOptions extends Omit<LabOptions, 'tls'> {
   /** Reuse these ports (a new run keeps the URLs outside clients were given). */
   ports?: { mdm?: number; entra?: number };
   mdmSettings?: Partial<MdmSettings>;
+  /** The devices' TPM (--tpm): swtpm, the in-process one, or auto (swtpm when installed and unseeded). Default: in-process. */
+  tpm?: TpmChoice;
 }
 
 export interface World {
@@ -38,15 +41,16 @@ export interface World {
  * The lab CA and server certificate kept in `dir` (made on first use). Seeded: the seed's cached keys and the seeded
  * clock's start, so the same seed gives the same PEMs; unseeded: fresh keys, valid from today.
  */
-export function labTlsFor(dir: string, opts: { seed?: string | null; keyCacheDir?: string; startAt?: number } = {}): Promise<LabTls> {
+export function labTlsFor(dir: string, opts: { seed?: string | null; keyCacheDir?: string; startAt?: number; listen?: string | null } = {}): Promise<LabTls> {
   const seed = opts.seed ?? null;
-  return ensureLabTls(dir, new KeyFactory(seed, opts.keyCacheDir ?? join(dir, '.cache')), seed === null ? Date.now() : (opts.startAt ?? SEEDED_START));
+  return ensureLabTls(dir, new KeyFactory(seed, opts.keyCacheDir ?? join(dir, '.cache')), seed === null ? Date.now() : (opts.startAt ?? SEEDED_START), { listen: opts.listen ?? null });
 }
 
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
   const tls = opts.tls === true ? await labTlsFor(dataDir, opts) : opts.tls || null;
   const lab = new Lab({ ...opts, dataDir, tls });
+  chooseTpm(lab, opts.tpm ?? 'soft');
   const entra = await startEntraServer({ lab, ...(opts.ports?.entra !== undefined && { port: opts.ports.entra }) });
   const mdm = await startMdmServer({
     lab,
@@ -68,7 +72,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     devices: [],
     close: async () => {
       lab.gate.drain();
-      await Promise.allSettled([mdm.close(), entra.close()]);
+      await Promise.allSettled([mdm.close(), entra.close(), closeTpm(lab)]);
       lab.close();
     },
   };

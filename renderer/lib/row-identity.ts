@@ -69,7 +69,7 @@ export const ROW_KEYS: Readonly<Partial<Record<PartyIdT, Readonly<Record<string,
     admx_policies: ['area', 'policy'],
     registry_values: ['hive', 'key', 'name'],
   },
-  tpm: { tpm_objects: ['handle'] },
+  tpm: { tpm_objects: ['handle'], swtpm_objects: ['handle'] },
   orbit: { orbit_state: ['name'], orbit_files: ['path'], orbit_keystore: ['name'] },
 };
 

@@ -23,6 +23,7 @@ import { KeyFactory, keygenMeter } from '../../emulators/lab/keys.js';
 import { runLoad } from '../../emulators/load/engine.js';
 import { KEYS_PER_DEVICE } from '../../emulators/load/key-pool.js';
 import { uiScrollBench } from './ui-scroll.js';
+import { tpmBackendsBench } from './tpm-backends.js';
 
 export type BenchValue = number | string | boolean | null;
 export interface SectionResult {
@@ -203,8 +204,11 @@ const history: Section = async () => {
 
 const ui: Section = async () => uiScrollBench();
 
+/** TPM backends' cost (tpm-backends.ts, issue 17): rows only. */
+const tpm: Section = async () => ({ rows: await tpmBackendsBench(), json: {} });
+
 /** Every section, in the order the table prints them. */
-const SECTIONS: Record<string, Section> = { serve: serveStartup, start: startReady, headless, load: pooledLoad, fresh: freshLoad, history, ui };
+const SECTIONS: Record<string, Section> = { serve: serveStartup, start: startReady, headless, load: pooledLoad, fresh: freshLoad, history, ui, tpm };
 
 async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -3,6 +3,7 @@ import type { Lab } from '../../lab/lab.js';
 import type { Store } from '../../lab/store.js';
 import type { StepKindId } from '../../protocols/steps.js';
 import { TPM_SCHEMA } from './schema.js';
+import type { Tpm } from './backend.js';
 import { loadOrCreateSrk } from './srk.js';
 import { seal, unseal } from './seal.js';
 import { buildCsr, hashFor, type CsrSpec } from './csr.js';
@@ -58,7 +59,9 @@ const sha256Hex = (b: Buffer | string) => createHash('sha256').update(b).digest(
  * plaintext of what a key decrypts (never the PRT session key itself, which only ever exists sealed or inside a
  * session-key operation). Every operation is a `local` step from the TPM to the device.
  */
-export class SoftwareTpm {
+export class SoftwareTpm implements Tpm {
+  readonly backend = 'soft' as const;
+
   private constructor(
     private readonly lab: Lab,
     private readonly store: Store,
