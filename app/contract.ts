@@ -72,7 +72,8 @@ export const RunStatusSchema = z.enum(['idle', 'starting', 'running', 'waiting',
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /** An expectation's verdict; `stepIndex` is the step that decides it (the extra prompt, the row's write), if one does. */
-export const ExpectationResultSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string(), stepIndex: z.number().int().nullable().optional() });
+/** `skipped`: why no source of the run could check it (an external Fleet's API shows no such row); neither passed nor failed. */
+export const ExpectationResultSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string(), stepIndex: z.number().int().nullable().optional(), skipped: z.string().optional() });
 export type ExpectationResult = z.infer<typeof ExpectationResultSchema>;
 
 export const LabStateSchema = z.object({

@@ -28,6 +28,10 @@ program
   .option('--listen <address>', 'listen on this address instead of 127.0.0.1 (a host-only network for a Windows VM; warns)')
   .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(serveCommand);
 
 program
@@ -40,6 +44,10 @@ program
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
   .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(uiCommand);
 
 program
@@ -70,6 +78,10 @@ program
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(runCommand);
 
 program

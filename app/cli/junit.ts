@@ -8,12 +8,13 @@ export function toJUnit(report: RunReport): string {
     const cases = r.expectations.map(
       (e) =>
         `    <testcase classname="enrollscope.${esc(r.scenario)}" name="${esc(e.name)}" time="0">${
-          e.passed ? '' : `\n      <failure message="${esc(e.detail)}">${esc(e.detail)}</failure>\n    `
+          e.passed ? '' : e.skipped !== undefined ? `\n      <skipped message="${esc(e.skipped)}"/>\n    ` : `\n      <failure message="${esc(e.detail)}">${esc(e.detail)}</failure>\n    `
         }</testcase>`,
     );
     if (r.error) cases.push(`    <testcase classname="enrollscope.${esc(r.scenario)}" name="run completes" time="0">\n      <error message="${esc(r.error)}">${esc(r.error)}</error>\n    </testcase>`);
-    const failures = r.expectations.filter((e) => !e.passed).length;
-    return `  <testsuite name="${esc(r.scenario)}" tests="${cases.length}" failures="${failures}" errors="${r.error ? 1 : 0}" time="${(r.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
+    const failures = r.expectations.filter((e) => !e.passed && e.skipped === undefined).length;
+    const skipped = r.expectations.filter((e) => e.skipped !== undefined).length;
+    return `  <testsuite name="${esc(r.scenario)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="${r.error ? 1 : 0}" time="${(r.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="enrollscope" tests="${report.runs.length}" failures="${report.failed}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -1,4 +1,5 @@
 import { pickSeededPorts } from '../../emulators/lab/seeded-ports.js';
+import { SEEDED_START } from '../../emulators/lab/lab.js';
 import { writeFileSync } from 'node:fs';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
 import { parseOptionSets } from '../../emulators/scenarios/options.js';
@@ -6,6 +7,8 @@ import { runScenarios, type RunReport } from '../host/headless.js';
 import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 import { toJUnit } from './junit.js';
 import { mdmMysqlWatcher } from './mdm-mysql.js';
+import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
+import { ineligibleFor } from '../../emulators/scenarios/types.js';
 import { fleetProfileInfos, formatFleetProfiles } from '../host/fleet-profiles.js';
 import { checkFleetProfile, type FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 
@@ -34,7 +37,7 @@ export function listCommand(opts: { json?: boolean; fleet?: boolean }): void {
   for (const s of all) process.stdout.write(`${s.name.padEnd(w)}  ${s.title}\n`);
 }
 
-interface RunOpts {
+interface RunOpts extends MdmTargetOpts {
   seed?: string;
   json?: boolean;
   junit?: string;
@@ -82,12 +85,28 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     process.exitCode = 2;
     return;
   }
+  const externalMdm = mdmTargetOption(opts);
+  if (externalMdm instanceof Error) {
+    process.stderr.write(`${externalMdm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (externalMdm) {
+    // Fail fast, before a world starts: a scenario that needs the embedded MDM server cannot run against another.
+    const blocked = wanted.map((n) => ineligibleFor(findScenario(n)!, options.get(n) ?? {}, { embedded: false, labApi: true })).filter((w): w is string => w !== null);
+    if (blocked.length > 0) {
+      process.stderr.write(`${blocked.join('\n')}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (opts.seed !== undefined) process.stderr.write(`note: a seeded run pins the lab clock at ${new Date(SEEDED_START).toISOString()}: a Fleet on real time sees its Entra tokens as expired (enrollscope serve --seed pins the same instant)\n`);
+  }
   let report: RunReport;
   // A seeded run takes the seed's ports, so another process with the same seed writes the same bundle (seeded-ports.ts).
   const seeded = opts.seed === undefined ? undefined : await pickSeededPorts(opts.seed);
   if (seeded && !seeded.reproducible) process.stderr.write(`warning: the ports of seed ${opts.seed} are in use; this run takes other ports and its bundle will not be byte-identical to another run of the seed\n`);
   try {
-    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), tpm, progress: (line) => process.stderr.write(`${line}\n`) });
+    report = await runScenarios(wanted, { seed: opts.seed ?? null, options, ...(seeded?.ports && { ports: seeded.ports }), ...(opts.tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), tpm, ...(externalMdm && { externalMdm }), progress: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

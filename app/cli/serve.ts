@@ -9,8 +9,10 @@ import { startLabPhone } from '../api/lab-phone.js';
 import { fleetOption } from './run.js';
 import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
+import { defaultKeyCacheDir } from '../host/session.js';
+import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
 
-interface ServeOpts {
+interface ServeOpts extends MdmTargetOpts {
   json?: boolean;
   dataDir?: string;
   seed?: string;
@@ -63,11 +65,19 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const externalMdm = mdmTargetOption(opts);
+  if (externalMdm instanceof Error) {
+    process.stderr.write(`${externalMdm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const seed = opts.seed ?? null;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
   const caBefore = existsSync(join(dataDir, 'tls', 'lab-ca.pem')) ? readFileSync(join(dataDir, 'tls', 'lab-ca.pem'), 'utf8') : null;
   // --ca-out without --tls would hand out a CA no server uses: it asks for TLS.
-  const tls = opts.tls || opts.caOut ? await labTlsFor(dataDir, { seed, listen }) : null;
+  // A seeded lab reuses the RSA keys its seed made before (DESIGN.md "Clock and determinism"), as run does.
+  const keyCacheDir = seed === null ? undefined : defaultKeyCacheDir();
+  const tls = opts.tls || opts.caOut ? await labTlsFor(dataDir, { seed, listen, ...(keyCacheDir && { keyCacheDir }) }) : null;
   if (listen) {
     process.stderr.write(`enrollscope: warning: the lab's servers listen on ${listen}, not 127.0.0.1: whoever reaches that address can enroll and sign in with the lab's test users and passwords; keep it on a host-only network.\n`);
     if (tls && caBefore !== null && caBefore !== tls.caPem) process.stderr.write(`enrollscope: warning: the lab CA in ${join(dataDir, 'tls')} was made again to permit ${listen} (its name constraints): give clients the new lab-ca.pem.\n`);
@@ -78,31 +88,41 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
     if (opts.caOut) writeFileSync(caFile, tls.caPem);
   }
   const seededDefaults = seed !== null && opts.mdmPort === undefined && opts.entraPort === undefined ? ((await pickSeededPorts(seed)).ports ?? {}) : {};
-  const started = await startWorld({
-    dataDir,
-    seed,
-    tls,
-    ...(listen && { listen }),
-    tpm,
-    ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
-    // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
-    ...(watcher && { watchers: [watcher] }),
-    ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
-  }).catch((e: NodeJS.ErrnoException) => e);
-  if (started instanceof Error) {
+  let world;
+  try {
+    world = await startWorld({
+      dataDir,
+      seed,
+      tls,
+      ...(keyCacheDir && { keyCacheDir }),
+      ...(listen && { listen }),
+      tpm,
+      ...(externalMdm && { externalMdm }),
+      ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
+      ...(watcher && { watchers: [watcher] }),
+      // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
+      ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
     // listen(2) on an address no interface has (a host-only adapter that is down): say so instead of a stack.
-    if (!listen || (started.code !== 'EADDRNOTAVAIL' && started.code !== 'ENOTFOUND' && started.code !== 'EAI_AGAIN')) throw started;
-    process.stderr.write(`--listen ${listen}: this machine has no such address (${started.code}); see ip -br addr\n`);
+    if (listen && (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) process.stderr.write(`--listen ${listen}: this machine has no such address (${code}); see ip -br addr\n`);
+    // The external Fleet refused the lab's setup (a wrong token, a TLS failure, no answer): one line, exit 2.
+    else if (externalMdm) process.stderr.write(`${(e as Error).message}\n`);
+    else throw e;
+    await watcher?.close();
     process.exitCode = 2;
     return;
   }
-  const world = started;
+  for (const note of world.mdmTarget.notes) process.stderr.write(`note: ${note}\n`);
   const phone = await startLabPhone({ world, tls, ...(opts.labPort !== undefined && { port: opts.labPort }) });
   const info = serveInfo(world, { labUrl: phone.url, labToken: phone.token, caFile });
   if (opts.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else {
-    process.stdout.write(`Enrollscope emulators are up.\n  MDM server  ${info.mdm}  (Fleet profile ${info.fleet})\n  Entra ID    ${info.entra ?? '(not running)'}\n`);
+    process.stdout.write(`Enrollscope emulators are up.\n  MDM server  ${info.mdm}  (${info.mdmExternal ? 'external' : `Fleet profile ${info.fleet}`})\n  Entra ID    ${info.entra ?? '(not running)'}\n`);
     if (info.tenantId) process.stdout.write(`  tenant      ${info.tenantId}\n`);
+    if (info.mdmAppId) process.stdout.write(`  MDM app     ${info.mdmAppId}\n`);
+    if (info.jwksUrl) process.stdout.write(`  JWKS        ${info.jwksUrl}\n`);
     for (const u of info.users) process.stdout.write(`  user        ${u.upn}  ${u.password}\n`);
     if (info.enrollSecret) process.stdout.write(`  enroll secret ${info.enrollSecret}\n`);
     process.stdout.write(`  Fleet API   ${info.mdm}/api/v1/fleet/hosts  (Authorization: Bearer ${info.fleetApiToken})\n`);

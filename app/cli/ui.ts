@@ -9,6 +9,7 @@ import { startUiServer } from '../api/server.js';
 import { electronBinary } from '../host/electron-binary.js';
 import type { RunBundle } from '../contract.js';
 import { readBundle } from './compare.js';
+import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
 
 /** `open BUNDLE`: the UI with a saved run on screen. */
 export async function openCommand(file: string, opts: Omit<UiOpts, 'bundle'>): Promise<void> {
@@ -25,7 +26,7 @@ export async function openCommand(file: string, opts: Omit<UiOpts, 'bundle'>): P
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-interface UiOpts {
+interface UiOpts extends MdmTargetOpts {
   /** --mdm-mysql: show the rows of that Fleet's MySQL each step changed. */
   mdmMysql?: string;
   port?: number;
@@ -50,6 +51,12 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const externalMdm = mdmTargetOption(opts);
+  if (externalMdm instanceof Error) {
+    process.stderr.write(`${externalMdm.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const watched = await mdmMysqlWatcher(opts.mdmMysql);
   if (watched instanceof Error) {
     process.stderr.write(`${watched.message}\n`);
@@ -57,13 +64,23 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     return;
   }
   const watcher = watched;
-  const session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }) });
+  let session: Session;
+  try {
+    session = await Session.start({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(tls && { tls: true }), ...(fleet && { fleet }), ...(watcher && { watchers: [watcher] }), ...(externalMdm && { externalMdm }) });
+  } catch (e) {
+    // The external Fleet refused the lab's setup (a wrong token, a TLS failure, no answer): one line, exit 2.
+    process.stderr.write(`${(e as Error).message}\n`);
+    await watcher?.close();
+    process.exitCode = 2;
+    return;
+  }
+  for (const note of session.current.mdmTarget.notes) process.stderr.write(`note: ${note}\n`);
   if (opts.bundle) session.open(opts.bundle);
   const ui = await startUiServer({ session, staticDir: join(root, 'dist', 'renderer'), ...(opts.port !== undefined && { port: opts.port }), tls: session.labTls });
   if (opts.caOut && session.labTls) writeFileSync(opts.caOut, session.labTls.caPem);
   // The Electron shell trusts only the public CAs: an HTTPS UI is for a browser that was given the lab CA.
   const bin = opts.electron && !tls ? electronBinary(root) : null;
-  process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdm.url}\n  Entra ID    ${session.current.entra.url}  (tenant ${session.current.entra.tenantId})\n`);
+  process.stdout.write(`Enrollscope is running.\n  UI          ${ui.openUrl}\n  MDM server  ${session.current.mdmTarget.url}${externalMdm ? '  (external)' : ''}\n  Entra ID    ${session.current.entra.url}  (tenant ${session.current.entra.tenantId}, MDM app ${session.current.entra.mdmAppId})\n  JWKS        ${session.current.entra.jwksUrl}\n`);
   if (opts.caOut) process.stdout.write(`  lab CA      ${opts.caOut}\n`);
   if (watcher) process.stdout.write(`  Fleet MySQL ${watcher.target.shown}  (read-only; ${Object.keys(watcher.watched).length} tables watched)\n`);
   let child: ReturnType<typeof spawn> | null = null;

@@ -1,7 +1,7 @@
 import type { FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
 import type { World } from '../../emulators/scenarios/world.js';
 import type { Scenario } from '../../emulators/scenarios/types.js';
-import { evaluate } from '../../emulators/scenarios/expect.js';
+import { allHeld, evaluateRun } from '../../emulators/scenarios/expect.js';
 import { PARTIES, type Step as LabStep } from '../../emulators/lab/step.js';
 import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
 import { dumpImage } from './db-view.js';
@@ -37,14 +37,15 @@ export class LiveRun implements RunView {
   private closed = false;
 
   /** The world's Fleet profile, read once: fixed for a world, and the state is asked for after its store closed too. */
-  private readonly fleet: FleetProfileName;
+  /** The embedded server's Fleet profile; null for an external Fleet (its build is its own). */
+  private readonly fleet: FleetProfileName | null;
 
   constructor(
     readonly runId: string,
     readonly world: World,
     private readonly events: LiveRunEvents,
   ) {
-    this.fleet = world.mdm.ctx.settings().fleetProfile;
+    this.fleet = world.mdmTarget.embedded?.ctx.settings().fleetProfile ?? null;
     const lab = world.lab;
     const changed = () => events.changed();
     const step = (s: LabStep) => events.step(asContractStep(s));
@@ -85,7 +86,7 @@ export class LiveRun implements RunView {
   }
 
   parties(): PartyInfo[] {
-    const urls: Partial<Record<string, string>> = { mdm: this.world.mdm.url, entra: this.world.entra.url };
+    const urls: Partial<Record<string, string>> = { mdm: this.world.mdmTarget.url, entra: this.world.entra.url };
     return (['user', 'device', 'tpm', 'entra', 'mdm', 'orbit'] as const).map((id) => ({ id, label: PARTIES[id].label, url: urls[id] ?? null }));
   }
 
@@ -193,8 +194,10 @@ export class LiveRun implements RunView {
       try {
         const outcome = await scenario.run(this.world, options);
         if (this.closed) return;
-        this.expectations = evaluate(scenario.expect(outcome, options), this.world);
-        this.outcome = this.expectations.every((e) => e.passed) ? 'done' : 'failed';
+        const verdicts = await evaluateRun(scenario.expect(outcome, options), this.world);
+        if (this.closed) return;
+        this.expectations = verdicts;
+        this.outcome = allHeld(verdicts) ? 'done' : 'failed';
       } catch (e) {
         if (this.closed) return; // the run was reset under it
         this.error = (e as Error).message;

@@ -35,19 +35,27 @@ export interface ServeInfo {
   fleet: string;
   /** The lab admin's Fleet API token: `Authorization: Bearer {fleetApiToken}` on the MDM server's /api/v1/fleet/… routes. */
   fleetApiToken: string;
-  /** The lab admin's Fleet login: `POST {mdm}/api/v1/fleet/login` `{email, password}` answers `{user, token, available_teams}`. */
-  fleetAdmin: { email: string; password: string };
+  /** The lab admin's Fleet login: `POST {mdm}/api/v1/fleet/login` `{email, password}` answers `{user, token, available_teams}`; null for an external Fleet. */
+  fleetAdmin: { email: string; password: string } | null;
+  /** Entra's JWK Set: what an MDM server verifies the enrollment's Azure JWT against (Fleet's FLEET_DEV_AZURE_JWT_JWKS_URI). */
+  jwksUrl: string | null;
+  /** The tenant's MDM application id: the `aud` of v2 MDM tokens (Fleet's mdm.windows_entra_client_ids). */
+  mdmAppId: string | null;
+  /** true when `mdm` is an external Fleet (--mdm-url) the lab enrolls into, not the embedded server. */
+  mdmExternal: boolean;
 }
 
 export function serveInfo(world: World, extra: { labUrl?: string; labToken?: string; caFile?: string | null } = {}): ServeInfo {
-  const secret = world.mdm.ctx.store.read(
+  const mdm = world.mdmTarget.embedded;
+  const secret = mdm?.ctx.store.read(
     (db) => db.prepare(`SELECT secret FROM enroll_secrets WHERE team_id IS NULL ORDER BY created_at LIMIT 1`).pluck().get() as string | undefined,
   );
-  const settings = readSettings(world.mdm.ctx.store);
+  // An external Fleet's settings are its own: the audiences are what the lab configured (its MDM app) and its URL.
+  const settings = mdm ? readSettings(mdm.ctx.store) : { entraClientIds: [world.entra.mdmAppId], serverUrl: world.mdmTarget.url, fleetProfile: 'external' };
   const db: Record<string, string> = {};
   for (const s of world.lab.allStores()) db[s.party] = s.file;
   return {
-    mdm: world.mdm.url,
+    mdm: world.mdmTarget.url,
     entra: world.entra.url,
     drs: world.entra.drsUrl,
     tenantId: world.entra.tenantId,
@@ -68,7 +76,10 @@ export function serveInfo(world: World, extra: { labUrl?: string; labToken?: str
     tls: world.lab.tls !== null,
     fleet: settings.fleetProfile,
     caFile: extra.caFile ?? null,
-    fleetApiToken: fleetApiToken(world.mdm.ctx),
-    fleetAdmin: { email: ADMIN_EMAIL, password: adminPassword(world.mdm.ctx) },
+    fleetApiToken: mdm ? fleetApiToken(mdm.ctx) : world.mdmTarget.token,
+    fleetAdmin: mdm ? { email: ADMIN_EMAIL, password: adminPassword(mdm.ctx) } : null,
+    jwksUrl: world.entra.jwksUrl,
+    mdmAppId: world.entra.mdmAppId,
+    mdmExternal: !mdm,
   };
 }

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
-import { labTlsFor, startWorld, type World } from '../../emulators/scenarios/world.js';
 import type { TpmChoice } from '../../emulators/device/tpm/backend.js';
+import { labTlsFor, startWorld, type ExternalMdm, type World } from '../../emulators/scenarios/world.js';
+import { ineligibleFor } from '../../emulators/scenarios/types.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 import type { StepWatcher } from '../../emulators/lab/lab.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
@@ -36,6 +37,13 @@ export interface SessionOptions {
   watchers?: readonly StepWatcher[];
   /** The devices' TPM in every world (--tpm; default the in-process one). */
   tpm?: TpmChoice;
+  /** Every world enrolls into this MDM server instead of an embedded one (run / serve / ui --mdm-url). */
+  externalMdm?: ExternalMdm;
+}
+
+/** A scenario asked of a world whose MDM target cannot serve it (run --mdm-url and a scenario that needs the embedded server). */
+export class ScenarioIneligibleError extends Error {
+  override name = 'ScenarioIneligibleError';
 }
 
 /**
@@ -117,7 +125,9 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
 
   private async newWorld(): Promise<void> {
     const prev = this.live?.world;
-    const ports = prev ? { mdm: Number(new URL(prev.mdm.url).port), entra: Number(new URL(prev.entra.url).port) } : this.opts.ports;
+    const ports = prev
+      ? { ...(prev.mdmTarget.embedded && { mdm: Number(new URL(prev.mdmTarget.url).port) }), entra: Number(new URL(prev.entra.url).port) }
+      : this.opts.ports;
     // Breakpoints belong to the user, not to a world: Reset and Run keep them (Clear removes them).
     const breakpoints = this.live ? [...this.live.lab.gate.breakpoints] : [];
     if (this.live) await this.live.close();
@@ -125,7 +135,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
     const dataDir = join(this.baseDir, runId);
     // One CA per session folder, made the first time a world serves HTTPS.
     if (this.tlsOn && !this.tlsMaterial) this.tlsMaterial = await labTlsFor(this.baseDir, { seed: this.opts.seed ?? null, keyCacheDir: defaultKeyCacheDir() });
-    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null, ...(this.opts.watchers && { watchers: this.opts.watchers }), ...(this.opts.tpm && { tpm: this.opts.tpm }) });
+    const world = await startWorld({ dataDir, keyCacheDir: defaultKeyCacheDir(), seed: this.nextSeed === undefined ? (this.opts.seed ?? null) : this.nextSeed, ...(ports && { ports }), mdmSettings: { ...this.settingsChosen, fleetProfile: this.nextFleet ?? this.fleetOn }, tls: this.tlsOn ? this.tlsMaterial : null, ...(this.opts.watchers && { watchers: this.opts.watchers }), ...(this.opts.tpm && { tpm: this.opts.tpm }), ...(this.opts.externalMdm && { externalMdm: this.opts.externalMdm }) });
     this.nextSeed = undefined;
     this.nextFleet = undefined;
     this.live = new LiveRun(runId, world, {
@@ -211,6 +221,11 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
       if (fleet !== undefined) this.fleetOn = fleet;
       else this.nextFleet = scenario.fleet;
       this.viewer = null;
+      // Against an external Fleet a scenario that needs the embedded server (or the lab's API) fails before a step.
+      if (this.opts.externalMdm) {
+        const why = ineligibleFor(scenario, options, { embedded: false, labApi: this.live.world.mdmTarget.labApi });
+        if (why) throw new ScenarioIneligibleError(why);
+      }
       await this.newWorld();
       this.live.start(scenario, name, options, { stepMode, breakpoints: [...this.live.lab.gate.breakpoints] });
     });
@@ -247,6 +262,8 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
       this.stateChanged();
       return moved;
     }
+    // Step back restores the lab's own parties only: an external Fleet keeps its rows, so the world cannot be as it was.
+    if (action === 'back' && !this.live.world.mdmTarget.embedded) return false;
     return this.live.control(action, edited);
   }
 

@@ -1,16 +1,23 @@
-import { sendHttp, unverifiedHttpsAgent } from './client.js';
+import { sendHttp } from './client.js';
 import { currentStep, UNRECORDED_ADMIN } from './context.js';
 import {
+  LAB_MDM_CLOCK_PATH,
   LAB_MDM_COMMANDS_PATH,
   LAB_MDM_EUA_TOKEN_PATH,
+  LAB_MDM_PREFIX,
   LAB_MDM_SETTINGS_PATH,
   SCIM_USER_SCHEMA,
+  type FleetActivities,
   type FleetAppConfig,
+  type FleetHost,
+  type FleetHostDetail,
+  type FleetHostDeviceMapping,
   type FleetAppConfigPatch,
   type FleetCommandEnqueued,
   type FleetEnrollSecret,
   type FleetJsonError,
   type FleetLogin,
+  type LabMdmClock,
   type LabMdmSwitches,
   type LabQueuedCommand,
   type ScimError,
@@ -42,12 +49,20 @@ export interface FleetClientOptions {
   url: string;
   /** The admin API token (`fleetApiToken` of serve --json, or a login's token). */
   token?: string;
-  /** The CA to trust for https (the lab CA); Node's default store otherwise. */
+  /** The CA to trust for https (the lab CA, or an external Fleet's --mdm-ca); Node's default store otherwise. */
   caPem?: string;
-  /** Skip certificate verification (an admin's explicit --insecure towards an external Fleet); never for the lab's own servers. */
+  /** Skip certificate verification (run --insecure against an external Fleet; the CLI warns). */
   insecure?: boolean;
   /** How long one call may take (default 30 s). */
   timeoutMs?: number;
+}
+
+/** A lab-only call (/lab/v1/mdm) answered 404: the target is a Fleet without the lab's API (a real Fleet). */
+export class LabApiMissingError extends Error {
+  override name = 'LabApiMissingError';
+  constructor(readonly url: string, readonly path: string) {
+    super(`needs the lab's own MDM API (${path}), which ${url} does not serve: a real Fleet has none (run this against the embedded MDM server or enrollscope serve)`);
+  }
 }
 
 export interface NewScimUserInput {
@@ -75,13 +90,14 @@ export class FleetClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = contentType;
+    const url = `${this.opts.url.replace(/\/$/, '')}${path}`;
     const { record, raw } = await sendHttp(
-      { method, url: `${this.opts.url.replace(/\/$/, '')}${path}`, headers, body: body === undefined ? '' : JSON.stringify(body) },
+      { method, url, headers, body: body === undefined ? '' : JSON.stringify(body) },
       currentStep()?.stepId ?? UNRECORDED_ADMIN,
       this.opts.timeoutMs ?? 30_000,
-      this.opts.caPem,
-      this.opts.insecure ? unverifiedHttpsAgent() : undefined,
+      { ...(this.opts.caPem && { caPem: this.opts.caPem }), ...(this.opts.insecure && { peers: [{ origin: new URL(url).origin, insecure: true }] }) },
     );
+    if (record.status === 404 && path.startsWith(LAB_MDM_PREFIX)) throw new LabApiMissingError(this.opts.url, path);
     const text = raw.toString('utf8');
     let json: unknown;
     try {
@@ -145,6 +161,47 @@ export class FleetClient {
     await this.call('DELETE', `/api/v1/fleet/hosts/${id}`);
   }
 
+  /** GET /api/v1/fleet/hosts (listHostsEndpoint); with `deviceMapping` each host carries its device_mapping. */
+  async hosts(opts: { deviceMapping?: boolean } = {}): Promise<FleetHost[]> {
+    return (await this.call<{ hosts: FleetHost[] }>('GET', `/api/v1/fleet/hosts${opts.deviceMapping ? '?device_mapping=true' : ''}`)).hosts;
+  }
+
+  /** GET /api/v1/fleet/hosts/:id (getHostEndpoint). */
+  async host(id: number): Promise<FleetHostDetail> {
+    return (await this.call<{ host: FleetHostDetail }>('GET', `/api/v1/fleet/hosts/${id}`)).host;
+  }
+
+  /** GET /api/v1/fleet/hosts/identifier/:identifier (hostByIdentifierEndpoint): hostname, UUID, serial…; undefined on 404. */
+  async hostByIdentifier(identifier: string): Promise<FleetHostDetail | undefined> {
+    try {
+      return (await this.call<{ host: FleetHostDetail }>('GET', `/api/v1/fleet/hosts/identifier/${encodeURIComponent(identifier)}`)).host;
+    } catch (e) {
+      if (e instanceof FleetApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** GET /api/v1/fleet/hosts/:id/device_mapping (listHostDeviceMappingEndpoint). */
+  deviceMapping(id: number): Promise<FleetHostDeviceMapping> {
+    return this.call('GET', `/api/v1/fleet/hosts/${id}/device_mapping`);
+  }
+
+  /** GET /api/v1/fleet/activities (listActivitiesEndpoint), newest first. */
+  activities(): Promise<FleetActivities> {
+    return this.call('GET', '/api/v1/fleet/activities?order_key=created_at&order_direction=desc&per_page=1000');
+  }
+
+  /** Whether the target serves the lab's own API (the embedded MDM server, enrollscope serve) or not (a real Fleet). */
+  async hasLabApi(): Promise<boolean> {
+    try {
+      await this.labSwitches();
+      return true;
+    } catch (e) {
+      if (e instanceof LabApiMissingError) return false;
+      throw e;
+    }
+  }
+
   /** Lab-only (no Fleet API): the switches that are Fleet's server config or build. */
   labSwitches(): Promise<LabMdmSwitches> {
     return this.call('GET', LAB_MDM_SETTINGS_PATH);
@@ -158,6 +215,11 @@ export class FleetClient {
   /** Lab-only (no Fleet API): an EUA token signed as the server signs it (NewEUAToken), for any upn and device id. */
   async mintEuaToken(upn: string, deviceId: string): Promise<string> {
     return (await this.call<{ token: string }>('POST', LAB_MDM_EUA_TOKEN_PATH, { upn, device_id: deviceId })).token;
+  }
+
+  /** Lab-only (a Fleet reads the wall clock): set the server's lab clock to `now` (ms since the epoch). */
+  setLabClock(now: number): Promise<LabMdmClock> {
+    return this.call('PUT', LAB_MDM_CLOCK_PATH, { now });
   }
 
   /** Lab-only (Fleet's commands/run takes only <Exec>): queue any raw SyncML command for a device's next session. */

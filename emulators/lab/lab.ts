@@ -10,7 +10,7 @@ import { Gate } from './gate.js';
 import { Store } from './store.js';
 import { Snapshots } from './snapshots.js';
 import { currentStep, runInStep } from './context.js';
-import { sendHttp } from './client.js';
+import { sendHttp, type PeerTrust } from './client.js';
 import { createPartyServer, type PartyServerOptions } from './server.js';
 import type { LabTls } from './tls.js';
 import type { RawChange } from './changelog.js';
@@ -43,6 +43,10 @@ export interface LabOptions {
   listen?: string | null;
   /** Outside sources of row changes (an external Fleet's MySQL: mysql/watch.ts), asked around every sent step. */
   watchers?: readonly StepWatcher[];
+  /** Outside servers the lab's clients talk to with their own trust (an external MDM: run --mdm-url --mdm-ca). */
+  peers?: PeerTrust[];
+  /** Awaited before each request goes on the wire (an external MDM's clock is brought to the lab's first). */
+  beforeSend?: (request: HttpRequestRecord) => Promise<void> | void;
 }
 
 /**
@@ -106,6 +110,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly light: boolean;
   /** Where the party servers listen (serve --listen); null: 127.0.0.1. */
   readonly listen: string | null;
+  readonly peers: PeerTrust[];
+  private readonly beforeSend: LabOptions['beforeSend'];
   private readonly stores = new Map<PartyId, Store>();
   private readonly watchers: readonly StepWatcher[];
   private prompts = 0;
@@ -126,6 +132,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.tls = opts.tls ?? null;
     this.listen = opts.listen ?? null;
     this.watchers = opts.watchers ?? [];
+    this.peers = opts.peers ?? [];
+    this.beforeSend = opts.beforeSend;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
@@ -195,7 +203,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
       throw e;
     }
     try {
-      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs, this.tls?.caPem));
+      await this.beforeSend?.(step.request!);
+      const { record, raw } = await runInStep({ stepId: step.id }, () => sendHttp(step.request!, step.id, opts.timeoutMs, { ...(this.tls && { caPem: this.tls.caPem }), peers: this.peers }));
       const detail = watched ? merge(watchFailed, await this.watch(step, 'after')) : undefined;
       this.recorder.close(step, { response: record, ...(detail && { detail }) });
       return {

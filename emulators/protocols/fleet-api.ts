@@ -112,15 +112,89 @@ export interface LabMdmSwitches {
   euaTokenEnabled: boolean;
   allowOrbitEndUserAuthBypass: boolean;
   mdmWindowsOneTimeEnrollSecrets: boolean;
+  /**
+   * FLEET_DEV_AZURE_JWT_JWKS_URI (fleet serve --dev's environment, fleet.md §1.4): the JWK Set the Azure JWT of an
+   * enrollment is verified against; null is Fleet's default (login.microsoftonline.com).
+   */
+  azureJwksUri: string | null;
 }
 
+export const LAB_MDM_PREFIX = '/lab/v1/mdm/';
 export const LAB_MDM_SETTINGS_PATH = '/lab/v1/mdm/settings';
 export const LAB_MDM_EUA_TOKEN_PATH = '/lab/v1/mdm/eua_token';
 export const LAB_MDM_COMMANDS_PATH = '/lab/v1/mdm/commands';
+/** The server's lab clock (no Fleet API: a Fleet reads the wall clock): GET it, PUT `{now}` to set it to another lab's. */
+export const LAB_MDM_CLOCK_PATH = '/lab/v1/mdm/clock';
+
+/** GET/PUT /lab/v1/mdm/clock: the server's lab time (ms since the epoch), its offset from its base, and whether it is pinned. */
+export interface LabMdmClock {
+  now: number;
+  offset_ms: number;
+  pinned: boolean;
+}
 
 /** The lab's answer to a queued raw command (POST /lab/v1/mdm/commands). */
 export interface LabQueuedCommand {
   command_uuid: string;
   target_loc_uri: string;
   device_id: string;
+}
+
+/** fleet.HostDeviceMapping (server/fleet/hosts.go): one email the host maps to, and where Fleet learned it. */
+export interface FleetDeviceMappingEntry {
+  email: string;
+  /** e.g. `mdm_idp_accounts` (the IdP account the enrollment linked), `google_chrome_profiles`, `custom`. */
+  source: string;
+}
+
+/** MDMHostData as List hosts and Get host marshal it (server/fleet/hosts.go), the fields the lab reads. */
+export interface FleetHostMdm {
+  enrollment_status: string | null;
+  server_url: string | null;
+  name: string;
+  connected_to_fleet?: boolean;
+}
+
+/** One fleet.Host of GET /api/v1/fleet/hosts (listHostsEndpoint), the fields the lab reads; Fleet sends many more. */
+export interface FleetHost {
+  id: number;
+  uuid: string;
+  hostname: string;
+  computer_name: string;
+  platform: string;
+  hardware_serial: string;
+  orbit_version: string | null;
+  team_id: number | null;
+  /** Only with `?device_mapping=true`: the host's host_emails, or null when it has none (the #45066 symptom). */
+  device_mapping?: FleetDeviceMappingEntry[] | null;
+  mdm?: FleetHostMdm;
+}
+
+/** HostDetail of GET /api/v1/fleet/hosts/:id and /hosts/identifier/:identifier (getHostEndpoint), wrapped in {host}. */
+export interface FleetHostDetail extends FleetHost {
+  end_users?: { idp_username?: string; other_emails?: FleetDeviceMappingEntry[] }[];
+}
+
+/** GET /api/v1/fleet/hosts/:id/device_mapping (listHostDeviceMappingEndpoint): always an array. */
+export interface FleetHostDeviceMapping {
+  host_id: number;
+  device_mapping: FleetDeviceMappingEntry[];
+}
+
+/** fleet.Activity (server/fleet/activities.go) as ListActivities marshals it. */
+export interface FleetActivity {
+  id: number;
+  created_at: string;
+  type: string;
+  actor_full_name: string | null;
+  actor_id: number | null;
+  actor_email: string | null;
+  fleet_initiated: boolean;
+  details: Record<string, unknown> | null;
+}
+
+/** GET /api/v1/fleet/activities: newest first, with paging meta. */
+export interface FleetActivities {
+  activities: FleetActivity[];
+  meta: { has_next_results: boolean; has_previous_results: boolean };
 }

@@ -82,6 +82,10 @@ export function classifyRequest(r: ReceivedRequest): StepKindId {
       if (!grant || !(grant === c.http.grant || grant.endsWith(`:${c.http.grant}`))) continue;
       score++;
     }
+    if (c.http.clientId !== undefined) {
+      if (formValue(body, 'client_id') !== c.http.clientId) continue;
+      score++;
+    }
     if (c.http.requestJwt !== undefined) {
       if (requestJwtKind(body) !== c.http.requestJwt) continue;
       score++;

@@ -41,6 +41,8 @@ export interface HttpMatch {
   soapAction?: string;
   /** The OAuth `grant_type` of a form body. */
   grant?: string;
+  /** The OAuth `client_id` of a form body (who signs in: Fleet's SSO callback, not the device). */
+  clientId?: string;
   /** For the jwt-bearer grant: whose key signed the `request` JWT (its header tells, PROTOCOL.md). */
   requestJwt?: 'device-key' | 'session-key';
   /** The `grant_type` inside the `request` JWT's payload (the user proof of a PRT request: password, Windows Hello…). */
@@ -740,6 +742,8 @@ export const STEP_KINDS = {
     spec: { doc: 'RFC 6749', section: '4.3', title: 'Resource Owner Password Credentials Grant', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.3' },
     client: 'mdm/sso/idp.ts',
     server: 'entra/signin.ts',
+    // The client the callback signs in with (Azure AD PowerShell, mdm/sso/idp.ts): an external MDM's call is told from the device's ROPC by it.
+    http: { server: 'entra', method: 'POST', path: '/oauth2/(v2\\.0/)?token$', grant: 'password', clientId: '1b730954-1685-4b74-9bfd-dac224a7b894' },
   },
 
   // ---- TPM operations (local steps of the device's TPM) ----
@@ -749,7 +753,7 @@ export const STEP_KINDS = {
   'tpm.sign-jwt': tpm('TPM: sign a JWT', 'The TPM signs a JWT (RS256) with a key it holds.'),
   'tpm.create-csr': tpm('TPM: make a CSR', 'The TPM signs a PKCS#10 certificate request for one of its keys.'),
   'tpm.rsa-oaep-decrypt': tpm('TPM: RSA-OAEP decrypt', 'The TPM decrypts with a key it holds.'),
-  'tpm.unwrap-session-key': tpm('TPM: unwrap the PRT session key', 'The TPM decrypts the session key (RSA-OAEP with the transport key) and seals it: the session key never leaves the TPM.'),
+  'tpm.unwrap-session-key': tpm('TPM: unwrap the PRT session key', 'The TPM decrypts the session key (RSA-OAEP with the transport key) and keeps it (the in-process TPM seals it; swtpm holds it as an HMAC key used only by TPM2_HMAC): the session key never leaves the TPM.'),
   'tpm.session-key-sign': tpm('TPM: sign with the PRT session key', 'The TPM derives a signing key from the session key (KDF over ctx) and signs the request (HS256).', SESSION_KEY_KDF),
   'tpm.create-ngc-key': tpm('TPM: create the Windows Hello key (PIN-protected)', 'The TPM makes an RSA-2048 key sealed under a key derived from the PIN: it can only be used with the PIN (ms_hello_key_create).'),
   'tpm.ngc-sign': tpm('TPM: sign with the Windows Hello key (PIN)', 'The PIN unlocks the Hello key inside the TPM, which signs the NGC assertion (RS256); a wrong PIN is refused.'),
@@ -763,16 +767,16 @@ export const STEP_KINDS = {
   'tpm2.create': tpm2('Create', '12.1', 'The TPM makes a key (or seals data) under the storage key and returns its public area and its private area encrypted under the parent: the device keeps only these blobs.'),
   'tpm2.load': tpm2('Load', '12.2', 'A saved TPM2B_PRIVATE/TPM2B_PUBLIC pair is loaded under its parent; the TPM checks its integrity (a blob from before a clear no longer loads).'),
   'tpm2.read-public': tpm2('ReadPublic', '12.4', 'The TPM reports a loaded object\'s public area and name.'),
-  'tpm2.unseal': tpm2('Unseal', '12.7', 'The TPM returns the data of a sealed data object (the PRT session key, for one KDF).'),
+  'tpm2.unseal': tpm2('Unseal', '12.7', 'The TPM returns the data of a sealed data object (the lab\'s swtpm backend no longer unseals the PRT session key: it is used through TPM2_HMAC).'),
   'tpm2.rsa-decrypt': tpm2('RSA_Decrypt', '14.3', 'RSA-OAEP decryption inside the TPM (SHA-1 for JOSE RSA-OAEP: the PRT session key).'),
-  'tpm2.hmac': tpm2('HMAC', '15.5', 'An HMAC computed inside the TPM with a loaded HMAC key.'),
+  'tpm2.hmac': tpm2('HMAC', '15.5', 'An HMAC computed inside the TPM with a loaded HMAC key: the PRT session key\'s SP 800-108 KDF block (label AzureAD-SecureConversation, the request\'s context), whose output is the derived per-request key.'),
   'tpm2.get-random': tpm2('GetRandom', '16.1', 'Random bytes from the TPM\'s RNG.'),
   'tpm2.sign': tpm2('Sign', '20.2', 'RSASSA-PKCS1-v1_5 over a digest inside the TPM, authorised by the key\'s authValue (empty, or the PIN for the Hello key).'),
   'tpm2.clear': tpm2('Clear', '24.6', 'The owner hierarchy is reset with a new storage seed: every key made under the old SRK is lost.'),
   'tpm2.da-lock-reset': tpm2('DictionaryAttackLockReset', '25.2', 'The lockout hierarchy clears the failed-authorization count.'),
   'tpm2.da-parameters': tpm2('DictionaryAttackParameters', '25.3', 'How many wrong authorizations put the TPM in lockout, and how long it takes to recover.'),
   'tpm2.context-save': tpm2('ContextSave', '28.2', 'A loaded object\'s context is saved out of the TPM (hsm-crypto keeps loaded keys this way).'),
-  'tpm2.context-load': tpm2('ContextLoad', '28.3', 'A saved context is loaded back.'),
+  'tpm2.context-load': tpm2('ContextLoad', '28.3', 'A saved context is loaded back for one operation and flushed after it (hsm-crypto execute_with_temporary_object_context; TBS / tpm2-abrmd do the same for every transient object).'),
   'tpm2.flush-context': tpm2('FlushContext', '28.4', 'A transient object is flushed from TPM memory after use (hsm-crypto execute_with_temporary_object).'),
   'tpm.windows-error': { ...tpm('Windows: the TPM\'s error as Windows surfaces it', 'The TPM refused a command; TBS hands its TPM_RC up as an HRESULT (0x80280000 | TPM_RC, the TPM_20_E_* codes) and the Platform Crypto Provider maps it for the caller.', { doc: 'Win32 COM error codes', section: 'TPM, PLA, FVE', title: 'COM Error Codes (TPM, PLA, FVE)', url: 'https://learn.microsoft.com/en-us/windows/win32/com/com-error-codes-6' }), client: 'scenarios/tpm-common.ts' },
   'tpm2.other': tpm2('(other command)', '5', 'A TPM 2.0 command this lab does not decode.'),

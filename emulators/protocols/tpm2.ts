@@ -388,6 +388,10 @@ export const daParameters = (newMaxTries: number, newRecoveryTime: number, locko
 export const contextSave = (handle: number) => command('ContextSave', [handle], {});
 /** TPM2_ContextLoad (Part 3 §28.3). */
 export const contextLoad = (context: Context) => command('ContextLoad', [], { context });
+/** TPM_CAP (Part 2 §6.12): TPM_CAP_HANDLES lists the handles of one type (property = the first handle, e.g. 0x80000000 transient). */
+export const TPM_CAP = { HANDLES: 0x00000001 } as const;
+/** TPM2_GetCapability (Part 3 §30.2); its response stays raw (rawParams): moreData, TPMS_CAPABILITY_DATA. */
+export const getCapability = (capability: number, property: number, propertyCount: number) => command('GetCapability', [], { capability, property, propertyCount });
 /** TPM2_FlushContext (Part 3 §28.4). */
 export const flushContext = (handle: number) => command('FlushContext', [], { flushHandle: handle });
 

@@ -1,5 +1,5 @@
 import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { linkedByEuaToken } from './flows/expectations.js';
 import { fleetHas } from './world.js';
 
@@ -9,6 +9,7 @@ export const autopilotEua: Scenario<AutopilotOutcome> = {
   title: 'Autopilot with the EUA token: one prompt',
   description:
     'OOBE Entra join with a password, PRT, MDM enrollment with the Entra token, a management session whose MsiInstallJob carries EUA_TOKEN, orbit enrolls with eua_token: the idp account is linked, host_uuid set and the SCIM user mapped without asking the user again.',
+  mdm: (o) => autopilotNeeds(o),
   options: AUTOPILOT_OPTIONS,
   run: (world, o) => runAutopilot(world, optionsOf(o)),
   expect: (out, o) => [

@@ -2,7 +2,7 @@ import { createSign } from 'node:crypto';
 import type { Scenario, Expectation } from './types.js';
 import type { World } from './world.js';
 import { fleetClient, fleetHas } from './world.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { makeHardware } from '../device/hardware.js';
 import { windowsContextItems, OID_MDM_DEVICE_ID_EXT } from '../device/mdm/mde2-enroll.js';
 import { buildCsr, OID_SHA256_RSA } from '../device/tpm/csr.js';
@@ -22,7 +22,8 @@ export interface ClonedOutcome extends AutopilotOutcome {
  * with Fleet's device token carrying the orbit node key (fleet.md §2.5 A), so the enrollment names its host at once.
  */
 async function cloneEnrolls(world: World, hwDevId: string): Promise<ClonedOutcome['clone']> {
-  const { lab, mdm } = world;
+  const { lab } = world;
+  const mdm = world.mdmTarget;
   const hw = makeHardware(lab.ids, { hwDevId });
   // The MSI's FLEET_SECRET: the global enroll secret an admin reads (GET /api/v1/fleet/spec/enroll_secret).
   const [secret] = await fleetClient(world).enrollSecrets();
@@ -96,6 +97,7 @@ export const clonedHwDevId: Scenario<ClonedOutcome> = {
   description:
     'A machine goes through Autopilot and is linked to its host; a second machine imaged from the same disk (its own hardware UUID, serial and DeviceID, the same HWDevID) installs fleetd and enrolls programmatically. Fleet before the 2026-08-31 migration keys enrollments by HWDevID alone, so the second enrollment replaces the first machine\'s row; current Fleet keys them by (mdm_hardware_id, host_uuid) and keeps both.',
   options: AUTOPILOT_OPTIONS,
+  mdm: (o) => autopilotNeeds(o),
   run: async (world, o) => {
     // Without end-user authentication the clone's orbit needs no token (the first machine links by its DevDetail serial).
     await fleetClient(world).updateConfig({ mdm: { macos_setup: { enable_end_user_authentication: false } } });

@@ -1,5 +1,5 @@
 import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { PENDING_CMD_LOG_PREFIX } from '../mdm/management/wire.js';
 import { FLEETD_INSTALLER_LOC_URI } from '../mdm/management/fleetd.js';
 import { fleetClient, fleetHas } from './world.js';
@@ -18,8 +18,16 @@ export const enrollSecretSpecialChars: Scenario<AutopilotOutcome> = {
   title: 'Enroll secret with & and <: the fleetd install never reaches the device',
   description:
     'The global enroll secret holds XML-special characters. Fleet queues the fleetd install with the secret embedded raw, cannot decode it on the way out, logs it and skips it each session (#53280): no MsiInstallJob on the device, orbit never starts.',
+  mdm: (o) => autopilotNeeds(o),
   options: AUTOPILOT_OPTIONS,
-  run: (world, o) => runAutopilot(world, optionsOf(o, { before: (w) => fleetClient(w).applyEnrollSecrets([SPECIAL_CHARS_SECRET]) })),
+  run: async (world, o) => {
+    const fleet = fleetClient(world);
+    const before = await fleet.enrollSecrets();
+    const out = await runAutopilot(world, optionsOf(o, { before: () => fleet.applyEnrollSecrets([SPECIAL_CHARS_SECRET]) }));
+    // A shared external Fleet is left as found: every later enrollment would carry the undecodable secret.
+    if (!world.mdmTarget.embedded) await fleet.applyEnrollSecrets(before.map((s) => s.secret));
+    return out;
+  },
   expect: (out) => [
     { kind: 'prompts', equals: 1, why: 'only the OOBE sign-in: orbit never runs, so it never asks' },
     { kind: 'row', party: 'device', table: 'msi_jobs', where: {}, present: false, why: 'no MsiInstallJob reached the device' },
@@ -41,6 +49,8 @@ export const enrollSecretSpecialChars: Scenario<AutopilotOutcome> = {
     {
       kind: 'check',
       name: "a management reply carries Fleet's log line for the skipped command",
+      // The log line is the embedded server's note on the run's step; an external Fleet logs to its own output.
+      needs: 'embedded-mdm',
       check: (w) => {
         const lines = w.lab.recorder.all().flatMap((s) => ((s.detail?.fleetLog as unknown) instanceof Array ? (s.detail!.fleetLog as string[]) : []));
         const hit = lines.find((l) => typeof l === 'string' && l.startsWith(PENDING_CMD_LOG_PREFIX));

@@ -37,6 +37,8 @@ export const espTimeout: Scenario<EspTimeoutOutcome> = {
   description:
     'Software is marked "install during setup" and its installer never returns. Fleet holds the device at the Enrollment Status Page while the item runs; after 3 h of lab time the next session cancels it, records canceled_setup_experience and fails the ESP with "Setup is taking longer than expected…" and Reset PC / Continue anyway. Fleets without the ESP hold (eua-first, eua-link-fix) show no ESP at all.',
   options: AUTOPILOT_OPTIONS.filter((o) => o.name !== 'eua'),
+  // Fleet's setup-experience software API (software installers) is not modelled; the lab's clock moves 3 h.
+  mdm: { needs: 'embedded', why: 'it marks setup-experience software in the MDM server\'s store and moves the lab clock 3 h' },
   run: async (world, o) => {
     const out = await runAutopilot(
       world,

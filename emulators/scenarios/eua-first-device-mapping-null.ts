@@ -36,6 +36,7 @@ export const euaFirstDeviceMappingNull: Scenario<AutopilotOutcome> = {
   options: AUTOPILOT_OPTIONS,
   // The bug's own Fleet, unless the run names another (then the expectations follow that profile).
   fleet: 'eua-first',
+  mdm: { needs: 'embedded', why: 'it runs under the Fleet profile eua-first (the bug\'s Fleet), a profile of the embedded server' },
   run: (world, o) => runAutopilot(world, optionsOf(o)),
   expect: (out): Expectation[] => [
     { kind: 'prompts', equals: 1, why: 'the EUA token spares the second sign-in in every profile' },

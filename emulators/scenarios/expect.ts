@@ -1,5 +1,6 @@
-import type { World } from './world.js';
+import { fleetClient, NeedsEmbeddedMdmError, type World } from './world.js';
 import type { Expectation } from './types.js';
+import { embeddedRowSource, fleetApiRowSource, loadFleetApiView, matchRows, type RowSource } from './rows.js';
 
 export interface ExpectationOutcome {
   name: string;
@@ -7,14 +8,41 @@ export interface ExpectationOutcome {
   detail: string;
   /** The step that decides the verdict (the prompt that made one too many, the write of the row), or null. */
   stepIndex: number | null;
+  /** Why no source of the run could check it (then `passed` is false, and it counts as neither passed nor failed). */
+  skipped?: string;
+}
+
+/** Whether the outcomes let a run pass: every one passed or was skipped. */
+export function allHeld(outcomes: readonly { passed: boolean; skipped?: string | undefined }[]): boolean {
+  return outcomes.every((e) => e.passed || e.skipped !== undefined);
+}
+
+/**
+ * The MDM rows the run can read: the embedded store, or Fleet's host API of the external target (fetched now).
+ * The MySQL source of --mdm-mysql plugs in here.
+ */
+export async function rowSourceFor(world: World): Promise<RowSource> {
+  if (world.mdmTarget.embedded) return embeddedRowSource(world.lab);
+  return fleetApiRowSource(await loadFleetApiView(fleetClient(world)));
+}
+
+/** Check each expectation against the world as the run left it, reading the MDM's rows through the run's source. */
+export async function evaluateRun(expectations: Expectation[], world: World): Promise<ExpectationOutcome[]> {
+  return evaluate(expectations, world, await rowSourceFor(world));
 }
 
 function describeWhere(where: Record<string, unknown>): string {
   return Object.entries(where).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
 }
 
-/** Check each expectation against the world as the run left it. */
-export function evaluate(expectations: Expectation[], world: World): ExpectationOutcome[] {
+const skip = (name: string, reason: string): ExpectationOutcome => ({ name, passed: false, detail: `skipped: ${reason}`, stepIndex: null, skipped: reason });
+
+/**
+ * Check each expectation against the world as the run left it. The run's own parties' rows and steps are always
+ * there; the MDM's rows come from `rows` (default: the embedded store), and its changes only from a source with a
+ * change log.
+ */
+export function evaluate(expectations: Expectation[], world: World, rows: RowSource = embeddedRowSource(world.lab)): ExpectationOutcome[] {
   const steps = world.lab.recorder.all();
   return expectations.map((e): ExpectationOutcome => {
     switch (e.kind) {
@@ -26,20 +54,29 @@ export function evaluate(expectations: Expectation[], world: World): Expectation
         return { name: `the user is prompted ${e.equals} time(s)`, passed: n === e.equals, detail: `prompted ${n} time(s)${e.why ? `: ${e.why}` : ''}`, stepIndex: deciding?.index ?? null };
       }
       case 'row': {
-        const store = world.lab.store(e.party);
-        const rows = store ? (store.dump()[e.table] ?? []) : [];
-        const matches = (r: Record<string, unknown> | null) => !!r && Object.entries(e.where).every(([k, v]) => r[k] === v);
-        const hit = rows.some(matches);
+        const name = `${e.party}.${e.table} ${e.present ? 'has' : 'has no'} row with ${describeWhere(e.where)}`;
+        let answer;
+        if (e.party === 'mdm') answer = rows.mdmRows(e.table, e.where);
+        else {
+          // The run's own parties (device, orbit, Entra) keep their stores in this lab, whatever the MDM target.
+          const own = world.lab.store(e.party)?.dump()[e.table] ?? [];
+          answer = { matched: matchRows(own, e.where), total: own.length, via: `${own.length} row(s) in ${e.table}` };
+        }
+        if ('skip' in answer) return skip(name, answer.skip);
+        const matches = (r: Record<string, unknown> | null) => matchRows([r], e.where) === 1;
         // The last step that wrote such a row (or, for a row that must not be there, that wrote it anyway).
         const writer = [...steps].reverse().find((s) => s.changes.some((c) => c.party === e.party && c.table === e.table && (matches(c.after) || matches(c.before))));
         return {
           stepIndex: writer?.index ?? null,
-          name: `${e.party}.${e.table} ${e.present ? 'has' : 'has no'} row with ${describeWhere(e.where)}`,
-          passed: hit === e.present,
-          detail: `${rows.length} row(s) in ${e.table}${e.why ? `: ${e.why}` : ''}`,
+          name,
+          passed: answer.matched > 0 === e.present,
+          detail: `${answer.via}${e.party === 'mdm' && !rows.changes ? ` (${rows.name})` : ''}${e.why ? `: ${e.why}` : ''}`,
         };
       }
       case 'change': {
+        if (e.party === 'mdm' && !rows.changes) {
+          return skip(`a step ${e.op}s ${e.party}.${e.table}${e.column ? `.${e.column}` : ''}`, `the MDM's change log per step is not in ${rows.name} (needs the embedded MDM store or --mdm-mysql)`);
+        }
         const step = steps.find((s) =>
           s.changes.some(
             (c) =>
@@ -57,8 +94,15 @@ export function evaluate(expectations: Expectation[], world: World): Expectation
         return { name: `${e.path} answers ${e.status}`, passed: seen.includes(e.status), detail: `statuses seen: ${seen.join(', ') || 'none'}`, stepIndex: deciding?.index ?? null };
       }
       case 'check': {
-        const r = e.check(world);
-        return { name: e.name, stepIndex: null, ...r };
+        if (e.needs === 'embedded-mdm' && !world.mdmTarget.embedded) return skip(e.name, 'it reads the embedded MDM server\'s store');
+        try {
+          const r = e.check(world);
+          return { name: e.name, stepIndex: null, ...r };
+        } catch (err) {
+          // A check that reaches for the MDM server's internals on an external target (world.mdm, embeddedMdm()).
+          if (err instanceof NeedsEmbeddedMdmError) return skip(e.name, err.message);
+          throw err;
+        }
       }
     }
   });

@@ -1,5 +1,5 @@
 import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { secondPrompt } from './flows/expectations.js';
 import { pollOrbitConfig, updateOrbit, type PollResult } from '../orbit/agent.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
@@ -28,6 +28,7 @@ export const fleetd154Then155: Scenario<FleetdUpdateOutcome> = {
   title: 'fleetd-base.msi with orbit 1.54: two prompts, then the update to 1.55 changes nothing',
   description:
     'Fleet puts EUA_TOKEN on the MSI command line, but the fleetd-base.msi carries orbit 1.54, which ignores it: orbit is refused and the user signs in again. Orbit then auto-updates to 1.55 (TUF) and restarts; it keeps its node key, so it does not enroll again and the token is never used.',
+  mdm: (o) => autopilotNeeds(o),
   options: AUTOPILOT_OPTIONS.map((opt) => (opt.name === 'orbitVersion' ? { ...opt, choices: [BASE_MSI_ORBIT], default: BASE_MSI_ORBIT } : opt)),
   run: async (world, o) => {
     const out = await runAutopilot(world, optionsOf(o, { orbitVersion: BASE_MSI_ORBIT }));

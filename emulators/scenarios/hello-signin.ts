@@ -1,6 +1,6 @@
 import type { Scenario } from './types.js';
 import type { World } from './world.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, LAB_CLOCK_NEED, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { linkedByEuaToken } from './flows/expectations.js';
 import { ENTRA_PATHS } from '../protocols/paths/entra.js';
 
@@ -24,6 +24,7 @@ export const helloSignin: Scenario<AutopilotOutcome> = {
   description:
     'The MFA user signs in at OOBE and the device joins and gets a PRT. Windows Hello provisioning follows without a new MFA prompt (the OOBE MFA is fresh): a DRS token from the PRT, the user sets up a PIN, the TPM makes the Hello key, DRS registers it. The user then signs in with the PIN: the PRT comes from an assertion the Hello key signed, and the MDM enrollment continues with the token from that PRT.',
   options: AUTOPILOT_OPTIONS.filter((o) => o.name !== 'signIn'),
+  mdm: (o) => autopilotNeeds(o) ?? LAB_CLOCK_NEED,
   run: (world, o) =>
     runAutopilot(
       world,

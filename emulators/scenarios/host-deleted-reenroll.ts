@@ -1,11 +1,10 @@
 import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { hostDeletePath } from '../mdm/api/host-delete.js';
 import { pollOrbitConfig, type PollResult } from '../orbit/agent.js';
 import { NODE_KEY_PATH } from '../orbit/state.js';
 import { MDM_PATHS } from '../protocols/paths/mdm.js';
-import { fleetClient, fleetHas } from './world.js';
-import { fleetApiToken } from '../mdm/api/token.js';
+import { fleetClient, fleetHas, labSwitch } from './world.js';
 import { ENROLL_SECRET_POLICY_URI } from '../mdm/management/enroll-secret-push.js';
 import type { Expectation, ScenarioOptions } from './types.js';
 
@@ -33,12 +32,17 @@ export const hostDeletedReenroll: Scenario<HostDeletedOutcome> = {
   description:
     'After Autopilot with the EUA token, an admin deletes the host. Hours later orbit\'s node key is refused (401), it re-enrolls with its stored secret and the long-expired EUA token; the IdP link Fleet kept satisfies end-user auth, so there is no second prompt and a new hosts row appears. With one-time secrets, the spent secret is refused and Fleet pushes a fresh one through the MDM session (ADMX policy → registry), which orbit adopts.',
   options: [...AUTOPILOT_OPTIONS, { name: 'oneTimeSecrets', label: 'auth.mdm_windows_one_time_enroll_secrets (Fleet with one-time secrets)', kind: 'boolean', default: false }],
+  mdm: (o) =>
+    o.oneTimeSecrets === true || o.oneTimeSecrets === 'true'
+      ? { needs: 'lab-api', why: 'auth.mdm_windows_one_time_enroll_secrets is fleet serve\'s server config (a lab switch)' }
+      : autopilotNeeds(o),
   run: async (world, o) => {
     const oneTime = o.oneTimeSecrets === true || o.oneTimeSecrets === 'true';
-    const out = await runAutopilot(world, optionsOf(o, { before: async (w) => void (oneTime && (await fleetClient(w).setLabSwitches({ mdmWindowsOneTimeEnrollSecrets: true }))) }));
-    const hostId = world.mdm.ctx.store.read((db) => db.prepare(`SELECT id FROM hosts WHERE uuid = ?`).pluck().get(out.hardwareUuid) as number | undefined);
+    const out = await runAutopilot(world, optionsOf(o, { before: async (w) => void (oneTime && (await labSwitch(w, { mdmWindowsOneTimeEnrollSecrets: true }))) }));
+    // The admin finds the host by its hardware UUID (GET /api/v1/fleet/hosts/identifier/:identifier).
+    const hostId = (await fleetClient(world).hostByIdentifier(out.hardwareUuid))?.id;
     if (hostId === undefined) throw new Error('the Autopilot run left no host to delete');
-    await world.lab.send({ from: 'external', to: 'mdm', catalogId: 'fleet.host-delete', title: `Admin: delete host ${hostId} in Fleet`, request: { method: 'DELETE', url: `${world.mdm.url}${hostDeletePath(hostId)}`, headers: { authorization: `Bearer ${fleetApiToken(world.mdm.ctx)}` }, body: '' } });
+    await world.lab.send({ from: 'external', to: 'mdm', catalogId: 'fleet.host-delete', title: `Admin: delete host ${hostId} in Fleet`, request: { method: 'DELETE', url: `${world.mdmTarget.url}${hostDeletePath(hostId)}`, headers: { authorization: `Bearer ${world.mdmTarget.token}` }, body: '' } });
     await world.lab.local({ party: 'device', catalogId: 'lab.clock-advance', title: `${IDLE_MS / 3600_000} h pass (the EUA token expired long ago)`, detail: { advancedMs: IDLE_MS } }, () => world.lab.clock.advance(IDLE_MS));
     const poll = await pollOrbitConfig({ lab: world.lab, hardwareUuid: out.hardwareUuid, serial: out.device.hardware.serial, hostname: out.device.hardware.deviceName, ssoUser: null, maxWaitMs: 10 * 60_000, windows: out.device.windows }, 6);
     // The next management session: the enrollment kept its host_uuid, the host is back with its orbit version.
@@ -66,6 +70,8 @@ export const hostDeletedReenroll: Scenario<HostDeletedOutcome> = {
     {
       kind: 'check',
       name: 'Fleet counted end-user auth as satisfied by the IdP link (the token was never checked)',
+      // The gate's decision is the embedded server's note on the run's step: an external Fleet keeps it to itself.
+      needs: 'embedded-mdm',
       check: (w) => {
         const enrolls = w.lab.recorder.all().filter((s) => s.catalogId === 'orbit.enroll' && s.response?.status === 200);
         const last = enrolls.at(-1)?.detail?.fleetLog as { endUserAuth?: string } | undefined;

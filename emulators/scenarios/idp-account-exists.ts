@@ -12,6 +12,8 @@ export const idpAccountExists: Scenario<AutopilotOutcome> = {
   description:
     'Fleet already has an mdm_idp_accounts row for the user (from an earlier SSO, with a username and full name). The EUA path must link that row and leave username and fullname as they were; InsertMDMIdPAccount would have overwritten them.',
   options: AUTOPILOT_OPTIONS.filter((o) => o.name !== 'eua'),
+  // Fleet has no API that writes mdm_idp_accounts: the earlier SSO's row is written into the embedded store.
+  mdm: { needs: 'embedded', why: 'it seeds an mdm_idp_accounts row in the MDM server\'s store' },
   run: (world, o) =>
     runAutopilot(
       world,

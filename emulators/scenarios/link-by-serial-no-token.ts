@@ -16,6 +16,7 @@ export const linkBySerialNoToken: Scenario<AutopilotOutcome> = {
   description:
     "Fleet's EUA feature is off and end-user authentication is not required, so orbit enrolls with no eua_token. The MsiInstallJob finishes after the management sessions, so the device has already answered the DevDetail SMBIOSSerialNumber Get (stored in mdm_windows_enrollments.hardware_serial) when its host appears. Under current, orbit enroll finds the unlinked enrollment by that serial and links it (host_uuid, host_emails, SCIM); older profiles leave it unlinked until a later management session.",
   options: AUTOPILOT_OPTIONS,
+  mdm: { needs: 'lab-api', why: 'orbit sends no token because the EUA feature is off: a Fleet build before #41381 (the lab switch euaTokenEnabled)' },
   run: async (world, o) => {
     await fleetClient(world).updateConfig({ mdm: { macos_setup: { enable_end_user_authentication: false } } });
     return runAutopilot(world, optionsOf({ ...o, eua: false }, { deferOrbit: true }));

@@ -2,7 +2,7 @@ import { createDevice } from '../device/index.js';
 import { startOrbit, type OrbitResult } from '../orbit/index.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
 import type { Scenario } from './types.js';
-import { fleetClient } from './world.js';
+import { fleetClient, labSwitch } from './world.js';
 
 interface ProgrammaticOutcome {
   hardwareUuid: string;
@@ -22,19 +22,20 @@ export const programmatic: Scenario<ProgrammaticOutcome> = {
     'fleetd is installed by hand; orbit enrolls after the user signs in on /mdm/sso (the one prompt), then the config notification makes Windows enroll with the orbit node key (DeviceEnrollmentUserToken type 1). The enrollment carries host_uuid from the start and no fleetd install is queued.',
   options: [{ name: 'orbitVersion', label: 'Orbit version', kind: 'select', choices: ['1.55.0', '1.50.0'], default: '1.55.0' }],
   run: async (world, o) => {
-    const { lab, entra, mdm } = world;
+    const { lab, entra } = world;
+    const mdmUrl = world.mdmTarget.url;
     const fleet = fleetClient(world);
-    await fleet.setLabSwitches({ euaTokenEnabled: true });
+    await labSwitch(world, { euaTokenEnabled: true });
     // The FLEET_SECRET an admin puts on the MSI command line: the global enroll secret.
     const [secret] = await fleet.enrollSecrets();
     if (!secret) throw new Error('Fleet has no global enroll secret');
     const user = entra.users.find((u) => !u.mfa)!;
-    const device = await createDevice({ lab, mdmUrl: mdm.url });
+    const device = await createDevice({ lab, mdmUrl });
     world.devices.push(device);
     const orbit = await lab.local({ party: 'device', to: 'orbit', catalogId: 'lab.manual-install', title: 'An admin installs fleetd-base.msi by hand: orbit starts' }, () =>
       startOrbit({
         lab,
-        fleetUrl: mdm.url,
+        fleetUrl: mdmUrl,
         enrollSecret: secret.secret,
         version: typeof o.orbitVersion === 'string' ? o.orbitVersion : '1.55.0',
         hardwareUuid: device.hardware.hardwareUuid,

@@ -1,5 +1,5 @@
 import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 
 /**
  * The device enrolls again (same HWDevID): Fleet replaces the enrollment row (fleet.md §2.4 step 2); orbit is
@@ -10,6 +10,7 @@ export const reEnroll: Scenario<AutopilotOutcome> = {
   title: 'Re-enrollment of a known device: still one prompt',
   description:
     'After a full Autopilot run the device enrolls in MDM again. Fleet deletes and re-creates the mdm_windows_enrollments row for the same hardware id, re-links it to the host, and orbit is not gated again.',
+  mdm: (o) => autopilotNeeds(o),
   options: AUTOPILOT_OPTIONS,
   run: async (world, o) => {
     const out = await runAutopilot(world, optionsOf(o));

@@ -1,5 +1,5 @@
 import type { Scenario } from './types.js';
-import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
+import { AUTOPILOT_OPTIONS, LAB_CLOCK_NEED, autopilotNeeds, optionsOf, runAutopilot, type AutopilotOutcome } from './flows/autopilot.js';
 import { linkedByEuaToken } from './flows/expectations.js';
 
 const withoutSignIn = AUTOPILOT_OPTIONS.filter((o) => o.name !== 'signIn');
@@ -10,6 +10,7 @@ export const deviceCodeSignin: Scenario<AutopilotOutcome> = {
   title: 'Device code sign-in, then EUA: one prompt',
   description: 'The user signs in with a device code (authorization_pending until they enter it); the rest of the Autopilot run uses the EUA token, so that sign-in is the only prompt.',
   options: withoutSignIn,
+  mdm: (o) => autopilotNeeds(o) ?? LAB_CLOCK_NEED,
   run: (world, o) => runAutopilot(world, optionsOf({ ...o, signIn: 'device-code' })),
   expect: (out) => [
     ...linkedByEuaToken(out),
@@ -30,6 +31,7 @@ export const mfaSignin: Scenario<AutopilotOutcome> = {
   title: 'MFA sign-in, then EUA: one prompt',
   description: 'The MFA user signs in on the login pages: after the password Entra shows "Approve sign in request", the user approves the push on the phone while the page polls EndAuth, and ProcessAuth sends the code; the tokens carry amr mfa, and the EUA token still spares the second prompt.',
   options: withoutSignIn,
+  mdm: (o) => autopilotNeeds(o) ?? LAB_CLOCK_NEED,
   run: (world, o) => runAutopilot(world, optionsOf({ ...o, signIn: 'mfa' })),
   expect: (out) => [
     ...linkedByEuaToken(out),

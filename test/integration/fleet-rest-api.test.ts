@@ -42,7 +42,7 @@ async function refusedUnchanged(method: string, path: string, body: string | und
 
 describe('Fleet REST API on the embedded MDM server', () => {
   it('logs the admin in with the email and password serve --json prints, answering the API token', async () => {
-    const { fleetAdmin } = serveInfo(world);
+    const fleetAdmin = serveInfo(world).fleetAdmin!;
     const login = await new FleetClient({ url: world.mdm.url }).login(fleetAdmin.email, fleetAdmin.password);
     expect(login.token).toBe(token());
     expect(login.user).toMatchObject({ email: fleetAdmin.email, global_role: 'admin', api_only: false });
@@ -50,7 +50,7 @@ describe('Fleet REST API on the embedded MDM server', () => {
   });
 
   it('refuses a wrong password with 401 Authentication failed', async () => {
-    const r = await raw('POST', '/api/v1/fleet/login', JSON.stringify({ email: serveInfo(world).fleetAdmin.email, password: 'wrong-password-1!' }), false);
+    const r = await raw('POST', '/api/v1/fleet/login', JSON.stringify({ email: serveInfo(world).fleetAdmin!.email, password: 'wrong-password-1!' }), false);
     expect(r).toMatchObject({ status: 401, json: { message: 'Authentication failed' } });
   });
 

@@ -17,7 +17,11 @@ describe('autopilot-eua on swtpm (--tpm swtpm)', () => {
     const tpm2 = steps.filter((s) => s.catalogId.startsWith('tpm2.'));
     expect(tpm2.every((s) => s.title.startsWith('TPM2_') && s.from === 'tpm' && s.to === 'device' && s.status === 'done')).toBe(true);
     const ids = new Set(tpm2.map((s) => s.catalogId));
-    for (const id of ['tpm2.startup', 'tpm2.create-primary', 'tpm2.create', 'tpm2.load', 'tpm2.sign', 'tpm2.rsa-decrypt', 'tpm2.unseal', 'tpm2.flush-context', 'tpm2.read-public', 'tpm2.get-random']) expect(ids, id).toContain(id);
+    for (const id of ['tpm2.startup', 'tpm2.create-primary', 'tpm2.create', 'tpm2.load', 'tpm2.sign', 'tpm2.rsa-decrypt', 'tpm2.hmac', 'tpm2.context-save', 'tpm2.context-load', 'tpm2.flush-context', 'tpm2.read-public', 'tpm2.get-random']) expect(ids, id).toContain(id);
+    // The PRT session key is used only through TPM2_HMAC (its KDF): never unsealed out of the TPM.
+    expect(ids.has('tpm2.unseal')).toBe(false);
+    const hmac = tpm2.find((s) => s.catalogId === 'tpm2.hmac')!;
+    expect(hmac.detail).toMatchObject({ meaning: { label: 'AzureAD-SecureConversation' }, response: { parameters: { outHMAC: '(32 bytes, not shown)' } } });
     const sign = tpm2.find((s) => s.catalogId === 'tpm2.sign')!;
     expect(sign.detail).toMatchObject({ commandCode: '0x0000015d (TPM_CC_Sign)', response: { responseCode: { name: 'TPM_RC_SUCCESS' } } });
     expect(typeof sign.detail!.commandBytes).toBe('string');

@@ -41,7 +41,7 @@ describe('swtpm backend', () => {
     expect(verify('sha256', data, tpm.publicKey(device.handle), sig)).toBe(true);
     expect(verify('sha1', data, tpm.publicKey(device.handle), await tpm.sign(device.handle, data, 'sha1'))).toBe(true);
 
-    // The session key: RSA-OAEP-SHA1 inside the TPM, sealed at once; HS256 with its KDF verifies with the same key.
+    // The session key: RSA-OAEP-SHA1 inside the TPM, kept at once as an HMAC key; HS256 with its KDF (TPM2_HMAC) verifies with the same key.
     const sessionKey = randomBytes(32);
     const skHandle = await tpm.unwrapSessionKey(transport.handle, sessionKeyJwe(sessionKey, tpm.publicKey(transport.handle), randomBytes(12)));
     const jwt = await tpm.sessionKeySignJwt(skHandle, { refresh_token: 'x' });
@@ -54,12 +54,13 @@ describe('swtpm backend', () => {
     expect(db.includes(Buffer.from('PRIVATE KEY'))).toBe(false);
     expect(db.includes(Buffer.from('020100300d06092a864886f70d0101010500', 'hex'))).toBe(false);
     expect(db.includes(sessionKey)).toBe(false);
-    expect(tpm.objects().map((o) => o.kind)).toEqual(['rsa-2048', 'rsa-2048', 'session-key']);
+    expect(tpm.objects().map((o) => o.kind)).toEqual(['rsa-2048', 'rsa-2048', 'session-hmac-key']);
     // Every TPM command was a step titled by its name, its response code decoded.
     const titles = lab.recorder.all().map((s) => s.title);
-    for (const t of ['TPM2_Startup', 'TPM2_CreatePrimary', 'TPM2_Create', 'TPM2_Load', 'TPM2_Sign', 'TPM2_FlushContext', 'TPM2_RSA_Decrypt', 'TPM2_Unseal', 'TPM2_GetRandom']) expect(titles).toContain(t);
-    const unsealStep = lab.recorder.all().find((s) => s.catalogId === 'tpm2.unseal')!;
-    expect(JSON.stringify(unsealStep.detail)).not.toContain(sessionKey.toString('hex'));
+    for (const t of ['TPM2_Startup', 'TPM2_CreatePrimary', 'TPM2_Create', 'TPM2_Load', 'TPM2_Sign', 'TPM2_FlushContext', 'TPM2_RSA_Decrypt', 'TPM2_HMAC', 'TPM2_GetRandom', 'TPM2_ContextSave', 'TPM2_ContextLoad']) expect(titles).toContain(t);
+    expect(titles).not.toContain('TPM2_Unseal');
+    const hmacStep = lab.recorder.all().find((s) => s.catalogId === 'tpm2.hmac')!;
+    expect(JSON.stringify(hmacStep.detail)).not.toContain(sessionKey.toString('hex'));
 
     await tpm.restart();
     const after = await tpm.sign(device.handle, data);
@@ -69,7 +70,7 @@ describe('swtpm backend', () => {
     const e = await tpmErrorOf(tpm.sign(device.handle, data));
     expect(e.command).toBe('Load');
     expect(e.base).toBe(TPM_RC.INTEGRITY);
-    expect(lab.recorder.all().at(-1)!.error).toMatch(/TPM_RC_INTEGRITY/);
+    expect(lab.recorder.all().filter((s) => s.catalogId === 'tpm2.load').at(-1)!.error).toMatch(/TPM_RC_INTEGRITY/);
   });
 
   it('refuses a wrong PIN with TPM_RC_AUTH_FAIL and, past the DA limit, even the right PIN with TPM_RC_LOCKOUT', async () => {

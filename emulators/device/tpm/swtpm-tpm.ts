@@ -7,7 +7,7 @@ import * as T from '../../protocols/tpm2.js';
 import { bcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
 import { wrappedSessionKey } from '../../protocols/prt-kdf.js';
 import { buildCsr, hashFor, type CsrSpec } from './csr.js';
-import { sessionKeyDecryptJwe, sessionKeySignJwt } from './session-key.js';
+import { decryptWithDerivedKey, describeKdfInput, hs256Segments, hs256WithDerivedKey, kdfContext, kdfFixedInput, replyCtx } from './derived-key.js';
 import { startSwtpm, type SwtpmProcess } from './swtpm.js';
 import type { KeyPurpose, PublicFormat, TpmKeyInfo } from './tpm.js';
 import type { Tpm } from './backend.js';
@@ -20,7 +20,7 @@ import type { Tpm } from './backend.js';
 export const SWTPM_SCHEMA = `
 CREATE TABLE IF NOT EXISTS swtpm_objects (
   handle TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,            -- 'rsa-2048' | 'rsa-2048-pin' (Windows Hello) | 'session-key' (sealed data object)
+  kind TEXT NOT NULL,            -- 'rsa-2048' | 'rsa-2048-pin' (Windows Hello) | 'session-hmac-key' (the PRT session key as an HMAC key)
   purpose TEXT NOT NULL,         -- transport | device | mdm-client | ngc | prt-session
   parent TEXT,                   -- the key a session key was unwrapped with
   tpm2b_public BLOB NOT NULL,    -- TPM2B_PUBLIC as TPM2_Create returned it
@@ -57,10 +57,16 @@ function rsaTemplate(daProtected: boolean): T.TpmtPublic {
   };
 }
 
-/** A sealed data object (hsm-crypto seal_data): KEYEDHASH, scheme NULL, no sign/decrypt, the data given by the caller (Part 1 §27.5.3.3). */
-const SEALED_TEMPLATE: T.TpmtPublic = {
-  type: 'keyedhash', nameAlg: T.TPM_ALG.SHA256, attributes: A.fixedTPM | A.fixedParent | A.userWithAuth | A.noDA,
-  authPolicy: Buffer.alloc(0), scheme: { alg: T.TPM_ALG.NULL }, unique: Buffer.alloc(0),
+/**
+ * The PRT session key as an HMAC key: KEYEDHASH with scheme HMAC-SHA256 and `sign` (hsm-crypto hmac_s256_create's
+ * template), but the key bytes given in inSensitive.data, so sensitiveDataOrigin is CLEAR (Part 3 §12.1.1: the TPM
+ * refuses caller data with it SET; Part 1 §27.5.3.3). TPM2_HMAC then runs the KDF with it (Part 3 §15.5).
+ * UNCONFIRMED: whether Windows' Platform Crypto Provider brings the key in this way or by TPM2_Import of a duplicate;
+ * hsm-crypto itself seals the session key and unseals it per use (msoapxbc_rsa_yield_session_key).
+ */
+const SESSION_HMAC_TEMPLATE: T.TpmtPublic = {
+  type: 'keyedhash', nameAlg: T.TPM_ALG.SHA256, attributes: A.fixedTPM | A.fixedParent | A.userWithAuth | A.noDA | A.sign,
+  authPolicy: Buffer.alloc(0), scheme: { alg: T.TPM_ALG.HMAC, hash: T.TPM_ALG.SHA256 }, unique: Buffer.alloc(0),
 };
 
 /** The TPM2 catalog id of each command (emulators/protocols/steps.ts). */
@@ -89,11 +95,15 @@ const pinAuth = (pin: string) => createHash('sha256').update(pin, 'utf8').digest
 /**
  * The device's TPM as swtpm: every operation is the TPM 2.0 commands hsm-crypto's tss.rs issues, each a `local`
  * step TPM ↔ device titled by the command (`TPM2_Load`, `TPM2_Sign`…) with the command and response decoded.
- * Objects are loaded from their saved blobs for one operation and flushed after it (execute_with_temporary_object).
+ * The storage key and each key are kept as saved contexts and ContextLoaded for one operation, flushed after it
+ * (hsm-crypto execute_with_temporary_object_context); the PRT session key is used only through TPM2_HMAC.
  */
 export class SwtpmTpm implements Tpm {
   readonly backend = 'swtpm' as const;
-  private srk: number | null = null;
+  /** The storage primary's saved context (hsm-crypto root_storage_key_load keeps StorageKey::Tpm { key_context }). */
+  private srk: T.Context | null = null;
+  /** Saved contexts of keys loaded once this power cycle (hsm-crypto rs256_load / hmac_s256_load → key_context). */
+  private readonly contexts = new Map<string, T.Context>();
 
   private constructor(
     private readonly lab: Lab,
@@ -121,7 +131,13 @@ export class SwtpmTpm implements Tpm {
     } catch (e) {
       if (!(e instanceof T.TpmError && e.base === T.TPM_RC.INITIALIZE)) throw e;
     }
+    this.forgetContexts();
+  }
+
+  /** A new power cycle or owner seed: the TSS's saved contexts go (a new TBS/abrmd process holds none). */
+  private forgetContexts(): void {
     this.srk = null;
+    this.contexts.clear();
   }
 
   /** Stop swtpm (TPM2_Shutdown(STATE) first, so its NVRAM is saved as a real TPM's is at power-off). */
@@ -142,7 +158,7 @@ export class SwtpmTpm implements Tpm {
   /** TPM2_Clear under the lockout hierarchy (Part 3 §24.6): a new storage seed, so every saved blob stops loading. */
   async clear(): Promise<void> {
     await this.run('Clear', T.clear(T.TPM_RH.LOCKOUT));
-    this.srk = null;
+    this.forgetContexts();
   }
 
   /** TPM2_DictionaryAttackParameters (Part 3 §25.3): how many wrong auth values before lockout. */
@@ -207,10 +223,11 @@ export class SwtpmTpm implements Tpm {
 
   /**
    * hsm-crypto msoapxbc_rsa_decipher_session_key: TPM2_RSA_Decrypt (OAEP-SHA1) with the transport key, truncate to
-   * 32 bytes (libhimmelblau), then seal it at once as a sealed data object under the SRK (TPM2_Create).
+   * 32 bytes (libhimmelblau), then at once make it an HMAC key under the SRK (TPM2_Create, SESSION_HMAC_TEMPLATE):
+   * only its TPM2B_PUBLIC/TPM2B_PRIVATE are kept, and every later use is TPM2_HMAC inside the TPM.
    */
   async unwrapSessionKey(transportHandle: string, sessionKeyJwe: string): Promise<string> {
-    return this.op('tpm.unwrap-session-key', 'TPM: unwrap PRT session key (TPM2_RSA_Decrypt OAEP-SHA1), seal it (TPM2_Create)', { parent: transportHandle }, async () => {
+    return this.op('tpm.unwrap-session-key', 'TPM: unwrap PRT session key (TPM2_RSA_Decrypt OAEP-SHA1), keep it as an HMAC key (TPM2_Create)', { parent: transportHandle }, async () => {
       const header = JSON.parse(Buffer.from(sessionKeyJwe.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string };
       if (header.alg !== 'RSA-OAEP') throw new Error(`session_key_jwe alg ${String(header.alg)} is not RSA-OAEP`);
       const plain = await this.decryptInside(transportHandle, wrappedSessionKey(sessionKeyJwe), 'sha1');
@@ -218,10 +235,10 @@ export class SwtpmTpm implements Tpm {
       const key = Buffer.from(plain.subarray(0, 32));
       plain.fill(0);
       try {
-        const made = await this.create(SEALED_TEMPLATE, { userAuth: Buffer.alloc(0), data: key });
+        const made = await this.create(SESSION_HMAC_TEMPLATE, { userAuth: Buffer.alloc(0), data: key });
         const handle = this.nextHandle(0x80000001);
         this.store.tx((db) =>
-          db.prepare(`INSERT INTO swtpm_objects(handle, kind, purpose, parent, tpm2b_public, tpm2b_private, public_spki, created_at) VALUES (?, 'session-key', 'prt-session', ?, ?, ?, NULL, ?)`)
+          db.prepare(`INSERT INTO swtpm_objects(handle, kind, purpose, parent, tpm2b_public, tpm2b_private, public_spki, created_at) VALUES (?, 'session-hmac-key', 'prt-session', ?, ?, ?, NULL, ?)`)
             .run(handle, transportHandle, T.marshalPublic2b(made.outPublic), made.outPrivate, this.lab.clock.date().toISOString()),
         );
         return handle;
@@ -231,19 +248,48 @@ export class SwtpmTpm implements Tpm {
     }, (h) => ({ sessionKeyHandle: h }));
   }
 
-  /** HS256 with the KDF of the session key; ctx from TPM2_GetRandom; the session key unsealed (TPM2_Unseal) for this one call (hsm-crypto msoapxbc_rsa_yield_session_key). */
+  /**
+   * HS256 with a key derived from the session key (entra-mde2.md §6.5–§6.6): ctx from TPM2_GetRandom (24 bytes, as
+   * Windows), the KDF's HMAC as TPM2_HMAC with the session key, the HS256 itself with the derived key in the device.
+   */
   async sessionKeySignJwt(handle: string, payload: Record<string, unknown>, opts: { kdfVer?: 1 | 2 } = {}): Promise<string> {
-    return this.op('tpm.session-key-sign', `TPM: sign JWT with the PRT session key (HS256, KDFv${opts.kdfVer ?? 2})`, { handle }, async () => {
+    const kdfVer = opts.kdfVer ?? 2;
+    return this.op('tpm.session-key-sign', `TPM: sign JWT with a key derived from the PRT session key (TPM2_HMAC KDFv${kdfVer}, HS256)`, { handle }, async () => {
       const rnd = await this.run('GetRandom', T.getRandom(24));
       const ctx = rnd.params.randomBytes as Buffer;
-      return this.withSessionKey(handle, (key) => sessionKeySignJwt(key, ctx, payload, opts.kdfVer ?? 2));
+      const { h, p } = hs256Segments(payload, ctx, kdfVer);
+      const derived = await this.deriveSessionKey(handle, kdfVer, ctx, Buffer.from(p, 'base64url'));
+      try {
+        return hs256WithDerivedKey(h, p, derived);
+      } finally {
+        derived.fill(0);
+      }
     });
   }
 
+  /** A session-key reply (§6.7): KDFv1 of its ctx by TPM2_HMAC, then AES-256 (CBC or GCM by IV length) with the derived key in the device. */
   async sessionKeyDecrypt(handle: string, jwe: string): Promise<string> {
-    return this.op('tpm.session-key-decrypt', 'TPM: decrypt reply with the PRT session key (TPM2_Unseal, KDFv1 + AES)', { handle, inputBytes: jwe.length }, () =>
-      this.withSessionKey(handle, (key) => sessionKeyDecryptJwe(key, jwe)),
-    (p) => ({ outputBytes: p.length }));
+    return this.op('tpm.session-key-decrypt', 'TPM: decrypt reply with a key derived from the PRT session key (TPM2_HMAC KDFv1, AES-256)', { handle, inputBytes: jwe.length }, async () => {
+      const ctx = replyCtx(jwe);
+      const derived = await this.deriveSessionKey(handle, 1, ctx);
+      try {
+        return decryptWithDerivedKey(jwe, derived).toString('utf8');
+      } finally {
+        derived.fill(0);
+      }
+    }, (p) => ({ outputBytes: p.length }));
+  }
+
+  /**
+   * The SP 800-108 KDF of the session key (one HMAC-SHA256 block) as TPM2_HMAC with the loaded session HMAC key
+   * (Part 3 §15.5); the step shows the label and context decoded and the output only as "not shown".
+   */
+  async deriveSessionKey(handle: string, kdfVer: 1 | 2, ctx: Buffer, payloadBytes?: Buffer): Promise<Buffer> {
+    const row = this.row(handle);
+    if (row.kind !== 'session-hmac-key') throw new Error(`TPM object ${handle} is not a session key`);
+    const context = kdfContext(kdfVer, ctx, payloadBytes);
+    const res = await this.withLoaded(handle, (h) => this.run('HMAC', T.hmac(h, kdfFixedInput(context), T.TPM_ALG.SHA256), { sessionKey: handle, ...describeKdfInput(context, kdfVer, ctx) }));
+    return res.params.outHMAC as Buffer;
   }
 
   /** The Windows Hello key: an RSA-2048 key whose authValue comes from the PIN, DA-protected (ms_hello_key_create). */
@@ -281,17 +327,39 @@ export class SwtpmTpm implements Tpm {
 
   // ---- Inside ----
 
-  /** The owner-hierarchy storage primary, made once per TPM power cycle (TPM2_CreatePrimary, Part 3 §24.1). */
-  private async ensureSrk(): Promise<number> {
+  /**
+   * The owner-hierarchy storage primary, made once per TPM power cycle (TPM2_CreatePrimary, Part 3 §24.1), its
+   * context saved (TPM2_ContextSave, §28.2) and the object flushed, as hsm-crypto root_storage_key_load does and as
+   * TBS / tpm2-abrmd virtualise transient objects: TPM object memory holds only what one operation uses.
+   */
+  private async srkContext(): Promise<T.Context> {
     if (this.srk !== null) return this.srk;
     const res = await this.run('CreatePrimary', T.createPrimary(T.TPM_RH.OWNER, SRK_TEMPLATE));
-    this.srk = res.handles[0]!;
+    this.srk = await this.saveAndFlush(res.handles[0]!);
     return this.srk;
   }
 
+  /** TPM2_ContextSave then TPM2_FlushContext (Part 3 §28.2, §28.4): the object lives on only as its saved context. */
+  private async saveAndFlush(h: number): Promise<T.Context> {
+    try {
+      return (await this.run('ContextSave', T.contextSave(h))).params.context as T.Context;
+    } finally {
+      await this.run('FlushContext', T.flushContext(h));
+    }
+  }
+
+  /** TPM2_ContextLoad a saved context, run `fn` on the handle, flush it (hsm-crypto execute_with_temporary_object_context). */
+  private async withContext<R>(ctx: T.Context, fn: (h: number) => Promise<R>): Promise<R> {
+    const h = (await this.run('ContextLoad', T.contextLoad(ctx))).handles[0]!;
+    try {
+      return await fn(h);
+    } finally {
+      await this.run('FlushContext', T.flushContext(h));
+    }
+  }
+
   private async create(template: T.TpmtPublic, sensitive?: T.SensitiveCreate): Promise<{ outPrivate: Buffer; outPublic: T.TpmtPublic }> {
-    const srk = await this.ensureSrk();
-    const res = await this.run('Create', T.create(srk, template, sensitive));
+    const res = await this.withContext(await this.srkContext(), (srk) => this.run('Create', T.create(srk, template, sensitive)));
     return { outPrivate: res.params.outPrivate as Buffer, outPublic: res.params.outPublic as T.TpmtPublic };
   }
 
@@ -304,17 +372,23 @@ export class SwtpmTpm implements Tpm {
     return { handle, purpose, spki, spkiSha256: sha256Hex(spki) };
   }
 
-  /** Load the saved blob under the SRK, run `fn` on the transient handle, flush it (hsm-crypto execute_with_temporary_object). */
-  private async withLoaded<R>(handle: string, fn: (h: number) => Promise<R>): Promise<R> {
+  /**
+   * A key's saved context: the first use this power cycle loads its blob under the SRK (ContextLoad SRK, Load,
+   * flush SRK) and saves the key's context (hsm-crypto execute_key_load_to_context); later uses only ContextLoad it.
+   */
+  private async keyContext(handle: string): Promise<T.Context> {
+    const cached = this.contexts.get(handle);
+    if (cached) return cached;
     const row = this.row(handle);
-    const srk = await this.ensureSrk();
-    const loaded = await this.run('Load', T.load(srk, row.tpm2b_private, T.unmarshalPublic2b(row.tpm2b_public)));
-    const h = loaded.handles[0]!;
-    try {
-      return await fn(h);
-    } finally {
-      await this.run('FlushContext', T.flushContext(h));
-    }
+    const loaded = await this.withContext(await this.srkContext(), (srk) => this.run('Load', T.load(srk, row.tpm2b_private, T.unmarshalPublic2b(row.tpm2b_public))));
+    const ctx = await this.saveAndFlush(loaded.handles[0]!);
+    this.contexts.set(handle, ctx);
+    return ctx;
+  }
+
+  /** Run `fn` on the key loaded from its saved context, flushed after (execute_with_temporary_object_context). */
+  private async withLoaded<R>(handle: string, fn: (h: number) => Promise<R>): Promise<R> {
+    return this.withContext(await this.keyContext(handle), fn);
   }
 
   private async signInside(handle: string, data: Buffer, hash: 'sha256' | 'sha1', auth?: Buffer): Promise<Buffer> {
@@ -332,30 +406,18 @@ export class SwtpmTpm implements Tpm {
     return res.params.message as Buffer;
   }
 
-  private async withSessionKey<R>(handle: string, fn: (key: Buffer) => R): Promise<R> {
-    const row = this.row(handle);
-    if (row.kind !== 'session-key') throw new Error(`TPM object ${handle} is not a session key`);
-    const res = await this.withLoaded(handle, (h) => this.run('Unseal', T.unseal(h)));
-    const key = res.params.outData as Buffer;
-    try {
-      return fn(key);
-    } finally {
-      key.fill(0);
-    }
-  }
-
   /**
    * One TPM command as a `local` step TPM ↔ device: its command code, handles, sessions and parameters decoded,
    * the raw bytes with secrets zeroed, the response code decoded. A non-zero TPM_RC fails the step with its name.
    */
-  async run(name: T.CommandName, command: Buffer): Promise<T.TpmResponse> {
+  async run(name: T.CommandName, command: Buffer, meaning?: Record<string, unknown>): Promise<T.TpmResponse> {
     const decoded = T.unmarshalCommand(command);
     const def = T.COMMANDS[name];
     const code = T.TPM_CC[name];
     return this.lab.local(
       {
         party: 'tpm', to: 'device', catalogId: STEP[name], title: `TPM2_${name}`,
-        detail: { ...T.describeCommand(decoded), spec: `TCG TPM 2.0 Library Part 3 §${def.section} TPM2_${name}`, commandBytes: T.redactCommand(command).toString('hex') },
+        detail: { ...T.describeCommand(decoded), ...(meaning && { meaning }), spec: `TCG TPM 2.0 Library Part 3 §${def.section} TPM2_${name}`, commandBytes: T.redactCommand(command).toString('hex') },
       },
       async () => {
         let bytes = await this.proc.transmit(command);

@@ -36,6 +36,11 @@ export interface AzureClaimsResult {
   jwksWrite: ((db: Db) => void) | null;
 }
 
+/** Drop every cached JWK Set (a restart of fleet serve empties the manager's cache). */
+export function forgetAzureJwks(ctx: MdmContext): void {
+  ctx.store.tx((db) => db.prepare(`DELETE FROM lab_kv WHERE key LIKE ?`).run(`${JWKS_KV_PREFIX}%`));
+}
+
 function cachedJwks(ctx: MdmContext, uri: string): JSONWebKeySet | null {
   const row = ctx.store.read(
     (db) => db.prepare(`SELECT value, expires_at FROM lab_kv WHERE key = ?`).get(JWKS_KV_PREFIX + uri) as { value: string; expires_at: string } | undefined,

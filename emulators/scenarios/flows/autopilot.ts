@@ -2,8 +2,8 @@ import { createDevice, FLEETD_PRODUCT_ID, type MdmTokenVia, type MsiInstall, typ
 import { orbitLauncher, type OrbitResult } from '../../orbit/index.js';
 import type { InstallerBehaviour } from '../../orbit/setup-experience.js';
 import { espView } from '../../device/csp/esp.js';
-import { fleetClient, type World } from '../world.js';
-import type { ScenarioOption, ScenarioOptions } from '../types.js';
+import { fleetClient, labSwitch, type World } from '../world.js';
+import type { MdmNeed, ScenarioOption, ScenarioOptions } from '../types.js';
 
 /**
  * The Autopilot / Entra-join story every scenario builds on (entra-mde2.md §11.1, fleet.md §3–§4): the user signs
@@ -76,20 +76,41 @@ export function optionsOf(o: ScenarioOptions, defaults: Partial<AutopilotSetting
   };
 }
 
-export async function runAutopilot(world: World, s: AutopilotSettings): Promise<AutopilotOutcome> {
-  const { lab, entra, mdm } = world;
+/**
+ * The lab clock moves where the story waits (device-code and MFA polls, a token left to expire) instead of sleeping:
+ * the MDM server must read the same clock, which the embedded server does and `serve` follows (/lab/v1/mdm/clock).
+ */
+export const LAB_CLOCK_NEED: MdmNeed = { needs: 'lab-api', why: 'the lab clock moves before the MDM checks a token, and the MDM server must follow it (/lab/v1/mdm/clock)' };
+
+/** The Autopilot story's need of the MDM party: Fleet's API, unless the EUA token is off (a Fleet build before #41381). */
+export function autopilotNeeds(o: ScenarioOptions, defaults: Partial<AutopilotSettings> = {}): MdmNeed | undefined {
+  return optionsOf(o, defaults).eua ? undefined : { needs: 'lab-api', why: 'the EUA token off is a Fleet build before #41381 (the lab switch euaTokenEnabled)' };
+}
+
+/**
+ * The SCIM user of the UPN there or not, through Fleet's SCIM API. The embedded server starts empty; an external Fleet
+ * may keep one from an earlier run, which is taken (present) or deleted (absent), so the run starts as the story says.
+ */
+async function scimUserForUpn(world: World, upn: string, givenName: string, present: boolean): Promise<void> {
   const fleet = fleetClient(world);
-  await fleet.setLabSwitches({ euaTokenEnabled: s.eua });
+  const existing = world.mdmTarget.embedded ? [] : await fleet.scimUsers(upn);
+  if (present && existing.length === 0) await fleet.createScimUser({ userName: upn, emails: [{ value: upn, primary: true, type: 'work' }], givenName });
+  if (!present) for (const u of existing) await fleet.deleteScimUser(u.id);
+}
+
+export async function runAutopilot(world: World, s: AutopilotSettings): Promise<AutopilotOutcome> {
+  const { lab, entra } = world;
+  await labSwitch(world, { euaTokenEnabled: s.eua });
   const user = entra.users.find((u) => u.mfa === (s.signIn === 'mfa'));
   if (!user) throw new Error(`the lab tenant has no ${s.signIn === 'mfa' ? 'MFA' : 'password-only'} user`);
-  if (s.scimUser) await fleet.createScimUser({ userName: user.upn, emails: [{ value: user.upn, primary: true, type: 'work' }], givenName: user.displayName.split(' ')[0] ?? user.displayName });
+  await scimUserForUpn(world, user.upn, user.displayName.split(' ')[0] ?? user.displayName, s.scimUser);
   await s.before?.(world, user.upn);
 
   const launchers: Record<string, MsiLauncher> = {};
   const device = await createDevice({
     lab,
     entraUrl: entra.url,
-    mdmUrl: mdm.url,
+    mdmUrl: world.mdmTarget.url,
     user: {
       upn: user.upn,
       password: user.password,

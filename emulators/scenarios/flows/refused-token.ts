@@ -1,5 +1,5 @@
 import type { MsiInstall, VirtualDevice } from '../../device/index.js';
-import type { Scenario } from '../types.js';
+import type { MdmNeed, Scenario } from '../types.js';
 import type { World } from '../world.js';
 import { AUTOPILOT_OPTIONS, optionsOf, runAutopilot, type AutopilotOutcome } from './autopilot.js';
 import { secondPrompt } from './expectations.js';
@@ -14,9 +14,12 @@ export function refusedTokenScenario(s: {
   title: string;
   description: string;
   twist: (install: MsiInstall, world: World, device: VirtualDevice) => Promise<unknown>;
+  /** What the twist needs of the MDM party beyond Fleet's API (the lab's mint, its clock). */
+  mdm?: MdmNeed;
 }): Scenario<AutopilotOutcome> {
   return {
     name: s.name,
+    ...(s.mdm && { mdm: s.mdm }),
     title: s.title,
     description: s.description,
     options: AUTOPILOT_OPTIONS.filter((o) => o.name !== 'eua'),
