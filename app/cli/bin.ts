@@ -5,6 +5,7 @@ import { openCommand, uiCommand } from './ui.js';
 import { listCommand, runCommand } from './run.js';
 import { compareCommand, exportCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
+import { registerLoad } from './load.js';
 
 /** `enrollscope`: the headless CLI (QA in CI) and the host launcher. */
 const program = new Command()
@@ -124,5 +125,7 @@ program
   .addOption(new Option('--timeout <ms>', 'how long each check may wait').default(5000).argParser((v) => Number(v)))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .action(doctorCommand);
+
+registerLoad(program);
 
 await program.parseAsync(process.argv);

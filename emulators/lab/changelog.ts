@@ -69,11 +69,21 @@ interface LogRow {
   new_row: string | null;
 }
 
+/** The two statements a drain runs, prepared once per connection (a store keeps them). */
+export interface ChangeLogStatements {
+  read: Database.Statement;
+  clear: Database.Statement;
+}
+
+export function changeLogStatements(db: Database.Database): ChangeLogStatements {
+  return { read: db.prepare(`SELECT seq, tbl, op, old_row, new_row FROM ${CHANGE_TABLE} ORDER BY seq`), clear: db.prepare(`DELETE FROM ${CHANGE_TABLE}`) };
+}
+
 /** Read and clear the log; call inside the writing transaction. */
-export function drainChangeLog(db: Database.Database): RawChange[] {
-  const rows = db.prepare(`SELECT seq, tbl, op, old_row, new_row FROM ${CHANGE_TABLE} ORDER BY seq`).all() as LogRow[];
+export function drainChangeLog(db: Database.Database, stmts: ChangeLogStatements = changeLogStatements(db)): RawChange[] {
+  const rows = stmts.read.all() as LogRow[];
   if (rows.length === 0) return [];
-  db.prepare(`DELETE FROM ${CHANGE_TABLE}`).run();
+  stmts.clear.run();
   return rows
     .map((r) => ({
       table: r.tbl,

@@ -11,6 +11,12 @@ export interface RsaKeyPair {
 }
 
 /**
+ * Wall time during which at least one RSA key was being generated in this process, and how many were (npm run
+ * bench: a run's overhead over the key generation inside it). Observation only.
+ */
+export const keygenMeter = { keys: 0, busyMs: 0, inFlight: 0, since: 0 };
+
+/**
  * RSA key generation is the one costly randomness (≈260 ms a key here). A seeded lab caches each key it makes
  * under `<cacheDir>/<seed>/<label>.pem`, so a seeded re-run reuses the same keys and is byte-identical.
  */
@@ -26,7 +32,14 @@ export class KeyFactory {
       const privateKey = createPrivateKey(readFileSync(file, 'utf8'));
       return { privateKey, publicKey: createPublicKey(privateKey) };
     }
-    const pair = await generateRsa('rsa', { modulusLength, publicExponent: 0x10001 });
+    if (keygenMeter.inFlight++ === 0) keygenMeter.since = performance.now();
+    let pair: RsaKeyPair;
+    try {
+      pair = await generateRsa('rsa', { modulusLength, publicExponent: 0x10001 });
+    } finally {
+      if (--keygenMeter.inFlight === 0) keygenMeter.busyMs += performance.now() - keygenMeter.since;
+    }
+    keygenMeter.keys++;
     if (file) {
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });

@@ -32,6 +32,13 @@ export interface LabOptions {
   keyCacheDir?: string;
   /** Serve HTTPS on the lab CA's certificate (serve --tls); the lab's own clients trust that CA. Default: plain HTTP. */
   tls?: LabTls | null;
+  /**
+   * Load mode (emulators/load): steps are carried and timed but not kept — no history, no per-step snapshots, no
+   * token or protocol decoding, no change attribution — so a run of thousands of devices keeps its memory flat.
+   */
+  light?: boolean;
+  /** Where the lab's RSA keys come from (load mode's key pool); default a KeyFactory on the seed and keyCacheDir. */
+  keys?: KeyFactory;
   /** The address the party servers listen on (serve --listen); default 127.0.0.1. */
   listen?: string | null;
   /** Outside sources of row changes (an external Fleet's MySQL: mysql/watch.ts), asked around every sent step. */
@@ -99,6 +106,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly seed: string | null;
   /** The lab's TLS material when its servers speak HTTPS; null for plain HTTP. */
   readonly tls: LabTls | null;
+  /** Load mode: steps are not kept (LabOptions.light). */
+  readonly light: boolean;
   /** Where the party servers listen (serve --listen); null: 127.0.0.1. */
   readonly listen: string | null;
   readonly peers: PeerTrust[];
@@ -128,10 +137,12 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
     this.clock = new LabClock(this.seed === null ? null : (opts.startAt ?? SEEDED_START));
     this.ids = new LabIds(this.seed);
-    this.keys = new KeyFactory(this.seed, opts.keyCacheDir ?? join(this.dataDir, '.cache'));
-    this.recorder = new Recorder(this.clock, this.seed);
+    this.keys = opts.keys ?? new KeyFactory(this.seed, opts.keyCacheDir ?? join(this.dataDir, '.cache'));
+    this.light = opts.light ?? false;
+    this.recorder = new Recorder(this.clock, this.seed, undefined, this.light);
     this.recorder.on('closed', (step) => {
-      this.snapshots.take(step.index, this.stores.values(), this.clock.state(), this.ids.state());
+      // Load mode keeps no history to step back through: a snapshot per step would serialize every DB each time.
+      if (!this.light) this.snapshots.take(step.index, this.stores.values(), this.clock.state(), this.ids.state());
       this.cursorIndex = step.index;
       this.lastClosedIndex = step.index;
       this.emit('cursor', step.index);
@@ -148,8 +159,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
     const file = join(this.dataDir, opts.fileName ?? `${party}.sqlite`);
     const store = new Store(party, file, schema, (p, changes) => {
       const ctx = currentStep();
-      if (ctx) this.recorder.addChanges(ctx.stepId, p, changes);
-    }, opts.unlogged);
+      if (ctx && !this.light) this.recorder.addChanges(ctx.stepId, p, changes);
+    }, opts.unlogged, !this.light);
     this.stores.set(party, store);
     return store;
   }

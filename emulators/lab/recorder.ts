@@ -39,12 +39,16 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   private readonly startedHr = new Map<string, bigint>();
   /** The request (and its body) a step's protocol facts were last decoded from, while the step is open. */
   private readonly decodedRequest = new Map<string, { request: Step['request']; body: string | undefined }>();
+  /** Steps opened in this run (light mode keeps none of them in `list`). */
+  private opened = 0;
 
   /** `seed`: a seeded lab's step ids come from the seed (not from its id stream), so two runs of it share them. */
   constructor(
     private readonly clock: LabClock,
     private readonly seed: string | null = null,
     private readonly maxSteps = MAX_STEPS,
+    /** Load mode: a step lives only while open (no history, no token or protocol decoding for a UI nobody watches). */
+    private readonly light = false,
   ) {
     super();
   }
@@ -65,27 +69,34 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   }
 
   open(draft: StepDraft): Step {
-    if (this.list.length >= this.maxSteps) throw new HistoryFullError(this.maxSteps);
+    if (!this.light && this.list.length >= this.maxSteps) throw new HistoryFullError(this.maxSteps);
+    const n = this.opened++;
     const step: Step = {
       ...draft,
       title: draft.title ?? stepKind(draft.catalogId).title,
       protocol: { kind: 'local' },
       // Step ids are not drawn from the seeded stream: recording must not shift the parties' ids.
-      id: this.stepId(this.list.length + 1),
-      index: this.list.length,
+      id: this.stepId(n + 1),
+      index: n,
       status: 'pending',
       startedAt: this.clock.now(),
       durationMs: 0,
       tokens: [],
       changes: [],
     };
-    if (step.kind === 'http') this.decodeRequest(step);
-    this.list.push(step);
     this.byId.set(step.id, step);
     this.startedHr.set(step.id, process.hrtime.bigint());
+    if (this.light) return step;
+    if (step.kind === 'http') this.decodeRequest(step);
+    this.list.push(step);
     this.tokensFor(step);
     this.emit('step', step);
     return step;
+  }
+
+  /** How many steps this run opened (in light mode `all()` keeps none). */
+  get count(): number {
+    return this.opened;
   }
 
   get(id: string): Step | undefined {
@@ -98,6 +109,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
 
   /** Re-emit after a field changed (status, edited request). */
   touch(step: Step): void {
+    if (this.light) return;
     if (step.request) {
       this.tokensFor(step);
       // Decode again only when the request changed (edited at the gate, or its body arrived at a server).
@@ -122,6 +134,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   }
 
   addChanges(stepId: string, party: PartyId, changes: RawChange[]): void {
+    if (this.light) return;
     const step = this.byId.get(stepId);
     if (!step) return;
     step.changes.push(...changes.map((c): DbChange => ({ party, ...c })));
@@ -136,6 +149,11 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     if (result.detail) step.detail = { ...step.detail, ...result.detail };
     if (result.error !== undefined) step.error = result.error;
     step.status = result.error !== undefined ? 'error' : 'done';
+    if (this.light) {
+      this.byId.delete(step.id);
+      this.emit('closed', step);
+      return step;
+    }
     this.tokensFor(step);
     if (step.kind === 'http') step.protocol = decodeProtocol(step.request, step.response);
     this.decodedRequest.delete(step.id);
@@ -174,6 +192,7 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   /** Forget every step (a new run). */
   reset(): void {
     this.list.length = 0;
+    this.opened = 0;
     this.byId.clear();
     this.startedHr.clear();
     this.decodedRequest.clear();

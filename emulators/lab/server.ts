@@ -61,6 +61,9 @@ export interface SlowClientLimits {
   requestTimeoutMs: number;
   checkIntervalMs: number;
 }
+/** fastify's default keepAliveTimeout (fastify.dev/docs/latest/Reference/Server/#keepalivetimeout). */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 export const SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, checkIntervalMs: 2_000 };
 
 declare module 'fastify' {
@@ -93,7 +96,13 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     routerOptions: { caseSensitive: opts.caseSensitive ?? true, maxParamLength: MAX_PARAM_LENGTH },
     // A URL the router cannot decode (FST_ERR_BAD_URL, e.g. `%zz`) gets the party's own 400, not fastify's JSON.
     frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => answerError(err, req, reply),
-    serverFactory: (handler: RequestListener) => (tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, ...timeouts }, handler) : createHttpServer(timeouts, handler)),
+    serverFactory: (handler: RequestListener) => {
+      const server = tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, ...timeouts }, handler) : createHttpServer(timeouts, handler);
+      // fastify sets keepAliveTimeout (72 s, its default) only on a server it makes itself; Node's own 5 s closed idle
+      // keep-alive sockets just as a busy client reused them (socket hang up, ECONNRESET under load).
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      return server;
+    },
   };
   // An HTTPS server is typed apart; the routes and hooks are the same, so the lab handles both as one type.
   const app = Fastify(base) as unknown as FastifyInstance;

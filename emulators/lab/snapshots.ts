@@ -75,6 +75,11 @@ class PagePool {
   }
 }
 
+/** Two images of the same bytes: the same pages in the same order (pages are content-addressed). */
+function sameImage(a: PagedImage, b: PagedImage): boolean {
+  return a === b || (a.bytes === b.bytes && a.pages.length === b.pages.length && a.pages.every((k, i) => k === b.pages[i]));
+}
+
 /** Read DB images back out of a SnapshotArchive (a saved run opened for viewing). */
 export function imageFromArchive(archive: SnapshotArchive, index: number, party: string): Buffer | undefined {
   const img = archive.images[String(index)]?.[party];
@@ -121,9 +126,14 @@ export class Snapshots {
     const snap = this.byIndex.get(index);
     if (!snap) throw new Error(`no snapshot after step ${index}`);
     const writes = new Map<PartyId, number>();
+    const now = this.last;
     for (const s of stores) {
       const image = snap.images.get(s.party);
-      if (image) s.restore(this.pool.get(image));
+      // A store unwritten since it last matched a snapshot holding this very image is already there: rewriting
+      // and reopening its file would change nothing (a step back mostly moves one or two parties' DBs).
+      const had = now?.images.get(s.party);
+      const already = image && had && sameImage(had, image) && now!.writes.get(s.party) === s.writeCount;
+      if (image && !already) s.restore(this.pool.get(image));
       writes.set(s.party, s.writeCount);
     }
     this.last = { images: new Map(snap.images), writes };

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { installChangeLog, drainChangeLog, CHANGE_TABLE, type RawChange } from './changelog.js';
+import { installChangeLog, drainChangeLog, changeLogStatements, CHANGE_TABLE, type ChangeLogStatements, type RawChange } from './changelog.js';
 import type { PartyId } from './step.js';
 
 export type ChangeSink = (party: PartyId, changes: RawChange[]) => void;
@@ -15,37 +15,74 @@ export type Db = Database.Database;
 export class Store {
   private handle: Db;
   private writes = 0;
+  /** Statements every transaction runs, prepared once per handle (a restore opens a new one). */
+  private stmts: { total: Database.Statement; drain: ChangeLogStatements | null };
 
+  /** `changeLog: false` (load mode): no triggers, no change attribution; writes are still counted. */
   constructor(
     readonly party: PartyId,
     readonly file: string,
     schema: string,
     private readonly sink: ChangeSink,
     unlogged: readonly string[] = [],
+    private readonly changeLog = true,
   ) {
     mkdirSync(dirname(file), { recursive: true });
     this.handle = Store.open(file);
-    this.handle.exec(schema);
-    installChangeLog(this.handle, unlogged);
+    // One transaction for the whole schema: each DDL statement would otherwise commit (journal file, fsync) alone.
+    this.handle.transaction(() => {
+      this.handle.exec(schema);
+      if (changeLog) installChangeLog(this.handle, unlogged);
+    })();
+    this.stmts = this.prepare();
   }
 
   private static open(file: string): Db {
     const db = new Database(file);
     // Rollback journal, not WAL: a serialized WAL DB cannot be reopened from its buffer (TOOLCHAIN.md).
     db.pragma('journal_mode = DELETE');
+    // The lab's DBs are a simulation's state, rebuilt by every run; history is in the snapshots. Waiting for the
+    // disk at every commit (synchronous=FULL) bought only power-loss durability (sqlite.org/pragma.html#pragma_synchronous).
+    db.pragma('synchronous = OFF');
     db.pragma('foreign_keys = ON');
+    Store.cacheStatements(db);
     return db;
+  }
+
+  /**
+   * Parties prepare their SQL at each call; compiling it is a good part of a short transaction's cost. The
+   * connection keeps each statement it compiled and hands it out again, reset to the default row mode (a caller
+   * may have plucked it); one still being iterated is not shared.
+   */
+  private static cacheStatements(db: Db): void {
+    const compile = db.prepare.bind(db);
+    const cache = new Map<string, Database.Statement>();
+    db.prepare = ((sql: string) => {
+      const had = cache.get(sql);
+      if (had && !had.busy) {
+        if (had.reader) had.pluck(false).expand(false).raw(false);
+        return had;
+      }
+      const fresh = compile(sql);
+      // SQL built with values in it would grow the cache without end: it holds the first few hundred texts only.
+      if (!had && cache.size < 512) cache.set(sql, fresh);
+      return fresh;
+    }) as Db['prepare'];
+  }
+
+  private prepare(): { total: Database.Statement; drain: ChangeLogStatements | null } {
+    return { total: this.handle.prepare(`SELECT total_changes() AS n`).pluck(), drain: this.changeLog ? changeLogStatements(this.handle) : null };
   }
 
   /** Run `fn` in one transaction; if it throws, nothing is written and the error propagates. */
   tx<T>(fn: (db: Db) => T): T {
     let changes: RawChange[] = [];
     // Writes to unlogged tables (nonces, pending prompts) leave no change log rows but must still reach snapshots.
-    const total = this.handle.prepare(`SELECT total_changes() AS n`).pluck();
+    const { total, drain } = this.stmts;
     const before = total.get() as number;
     const result = this.handle.transaction(() => {
       const r = fn(this.handle);
-      changes = drainChangeLog(this.handle);
+      if (drain) changes = drainChangeLog(this.handle, drain);
       return r;
     }).immediate();
     if (changes.length > 0 || (total.get() as number) !== before) this.writes++;
@@ -72,6 +109,7 @@ export class Store {
     this.handle.close();
     writeFileSync(this.file, image);
     this.handle = Store.open(this.file);
+    this.stmts = this.prepare();
     this.writes++;
   }
 

@@ -38,6 +38,8 @@ const LAYERS: Layer[] = [
   { name: 'renderer', owns: under('renderer'), mayImport: (t) => t.startsWith('renderer/') || t === 'app/contract.ts' || t === 'emulators/protocols/steps.ts' },
   // The Electron shell imports nothing of ours: it starts the host as a child process.
   { name: 'main', owns: under('main'), mayImport: (t) => t.startsWith('main/') },
+  // The load engine: many devices of the scenarios' stories against one world (emulators/load).
+  { name: 'emulators/load', owns: under('emulators/load'), mayImport: (t) => t.startsWith('emulators/') },
 ];
 
 const SOURCE_ROOTS = ['app', 'emulators', 'renderer', 'main'];
