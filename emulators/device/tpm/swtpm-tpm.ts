@@ -1,3 +1,4 @@
+import { SWTPM_SCHEMA } from './schema.js';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/lab.js';
@@ -12,23 +13,6 @@ import { startSwtpm, type SwtpmProcess } from './swtpm.js';
 import type { KeyPurpose, PublicFormat, TpmKeyInfo } from './tpm.js';
 import type { Tpm } from './backend.js';
 
-/**
- * The swtpm backend's state: only what a TPM hands back to keep (Part 3 §12.1: TPM2B_PUBLIC and TPM2B_PRIVATE,
- * the latter encrypted by the TPM under its parent), as kanidm hsm-crypto keeps a LoadableRS256Key. The private
- * keys themselves exist only inside swtpm; `public_spki` is derived from the public area for the device's use.
- */
-export const SWTPM_SCHEMA = `
-CREATE TABLE IF NOT EXISTS swtpm_objects (
-  handle TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,            -- 'rsa-2048' | 'rsa-2048-pin' (Windows Hello) | 'session-hmac-key' (the PRT session key as an HMAC key)
-  purpose TEXT NOT NULL,         -- transport | device | mdm-client | ngc | prt-session
-  parent TEXT,                   -- the key a session key was unwrapped with
-  tpm2b_public BLOB NOT NULL,    -- TPM2B_PUBLIC as TPM2_Create returned it
-  tpm2b_private BLOB NOT NULL,   -- TPM2B_PRIVATE: sealed by the TPM under the storage key, opaque here
-  public_spki BLOB,              -- DER SubjectPublicKeyInfo of an RSA key
-  created_at TEXT NOT NULL
-);
-`;
 
 const A = T.TPMA_OBJECT;
 const RETRY = new Set<number>([T.TPM_RC.RETRY, 0x908, 0x90a]);

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mdmSchema } from '../../../../emulators/mdm/store/schema';
 import { ENTRA_SCHEMA } from '../../../../emulators/entra/schema';
 import { DEVICE_SCHEMA } from '../../../../emulators/device/schema';
-import { TPM_SCHEMA } from '../../../../emulators/device/tpm/schema';
+import { SWTPM_SCHEMA, TPM_SCHEMA } from '../../../../emulators/device/tpm/schema';
 import { ORBIT_SCHEMA } from '../../../../emulators/orbit/schema';
 import { keyColumns, ROW_KEYS, rowKey, rowKeyLabel } from '../../../../renderer/lib/row-identity';
 
@@ -27,7 +27,8 @@ describe('row identity', () => {
     ['mdm', mdmSchema('current')],
     ['entra', ENTRA_SCHEMA],
     ['device', DEVICE_SCHEMA],
-    ['tpm', TPM_SCHEMA],
+    // One party, two backends: the in-process TPM's table and swtpm's blobs (emulators/device/tpm/schema.ts).
+    ['tpm', TPM_SCHEMA + SWTPM_SCHEMA],
     ['orbit', ORBIT_SCHEMA],
   ] as const)("names every %s table by the schema's primary key", (party, schema) => {
     expect(ROW_KEYS[party]).toEqual(primaryKeys(schema));
