@@ -7,6 +7,7 @@ import { parseShard, type Shard } from '../../emulators/load/shard.js';
 import { mergeSummaries, type LoadSummary } from '../../emulators/load/summary.js';
 import { PHASES } from '../../emulators/load/stats.js';
 import { defaultKeyCacheDir } from '../host/session.js';
+import { findSwtpm } from '../../emulators/device/tpm/swtpm.js';
 
 interface LoadOpts {
   devices: string;
@@ -19,6 +20,7 @@ interface LoadOpts {
   dataDir?: string;
   quiet?: boolean;
   workers?: string;
+  tpm: string;
 }
 
 /** The summary for people: rate, phase latencies, errors, rows. */
@@ -80,6 +82,9 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
   const concurrency = whole('--concurrency', opts.concurrency ?? String(Math.min(devices, 8 * availableParallelism())));
   if (concurrency instanceof Error) return usage(concurrency.message);
   if (opts.keys !== 'pooled' && opts.keys !== 'fresh') return usage(`--keys must be pooled or fresh, not "${opts.keys}"`);
+  if (opts.tpm !== 'soft' && opts.tpm !== 'swtpm') return usage(`--tpm must be soft or swtpm, not "${opts.tpm}"`);
+  if (opts.tpm === 'swtpm' && opts.keys !== 'fresh') return usage('--tpm swtpm makes every key inside swtpm: use it with --keys fresh');
+  if (opts.tpm === 'swtpm' && !findSwtpm()) return usage('--tpm swtpm: swtpm is not installed (apt-get install swtpm swtpm-tools)');
   if (!(LOAD_SCENARIOS as readonly string[]).includes(opts.scenario)) return usage(`--scenario must be one of ${LOAD_SCENARIOS.join(', ')}, not "${opts.scenario}"`);
   const workers = opts.workers === undefined ? availableParallelism() : /^\d+$/.test(opts.workers) ? Number(opts.workers) : new Error(`--workers must be a whole number (0: none), not "${opts.workers}"`);
   if (workers instanceof Error) return usage(workers.message);
@@ -93,6 +98,7 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
     devices,
     concurrency,
     keys: opts.keys,
+    tpm: opts.tpm,
     scenario: opts.scenario as LoadScenario,
     seed: opts.seed,
     shard,
@@ -120,6 +126,8 @@ export function registerLoad(program: Command): void {
     .option('--json <file>', 'write the JSON summary here ("-": stdout instead of the table)')
     .option('--data-dir <dir>', 'folder for the DB files (default: a temporary folder, removed at the end)')
     .option('--workers <n>', 'worker threads the devices run in, beside the servers on the main thread (default one per core; 0: none)')
+    // The in-process TPM is load's default (#17): a swtpm per device costs a process and ~0.2 s per RSA-2048 key.
+    .addOption(new Option('--tpm <backend>', 'the devices\' TPM: soft (in-process) or swtpm (a swtpm process per device; needs --keys fresh)').choices(['soft', 'swtpm']).default('soft'))
     .option('--quiet', 'no progress line on stderr')
     // TODO(--mdm-url): `--mdm-url URL --mdm-token T [--mdm-ca FILE|--insecure]` arrives with the external Fleet target of `run`; engine.ts LoadTarget is the seam.
     .action(loadCommand);

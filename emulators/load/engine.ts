@@ -28,6 +28,8 @@ export interface LoadOptions {
   devices: number;
   concurrency: number;
   keys: 'pooled' | 'fresh';
+  /** The devices' TPM (load --tpm): in-process (default) or a swtpm process per device, which makes its keys itself. */
+  tpm?: 'soft' | 'swtpm';
   scenario: LoadScenario;
   seed: string;
   shard: Shard;
@@ -113,6 +115,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   if (!Number.isSafeInteger(o.concurrency) || o.concurrency < 1) throw new Error(`--concurrency must be a whole number of 1 or more, not ${o.concurrency}`);
   const ownDir = o.dataDir === undefined;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-load-'));
+  // swtpm makes every key inside itself: a pool of ours would never reach it (the TPM 2.0 interface has no key import here).
+  if (o.tpm === 'swtpm' && o.keys === 'pooled') throw new Error('--tpm swtpm makes every key inside swtpm: use it with --keys fresh');
   const pool = o.keys === 'pooled' ? await KeyPool.open(o.seed, o.keyCacheDir, o.poolSize) : null;
   const world = await startWorld({ dataDir: join(dir, 'world'), seed: o.seed, keyCacheDir: o.keyCacheDir, light: true });
   let peakRss = process.memoryUsage.rss();
@@ -128,7 +132,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
     const runs: DeviceRun[] = new Array(o.devices);
     const failures: (ErrorKind & { device: number })[] = [];
     const okOf: boolean[] = new Array(o.devices).fill(false);
-    const pool2 = o.workers ? new DevicePool(o.workers, { base: { world: view, scenario: o.scenario, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic' }, poolPems: pool ? pool.pems() : null }) : null;
+    const pool2 = o.workers ? new DevicePool(o.workers, { base: { world: view, scenario: o.scenario, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic', ...(o.tpm && { tpm: o.tpm }) }, poolPems: pool ? pool.pems() : null }) : null;
     let next = 0;
     let done = 0;
     let failed = 0;
@@ -146,7 +150,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
         const keys = pool ? pool.factoryFor(identity.globalIndex) : new KeyFactory(null, null);
         const run = pool2
           ? await pool2.run(slot, { n, identity })
-          : await runDevice({ world: view, scenario: o.scenario, identity, keys, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic' });
+          : await runDevice({ world: view, scenario: o.scenario, identity, keys, dir: join(dir, 'devices'), enrollSecret, scimUser: o.scenario !== 'programmatic', ...(o.tpm && { tpm: o.tpm }) });
         runs[n] = run;
         const problems = run.error
           ? [{ kind: errorKind(run.timer.failed ?? 'setup', run.error.message), detail: run.error.message }]

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { Lab } from '../lab/lab.js';
 import type { KeyFactory } from '../lab/keys.js';
+import { chooseTpm, closeTpm } from '../device/tpm/backend.js';
 import { createDevice, FLEETD_PRODUCT_ID, type MsiLauncher, type VirtualDevice } from '../device/index.js';
 import { orbitLauncher, startOrbit, type OrbitResult } from '../orbit/index.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
@@ -64,6 +65,8 @@ export interface DeviceRunOptions {
   enrollSecret: string;
   /** Each device's SCIM user in Fleet (what the IdP's SCIM sync pushes), as autopilot-eua has by default. */
   scimUser: boolean;
+  /** The device's TPM: the in-process one (default) or its own swtpm process, whose keys it makes itself (load --tpm swtpm). */
+  tpm?: 'soft' | 'swtpm';
 }
 
 /**
@@ -73,6 +76,7 @@ export interface DeviceRunOptions {
 export async function runDevice(o: DeviceRunOptions): Promise<DeviceRun> {
   const { world, identity } = o;
   const lab = new Lab({ dataDir: join(o.dir, `d${identity.globalIndex}`), seed: identity.seed, startAt: world.now, keys: o.keys, light: true, tls: world.tls });
+  if (o.tpm === 'swtpm') chooseTpm(lab, 'swtpm', 'load --tpm swtpm');
   const timer = new PhaseTimer();
   const run: DeviceRun = { identity, timer, mdmDeviceId: null, orbit: null, prompts: 0, error: null };
   try {
@@ -81,6 +85,7 @@ export async function runDevice(o: DeviceRunOptions): Promise<DeviceRun> {
     run.error = e as Error;
   } finally {
     run.prompts = lab.promptCount;
+    await closeTpm(lab);
     lab.close();
     rmSync(lab.dataDir, { recursive: true, force: true });
   }

@@ -58,6 +58,16 @@ describe('load', () => {
     expect(summary.rows.mdm!.host_mdm_idp_accounts).toBe(N);
   });
 
+  it('a load on swtpm (--tpm swtpm, a swtpm process per device) enrolls and checks every device', async () => {
+    const summary = await runLoad({ devices: 2, concurrency: 2, keys: 'fresh', tpm: 'swtpm', scenario: 'autopilot-eua', seed: 'load-test-swtpm', shard: { index: 0, count: 1 }, keyCacheDir, progress: null });
+    expect(summary.errors).toEqual([]);
+    expect(summary).toMatchObject({ devices: 2, ok: 2, failed: 0 });
+  });
+
+  it('refuses --tpm swtpm with pooled keys: a pool of ours never reaches swtpm', async () => {
+    await expect(runLoad({ devices: 1, concurrency: 1, keys: 'pooled', tpm: 'swtpm', scenario: 'autopilot-eua', seed: 'load-test', shard: { index: 0, count: 1 }, keyCacheDir, progress: null })).rejects.toThrow(/--keys fresh/);
+  });
+
   it('refuses a load of no devices and changes nothing', async () => {
     await expect(runLoad({ devices: 0, concurrency: 1, keys: 'pooled', scenario: 'autopilot-eua', seed: 'load-test', shard: { index: 0, count: 1 }, keyCacheDir, progress: null })).rejects.toThrow(/--devices/);
   });

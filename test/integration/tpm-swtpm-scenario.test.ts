@@ -15,7 +15,7 @@ describe('autopilot-eua on swtpm (--tpm swtpm)', () => {
     const backend = steps.find((s) => s.catalogId === 'tpm.backend')!;
     expect(backend.detail).toMatchObject({ backend: 'swtpm', choice: 'swtpm' });
     const tpm2 = steps.filter((s) => s.catalogId.startsWith('tpm2.'));
-    expect(tpm2.every((s) => s.title.startsWith('TPM2_') && s.from === 'tpm' && s.to === 'device' && s.status === 'done')).toBe(true);
+    expect(tpm2.every((s) => s.title.startsWith('TPM2_') && s.from === 'device' && s.to === 'tpm' && s.status === 'done')).toBe(true);
     const ids = new Set(tpm2.map((s) => s.catalogId));
     for (const id of ['tpm2.startup', 'tpm2.create-primary', 'tpm2.create', 'tpm2.load', 'tpm2.sign', 'tpm2.rsa-decrypt', 'tpm2.hmac', 'tpm2.context-save', 'tpm2.context-load', 'tpm2.flush-context', 'tpm2.read-public', 'tpm2.get-random']) expect(ids, id).toContain(id);
     // The PRT session key is used only through TPM2_HMAC (its KDF): never unsealed out of the TPM.

@@ -400,7 +400,8 @@ export class SwtpmTpm implements Tpm {
     const code = T.TPM_CC[name];
     return this.lab.local(
       {
-        party: 'tpm', to: 'device', catalogId: STEP[name], title: `TPM2_${name}`,
+        // The device's TPM stack (TBS) sends the command and the TPM answers (TCG TPM 2.0 Part 3 §5: command/response).
+        party: 'device', to: 'tpm', catalogId: STEP[name], title: `TPM2_${name}`,
         detail: { ...T.describeCommand(decoded), ...(meaning && { meaning }), spec: `TCG TPM 2.0 Library Part 3 §${def.section} TPM2_${name}`, commandBytes: T.redactCommand(command).toString('hex') },
       },
       async () => {

@@ -15,7 +15,7 @@ function getRandomStep(extra: Record<string, unknown> = {}) {
     responseBytes: response.toString('hex'),
     ...extra,
   };
-  return recordedStep({ id: 's1', index: 0, kind: 'local', from: 'tpm', to: 'device', title: 'TPM2_GetRandom', catalogId: 'tpm2.get-random', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, detail, tokens: [], changes: [] });
+  return recordedStep({ id: 's1', index: 0, kind: 'local', from: 'device', to: 'tpm', title: 'TPM2_GetRandom', catalogId: 'tpm2.get-random', status: 'done', observedBy: 'lab', startedAt: 0, durationMs: 1, detail, tokens: [], changes: [] });
 }
 
 describe('tpm2Detail', () => {
