@@ -13,6 +13,16 @@ const program = new Command()
   .description('Step through Windows Entra ID join and Windows MDM enrollment against emulated parties.')
   .showHelpAfterError();
 
+/** The options that put a real Fleet in the embedded MDM server's place (#15), the same on serve, ui and run. */
+function externalFleetOptions(cmd: Command): void {
+  cmd
+  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
+  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)');
+}
+
 program
   .command('serve')
   .description('start the emulators only and print their URLs, tenant, users and DB files')
@@ -26,13 +36,9 @@ program
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here, for clients to trust (implies --tls)')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .option('--listen <address>', 'listen on this address instead of 127.0.0.1 (a host-only network for a Windows VM; warns)')
-  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
-  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
-  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
-  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
-  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(serveCommand);
+externalFleetOptions(program.commands.at(-1)!);
 
 program
   .command('ui')
@@ -43,13 +49,9 @@ program
   .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
-  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
-  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
-  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
-  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
-  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .option('--tpm <backend>', 'the device TPM of the first run: swtpm, soft or auto (default soft, so seeded runs replay byte-identically; the UI\'s TPM option changes it per run)')
   .action(uiCommand);
+externalFleetOptions(program.commands.at(-1)!);
 
 program
   .command('open')
@@ -77,13 +79,9 @@ program
   .option('--set <name=value...>', 'scenario options, e.g. --set eua=false')
   .option('--tls', 'the parties talk HTTPS on certificates from a lab CA')
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
-  .option('--mdm-mysql <url>', 'show the rows of Fleet\'s MySQL each step changed (read-only; mysql://user:pass@host:port/fleet)')
   .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
-  .option('--mdm-url <url>', 'enroll into this MDM server (a Fleet, https://host:port) instead of the embedded one')
-  .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
-  .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
-  .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
   .action(runCommand);
+externalFleetOptions(program.commands.at(-1)!);
 
 program
   .command('compare')

@@ -7,6 +7,7 @@ import { parseShard, type Shard } from '../../emulators/load/shard.js';
 import { mergeSummaries, type LoadSummary } from '../../emulators/load/summary.js';
 import { PHASES } from '../../emulators/load/stats.js';
 import { defaultKeyCacheDir } from '../host/session.js';
+import { usageError as usage } from './usage.js';
 import { findSwtpm } from '../../emulators/device/tpm/swtpm.js';
 
 interface LoadOpts {
@@ -55,10 +56,6 @@ function writeOut(file: string | undefined, s: LoadSummary): void {
   }
 }
 
-function usage(message: string): void {
-  process.stderr.write(`${message}\n`);
-  process.exitCode = 2;
-}
 
 const whole = (name: string, v: string): number | Error => (/^\d+$/.test(v) && Number(v) >= 1 ? Number(v) : new Error(`${name} must be a whole number of 1 or more, not "${v}"`));
 

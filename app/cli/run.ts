@@ -11,6 +11,7 @@ import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
 import { ineligibleFor } from '../../emulators/scenarios/types.js';
 import { fleetProfileInfos, formatFleetProfiles } from '../host/fleet-profiles.js';
 import { checkFleetProfile, type FleetProfileName } from '../../emulators/mdm/profiles/profiles.js';
+import { usageError } from './usage.js';
 
 /** `--fleet NAME` checked: the profile, or a usage error (exit 2) naming the profiles there are. */
 export function fleetOption(name: string | undefined): FleetProfileName | undefined | Error {
@@ -59,17 +60,9 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     return;
   }
   const fleet = fleetOption(opts.fleet);
-  if (fleet instanceof Error) {
-    process.stderr.write(`${fleet.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (fleet instanceof Error) return usageError(fleet);
   const tpm = parseTpmChoice(opts.tpm);
-  if (tpm instanceof Error) {
-    process.stderr.write(`${tpm.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (tpm instanceof Error) return usageError(tpm);
   let options: Map<string, Record<string, string | boolean>>;
   try {
     options = parseOptionSets(opts.set ?? [], wanted.map((n) => findScenario(n)!));
@@ -80,17 +73,9 @@ export async function runCommand(names: string[], opts: RunOpts): Promise<void> 
     return;
   }
   const watcher = await mdmMysqlWatcher(opts.mdmMysql);
-  if (watcher instanceof Error) {
-    process.stderr.write(`${watcher.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (watcher instanceof Error) return usageError(watcher);
   const externalMdm = mdmTargetOption(opts);
-  if (externalMdm instanceof Error) {
-    process.stderr.write(`${externalMdm.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (externalMdm instanceof Error) return usageError(externalMdm);
   if (externalMdm) {
     // Fail fast, before a world starts: a scenario that needs the embedded MDM server cannot run against another.
     const blocked = wanted.map((n) => ineligibleFor(findScenario(n)!, options.get(n) ?? {}, { embedded: false, labApi: true })).filter((w): w is string => w !== null);

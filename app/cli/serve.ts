@@ -11,6 +11,7 @@ import { mdmMysqlWatcher } from './mdm-mysql.js';
 import { parseTpmChoice } from '../../emulators/device/tpm/backend.js';
 import { defaultKeyCacheDir } from '../host/session.js';
 import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
+import { usageError } from './usage.js';
 
 interface ServeOpts extends MdmTargetOpts {
   json?: boolean;
@@ -42,35 +43,15 @@ export function listenOption(v: string | undefined): string | null | Error {
 /** Start the emulators (and the lab API, the user's phone) and keep them up until SIGINT/SIGTERM. */
 export async function serveCommand(opts: ServeOpts): Promise<void> {
   const fleet = fleetOption(opts.fleet);
-  if (fleet instanceof Error) {
-    process.stderr.write(`${fleet.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (fleet instanceof Error) return usageError(fleet);
   const listen = listenOption(opts.listen);
-  if (listen instanceof Error) {
-    process.stderr.write(`${listen.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (listen instanceof Error) return usageError(listen);
   const tpm = parseTpmChoice(opts.tpm);
-  if (tpm instanceof Error) {
-    process.stderr.write(`${tpm.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (tpm instanceof Error) return usageError(tpm);
   const watcher = await mdmMysqlWatcher(opts.mdmMysql);
-  if (watcher instanceof Error) {
-    process.stderr.write(`${watcher.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (watcher instanceof Error) return usageError(watcher);
   const externalMdm = mdmTargetOption(opts);
-  if (externalMdm instanceof Error) {
-    process.stderr.write(`${externalMdm.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (externalMdm instanceof Error) return usageError(externalMdm);
   const seed = opts.seed ?? null;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
   const caBefore = existsSync(join(dataDir, 'tls', 'lab-ca.pem')) ? readFileSync(join(dataDir, 'tls', 'lab-ca.pem'), 'utf8') : null;

@@ -11,6 +11,7 @@ import { electronBinary } from '../host/electron-binary.js';
 import type { RunBundle } from '../contract.js';
 import { readBundle } from './compare.js';
 import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
+import { usageError } from './usage.js';
 
 /** `open BUNDLE`: the UI with a saved run on screen. */
 export async function openCommand(file: string, opts: Omit<UiOpts, 'bundle'>): Promise<void> {
@@ -49,18 +50,10 @@ interface UiOpts extends MdmTargetOpts {
 export async function uiCommand(opts: UiOpts): Promise<void> {
   const tls = Boolean(opts.tls || opts.caOut);
   const fleet = fleetOption(opts.fleet);
-  if (fleet instanceof Error) {
-    process.stderr.write(`${fleet.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (fleet instanceof Error) return usageError(fleet);
   // Soft unless asked: a trainer's seeded run replays byte-identically (auto would pick soft for it anyway, backend.ts).
   const tpm = parseTpmChoice(opts.tpm ?? 'soft');
-  if (tpm instanceof Error) {
-    process.stderr.write(`${tpm.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (tpm instanceof Error) return usageError(tpm);
   try {
     // --tpm swtpm without swtpm: resolveTpm's one line, before anything starts.
     if (tpm === 'swtpm') resolveTpm(tpm, false);
@@ -70,17 +63,9 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
     return;
   }
   const externalMdm = mdmTargetOption(opts);
-  if (externalMdm instanceof Error) {
-    process.stderr.write(`${externalMdm.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (externalMdm instanceof Error) return usageError(externalMdm);
   const watched = await mdmMysqlWatcher(opts.mdmMysql);
-  if (watched instanceof Error) {
-    process.stderr.write(`${watched.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (watched instanceof Error) return usageError(watched);
   const watcher = watched;
   let session: Session;
   try {
