@@ -30,7 +30,7 @@ export function kdfContext(kdfVer: KdfVersion, ctx: Buffer, payloadBytes?: Buffe
 /** What a `tpm2.hmac` step says about its input: the KDF block decoded (nothing in it is secret). */
 export function describeKdfInput(context: Buffer, kdfVer: KdfVersion, ctx: Buffer): Record<string, unknown> {
   return {
-    kdf: 'NIST SP 800-108 counter mode, PRF HMAC-SHA256, one block (entra-mde2.md §6.5)',
+    kdf: 'NIST SP 800-108 counter mode, PRF HMAC-SHA256, one block (https://csrc.nist.gov/pubs/sp/800/108/r1/upd1/final)',
     counter: 1,
     label: KDF_LABEL,
     context: context.toString('hex'),
