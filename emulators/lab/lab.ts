@@ -58,6 +58,18 @@ export interface StepWatcher {
   readonly party: PartyId;
   before?(step: Step): Promise<void>;
   after(step: Step): Promise<RawChange[]>;
+  /** A watcher that keeps the watched DB's current rows (MysqlWatcher): a run's expectations read them (scenarios/rows.ts). */
+  readonly rows?: WatchedRows;
+}
+
+/** The current rows of a DB the lab watches but does not own, table by table, as the DB tab shows them. */
+export interface WatchedRows {
+  /** Shown in an expectation's detail: "Fleet's MySQL (127.0.0.1:3306/fleet)". */
+  readonly name: string;
+  /** Read the DB now, so `table` answers with its rows as they are (what changed since the last step is no step's). */
+  refresh(): Promise<void>;
+  /** The table's columns and rows as of the last read; undefined when the table is not watched. */
+  table(name: string): { columns: readonly string[]; rows: readonly Record<string, unknown>[] } | undefined;
 }
 
 export interface SendOptions {
@@ -113,7 +125,8 @@ export class Lab extends EventEmitter<{ cursor: [number]; prompt: [Step] }> {
   readonly peers: PeerTrust[];
   private readonly beforeSend: LabOptions['beforeSend'];
   private readonly stores = new Map<PartyId, Store>();
-  private readonly watchers: readonly StepWatcher[];
+  /** Outside sources of row changes, asked around every sent step (LabOptions.watchers). */
+  readonly watchers: readonly StepWatcher[];
   private prompts = 0;
   /** Closed (Reset, a new Run): a step released by the drain is not sent, so the old run ends instead of talking to the new world on the same ports. */
   private closed = false;

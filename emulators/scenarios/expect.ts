@@ -1,6 +1,6 @@
 import { fleetClient, NeedsEmbeddedMdmError, type World } from './world.js';
 import type { Expectation } from './types.js';
-import { embeddedRowSource, fleetApiRowSource, loadFleetApiView, matchRows, type RowSource } from './rows.js';
+import { embeddedRowSource, fleetApiRowSource, loadFleetApiView, matchRows, mysqlRowSource, type RowSource } from './rows.js';
 
 export interface ExpectationOutcome {
   name: string;
@@ -18,11 +18,16 @@ export function allHeld(outcomes: readonly { passed: boolean; skipped?: string |
 }
 
 /**
- * The MDM rows the run can read: the embedded store, or Fleet's host API of the external target (fetched now).
- * The MySQL source of --mdm-mysql plugs in here.
+ * The MDM rows the run can read: the embedded store; against an external Fleet its MySQL when the run watches it
+ * (--mdm-mysql: every table and column, and the steps' changes), else Fleet's host API (fetched now).
  */
 export async function rowSourceFor(world: World): Promise<RowSource> {
   if (world.mdmTarget.embedded) return embeddedRowSource(world.lab);
+  const watched = world.lab.watchers.find((w) => w.party === 'mdm' && w.rows)?.rows;
+  if (watched) {
+    await watched.refresh();
+    return mysqlRowSource(watched);
+  }
   return fleetApiRowSource(await loadFleetApiView(fleetClient(world)));
 }
 

@@ -1,10 +1,10 @@
-import type { Lab } from '../lab/lab.js';
+import type { Lab, WatchedRows } from '../lab/lab.js';
 import type { FleetClient } from '../lab/fleet-client.js';
 import type { FleetActivity, FleetHost } from '../protocols/fleet-api.js';
 
 /**
  * Where a run's expectations read the MDM party's rows: the embedded server's store, Fleet's host API (an external
- * Fleet), or, with --mdm-mysql, Fleet's MySQL (a later RowSource). Each answers what it can see and says why not for
+ * Fleet), or, with --mdm-mysql, Fleet's MySQL. Each answers what it can see and says why not for
  * the rest, so an expectation no source of the run can check is reported as skipped, never as passed.
  */
 export type RowAnswer =
@@ -117,6 +117,25 @@ export function fleetApiRowSource(view: FleetApiView): RowSource {
       if (hidden.length > 0) return { skip: `Fleet's API does not show mdm.${table}.${hidden.join(', .')} (needs the embedded MDM store or --mdm-mysql)` };
       const rows = p.rows(view);
       return { matched: matchRows(rows, where), total: rows.length, via: `${rows.length} row(s) via ${p.via}` };
+    },
+  };
+}
+
+/**
+ * An external Fleet's MySQL (--mdm-mysql) as a RowSource: the watched tables' rows as the watcher last read them,
+ * every column Fleet's schema has, and the steps carry their changes. A table the watcher does not watch, or a column
+ * this Fleet's table lacks (an older or newer Fleet), is skipped with its reason.
+ */
+export function mysqlRowSource(watched: WatchedRows): RowSource {
+  return {
+    name: watched.name,
+    changes: true,
+    mdmRows(table, where) {
+      const t = watched.table(table);
+      if (!t) return { skip: `mdm.${table} is not among the tables ${watched.name} watches` };
+      const missing = Object.keys(where).filter((c) => !t.columns.includes(c));
+      if (missing.length > 0) return { skip: `this Fleet's ${table} has no column ${missing.join(', ')} (${watched.name})` };
+      return { matched: matchRows(t.rows, where), total: t.rows.length, via: `${t.rows.length} row(s) in ${table} (${watched.name})` };
     },
   };
 }

@@ -12,6 +12,9 @@ import { fleetPrimaryKeys } from '../helpers/fleet-mysql-schema.js';
 import { startMariaDb, type MariaDb } from '../helpers/mariadb.js';
 import { tempLab } from '../helpers/lab.js';
 import { untilHeld } from '../helpers/events.js';
+import { mysqlRowSource } from '../../emulators/scenarios/rows.js';
+import { evaluate, rowSourceFor } from '../../emulators/scenarios/expect.js';
+import { startWorld } from '../../emulators/scenarios/world.js';
 
 /**
  * The DB tab against an external Fleet: a real MariaDB loaded with Fleet's table definitions, written by a stand-in
@@ -189,6 +192,65 @@ describe('the MySQL change view (a real MariaDB with Fleet\'s tables)', () => {
 
     await db.root.query(`CREATE DATABASE IF NOT EXISTS not_fleet; GRANT SELECT ON not_fleet.* TO 'fleet_ro'@'127.0.0.1'`);
     await expect(MysqlWatcher.connect(`mysql://fleet_ro:ro-secret@127.0.0.1:${db.port}/not_fleet`)).rejects.toThrow(/has none of Fleet's tables/);
+  });
+});
+
+describe('expectations read through Fleet\'s MySQL', () => {
+  it('finds the rows Fleet holds now, every column of its schema, and skips a table it does not watch or a column it lacks', async () => {
+    const { lab, watcher, dispose } = await watchedLab();
+    try {
+      handlers.set('/enroll-rows', async () => {
+        await db.root.query(`INSERT INTO fleet.mdm_windows_enrollments (mdm_device_id, mdm_hardware_id, device_state, device_type, device_name, enroll_type, enroll_user_id, enroll_proto_version, enroll_client_version, not_in_oobe)
+          VALUES ('dev-rows-1', 'hw-rows-1', 'Enrolled', 'CIMClient_Windows', 'DESKTOP-R', 'Device', '', '5.0', '10.0.26100', 1)`);
+      });
+      await post(lab, '/enroll-rows');
+      // Written after the last step (a Fleet cron): the source reads Fleet as it is when the run ends.
+      await db.root.query(`UPDATE fleet.mdm_windows_enrollments SET host_uuid = 'host-rows-1' WHERE mdm_device_id = 'dev-rows-1'`);
+      await watcher.rows.refresh();
+      const rows = mysqlRowSource(watcher.rows);
+      expect(rows.changes).toBe(true);
+      expect(rows.mdmRows('mdm_windows_enrollments', { mdm_device_id: 'dev-rows-1', not_in_oobe: 1, host_uuid: 'host-rows-1' })).toEqual({ matched: 1, total: expect.any(Number), via: expect.stringMatching(/row\(s\) in mdm_windows_enrollments \(Fleet's MySQL \(mysql:\/\/fleet_ro@/) });
+      expect(rows.mdmRows('mdm_windows_enrollments', { mdm_device_id: 'dev-rows-1', not_in_oobe: 0 })).toMatchObject({ matched: 0 });
+      expect(rows.mdmRows('mdm_windows_enrollments', { mdm_device_id: 'dev-rows-1', fleetd_sync_capable: 1 })).toEqual({ skip: expect.stringMatching(/^this Fleet's mdm_windows_enrollments has no column fleetd_sync_capable/) });
+      expect(rows.mdmRows('software', { name: 'Fleet osquery' })).toEqual({ skip: expect.stringMatching(/^mdm\.software is not among the tables Fleet's MySQL/) });
+    } finally {
+      handlers.clear();
+      await dispose();
+    }
+  });
+
+  it('against an external Fleet a run with --mdm-mysql checks row and change expectations in MySQL, not through the host API', async () => {
+    const fleet = await startWorld({ seed: 'mysql-rows-fleet' });
+    const watcher = await MysqlWatcher.connect(db.readerUrl);
+    const world = await startWorld({ seed: 'mysql-rows-lab', externalMdm: { url: fleet.mdmTarget.url, token: fleet.mdmTarget.token }, watchers: [watcher] });
+    try {
+      handlers.set('/orbit-enroll-rows', async () => {
+        await db.root.query(`INSERT INTO fleet.host_emails (host_id, email, source) VALUES (4242, 'rows@contoso.com', 'mdm_idp_accounts')`);
+      });
+      await post(world.lab, '/orbit-enroll-rows');
+      const source = await rowSourceFor(world);
+      expect(source.name).toMatch(/^Fleet's MySQL \(mysql:\/\//);
+      const [row, change, absent] = evaluate(
+        [
+          { kind: 'row', party: 'mdm', table: 'host_emails', where: { host_id: 4242, email: 'rows@contoso.com', source: 'mdm_idp_accounts' }, present: true },
+          { kind: 'change', party: 'mdm', table: 'host_emails', op: 'insert' },
+          { kind: 'change', party: 'mdm', table: 'host_emails', op: 'delete' },
+        ],
+        world,
+        source,
+      );
+      expect(row).toMatchObject({ passed: true, stepIndex: 0 });
+      expect(row!.skipped).toBeUndefined();
+      // The host API has no change log (that expectation is skipped there); MySQL's per-step changes decide it.
+      expect(change).toMatchObject({ passed: true, stepIndex: 0 });
+      expect(absent).toMatchObject({ passed: false, detail: 'no such change in the run' });
+      expect(absent!.skipped).toBeUndefined();
+    } finally {
+      handlers.clear();
+      await world.close();
+      await watcher.close();
+      await fleet.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { RawChange } from '../changelog.js';
-import type { StepWatcher } from '../lab.js';
+import type { StepWatcher, WatchedRows } from '../lab.js';
 import type { Step } from '../step.js';
 import { diffRows, rowKeyOf, type Row } from './diff.js';
 import { normaliseRow } from './normalise.js';
@@ -65,6 +65,8 @@ export class MysqlWatcher implements StepWatcher {
   /** Snapshots run one at a time, in the order the lab asks for them. */
   private queue: Promise<unknown> = Promise.resolve();
   private broken: Error | null = null;
+  /** The watched tables' rows as of the last snapshot: a run's expectations read Fleet's rows here (scenarios/rows.ts). */
+  readonly rows: WatchedRows;
 
   private constructor(
     private readonly conn: mysql.Connection,
@@ -72,6 +74,14 @@ export class MysqlWatcher implements StepWatcher {
     private readonly maxRows: number,
     private readonly warn: (line: string) => void,
   ) {
+    this.rows = {
+      name: `Fleet's MySQL (${target.shown})`,
+      refresh: () => this.refresh(),
+      table: (name) => {
+        const t = this.tables.find((x) => x.name === name && x.watched);
+        return t && { columns: [...t.types.keys()], rows: [...t.rows.values()] };
+      },
+    };
     // A dropped connection must not crash the lab: it makes the next snapshot fail with this error instead.
     conn.on('error', (e: Error) => {
       this.broken = e;
@@ -145,18 +155,21 @@ export class MysqlWatcher implements StepWatcher {
   before(_step: Step): Promise<void> {
     const idle = this.inFlight === 0;
     this.inFlight++;
-    if (!idle) return Promise.resolve();
-    return this.serial(async () => {
-      const changes = await this.snapshot();
-      this.outside.push(...changes);
-      if (this.outside.length > 1_000) this.outside.splice(0, this.outside.length - 1_000);
-    });
+    return idle ? this.refresh() : Promise.resolve();
   }
 
   /** After the step's response (or its failure): the rows that changed since the step began. */
   after(_step: Step): Promise<RawChange[]> {
     this.inFlight = Math.max(0, this.inFlight - 1);
     return this.serial(() => this.snapshot());
+  }
+
+  /** Read the watched tables now (a run's end): what changed since the last step is nobody's, as between steps. */
+  refresh(): Promise<void> {
+    return this.serial(async () => {
+      this.outside.push(...(await this.snapshot()));
+      if (this.outside.length > 1_000) this.outside.splice(0, this.outside.length - 1_000);
+    });
   }
 
   /** Whether the server holds this session read-only (MySQL 8 and MariaDB 11 call it transaction_read_only, MariaDB 10 tx_read_only). */
