@@ -170,9 +170,14 @@ export type DbView = z.infer<typeof DbViewSchema>;
 
 /** A Fleet REST answer as JSON (its shape is Fleet's, emulators/mdm/api/host-view.ts). */
 const FleetJsonSchema = z.record(z.string(), z.unknown());
-/** "What Fleet shows" after a step: Fleet's REST answers computed from that step's MDM rows (app/host/db-view.ts). */
+/**
+ * "What Fleet shows" after a step: Fleet's REST answers computed from that step's MDM rows (app/host/db-view.ts), or,
+ * against an external Fleet, as its host API answered after the step (emulators/scenarios/fleet-api-views.ts).
+ */
 export const FleetViewSchema = z.object({
   stepIndex: z.number().int(),
+  /** Read from an external Fleet's API at `url` after step `afterStep` (-1: nothing asked yet); absent: the embedded server's rows. */
+  fetched: z.object({ url: z.string(), afterStep: z.number().int() }).optional(),
   hosts: z.array(
     z.object({
       id: z.number().int(),
@@ -204,6 +209,8 @@ export const RunBundleSchema = z.object({
   passed: z.boolean().nullable(),
   expectations: z.array(ExpectationResultSchema),
   steps: z.array(StepSchema),
+  /** Against an external Fleet: what its host API showed after each step sent to it (the DB tab's Fleet view). */
+  fleetViews: z.array(FleetViewSchema).optional(),
   /** Every party's DB after every step, each distinct SQLite page once (base64), so an opened run has its DB tab. */
   snapshots: z
     .object({

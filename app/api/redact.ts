@@ -60,5 +60,6 @@ export function redactBundle(bundle: RunBundle): RunBundle {
   // Longest first, so a secret that contains another is replaced whole; short values would redact ordinary words.
   const secrets = [...found].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
   const { snapshots: _dropped, ...rest } = bundle;
-  return { ...rest, steps: mapStrings(bundle.steps, secrets) as RunBundle['steps'] };
+  // An external Fleet's views (hosts, device mappings) go through the same replacement as the steps.
+  return { ...rest, steps: mapStrings(bundle.steps, secrets) as RunBundle['steps'], ...(bundle.fleetViews && { fleetViews: mapStrings(bundle.fleetViews, secrets) as RunBundle['fleetViews'] }) };
 }

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { uiEvents, uiRoutes, type ApiError, type ApiRoute, type LabEvent, type LabState, type RouteArgs, type RouteReply } from '../contract.js';
 import { SessionBusyError, type Session } from '../host/session.js';
 import { toHar } from './har.js';
-import { fleetViewOf } from '../host/db-view.js';
 import { redactBundle } from './redact.js';
 import { KeysLeftError, withoutKeys } from './strip-keys.js';
 import { compareRuns } from '../compare/compare.js';
@@ -162,7 +161,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   serve(uiRoutes.fleetView, ({ query }, reply) => {
     try {
-      return fleetViewOf(session.dbView(query.step));
+      return session.fleetView(query.step);
     } catch (e) {
       return bad(reply, 404, (e as Error).message);
     }

@@ -1,6 +1,6 @@
-import type { DbView, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
+import type { DbView, FleetView, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
 import { imageFromArchive } from '../../emulators/lab/snapshots.js';
-import { dumpImage } from './db-view.js';
+import { dumpImage, fleetViewAt, fleetViewOf } from './db-view.js';
 import type { RunView } from './run-view.js';
 
 /**
@@ -67,6 +67,13 @@ export class BundleViewer implements RunView {
     if (this.cursor >= this.saved.steps.length - 1) return false;
     this.cursor++;
     return true;
+  }
+
+  /** An external Fleet's run carries the views its API gave; otherwise they are computed from the snapshots. */
+  fleetView(index: number): FleetView {
+    const views = this.saved.fleetViews;
+    if (views) return fleetViewAt(views, index, views[0]?.fetched?.url ?? 'the external Fleet');
+    return fleetViewOf(this.dbView(index));
   }
 
   dbView(index: number): DbView {

@@ -64,3 +64,11 @@ function sqlValue(v: unknown): string | number | bigint | null {
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string') return v;
   return JSON.stringify(v);
 }
+
+/** The newest of an external Fleet's views read at or before step `index`; an empty view when none was read yet. */
+export function fleetViewAt(views: readonly FleetView[], index: number, url: string): FleetView {
+  let best: FleetView | null = null;
+  for (const v of views) if (v.stepIndex <= index && (!best || v.stepIndex >= best.stepIndex)) best = v;
+  if (!best) return { stepIndex: index, fetched: { url, afterStep: -1 }, hosts: [], activities: { activities: [] } };
+  return { ...best, stepIndex: index };
+}

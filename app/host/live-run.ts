@@ -3,8 +3,8 @@ import type { World } from '../../emulators/scenarios/world.js';
 import type { Scenario } from '../../emulators/scenarios/types.js';
 import { allHeld, evaluateRun } from '../../emulators/scenarios/expect.js';
 import { PARTIES, type Step as LabStep } from '../../emulators/lab/step.js';
-import type { Breakpoint, DbView, ExpectationResult, HttpRequest, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
-import { dumpImage } from './db-view.js';
+import type { Breakpoint, DbView, ExpectationResult, FleetView, HttpRequest, LabState, PartyInfo, RunBundle, Step } from '../contract.js';
+import { dumpImage, fleetViewAt, fleetViewOf } from './db-view.js';
 import type { RunView } from './run-view.js';
 
 // The lab's Step and the contract's Step must stay the same shape: this line stops the build if they drift.
@@ -127,8 +127,15 @@ export class LiveRun implements RunView {
     return { stepIndex: index, parties };
   }
 
+  fleetView(index: number): FleetView {
+    const api = this.world.fleetApiViews;
+    return api ? fleetViewAt(api.all(), index, this.world.mdmTarget.url) : fleetViewOf(this.dbView(index));
+  }
+
   bundle(opts: { snapshots?: boolean } = {}): RunBundle {
+    const api = this.world.fleetApiViews;
     return {
+      ...(api && { fleetViews: api.all() }),
       ...(opts.snapshots && { snapshots: this.world.lab.snapshots.archive() }),
       format: 'enrollscope-run/1',
       scenario: this.scenario,

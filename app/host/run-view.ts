@@ -1,4 +1,4 @@
-import type { DbView, LabState, RunBundle, Step } from '../contract.js';
+import type { DbView, FleetView, LabState, RunBundle, Step } from '../contract.js';
 
 /**
  * What the UI and the CLI look at: the live run in this lab (`LiveRun`) or a saved run opened for viewing
@@ -10,6 +10,8 @@ export interface RunView {
   steps(): Step[];
   /** Every party's rows as they were after step `index` (-1: before the first). */
   dbView(index: number): DbView;
+  /** What Fleet's REST API showed after step `index` (the embedded server's rows, or an external Fleet's answers). */
+  fleetView(index: number): FleetView;
   bundle(opts?: { snapshots?: boolean }): RunBundle;
   /** One step back in the run's history; false when there is none. */
   back(): boolean;

@@ -9,7 +9,7 @@ import { swtpmVersion } from '../../emulators/device/tpm/swtpm.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 import type { StepWatcher } from '../../emulators/lab/lab.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
-import type { Breakpoint, DbView, HttpRequest, LabEvent, LabState, MdmSettingsView, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
+import type { Breakpoint, DbView, FleetView, HttpRequest, LabEvent, LabState, MdmSettingsView, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
 import { BundleViewer } from './bundle-viewer.js';
 import { LiveRun } from './live-run.js';
 import { RunHistory } from './run-history.js';
@@ -299,6 +299,10 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   }
 
   /** Every party's rows as they were after step `index` (-1: before the first). */
+  fleetView(index: number): FleetView {
+    return this.view.fleetView(index);
+  }
+
   dbView(index: number): DbView {
     return this.view.dbView(index);
   }

@@ -55,6 +55,8 @@ export interface FleetClientOptions {
   insecure?: boolean;
   /** How long one call may take (default 30 s). */
   timeoutMs?: number;
+  /** Never a step's call, even inside one (the DB tab's per-step reads of Fleet's API: fleet-api-views.ts). */
+  unrecorded?: boolean;
 }
 
 /** A lab-only call (/lab/v1/mdm) answered 404: the target is a Fleet without the lab's API (a real Fleet). */
@@ -93,7 +95,7 @@ export class FleetClient {
     const url = `${this.opts.url.replace(/\/$/, '')}${path}`;
     const { record, raw } = await sendHttp(
       { method, url, headers, body: body === undefined ? '' : JSON.stringify(body) },
-      currentStep()?.stepId ?? UNRECORDED_ADMIN,
+      (!this.opts.unrecorded && currentStep()?.stepId) || UNRECORDED_ADMIN,
       this.opts.timeoutMs ?? 30_000,
       { ...(this.opts.caPem && { caPem: this.opts.caPem }), ...(this.opts.insecure && { peers: [{ origin: new URL(url).origin, insecure: true }] }) },
     );
@@ -161,9 +163,13 @@ export class FleetClient {
     await this.call('DELETE', `/api/v1/fleet/hosts/${id}`);
   }
 
-  /** GET /api/v1/fleet/hosts (listHostsEndpoint); with `deviceMapping` each host carries its device_mapping. */
-  async hosts(opts: { deviceMapping?: boolean } = {}): Promise<FleetHost[]> {
-    return (await this.call<{ hosts: FleetHost[] }>('GET', `/api/v1/fleet/hosts${opts.deviceMapping ? '?device_mapping=true' : ''}`)).hosts;
+  /**
+   * GET /api/v1/fleet/hosts (listHostsEndpoint); with `deviceMapping` each host carries its device_mapping; `query`
+   * matches hostname, computer_name, uuid, hardware_serial or primary_ip (server/datastore/mysql/hosts.go hostSearchColumns).
+   */
+  async hosts(opts: { deviceMapping?: boolean; query?: string } = {}): Promise<FleetHost[]> {
+    const q = new URLSearchParams({ ...(opts.deviceMapping && { device_mapping: 'true' }), ...(opts.query !== undefined && { query: opts.query }) }).toString();
+    return (await this.call<{ hosts: FleetHost[] }>('GET', `/api/v1/fleet/hosts${q ? `?${q}` : ''}`)).hosts;
   }
 
   /** GET /api/v1/fleet/hosts/:id (getHostEndpoint). */
@@ -184,6 +190,11 @@ export class FleetClient {
   /** GET /api/v1/fleet/hosts/:id/device_mapping (listHostDeviceMappingEndpoint). */
   deviceMapping(id: number): Promise<FleetHostDeviceMapping> {
     return this.call('GET', `/api/v1/fleet/hosts/${id}/device_mapping`);
+  }
+
+  /** GET /api/v1/fleet/hosts/:id/activities (ListHostPastActivities), newest first. */
+  hostActivities(id: number): Promise<FleetActivities> {
+    return this.call('GET', `/api/v1/fleet/hosts/${id}/activities`);
   }
 
   /** GET /api/v1/fleet/activities (listActivitiesEndpoint), newest first. */

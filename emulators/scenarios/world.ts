@@ -15,6 +15,7 @@ import { FleetClient, LabApiMissingError } from '../lab/fleet-client.js';
 import { LAB_MDM_SETTINGS_PATH, type LabMdmSwitches } from '../protocols/fleet-api.js';
 import { fleetApiToken } from '../mdm/api/token.js';
 import { chooseTpm, closeTpm, type TpmChoice } from '../device/tpm/backend.js';
+import { FleetApiViews } from './fleet-api-views.js';
 
 /** An MDM server outside this process the world's device and orbit enroll into (run --mdm-url): a real Fleet, or `serve`. */
 export interface ExternalMdm {
@@ -75,6 +76,8 @@ export interface World {
   entra: EntraServer;
   /** The virtual devices scenarios made in this world, so a trainer can keep talking to them after the run. */
   devices: VirtualDevice[];
+  /** Against an external Fleet (not in load mode): what its host API showed after each step sent to it. */
+  fleetApiViews: FleetApiViews | null;
   close(): Promise<void>;
 }
 
@@ -94,7 +97,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const peers = ext ? [{ origin: new URL(ext.url).origin, ...(ext.caPem && { caPem: ext.caPem }), ...(ext.insecure && { insecure: true }) }] : [];
   // An external MDM with the lab's API follows this lab's clock (trustThisEntra sets it up).
   let beforeSend: ((request: HttpRequestRecord) => Promise<void>) | null = null;
-  const lab = new Lab({ ...opts, dataDir, tls, peers, ...(ext && { beforeSend: (r: HttpRequestRecord) => beforeSend?.(r) }) });
+  // The DB tab's view of an external Fleet, read from its host API after each step sent to it; load mode keeps no history.
+  const apiViews = ext && !opts.light ? new FleetApiViews(new FleetClient({ url: ext.url, token: ext.token, ...(ext.caPem && { caPem: ext.caPem }), ...(ext.insecure && { insecure: true }), unrecorded: true }), ext.url) : null;
+  const watchers = apiViews ? [...(opts.watchers ?? []), apiViews] : opts.watchers;
+  const lab = new Lab({ ...opts, dataDir, tls, peers, ...(watchers && { watchers }), ...(ext && { beforeSend: (r: HttpRequestRecord) => beforeSend?.(r) }) });
   chooseTpm(lab, opts.tpm ?? 'soft');
   const entra = await startEntraServer({ lab, ...(opts.ports?.entra !== undefined && { port: opts.ports.entra }) });
   if (ext) {
@@ -109,9 +115,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       throw e;
     }
     lab.markStart();
-    return makeWorld(lab, target, entra, async () => {
+    const world = makeWorld(lab, target, entra, async () => {
       await entra.close();
-    });
+    }, apiViews);
+    apiViews?.track(() => world.devices.map((d) => d.hardware));
+    return world;
   }
   const mdm = await startMdmServer({
     lab,
@@ -132,10 +140,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   });
 }
 
-function makeWorld(lab: Lab, mdmTarget: MdmTarget, entra: EntraServer, closeServers: () => Promise<void>): World {
+function makeWorld(lab: Lab, mdmTarget: MdmTarget, entra: EntraServer, closeServers: () => Promise<void>, fleetApiViews: FleetApiViews | null = null): World {
   return {
     lab,
     mdmTarget,
+    fleetApiViews,
     get mdm(): MdmServer {
       return embeddedMdm(this, 'it reads the MDM server\'s internals');
     },

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { runScenarios, type RunResult } from '../../app/host/headless.js';
 import { runCommand } from '../../app/cli/run.js';
 import { toHar } from '../../app/api/har.js';
+import { BundleViewer } from '../../app/host/bundle-viewer.js';
 import { listScenarios } from '../../emulators/scenarios/index.js';
 import { mdmNeedOf } from '../../emulators/scenarios/types.js';
 import { FleetClient } from '../../emulators/lab/fleet-client.js';
@@ -118,6 +119,39 @@ describe('an external Fleet (the embedded MDM server run by serve --tls)', () =>
     expect(har.log.entries.some((en) => en.request.url.startsWith(`${info.mdm}/EnrollmentServer/`))).toBe(true);
     expect(har.log.entries.some((en) => en.request.url.startsWith(`${info.mdm}/api/fleet/orbit/enroll`))).toBe(true);
   }, 600_000);
+});
+
+describe('the DB tab against an external Fleet', () => {
+  it('shows what the external Fleet\'s host API answered after each step sent to it, and a saved run keeps it', async () => {
+    const report = await runScenarios(['autopilot-eua'], { seed: 'external-fleet-views', externalMdm: target });
+    const run = report.runs[0]!;
+    expect(run.failures).toEqual([]);
+    const steps = run.bundle.steps;
+    const views = run.bundle.fleetViews!;
+    // One read after each step the lab sent to Fleet, none after a step between the device and Entra.
+    expect(views.map((v) => v.stepIndex)).toEqual(steps.filter((s) => s.to === 'mdm' && s.kind === 'http' && s.observedBy === 'lab').map((s) => s.index));
+    expect(views.every((v) => v.fetched?.url === info.mdm)).toBe(true);
+
+    const viewer = new BundleViewer(run.bundle, []);
+    const orbitEnroll = steps.find((s) => s.catalogId === 'orbit.enroll' && s.response?.status === 200)!;
+    const uuid = (JSON.parse(orbitEnroll.request!.body) as { hardware_uuid: string }).hardware_uuid;
+    // Before orbit enrolls Fleet lists no host for the device; right after, it does, read after that very step.
+    expect(viewer.fleetView(orbitEnroll.index - 1).hosts).toEqual([]);
+    const after = viewer.fleetView(orbitEnroll.index);
+    expect(after.fetched).toEqual({ url: info.mdm, afterStep: orbitEnroll.index });
+    expect(after.hosts.map((h) => h.listEntry.uuid)).toEqual([uuid]);
+    // A step to Entra after it shows the view of the last step sent to Fleet.
+    const entraLater = steps.find((s) => s.index > orbitEnroll.index && s.to === 'entra');
+    if (entraLater) expect(viewer.fleetView(entraLater.index).fetched!.afterStep).toBeLessThan(entraLater.index);
+    // At the end the host is mapped to the user by the IdP account, as GET device_mapping and the feed say.
+    const upn = info.users.find((u) => !u.mfa)!.upn;
+    const last = viewer.fleetView(steps.length - 1);
+    expect(last.hosts[0]!.deviceMapping.device_mapping).toContainEqual({ email: upn, source: 'mdm_idp_accounts' });
+    expect((last.hosts[0]!.getHost.host as { uuid: string }).uuid).toBe(uuid);
+    expect((last.activities.activities as { type: string }[]).map((a) => a.type)).toContain('fleet_enrolled');
+    // Before any step was sent to Fleet there is nothing to show, and the view says Fleet was not asked yet.
+    expect(viewer.fleetView(-1)).toMatchObject({ hosts: [], fetched: { url: info.mdm, afterStep: -1 } });
+  }, 120_000);
 });
 
 describe('run --mdm-url', () => {

@@ -101,6 +101,16 @@ describe("Fleet's host API (GET /api/v1/fleet/hosts/:id and friends)", () => {
     expect('device_mapping' in plain[0]!).toBe(false);
   });
 
+  it('List hosts with query: a substring of hostname, computer_name, uuid or serial, case-insensitive; LIKE wildcards match themselves', async () => {
+    const ids = async (q: string) => ((await get(`/api/v1/fleet/hosts?query=${encodeURIComponent(q)}`)).json().hosts as { id: number }[]).map((h) => h.id);
+    expect(await ids(UUID_A.toLowerCase())).toEqual([1]);
+    expect(await ids('ser-a')).toEqual([1]);
+    expect(await ids('DESKTOP-')).toEqual([1, 2]);
+    expect(await ids('DESKTOP_B')).toEqual([]);
+    expect(await ids('%')).toEqual([]);
+    expect(await ids('')).toEqual([1, 2]);
+  });
+
   it('GET device_mapping: {host_id, device_mapping} and an empty array (not null) when there is none', async () => {
     expect((await get('/api/v1/fleet/hosts/1/device_mapping')).json()).toEqual({ host_id: 1, device_mapping: [{ email: 'alice@contoso.example', source: 'mdm_idp_accounts' }] });
     expect((await get('/api/v1/fleet/hosts/2/device_mapping')).json()).toEqual({ host_id: 2, device_mapping: [] });

@@ -204,8 +204,13 @@ export function listHostEntry(db: Db, h: HostRow | number, deviceMapping: boolea
 }
 
 /** GET /api/v1/fleet/hosts: every host, by id. */
-export function listHostsView(db: Db, deviceMapping: boolean): { hosts: Record<string, unknown>[] } {
-  const rows = db.prepare(`SELECT * FROM hosts ORDER BY id`).all() as HostRow[];
+export function listHostsView(db: Db, deviceMapping: boolean, query?: string): { hosts: Record<string, unknown>[] } {
+  // `query`: a substring of hostname, computer_name, uuid or hardware_serial (server/datastore/mysql/hosts.go
+  // hostSearchColumns; primary_ip is not a column here: the lab runs no osquery to report one).
+  const like = query ? `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = (like === null
+    ? db.prepare(`SELECT * FROM hosts ORDER BY id`).all()
+    : db.prepare(`SELECT * FROM hosts WHERE hostname LIKE @q ESCAPE '\\' OR computer_name LIKE @q ESCAPE '\\' OR uuid LIKE @q ESCAPE '\\' OR hardware_serial LIKE @q ESCAPE '\\' ORDER BY id`).all({ q: like })) as HostRow[];
   return { hosts: rows.map((r) => listHostEntry(db, r, deviceMapping)) };
 }
 

@@ -52,8 +52,8 @@ export function registerFleetApi(app: FastifyInstance, ctx: MdmContext): void {
     app.get(
       `${base}/hosts`,
       guarded(ctx, (req, reply) => {
-        const q = req.query as { device_mapping?: string };
-        return sendFleetJson(reply, ctx.store.read((db) => listHostsView(db, q.device_mapping === 'true' || q.device_mapping === '1')));
+        const q = req.query as { device_mapping?: string; query?: string };
+        return sendFleetJson(reply, ctx.store.read((db) => listHostsView(db, q.device_mapping === 'true' || q.device_mapping === '1', typeof q.query === 'string' ? q.query.trim() : undefined)));
       }),
     );
     app.get(`${base}/hosts/:id`, guarded(ctx, byId((id) => ctx.store.read((db) => getHostView(db, id)))));

@@ -7,8 +7,9 @@ import { useFleetView } from './useFleetView';
 
 /**
  * The DB tab's "What Fleet shows": for each host, what Fleet's REST API (and so its UI) would answer after this step,
- * computed by the host from the step's snapshot: GET host (mdm, end users), the List hosts entry with its
- * device_mapping (null is the #45066 symptom, flagged), and the activity feed.
+ * computed by the host from the step's snapshot (or, against an external Fleet, what its API answered after the
+ * step): GET host (mdm, end users), the List hosts entry with its device_mapping (null is the #45066 symptom,
+ * flagged), and the activity feed.
  */
 export function FleetShows({ index }: { index: number }) {
   const e = useFleetView(index);
@@ -24,8 +25,16 @@ export function FleetShows({ index }: { index: number }) {
 
 function Shown({ view }: { view: FleetViewT }) {
   const feed = list(view.activities.activities).map(obj);
+  const f = view.fetched;
   return (
     <>
+      {f && (
+        <p className="muted small" data-testid="fleet-view-source">
+          {f.afterStep < 0
+            ? `Not asked yet: the lab reads ${f.url}'s API after each step sent to it.`
+            : `As ${f.url}'s API answered after step ${f.afterStep + 1}, for this run's devices (GET /api/v1/fleet/hosts?query=…).`}
+        </p>
+      )}
       {view.hosts.length === 0 ? (
         <p className="muted">No host yet: Fleet lists a host once orbit enrolls (ds.EnrollOrbit).</p>
       ) : (

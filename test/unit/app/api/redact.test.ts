@@ -42,6 +42,15 @@ describe('a bundle redacted for a bug report', () => {
     expect(out.steps[1]!.changes[0]!.after!.secret).toBe(REDACTED);
   });
 
+  it("replaces a secret the steps carry in an external Fleet's saved host views too", () => {
+    const withViews = redactBundle({
+      ...bundle([signIn, install]),
+      fleetViews: [{ stepIndex: 1, fetched: { url: 'https://fleet.test', afterStep: 1 }, hosts: [{ id: 1, getHost: { host: { id: 1, note: 'enroll-secret-123' } }, listEntry: { id: 1 }, deviceMapping: { host_id: 1, device_mapping: [] }, activities: { activities: [] } }], activities: { activities: [] } }],
+    });
+    expect(JSON.stringify(withViews.fleetViews)).not.toContain('enroll-secret-123');
+    expect(withViews.fleetViews![0]!.hosts[0]!.getHost).toEqual({ host: { id: 1, note: REDACTED } });
+  });
+
   it('keeps a JWT readable but drops its signature', () => {
     expect(text).not.toContain('s'.repeat(40));
     expect(out.steps[0]!.request!.headers.authorization).toMatch(/^Bearer eyJ[\w-]+\.eyJ[\w-]+\.redacted$/);
