@@ -333,14 +333,16 @@ export type QueuedCommand = z.infer<typeof QueuedCommandSchema>;
 export const ScimUserRequestSchema = z.object({ userName: z.string().min(1).max(255), emails: z.array(z.email()).max(10).default([]) });
 
 /** The MDM server settings a user may flip (emulators/mdm/settings.ts). */
+/** The switches Fleet keeps in its server config or build, not its API: null against a Fleet without the lab's API. */
 export const MdmSettingsViewSchema = z.object({
-  euaTokenEnabled: z.boolean(),
+  euaTokenEnabled: z.boolean().nullable(),
   endUserAuthEnabled: z.boolean(),
-  allowOrbitEndUserAuthBypass: z.boolean(),
+  allowOrbitEndUserAuthBypass: z.boolean().nullable(),
   windowsMdmEnabled: z.boolean(),
 });
 export type MdmSettingsView = z.infer<typeof MdmSettingsViewSchema>;
-export const MdmSettingsPatchSchema = MdmSettingsViewSchema.partial();
+export const MdmSettingsPatchSchema = z.object({ euaTokenEnabled: z.boolean(), endUserAuthEnabled: z.boolean(), allowOrbitEndUserAuthBypass: z.boolean(), windowsMdmEnabled: z.boolean() }).partial();
+export type MdmSettingsPatch = z.infer<typeof MdmSettingsPatchSchema>;
 
 /** What waits for the user at Entra: device codes to enter, MFA pushes to answer (the lab is their phone). */
 export const EntraPendingSchema = z.object({

@@ -37,6 +37,7 @@ program
   .option('--fleet <profile>', 'the Fleet the MDM server behaves as (see list --fleet; default current)')
   .option('--listen <address>', 'listen on this address instead of 127.0.0.1 (a host-only network for a Windows VM; warns)')
   .option('--tpm <backend>', 'the device TPM: swtpm, soft or auto (swtpm when installed and the run unseeded)', 'auto')
+  .option('--fleet-api-only', 'the MDM server serves only what a real Fleet serves (no /lab/v1/mdm API): rehearse a run against a real Fleet')
   .action(serveCommand);
 externalFleetOptions(program.commands.at(-1)!);
 

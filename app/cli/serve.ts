@@ -26,6 +26,7 @@ interface ServeOpts extends MdmTargetOpts {
   listen?: string;
   mdmMysql?: string;
   tpm?: string;
+  fleetApiOnly?: boolean;
 }
 
 /**
@@ -52,6 +53,9 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
   if (watcher instanceof Error) return usageError(watcher);
   const externalMdm = mdmTargetOption(opts);
   if (externalMdm instanceof Error) return usageError(externalMdm);
+  // As fleet serve --dev does (server/mdm/microsoft/wstep.go): the JWKS the Azure JWT of an enrollment is checked against,
+  // so a run of another lab (its own Entra) can enroll here with --fleet-api-only, as into a real Fleet.
+  const jwksFromEnv = process.env.FLEET_DEV_AZURE_JWT_JWKS_URI || null;
   const seed = opts.seed ?? null;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-'));
   const caBefore = existsSync(join(dataDir, 'tls', 'lab-ca.pem')) ? readFileSync(join(dataDir, 'tls', 'lab-ca.pem'), 'utf8') : null;
@@ -79,7 +83,8 @@ export async function serveCommand(opts: ServeOpts): Promise<void> {
       ...(listen && { listen }),
       tpm,
       ...(externalMdm && { externalMdm }),
-      ...(fleet && { mdmSettings: { fleetProfile: fleet } }),
+      ...(opts.fleetApiOnly && { mdmLabApi: false }),
+      ...((fleet || jwksFromEnv) && { mdmSettings: { ...(fleet && { fleetProfile: fleet }), ...(jwksFromEnv && { azureJwksUri: jwksFromEnv }) } }),
       ...(watcher && { watchers: [watcher] }),
       // --seed without ports: the seed's ports (seeded-ports.ts), so the same seed serves the same URLs next time.
       ports: { ...seededDefaults, ...(opts.mdmPort !== undefined && { mdm: opts.mdmPort }), ...(opts.entraPort !== undefined && { entra: opts.entraPort }) },

@@ -1,4 +1,4 @@
-import type { EntraPending, MdmSettingsView, QueuedCommand, ScimUserCreated } from '../contract.js';
+import type { EntraPending, MdmSettingsPatch, MdmSettingsView, QueuedCommand, ScimUserCreated } from '../contract.js';
 import { readSettings } from '../../emulators/mdm/settings.js';
 import { FleetApiError } from '../../emulators/lab/fleet-client.js';
 import { fleetClient } from '../../emulators/scenarios/world.js';
@@ -19,7 +19,7 @@ export interface ConsoleHost {
   /** The live run, or null while a saved run is shown instead. */
   liveRun(): LiveRun | null;
   /** Settings the user flipped: every new world (Run, Reset) starts with them, as a real server keeps its config. */
-  keepSettings(patch: Partial<MdmSettingsView>): void;
+  keepSettings(patch: MdmSettingsPatch): void;
 }
 
 /**
@@ -47,16 +47,23 @@ export class TrainerConsole {
     return device;
   }
 
-  /** Queue a SyncML command for the run's device; it is sent in the device's next management session. */
+  /**
+   * Queue a SyncML command for the run's device; it is sent in the device's next management session. Any verb goes
+   * through the lab's own API; a Fleet without it (a real Fleet) takes an <Exec> through POST commands/run only.
+   */
   async queueCommand(raw: string): Promise<QueuedCommand> {
     const run = this.requireIdle();
-    const deviceId = this.runDevice(run).hardware.mdmDeviceId;
-    const q = await run.lab.local(
-      { party: 'mdm', catalogId: 'console.queue-command', detail: { raw } },
-      // Any verb, so the lab's own API (Fleet's commands/run takes only <Exec>).
-      () => fleetClient(run.world).queueRawCommand(deviceId, raw),
-    );
-    return { commandUuid: q.command_uuid, targetLocUri: q.target_loc_uri, deviceId };
+    const hardware = this.runDevice(run).hardware;
+    const deviceId = hardware.mdmDeviceId;
+    const fleet = fleetClient(run.world);
+    if (run.world.mdmTarget.labApi) {
+      const q = await run.lab.local({ party: 'mdm', catalogId: 'console.queue-command', detail: { raw } }, () => fleet.queueRawCommand(deviceId, raw));
+      return { commandUuid: q.command_uuid, targetLocUri: q.target_loc_uri, deviceId };
+    }
+    // Fleet answers any other verb with its own 422 (fleet.ParseWindowsMDMCommand, server/fleet/microsoft_mdm.go).
+    // Fleet's host is the device's SMBIOS UUID (orbit enroll's hardware_uuid).
+    const q = await run.lab.local({ party: 'mdm', catalogId: 'console.queue-command', detail: { raw, via: 'POST /api/v1/fleet/commands/run' } }, () => fleet.runCommand(raw, [hardware.hardwareUuid]));
+    return { commandUuid: q.command_uuid, targetLocUri: q.request_type, deviceId };
   }
 
   /** The run's device starts a management session now (as when its poll timer fires). */
@@ -81,13 +88,29 @@ export class TrainerConsole {
     return { ok: true, id: Number(user.id), userName: user.userName };
   }
 
-  mdmSettings(): MdmSettingsView {
-    const s = readSettings(this.requireLive().world.mdm.ctx.store);
-    return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
+  /**
+   * The server's switches: the embedded server's settings; an external Fleet's GET /config, and its server-config
+   * switches through the lab's API where it has one (null: a real Fleet shows them in no API).
+   */
+  async mdmSettings(): Promise<MdmSettingsView> {
+    const run = this.requireLive();
+    const embedded = run.world.mdmTarget.embedded;
+    if (embedded) {
+      const s = readSettings(embedded.ctx.store);
+      return { euaTokenEnabled: s.euaTokenEnabled, endUserAuthEnabled: s.endUserAuthEnabled, allowOrbitEndUserAuthBypass: s.allowOrbitEndUserAuthBypass, windowsMdmEnabled: s.windowsMdmEnabled };
+    }
+    const fleet = fleetClient(run.world);
+    const [config, lab] = await Promise.all([fleet.config(), run.world.mdmTarget.labApi ? fleet.labSwitches() : null]);
+    return {
+      euaTokenEnabled: lab?.euaTokenEnabled ?? null,
+      endUserAuthEnabled: config.mdm.macos_setup.enable_end_user_authentication,
+      allowOrbitEndUserAuthBypass: lab?.allowOrbitEndUserAuthBypass ?? null,
+      windowsMdmEnabled: config.mdm.windows_enabled_and_configured,
+    };
   }
 
   /** Fleet's config through PATCH /api/v1/fleet/config; the switches Fleet keeps in server config through the lab API. */
-  async updateMdmSettings(patch: Partial<MdmSettingsView>): Promise<MdmSettingsView> {
+  async updateMdmSettings(patch: MdmSettingsPatch): Promise<MdmSettingsView> {
     const run = this.requireIdle();
     const fleet = fleetClient(run.world);
     const { windowsMdmEnabled, endUserAuthEnabled, euaTokenEnabled, allowOrbitEndUserAuthBypass } = patch;

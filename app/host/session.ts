@@ -9,7 +9,7 @@ import { swtpmVersion } from '../../emulators/device/tpm/swtpm.js';
 import type { LabTls } from '../../emulators/lab/tls.js';
 import type { StepWatcher } from '../../emulators/lab/lab.js';
 import { findScenario, listScenarios } from '../../emulators/scenarios/index.js';
-import type { Breakpoint, DbView, FleetView, HttpRequest, LabEvent, LabState, MdmSettingsView, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
+import type { Breakpoint, DbView, FleetView, HttpRequest, LabEvent, LabState, MdmSettingsPatch, PartyInfo, RunBundle, RunSummary, ScenarioInfo, Step } from '../contract.js';
 import { BundleViewer } from './bundle-viewer.js';
 import { LiveRun } from './live-run.js';
 import { RunHistory } from './run-history.js';
@@ -69,7 +69,7 @@ export class Session extends EventEmitter<{ event: [LabEvent] }> {
   /** Rises with every state given out (LabState.seq), so the UI can keep the newest. */
   private seq = 0;
   /** Settings the user flipped in this session: every new world (Run, Reset) starts with them, as a real server keeps its config. */
-  private settingsChosen: Partial<MdmSettingsView> = {};
+  private settingsChosen: MdmSettingsPatch = {};
   private readonly history = new RunHistory();
   /** The trainer's console: acts on the live run only, and refuses while a saved run is open. */
   readonly console = new TrainerConsole({

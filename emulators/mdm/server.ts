@@ -19,6 +19,8 @@ export interface MdmServerOptions {
   lab: Lab;
   port?: number;
   settings?: Partial<MdmSettings>;
+  /** false: no /lab/v1/mdm routes, so outside clients meet the API surface of a real Fleet (serve --fleet-api-only). */
+  labApi?: boolean;
 }
 
 export interface MdmServer {
@@ -61,7 +63,7 @@ function fleetErrors(app: FastifyInstance): void {
 }
 
 /** Every route group of the MDM server, in order (paths in protocols/paths/mdm.ts). */
-function registerRoutes(app: FastifyInstance, ctx: MdmContext): void {
+function registerRoutes(app: FastifyInstance, ctx: MdmContext, labApi: boolean): void {
   // MS-MDE2 enrollment: entry point, discovery, policy, enroll, and the STS auth / Terms of Use pages.
   registerEnrollment(app, ctx);
   // OMA-DM management sessions (SyncML 1.2).
@@ -75,7 +77,7 @@ function registerRoutes(app: FastifyInstance, ctx: MdmContext): void {
   // Fleet's REST API: DELETE /api/v1/fleet/hosts/:id.
   registerHostDelete(app, ctx);
   // Fleet's REST host API and activity feed (GET /api/v1/fleet/hosts/:id, /activities), admin token.
-  registerFleetApi(app, ctx);
+  registerFleetApi(app, ctx, { labApi });
 }
 
 /**
@@ -97,7 +99,7 @@ export async function startMdmServer(opts: MdmServerOptions): Promise<MdmServer>
   const app = opts.lab.server('mdm', { bodyLimit: 2 * 1024 * 1024 });
   readAnyContentType(app);
   fleetErrors(app);
-  registerRoutes(app, ctx);
+  registerRoutes(app, ctx, opts.labApi ?? true);
   const url = await listenLoopback(app, opts.port ?? 0);
   const identity = await seed(ctx, opts.settings ?? {}, url);
   // Lets the timeline check STS / EUA token signatures (observation only).

@@ -47,13 +47,6 @@ export class FleetApiViews implements StepWatcher {
     return [];
   }
 
-  /** What Fleet showed after step `index`: the newest view read at or before it (null: none read yet). */
-  at(index: number): FleetApiView | null {
-    let best: FleetApiView | null = null;
-    for (const v of this.views) if (v.stepIndex <= index && (!best || v.stepIndex >= best.stepIndex)) best = v;
-    return best;
-  }
-
   /** Every view read, in step order (a saved run keeps them: RunBundle.fleetViews). */
   all(): FleetApiView[] {
     return [...this.views].sort((a, b) => a.stepIndex - b.stepIndex);

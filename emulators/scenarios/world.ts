@@ -65,6 +65,8 @@ export interface WorldOptions extends Omit<LabOptions, 'tls'> {
   tpm?: TpmChoice;
   /** Enroll into this MDM server instead of starting the embedded one (run / serve / ui --mdm-url). */
   externalMdm?: ExternalMdm;
+  /** false: the embedded MDM serves no lab API, only what a real Fleet serves (serve --fleet-api-only). */
+  mdmLabApi?: boolean;
 }
 
 export interface World {
@@ -124,6 +126,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const mdm = await startMdmServer({
     lab,
     ...(opts.ports?.mdm !== undefined && { port: opts.ports.mdm }),
+    ...(opts.mdmLabApi === false && { labApi: false }),
     settings: {
       entraTenantIds: [entra.tenantId],
       entraClientIds: [entra.mdmAppId],
@@ -134,7 +137,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
   });
   lab.markStart();
-  const target: MdmTarget = { url: mdm.url, token: fleetApiToken(mdm.ctx), ...(lab.tls && { caPem: lab.tls.caPem }), embedded: mdm, labApi: true, notes: [] };
+  const target: MdmTarget = { url: mdm.url, token: fleetApiToken(mdm.ctx), ...(lab.tls && { caPem: lab.tls.caPem }), embedded: mdm, labApi: opts.mdmLabApi !== false, notes: [] };
   return makeWorld(lab, target, entra, async () => {
     await Promise.allSettled([mdm.close(), entra.close()]);
   });

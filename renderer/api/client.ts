@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  uiEvents, uiRoutes, type ApiRoute, type Breakpoint, type CompareProfilesRequest, type ControlRequest, type HttpRequest, type LabEvent, type MdmSettingsView, type RouteInput, type RouteReply, type RunBundle, type RunRequest,
+  uiEvents, uiRoutes, type ApiRoute, type Breakpoint, type CompareProfilesRequest, type ControlRequest, type HttpRequest, type LabEvent, type MdmSettingsPatch, type RouteInput, type RouteReply, type RunBundle, type RunRequest,
 } from '../../app/contract';
 import { apiErrorText } from '../lib/api-error';
 
@@ -92,7 +92,7 @@ export function createApiClient(opts: ApiClientOptions) {
     syncDevice: () => call(r.syncDevice, {}),
     createScimUser: (userName: string, emails: string[]) => call(r.createScimUser, { body: { userName, emails } }),
     mdmSettings: () => call(r.mdmSettings, {}),
-    updateMdmSettings: (patch: Partial<MdmSettingsView>) => call(r.updateMdmSettings, { body: patch }),
+    updateMdmSettings: (patch: MdmSettingsPatch) => call(r.updateMdmSettings, { body: patch }),
     entraPending: () => call(r.entraPending, {}),
     answerMfa: (id: string, approve: boolean) => call(r.answerMfa, { params: { id }, body: { approve } }),
     answerDeviceCode: (userCode: string, answer: { upn: string } | { deny: true }) => call(r.answerDeviceCode, { params: { userCode }, body: answer }),

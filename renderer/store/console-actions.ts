@@ -1,4 +1,4 @@
-import type { MdmSettingsView } from '../../app/contract';
+import type { MdmSettingsPatch } from '../../app/contract';
 import { api, ApiCallError, type ApiClient } from '../api/client';
 import { useLab } from './index';
 import type { LabStoreApi } from './types';
@@ -49,7 +49,7 @@ export function createConsoleActions(store: LabStoreApi, client: ApiClient = api
    * Flip a server setting now; it holds for later runs too. The EUA switch is also what the Autopilot scenarios'
    * `eua` option sets on the server, so the option follows it: the next Run uses the server as the user left it.
    */
-  async function updateMdmSetting(patch: Partial<MdmSettingsView>): Promise<void> {
+  async function updateMdmSetting(patch: MdmSettingsPatch): Promise<void> {
     const was = store.getState().settings;
     if (was) store.getState().setMdmSettings({ ...was, ...patch }); // the switch moves at once; a refusal puts it back
     const r = await inSection('settings', () => client.updateMdmSettings(patch), () => 'Saved: holds for this run and the next ones.');

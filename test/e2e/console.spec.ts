@@ -47,7 +47,7 @@ test('the EUA setting flipped off in the console, then autopilot-eua: the user i
   await expect(eua).toBeChecked();
   await eua.uncheck();
   await expect(eua).not.toBeChecked();
-  await expect.poll(() => host.session.console.mdmSettings().euaTokenEnabled).toBe(false);
+  await expect.poll(async () => (await host.session.console.mdmSettings()).euaTokenEnabled).toBe(false);
 
   await ui.runScenario(page, 'autopilot-eua');
   await expect(page.getByTestId('prompts')).toHaveText('prompts 2');

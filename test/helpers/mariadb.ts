@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,16 +33,6 @@ const FAST = ['--skip-name-resolve', '--skip-log-bin', '--innodb-buffer-pool-siz
   '--innodb-flush-method=nosync', '--innodb-doublewrite=0', '--innodb-flush-log-at-trx-commit=0'];
 export const READER = { user: 'fleet_ro', password: 'ro-secret' };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when the server logs that it is ready; rejects with its log if it exits first. */
 function untilReady(child: ChildProcess): Promise<void> {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,11 +8,11 @@ import { webcrypto } from 'node:crypto';
 import { x509 } from '../../emulators/protocols/x509.js';
 import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 import { FleetClient } from '../../emulators/lab/fleet-client.js';
-import { formatDoctor, runDoctor, type DoctorOptions } from '../../app/host/doctor.js';
+import { formatDoctor, runDoctor, type DoctorOptions, type DoctorReport } from '../../app/host/doctor.js';
+import { freePort } from '../helpers/ports.js';
+import { runCli as cli, startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
 
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const CLI = join(process.cwd(), 'app', 'cli', 'bin.ts');
-
+/** What these tests read of serve --tls --json's line (a TLS lab with its Entra: none of them null). */
 interface ServeInfo {
   mdm: string;
   entra: string;
@@ -24,29 +22,9 @@ interface ServeInfo {
   mdmToken: { acceptedAudiences: string[] };
 }
 
-/** The CLI as a user runs it: its exit code and both streams. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(TSX, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('enrollscope doctor against the embedded MDM server as an external Fleet (serve --tls)', () => {
-  let child: ChildProcess;
+  let served: ServeProcess;
   let info: ServeInfo;
   let ca: string;
   let base: DoctorOptions;
@@ -54,9 +32,8 @@ describe('enrollscope doctor against the embedded MDM server as an external Flee
   const dir = mkdtempSync(join(tmpdir(), 'enrollscope-doctor-test-'));
 
   beforeAll(async () => {
-    child = spawn(TSX, [CLI, 'serve', '--json', '--tls', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const rl = createInterface({ input: child.stdout! });
-    info = await new Promise<ServeInfo>((resolve) => rl.once('line', (l) => resolve(JSON.parse(l) as ServeInfo)));
+    served = await startServeProcess(['--tls', '--data-dir', join(dir, 'data')]);
+    info = served.info as unknown as ServeInfo;
     ca = readFileSync(info.caFile, 'utf8');
     const lab = { tenantId: info.tenantId, mdmAppId: info.mdmToken.acceptedAudiences[0]!, jwksUrl: `${info.entra}${ENTRA_PATHS.keys('common', '2.0')}` };
     base = { mdmUrl: info.mdm, mdmToken: info.fleetApiToken, mdmCaPem: ca, mdmCaFile: info.caFile, ...lab };
@@ -64,8 +41,7 @@ describe('enrollscope doctor against the embedded MDM server as an external Flee
   }, 30_000);
 
   afterAll(async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await served?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -79,6 +55,28 @@ describe('enrollscope doctor against the embedded MDM server as an external Flee
     expect(r.stdout).toContain(`FLEET_DEV_AZURE_JWT_JWKS_URI=${base.jwksUrl} fleet serve --dev`);
     expect(r.stdout).not.toMatch(/^missing/m);
     expect(await fleet.config()).toEqual(before);
+  }, 20_000);
+
+  it('--json: the whole report as one JSON line on stdout, each check with its id and status, exit 0', async () => {
+    const r = await cli(['doctor', '--json', '--mdm-url', info.mdm, '--mdm-token', info.fleetApiToken, '--mdm-ca', info.caFile, ...labArgs]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const report = JSON.parse(r.stdout) as DoctorReport;
+    expect(report).toMatchObject({ ok: true, target: info.mdm, fatal: null, lab: { tenantId: info.tenantId, jwksUrl: base.jwksUrl } });
+    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['reachable', 'token', 'windows-mdm', 'entra-tenant', 'jwks']));
+    expect(report.checks.filter((c) => c.status === 'missing')).toEqual([]);
+  }, 20_000);
+
+  it('--json with a wrong token: the fatal check in the JSON line, nothing on stderr, exit 2', async () => {
+    const r = await cli(['doctor', '--json', '--mdm-url', info.mdm, '--mdm-token', 'not-the-token', '--mdm-ca', info.caFile, ...labArgs]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as DoctorReport;
+    expect(report.ok).toBe(false);
+    expect(report.fatal).toMatchObject({ id: 'token', message: expect.stringMatching(/API token is wrong or expired/) });
+    expect(report.checks).toEqual([]);
   }, 20_000);
 
   it('a wrong token: one line on stderr naming the fix, exit 2', async () => {
@@ -136,7 +134,7 @@ describe('enrollscope doctor against the embedded MDM server as an external Flee
   });
 
   it('an unreachable port: one line, connection refused', async () => {
-    const r = await runDoctor({ ...base, mdmUrl: `https://127.0.0.1:${await closedPort()}` });
+    const r = await runDoctor({ ...base, mdmUrl: `https://127.0.0.1:${await freePort()}` });
     expect(r.ok).toBe(false);
     expect(r.fatal?.id).toBe('reachable');
     expect(formatDoctor(r)).toMatch(/^doctor: cannot reach 127\.0\.0\.1:\d+: connection refused/);

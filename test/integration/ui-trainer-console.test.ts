@@ -84,7 +84,7 @@ describe('the console with a saved run open', () => {
     }
     expect(host.session.current).toBe(live);
     expect({ commands: count('windows_mdm_commands'), scim: count('scim_users'), steps: live.lab.recorder.all().length }).toEqual(before);
-    expect(() => host.session.console.mdmSettings()).toThrow(SavedRunOpenError);
+    await expect(host.session.console.mdmSettings()).rejects.toThrow(SavedRunOpenError);
     expect(host.session.state().source).toBe('bundle');
   });
 

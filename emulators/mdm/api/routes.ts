@@ -40,7 +40,7 @@ function noRoute(reply: FastifyReply): FastifyReply {
   return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('404 page not found\n');
 }
 
-export function registerFleetApi(app: FastifyInstance, ctx: MdmContext): void {
+export function registerFleetApi(app: FastifyInstance, ctx: MdmContext, opts: { labApi: boolean } = { labApi: true }): void {
   const byId = (view: (id: number) => unknown): Read => (req, reply) => {
     const id = pathId(req);
     if (id === undefined) return noRoute(reply);
@@ -79,5 +79,6 @@ export function registerFleetApi(app: FastifyInstance, ctx: MdmContext): void {
   registerScim(app, ctx);
   registerCommands(app, ctx);
   // What Fleet has no API for: the lab's switches, under /lab/v1/mdm.
-  registerLabApi(app, ctx);
+  // The lab's own switches (no Fleet API); left out, a path under /lab/v1/mdm is Go's plain 404, as on a real Fleet.
+  if (opts.labApi) registerLabApi(app, ctx);
 }

@@ -185,15 +185,19 @@ function SettingsForm() {
         <p className="muted">Loading…</p>
       ) : (
         <div className="settings">
-          {SETTINGS.map(([k, label, help]) => (
-            <label key={k} className="setting">
-              <input type="checkbox" checked={settings[k]} disabled={busy} onChange={(e) => void updateMdmSetting({ [k]: e.target.checked })} />
-              <span>
-                <strong>{label}</strong>
-                <span className="muted small">{help}</span>
-              </span>
-            </label>
-          ))}
+          {SETTINGS.map(([k, label, help]) => {
+            // null: a real Fleet keeps this in its server config or build, which no API shows or sets.
+            const unknown = settings[k] === null;
+            return (
+              <label key={k} className="setting">
+                <input type="checkbox" checked={settings[k] === true} disabled={busy || unknown} onChange={(e) => void updateMdmSetting({ [k]: e.target.checked })} />
+                <span>
+                  <strong>{label}</strong>
+                  <span className="muted small">{unknown ? 'Not shown by this Fleet\'s API: it is the server\'s config or build.' : help}</span>
+                </span>
+              </label>
+            );
+          })}
         </div>
       )}
       <Outcome section="settings" />
