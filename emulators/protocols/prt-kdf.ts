@@ -107,12 +107,20 @@ export function encryptWithSessionKey(plaintext: Buffer | string, sessionKey: Bu
 
 /** Decrypt a session-key reply: a 16-byte IV means AES-256-CBC, a 12-byte IV real AES-256-GCM with the header as AAD (§6.7). */
 export function decryptWithSessionKey(jwe: string, sessionKey: Buffer): Buffer {
+  return decryptDirJwe(jwe, (ctx) => kdfV1(sessionKey, ctx));
+}
+
+/**
+ * The same reply with the derived key made elsewhere (`derive` gets the header's ctx): inside a TPM, whose session
+ * key never leaves it (device/tpm/derived-key.ts runs the KDF as TPM2_HMAC).
+ */
+export function decryptDirJwe(jwe: string, derive: (ctx: Buffer) => Buffer): Buffer {
   const parts = jwe.split('.');
   if (parts.length !== 5) throw new Error('not a compact JWE (5 parts)');
   const [h, , ivB64, ctB64, tagB64] = parts as [string, string, string, string, string];
   const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as unknown;
   if (!isRecord(header) || header.alg !== 'dir' || typeof header.ctx !== 'string') throw new Error('not a session-key JWE (alg dir with ctx)');
-  const key = kdfV1(sessionKey, decodeCtx(header.ctx));
+  const key = derive(decodeCtx(header.ctx));
   const iv = Buffer.from(ivB64, 'base64url');
   const ct = Buffer.from(ctB64, 'base64url');
   if (iv.length === 16) {

@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { decodeCtx, encodeCtx, type KdfVersion } from '../../protocols/prt-kdf.js';
 
 /**
@@ -64,22 +64,4 @@ export function replyCtx(jwe: string): Buffer {
   const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown; ctx?: unknown };
   if (header.alg !== 'dir' || typeof header.ctx !== 'string') throw new Error('not a session-key JWE (alg dir with ctx)');
   return decodeCtx(header.ctx);
-}
-
-/** Decrypt a session-key reply with its derived key: a 16-byte IV is AES-256-CBC, a 12-byte one AES-256-GCM with the header as AAD (§6.7, ROADtools' rule). */
-export function decryptWithDerivedKey(jwe: string, derived: Buffer): Buffer {
-  const [h, , ivB64, ctB64, tagB64] = jwe.split('.') as [string, string, string, string, string];
-  const iv = Buffer.from(ivB64, 'base64url');
-  const ct = Buffer.from(ctB64, 'base64url');
-  if (iv.length === 16) {
-    const d = createDecipheriv('aes-256-cbc', derived, iv);
-    return Buffer.concat([d.update(ct), d.final()]);
-  }
-  if (iv.length === 12) {
-    const d = createDecipheriv('aes-256-gcm', derived, iv);
-    d.setAAD(Buffer.from(h, 'ascii'));
-    d.setAuthTag(Buffer.from(tagB64, 'base64url'));
-    return Buffer.concat([d.update(ct), d.final()]);
-  }
-  throw new Error(`unexpected IV length ${iv.length}`);
 }

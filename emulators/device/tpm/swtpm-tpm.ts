@@ -6,11 +6,11 @@ import type { Store } from '../../lab/store.js';
 import type { StepKindId } from '../../protocols/steps.js';
 import * as T from '../../protocols/tpm2.js';
 import { bcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
-import { wrappedSessionKey } from '../../protocols/prt-kdf.js';
+import { decryptDirJwe, wrappedSessionKey } from '../../protocols/prt-kdf.js';
 import { buildCsr, hashFor, type CsrSpec } from './csr.js';
-import { decryptWithDerivedKey, describeKdfInput, hs256Segments, hs256WithDerivedKey, kdfContext, kdfFixedInput, replyCtx } from './derived-key.js';
+import { describeKdfInput, hs256Segments, hs256WithDerivedKey, kdfContext, kdfFixedInput, replyCtx } from './derived-key.js';
 import { startSwtpm, type SwtpmProcess } from './swtpm.js';
-import type { KeyPurpose, PublicFormat, TpmKeyInfo } from './tpm.js';
+import { keyInfoOf, spkiKey, type KeyPurpose, type PublicFormat, type TpmKeyInfo } from './tpm.js';
 import type { Tpm } from './backend.js';
 
 
@@ -163,13 +163,11 @@ export class SwtpmTpm implements Tpm {
   }
 
   keyInfo(handle: string): TpmKeyInfo {
-    const row = this.row(handle);
-    if (!row.public_spki) throw new Error(`TPM object ${handle} has no public key`);
-    return { handle, purpose: row.purpose as KeyPurpose, spki: row.public_spki, spkiSha256: sha256Hex(row.public_spki) };
+    return keyInfoOf(handle, this.row(handle));
   }
 
   publicKey(handle: string): KeyObject {
-    return createPublicKey({ key: this.keyInfo(handle).spki, format: 'der', type: 'spki' });
+    return spkiKey(this.keyInfo(handle).spki);
   }
 
   /** TPM2_ReadPublic of the loaded key: the public area the TPM itself reports. */
@@ -257,7 +255,7 @@ export class SwtpmTpm implements Tpm {
       const ctx = replyCtx(jwe);
       const derived = await this.deriveSessionKey(handle, 1, ctx);
       try {
-        return decryptWithDerivedKey(jwe, derived).toString('utf8');
+        return decryptDirJwe(jwe, () => derived).toString('utf8');
       } finally {
         derived.fill(0);
       }

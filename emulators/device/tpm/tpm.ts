@@ -52,6 +52,14 @@ interface ObjectRow {
 
 const sha256Hex = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
+/** A key's public facts from the row either backend keeps of it (the SPKI it read when the key was made). */
+export function keyInfoOf(handle: string, row: { purpose: string; public_spki: Buffer | null }): TpmKeyInfo {
+  if (!row.public_spki) throw new Error(`TPM object ${handle} has no public key`);
+  return { handle, purpose: row.purpose as KeyPurpose, spki: row.public_spki, spkiSha256: sha256Hex(row.public_spki) };
+}
+
+export const spkiKey = (spki: Buffer): KeyObject => createPublicKey({ key: spki, format: 'der', type: 'spki' });
+
 /**
  * The virtual device's software TPM. Keys are created here and never leave in the clear: the DB holds them only
  * sealed under the storage root key (srk.ts), and every operation unseals inside one call, uses the key and lets
@@ -95,13 +103,11 @@ export class SoftwareTpm implements Tpm {
 
   /** The public key of a TPM key (no step: reading public data is not a TPM command worth a step). */
   keyInfo(handle: string): TpmKeyInfo {
-    const row = this.row(handle);
-    if (!row.public_spki) throw new Error(`TPM object ${handle} has no public key`);
-    return { handle, purpose: row.purpose as KeyPurpose, spki: row.public_spki, spkiSha256: sha256Hex(row.public_spki) };
+    return keyInfoOf(handle, this.row(handle));
   }
 
   publicKey(handle: string): KeyObject {
-    return createPublicKey({ key: this.keyInfo(handle).spki, format: 'der', type: 'spki' });
+    return spkiKey(this.keyInfo(handle).spki);
   }
 
   /** TPM2_ReadPublic: the public key as SPKI DER or as a BCRYPT_RSAKEY_BLOB (entra-mde2.md §4). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac, randomBytes } from 'node:crypto';
-import { decryptWithDerivedKey, hs256Segments, hs256WithDerivedKey, kdfContext, kdfFixedInput, replyCtx } from '../../../../../emulators/device/tpm/derived-key.js';
-import { decodeSessionKeySigned, encryptWithSessionKey, kbkdfHmacSha256, kdfV1, kdfV2, verifySessionKeySignature } from '../../../../../emulators/protocols/prt-kdf.js';
+import { hs256Segments, hs256WithDerivedKey, kdfContext, kdfFixedInput, replyCtx } from '../../../../../emulators/device/tpm/derived-key.js';
+import { decodeSessionKeySigned, decryptDirJwe, encryptWithSessionKey, kbkdfHmacSha256, kdfV1, kdfV2, verifySessionKeySignature } from '../../../../../emulators/protocols/prt-kdf.js';
 import * as T from '../../../../../emulators/protocols/tpm2.js';
 
 // What the swtpm backend hands TPM2_HMAC must be the very block prt-kdf.ts HMACs in software (entra-mde2.md §6.5).
@@ -25,7 +25,7 @@ describe('the KDF block TPM2_HMAC computes, and the device half with the derived
     expect(verifySessionKeySignature(decodeSessionKeySigned(jwt)!, key)).toBe(true);
     const reply = encryptWithSessionKey('hello', key, { ctx, iv: randomBytes(16) });
     expect(replyCtx(reply).equals(ctx)).toBe(true);
-    expect(decryptWithDerivedKey(reply, kdfV1(key, replyCtx(reply))).toString()).toBe('hello');
+    expect(decryptDirJwe(reply, () => kdfV1(key, replyCtx(reply))).toString()).toBe('hello');
     expect(() => replyCtx('a.b')).toThrow(/not a compact JWE/);
     const notDir = `${Buffer.from('{"alg":"RSA-OAEP","enc":"A256GCM"}').toString('base64url')}.x.y.z.w`;
     expect(() => replyCtx(notDir)).toThrow(/alg dir with ctx/);
