@@ -50,7 +50,7 @@ program
   .option('--tls', 'the parties and the UI on HTTPS from a lab CA (open the UI in a browser that trusts it)')
   .option('--ca-out <file>', 'write the lab CA certificate (PEM) here (implies --tls)')
   .option('--fleet <profile>', 'the Fleet profile of the first run (see list --fleet; default current)')
-  .option('--tpm <backend>', 'the device TPM of the first run: swtpm, soft or auto (default soft, so seeded runs replay byte-identically; the UI\'s TPM option changes it per run)')
+  .option('--tpm <backend>', 'the device TPM of the first run: swtpm, soft or auto (default auto: swtpm when installed and the run unseeded; the UI\'s TPM option changes it per run)')
   .action(uiCommand);
 externalFleetOptions(program.commands.at(-1)!);
 

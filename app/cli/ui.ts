@@ -42,7 +42,7 @@ interface UiOpts extends MdmTargetOpts {
   bundle?: RunBundle;
   /** The Fleet profile of the first world (the UI's Fleet menu changes it per run). */
   fleet?: string;
-  /** The device TPM of the first run (swtpm, soft, auto; default soft); the UI's TPM option changes it per run. */
+  /** The device TPM of the first run (swtpm, soft, auto; default auto); the UI's TPM option changes it per run. */
   tpm?: string;
 }
 
@@ -51,8 +51,9 @@ export async function uiCommand(opts: UiOpts): Promise<void> {
   const tls = Boolean(opts.tls || opts.caOut);
   const fleet = fleetOption(opts.fleet);
   if (fleet instanceof Error) return usageError(fleet);
-  // Soft unless asked: a trainer's seeded run replays byte-identically (auto would pick soft for it anyway, backend.ts).
-  const tpm = parseTpmChoice(opts.tpm ?? 'soft');
+  // Auto, as run and serve: swtpm when installed for an unseeded run; a seeded run keeps the in-process TPM, so it
+  // replays byte-identically (backend.ts chooseTpm).
+  const tpm = parseTpmChoice(opts.tpm ?? 'auto');
   if (tpm instanceof Error) return usageError(tpm);
   try {
     // --tpm swtpm without swtpm: resolveTpm's one line, before anything starts.
