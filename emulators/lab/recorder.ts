@@ -41,6 +41,8 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
   private readonly decodedRequest = new Map<string, { request: Step['request']; body: string | undefined }>();
   /** Steps opened in this run (light mode keeps none of them in `list`). */
   private opened = 0;
+  /** Light mode's step id suffix, made once. */
+  private lightTag: string | undefined;
 
   /** `seed`: a seeded lab's step ids come from the seed (not from its id stream), so two runs of it share them. */
   constructor(
@@ -55,6 +57,8 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
 
   /** `s<n>-<suffix>`: unique in the run; the suffix is the seed's (deterministic) or the moment's. */
   private stepId(n: number): string {
+    // Load mode: one hash per lab, not per step (a device opens ~60 steps); still unique to this lab.
+    if (this.light) return `s${n}-${(this.lightTag ??= this.seed === null ? process.hrtime.bigint().toString(36) : createHash('sha256').update(`enrollscope light lab: ${this.seed}`).digest().readUIntBE(0, 6).toString(36))}`;
     if (this.seed === null) return `s${n}-${process.hrtime.bigint().toString(36)}`;
     return `s${n}-${createHash('sha256').update(`enrollscope step ${n}: ${this.seed}`).digest().readUIntBE(0, 6).toString(36)}`;
   }
@@ -92,6 +96,11 @@ export class Recorder extends EventEmitter<{ step: [Step]; closed: [Step]; reset
     this.tokensFor(step);
     this.emit('step', step);
     return step;
+  }
+
+  /** Load mode: steps live only while open (the party servers then record no steps for outside requests). */
+  get isLight(): boolean {
+    return this.light;
   }
 
   /** How many steps this run opened (in light mode `all()` keeps none). */

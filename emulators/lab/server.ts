@@ -79,6 +79,9 @@ function headerRecord(h: Record<string, string | string[] | number | undefined>)
   return out;
 }
 
+/** The step context of an outside request to a light lab: inside a request, but of no recorded step. */
+const LIGHT_OUTSIDE: StepContext = Object.freeze({ stepId: '' });
+
 const pathOf = (url: string): string => url.split('?')[0] ?? url;
 
 /**
@@ -128,6 +131,9 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
     const labStep = typeof hdr === 'string' ? opts.recorder.get(hdr) : undefined;
     let ctx: StepContext;
     if (labStep) ctx = { stepId: labStep.id };
+    // A light (load mode) lab keeps no history: an outside request (the load's devices, each with a lab of its own)
+    // is answered in a context of no step, without the header copy, classification and body capture a timeline needs.
+    else if (opts.recorder.isLight) ctx = LIGHT_OUTSIDE;
     else {
       const request: HttpRequestRecord = {
         method: req.method,
@@ -177,7 +183,7 @@ export function createPartyServer(opts: PartyServerOptions): FastifyInstance {
   // gets the party's error shape; the internal message is kept on the step, under the id the client was given.
   function answerError(err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply): FastifyReply {
     const status = err instanceof HistoryFullError ? 503 : typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const stepId = ctxOf.get(req)?.stepId ?? outside.get(req)?.step.id ?? `${req.method} ${req.url}`;
+    const stepId = ctxOf.get(req)?.stepId || outside.get(req)?.step.id || `${req.method} ${req.url}`;
     const id = errorId(stepId);
     const step = opts.recorder.get(stepId);
     if (step) {

@@ -28,7 +28,7 @@ export class Store {
     private readonly changeLog = true,
   ) {
     mkdirSync(dirname(file), { recursive: true });
-    this.handle = Store.open(file);
+    this.handle = Store.open(file, !changeLog);
     // One transaction for the whole schema: each DDL statement would otherwise commit (journal file, fsync) alone.
     this.handle.transaction(() => {
       this.handle.exec(schema);
@@ -37,10 +37,15 @@ export class Store {
     this.stmts = this.prepare();
   }
 
-  private static open(file: string): Db {
+  private static open(file: string, light = false): Db {
     const db = new Database(file);
-    // Rollback journal, not WAL: a serialized WAL DB cannot be reopened from its buffer (TOOLCHAIN.md).
-    db.pragma('journal_mode = DELETE');
+    // Rollback journal, not WAL: a serialized WAL DB cannot be reopened from its buffer (TOOLCHAIN.md). A light
+    // (load mode) store is never stepped back nor read by another connection: its journal lives in memory and the
+    // file lock is taken once, so a commit is no journal file created and deleted (sqlite.org/pragma.html#pragma_journal_mode).
+    if (light) {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = MEMORY');
+    } else db.pragma('journal_mode = DELETE');
     // The lab's DBs are a simulation's state, rebuilt by every run; history is in the snapshots. Waiting for the
     // disk at every commit (synchronous=FULL) bought only power-loss durability (sqlite.org/pragma.html#pragma_synchronous).
     db.pragma('synchronous = OFF');
@@ -108,7 +113,7 @@ export class Store {
   restore(image: Buffer): void {
     this.handle.close();
     writeFileSync(this.file, image);
-    this.handle = Store.open(this.file);
+    this.handle = Store.open(this.file, !this.changeLog);
     this.stmts = this.prepare();
     this.writes++;
   }

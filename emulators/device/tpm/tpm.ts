@@ -68,6 +68,8 @@ export const spkiKey = (spki: Buffer): KeyObject => createPublicKey({ key: spki,
  * session-key operation). Every operation is a `local` step from the TPM to the device.
  */
 export class SoftwareTpm implements Tpm {
+  /** Objects loaded into the TPM (TPM2_Load), by persistent handle, with the sealed blob they were loaded from. */
+  private readonly loaded = new Map<string, { sealed: Buffer; key: KeyObject }>();
   readonly backend = 'soft' as const;
 
   private constructor(
@@ -262,9 +264,15 @@ export class SoftwareTpm implements Tpm {
     const row = this.row(handle);
     if (row.kind === 'rsa-2048-pin') throw new Error(`TPM object ${handle} is a Windows Hello key: it needs the PIN`);
     if (row.kind !== 'rsa-2048') throw new Error(`TPM object ${handle} is not an RSA key`);
+    // TPM2_Load once, then the loaded object's handle is used (TPM 2.0 Part 3 §12.2): unsealed again only when the
+    // stored blob is not the one loaded (a step back restored another DB).
+    const loaded = this.loaded.get(handle);
+    if (loaded && loaded.sealed.equals(row.sealed)) return loaded.key;
     const der = unseal(this.srk, row.sealed, handle);
     try {
-      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      this.loaded.set(handle, { sealed: Buffer.from(row.sealed), key });
+      return key;
     } finally {
       der.fill(0);
     }

@@ -1,5 +1,6 @@
-import { createHash, type webcrypto } from 'node:crypto';
-import { x509, thumbprint } from '../../protocols/x509.js';
+import { createHash } from 'node:crypto';
+import { thumbprint } from '../../protocols/x509.js';
+import { OID, parseCsr, verifyCsr, type ParsedCsr } from '../../protocols/pkcs10.js';
 import { JOIN_CSR_CN, JOIN_TYPES, type DrsJoinResponse } from '../../protocols/drs.js';
 import { parseBcryptRsaKeyBlob, BcryptBlobError } from '../../protocols/bcrypt-blob.js';
 import type { EntraContext } from '../context.js';
@@ -7,7 +8,6 @@ import { DrsError } from '../errors.js';
 import { getTenant, getUser, localAdminRoles } from '../directory.js';
 import { verifyDrsBearer } from './bearer.js';
 import { issueDeviceCertificate } from './device-cert.js';
-import { DerError, readTlv } from '../../protocols/der.js';
 
 /** Keys of the join body are matched without case: ROADtools sends `attributes` and the service takes it (§3.2). */
 function field(body: Record<string, unknown>, name: string): unknown {
@@ -45,24 +45,34 @@ function attribute(body: Record<string, unknown>, name: string): string | undefi
   return typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : undefined;
 }
 
-/** PKCS#10 as Windows sends it (§3.2): subject exactly CN=7E980AD9-…, RSA-2048, sha256WithRSAEncryption, self-signature valid. */
-async function checkCsr(data: string): Promise<x509.Pkcs10CertificateRequest> {
-  let csr: x509.Pkcs10CertificateRequest;
+/** Short names of the subject attributes a CSR may carry, for the error that quotes the subject (RFC 4514 §3). */
+const NAME_KEYS: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.11': 'OU', '2.5.4.10': 'O', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '0.9.2342.19200300.100.1.25': 'DC' };
+
+/** The WebCrypto name of a CSR's key type, as the error says it. */
+const KEY_NAMES: Record<string, string> = { rsa: 'RSASSA-PKCS1-v1_5', 'rsa-pss': 'RSA-PSS', ec: 'ECDSA', ed25519: 'Ed25519' };
+
+/**
+ * PKCS#10 as Windows sends it (§3.2): subject exactly CN=7E980AD9-…, RSA-2048, sha256WithRSAEncryption, self-signature
+ * valid. Read by the shared DER reader (pkcs10.ts) and checked with node's RSA verifier: no ASN.1 object model per join.
+ */
+function checkCsr(data: string): ParsedCsr {
+  let csr: ParsedCsr;
   try {
-    const der = Buffer.from(data, 'base64');
-    // DER, not BER: the outer SEQUENCE spans the whole request (asn1js reads past a wrong outer length).
-    const outer = readTlv(der, 0);
-    if (outer.tag !== 0x30 || outer.end !== der.length) throw new DerError('not one DER SEQUENCE');
-    csr = new x509.Pkcs10CertificateRequest(der);
+    csr = parseCsr(Buffer.from(data, 'base64'));
   } catch {
     throw new DrsError(400, 'invalid_request', 'invalid_csr', 'CertificateRequest.Data is not a DER PKCS#10 request.');
   }
-  if (csr.subject !== `CN=${JOIN_CSR_CN}`) throw new DrsError(400, 'invalid_request', 'invalid_csr_subject', `The CSR subject must be CN=${JOIN_CSR_CN}, not ${csr.subject || '(empty)'}.`);
-  const alg = csr.publicKey.algorithm as webcrypto.RsaHashedKeyAlgorithm;
-  if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.modulusLength !== 2048)
-    throw new DrsError(400, 'invalid_request', 'invalid_csr_key', `The CSR key must be RSA-2048, not ${alg.name}${alg.modulusLength ? `-${alg.modulusLength}` : ''}.`);
-  if (csr.signatureAlgorithm.hash.name !== 'SHA-256') throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR must be signed with sha256WithRSAEncryption.');
-  if (!(await csr.verify())) throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR signature does not verify.');
+  const subject = csr.subject.map((a) => `${NAME_KEYS[a.oid] ?? a.oid}=${a.value}`).join(', ');
+  if (subject !== `CN=${JOIN_CSR_CN}`) throw new DrsError(400, 'invalid_request', 'invalid_csr_subject', `The CSR subject must be CN=${JOIN_CSR_CN}, not ${subject || '(empty)'}.`);
+  const bits = csr.publicKey.asymmetricKeyDetails?.modulusLength;
+  if (csr.publicKeyAlgorithm !== OID.rsaEncryption || bits !== 2048)
+    throw new DrsError(400, 'invalid_request', 'invalid_csr_key', `The CSR key must be RSA-2048, not ${KEY_NAMES[csr.publicKey.asymmetricKeyType ?? ''] ?? csr.publicKeyAlgorithm}${bits ? `-${bits}` : ''}.`);
+  if (csr.signatureAlgorithm !== OID.sha256WithRSA) throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR must be signed with sha256WithRSAEncryption.');
+  try {
+    verifyCsr(csr);
+  } catch {
+    throw new DrsError(400, 'invalid_request', 'invalid_csr_signature', 'The CSR signature does not verify.');
+  }
   return csr;
 }
 
@@ -85,7 +95,7 @@ export async function joinDevice(ctx: EntraContext, authorization: string | unde
   if (certReq === null || typeof certReq !== 'object') throw new DrsError(400, 'invalid_request', 'missing_field', "The join request lacks 'CertificateRequest'.");
   const type = field(certReq as Record<string, unknown>, 'Type');
   if (typeof type !== 'string' || type.toLowerCase() !== 'pkcs10') throw new DrsError(400, 'invalid_request', 'invalid_csr', "CertificateRequest.Type must be 'pkcs10'.");
-  const csr = await checkCsr(requiredString(certReq as Record<string, unknown>, 'Data'));
+  const csr = checkCsr(requiredString(certReq as Record<string, unknown>, 'Data'));
   const transportBlob = Buffer.from(requiredString(body, 'TransportKey'), 'base64');
   try {
     parseBcryptRsaKeyBlob(transportBlob);
@@ -102,9 +112,9 @@ export async function joinDevice(ctx: EntraContext, authorization: string | unde
   const user = getUser(ctx, caller.oid);
 
   const deviceId = ctx.lab.ids.uuid();
-  const cert = await issueDeviceCertificate(ctx, csr.publicKey, { deviceId, userObjectId: user.object_id, tenantId: tenant.id, joinType, region: tenant.region });
-  const der = Buffer.from(cert.rawData);
-  const spki = Buffer.from(csr.publicKey.rawData);
+  const cert = issueDeviceCertificate(ctx, csr.spki, { deviceId, userObjectId: user.object_id, tenantId: tenant.id, joinType, region: tenant.region });
+  const der = cert.der;
+  const spki = csr.spki;
   const row = {
     device_id: deviceId,
     object_id: ctx.lab.ids.uuid(),
