@@ -96,20 +96,29 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
   }
   const externalMdm = mdmTargetOption(opts);
   if (externalMdm instanceof Error) return usage(externalMdm);
-  const summary = await runLoad({
-    devices,
-    concurrency,
-    keys: opts.keys,
-    tpm: opts.tpm,
-    scenario: opts.scenario as LoadScenario,
-    seed: opts.seed,
-    shard,
-    keyCacheDir: defaultKeyCacheDir(),
-    ...(opts.dataDir && { dataDir: opts.dataDir }),
-    progress: opts.quiet ? null : process.stderr,
-    workers,
-    ...(externalMdm && { target: { kind: 'external' as const, ...externalMdm } }),
-  });
+  let summary: LoadSummary;
+  try {
+    summary = await runLoad({
+      devices,
+      concurrency,
+      keys: opts.keys,
+      tpm: opts.tpm,
+      scenario: opts.scenario as LoadScenario,
+      seed: opts.seed,
+      shard,
+      keyCacheDir: defaultKeyCacheDir(),
+      ...(opts.dataDir && { dataDir: opts.dataDir }),
+      progress: opts.quiet ? null : process.stderr,
+      workers,
+      ...(externalMdm && { target: { kind: 'external' as const, ...externalMdm } }),
+    });
+  } catch (e) {
+    // The load did not run (an external Fleet unreachable, its token refused, a lab switch a real Fleet lacks): as
+    // run does, one line and exit 2, apart from 1 (devices failed their story).
+    process.stderr.write(`load: ${(e as Error).message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+    return;
+  }
   writeOut(opts.json, summary);
   process.exitCode = summary.failed === 0 ? 0 : 1;
 }

@@ -118,16 +118,20 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-load-'));
   // swtpm makes every key inside itself: a pool of ours would never reach it (the TPM 2.0 interface has no key import here).
   if (o.tpm === 'swtpm' && o.keys === 'pooled') throw new Error('--tpm swtpm makes every key inside swtpm: use it with --keys fresh');
-  const pool = o.keys === 'pooled' ? await KeyPool.open(o.seed, o.keyCacheDir, o.poolSize) : null;
   const ext = o.target?.kind === 'external' ? externalOf(o.target) : undefined;
   // A Fleet reads the wall clock: a world pinned at the seeded instant would hand it expired Entra tokens, so the
   // world's clock is pinned at the load's real start instead (a target with the lab's API is set to it: prepareWorld).
-  const world = await startWorld({ dataDir: join(dir, 'world'), seed: o.seed, keyCacheDir: o.keyCacheDir, light: true, ...(ext && { externalMdm: ext, startAt: Date.now() }) });
+  const world = await startWorld({ dataDir: join(dir, 'world'), seed: o.seed, keyCacheDir: o.keyCacheDir, light: true, ...(ext && { externalMdm: ext, startAt: Date.now() }) }).catch((e: unknown) => {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   let peakRss = process.memoryUsage.rss();
   const sampleRss = () => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
   const sampler = setInterval(sampleRss, 250);
   sampler.unref();
   try {
+    // After the world: an external Fleet that refuses the load fails it before the pool's keys are made.
+    const pool = o.keys === 'pooled' ? await KeyPool.open(o.seed, o.keyCacheDir, o.poolSize) : null;
     const identities: DeviceIdentity[] = Array.from({ length: o.devices }, (_, n) => deviceIdentity(o.seed, o.shard, o.devices, n, world.entra.tenantDomain));
     createEntraUsers(world, identities);
     const { enrollSecret } = await prepareWorld(world, o.scenario);

@@ -7,7 +7,7 @@ import { createDevice, FLEETD_PRODUCT_ID, type MsiLauncher, type VirtualDevice }
 import { orbitLauncher, startOrbit, type OrbitResult } from '../orbit/index.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
 import { espView } from '../device/csp/esp.js';
-import { fleetClient, type World } from '../scenarios/world.js';
+import { fleetClient, labSwitch, type World } from '../scenarios/world.js';
 import { FleetApiError, FleetClient } from '../lab/fleet-client.js';
 import type { LabTls } from '../lab/tls.js';
 import type { PeerTrust } from '../lab/client.js';
@@ -34,8 +34,9 @@ export async function prepareWorld(world: World, scenario: LoadScenario): Promis
   // The devices' requests go out of their own labs, never the world's, so world.ts followLabClock never fires for
   // them: an external server with the lab's API is brought to this world's clock once, here (its tokens' iat/exp).
   if (world.mdmTarget.labApi && !world.mdmTarget.embedded) await fleet.setLabClock(world.lab.clock.now());
-  // Fleet ≥ #41381 puts the EUA token on the MSI command line; autopilot-no-eua is a Fleet without it.
-  await fleet.setLabSwitches({ euaTokenEnabled: scenario !== 'autopilot-no-eua' });
+  // Fleet ≥ #41381 puts the EUA token on the MSI command line; autopilot-no-eua is a Fleet without it (which a real
+  // Fleet, having no lab API, cannot be made: LabApiMissingError).
+  await labSwitch(world, { euaTokenEnabled: scenario !== 'autopilot-no-eua' });
   const [secret] = await fleet.enrollSecrets();
   if (!secret) throw new Error('Fleet has no global enroll secret');
   return { enrollSecret: secret.secret };

@@ -91,6 +91,13 @@ describe('load --mdm-url (an external Fleet: serve --tls)', () => {
     expect(r).toEqual({ code: 2, stdout: '', stderr: '--mdm-ca and --insecure exclude each other\n' });
   });
 
+  it('a token the external Fleet refuses: exit 2, its answer in one line, no device started', async () => {
+    const r = await runCli(['load', '--devices', '1', '--quiet', '--mdm-url', target.url, '--mdm-token', 'not-a-token', '--mdm-ca', fleet.info.caFile!], { ENROLLSCOPE_KEY_CACHE: keyCacheDir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^load: GET \/api\/v1\/fleet\/config: 401 [^\n]*\n$/);
+  });
+
   it('refuses --mdm-token without --mdm-url: exit 2, one line', async () => {
     const r = await runCli(['load', '--devices', '1', '--mdm-token', 'x']);
     expect(r).toEqual({ code: 2, stdout: '', stderr: '--mdm-token, --mdm-ca and --insecure go with --mdm-url\n' });
