@@ -4,6 +4,7 @@ import type { WorkerInit, WorkerJob, WorkerResult } from './worker.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { KeyFactory } from '../lab/keys.js';
+import { pickSeededPorts } from '../lab/seeded-ports.js';
 import type { Store } from '../lab/store.js';
 import { fleetClient, startWorld, type ExternalMdm, type World } from '../scenarios/world.js';
 import { deviceIdentity, type DeviceIdentity } from './identity.js';
@@ -121,7 +122,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const ext = o.target?.kind === 'external' ? externalOf(o.target) : undefined;
   // A Fleet reads the wall clock: a world pinned at the seeded instant would hand it expired Entra tokens, so the
   // world's clock is pinned at the load's real start instead (a target with the lab's API is set to it: prepareWorld).
-  const world = await startWorld({ dataDir: join(dir, 'world'), seed: o.seed, keyCacheDir: o.keyCacheDir, light: true, ...(ext && { externalMdm: ext, startAt: Date.now() }) }).catch((e: unknown) => {
+  // The seed's Entra port when free (seeded-ports.ts, as run --seed): a real Fleet is started with this Entra's JWKS URL
+  // (FLEET_DEV_AZURE_JWT_JWKS_URI) before the load, so the URL must be known ahead (doctor --seed prints it).
+  const entraPort = ext ? (await pickSeededPorts(o.seed)).ports?.entra : undefined;
+  const world = await startWorld({
+    dataDir: join(dir, 'world'),
+    seed: o.seed,
+    keyCacheDir: o.keyCacheDir,
+    light: true,
+    ...(ext && { externalMdm: ext, startAt: Date.now() }),
+    ...(entraPort !== undefined && { ports: { entra: entraPort } }),
+  }).catch((e: unknown) => {
     if (ownDir) rmSync(dir, { recursive: true, force: true });
     throw e;
   });

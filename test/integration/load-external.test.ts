@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { runLoad } from '../../emulators/load/engine.js';
 import type { LoadSummary } from '../../emulators/load/summary.js';
 import { FleetClient } from '../../emulators/lab/fleet-client.js';
+import { seededPorts } from '../../emulators/lab/seeded-ports.js';
 import type { ExternalMdm } from '../../emulators/scenarios/world.js';
 import { runCli, startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
 
@@ -19,8 +20,9 @@ let fleet: ServeProcess;
 let target: ExternalMdm;
 
 beforeAll(async () => {
-  // Seeded: the server reuses the seed's cached keys; the load sets its lab clock to the load's own.
-  fleet = await startServeProcess(['--tls', '--data-dir', join(dir, 'fleet'), '--seed', 'load-external']);
+  // Seeded: the server reuses the seed's cached keys; the load sets its lab clock to the load's own. Its seed is not
+  // the loads': a seeded serve takes its seed's ports, which the load's Entra would then not get.
+  fleet = await startServeProcess(['--tls', '--data-dir', join(dir, 'fleet'), '--seed', 'load-external-fleet'], { ENROLLSCOPE_KEY_CACHE: keyCacheDir });
   target = { url: fleet.info.mdm, token: fleet.info.fleetApiToken, caPem: readFileSync(fleet.info.caFile!, 'utf8') };
 }, 60_000);
 
@@ -45,6 +47,7 @@ async function hostView(api: FleetClient, uuid: string) {
 describe('load --mdm-url (an external Fleet: serve --tls)', () => {
   it('puts 5 devices through autopilot-eua into the external Fleet: each enrolled, linked by its EUA token, one prompt', async () => {
     const N = 5;
+    let entraUrl = '';
     const summary = await runLoad({
       devices: N,
       concurrency: 5,
@@ -56,6 +59,7 @@ describe('load --mdm-url (an external Fleet: serve --tls)', () => {
       progress: null,
       poolSize: 12,
       target: { kind: 'external', ...target },
+      inspect: (world) => void (entraUrl = world.entra.url),
     });
     expect(summary.errors).toEqual([]);
     expect(summary).toMatchObject({ devices: N, ok: N, failed: 0, target: 'external', targetUrl: target.url });
@@ -63,6 +67,8 @@ describe('load --mdm-url (an external Fleet: serve --tls)', () => {
     expect(summary.rows.mdm).toBeUndefined();
     expect(summary.rows.entra).toBeDefined();
     for (const d of summary.deviceList) expect(d.prompts, d.upn).toBe(1);
+    // The load's Entra on the seed's port, as doctor --seed expects it: a real Fleet is started with its JWKS URL.
+    expect(new URL(entraUrl).port).toBe(String(seededPorts('load-external').entra));
 
     // Asked of the external Fleet's API apart from the engine's own checks.
     const api = new FleetClient(target);
