@@ -6,6 +6,7 @@ import { runLoad } from '../../emulators/load/engine.js';
 import type { LoadSummary } from '../../emulators/load/summary.js';
 import { FleetClient } from '../../emulators/lab/fleet-client.js';
 import { seededPorts } from '../../emulators/lab/seeded-ports.js';
+import { ENTRA_PATHS } from '../../emulators/protocols/paths/entra.js';
 import type { ExternalMdm } from '../../emulators/scenarios/world.js';
 import { runCli, startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
 
@@ -91,6 +92,32 @@ describe('load --mdm-url (an external Fleet: serve --tls)', () => {
     expect(s).toMatchObject({ devices: 3, ok: 3, failed: 0, target: 'external', targetUrl: target.url });
     expect(r.stdout).toContain(`into the external MDM at ${target.url}`);
   }, 120_000);
+
+  it('against a Fleet without the lab API (serve --fleet-api-only, on real time, the JWKS URL from the seed): 2 ok, the JWKS note', async () => {
+    // What an operator does for a real Fleet: start it with the load's Entra JWKS, whose port the load's seed fixes.
+    const seed = 'load-external-api-only';
+    const jwks = `http://127.0.0.1:${seededPorts(seed).entra}${ENTRA_PATHS.keys('common', '2.0')}`;
+    const real = await startServeProcess(['--tls', '--fleet-api-only', '--data-dir', join(dir, 'api-only')], { ENROLLSCOPE_KEY_CACHE: keyCacheDir, FLEET_DEV_AZURE_JWT_JWKS_URI: jwks });
+    try {
+      const summary = await runLoad({
+        devices: 2,
+        concurrency: 2,
+        keys: 'pooled',
+        scenario: 'autopilot-eua',
+        seed,
+        shard: { index: 0, count: 1 },
+        keyCacheDir,
+        progress: null,
+        poolSize: 12,
+        target: { kind: 'external', url: real.info.mdm, token: real.info.fleetApiToken, caPem: readFileSync(real.info.caFile!, 'utf8') },
+      });
+      expect(summary.errors).toEqual([]);
+      expect(summary).toMatchObject({ devices: 2, ok: 2, target: 'external' });
+      expect(summary.notes).toEqual(expect.arrayContaining([expect.stringContaining(`FLEET_DEV_AZURE_JWT_JWKS_URI=${jwks}`)]));
+    } finally {
+      await real.stop();
+    }
+  }, 60_000);
 
   it('refuses --mdm-ca with --insecure: exit 2, one line, before anything starts', async () => {
     const r = await runCli(['load', '--devices', '1', '--mdm-url', target.url, '--mdm-token', target.token, '--mdm-ca', fleet.info.caFile!, '--insecure']);
