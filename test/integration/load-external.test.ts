@@ -93,6 +93,17 @@ describe('load --mdm-url (an external Fleet: serve --tls)', () => {
     expect(r.stdout).toContain(`into the external MDM at ${target.url}`);
   }, 120_000);
 
+  it('load --insecure: warned on stderr, every certificate of the Fleet accepted, the devices enrolled', async () => {
+    // The CLI test's seed again (its key pool made): after that test its devices are hosts of this Fleet already and
+    // enroll anew, as a re-run of a load does.
+    const r = await runCli(['load', '--devices', '3', '--seed', 'load-external-cli', '--quiet', '--mdm-url', target.url, '--mdm-token', target.token, '--insecure', '--json', '-'], {
+      ENROLLSCOPE_KEY_CACHE: keyCacheDir,
+    });
+    expect(r.stderr).toBe(`WARNING: --insecure: the lab accepts EVERY certificate from ${target.url}; its traffic could be read or changed by anyone on the path\n`);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ devices: 3, ok: 3, failed: 0, target: 'external' });
+  }, 120_000);
+
   it('against a Fleet without the lab API (serve --fleet-api-only, on real time, the JWKS URL from the seed): 2 ok, the JWKS note', async () => {
     // What an operator does for a real Fleet: start it with the load's Entra JWKS, whose port the load's seed fixes.
     const seed = 'load-external-api-only';
