@@ -120,8 +120,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   // swtpm makes every key inside itself: a pool of ours would never reach it (the TPM 2.0 interface has no key import here).
   if (o.tpm === 'swtpm' && o.keys === 'pooled') throw new Error('--tpm swtpm makes every key inside swtpm: use it with --keys fresh');
   const ext = o.target?.kind === 'external' ? externalOf(o.target) : undefined;
-  // A Fleet reads the wall clock: a world pinned at the seeded instant would hand it expired Entra tokens, so the
-  // world's clock is pinned at the load's real start instead (a target with the lab's API is set to it: prepareWorld).
   // The seed's Entra port when free (seeded-ports.ts, as run --seed): a real Fleet is started with this Entra's JWKS URL
   // (FLEET_DEV_AZURE_JWT_JWKS_URI) before the load, so the URL must be known ahead (doctor --seed prints it).
   const entraPort = ext ? (await pickSeededPorts(o.seed)).ports?.entra : undefined;
@@ -130,6 +128,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
     seed: o.seed,
     keyCacheDir: o.keyCacheDir,
     light: true,
+    // A Fleet reads the wall clock: a world pinned at the seeded instant would hand it expired Entra tokens, so the
+    // world's clock is pinned at the load's real start instead (a target with the lab's API is set to it: prepareWorld).
     ...(ext && { externalMdm: ext, startAt: Date.now() }),
     ...(entraPort !== undefined && { ports: { entra: entraPort } }),
   }).catch((e: unknown) => {
