@@ -9,8 +9,9 @@ import { PHASES } from '../../emulators/load/stats.js';
 import { defaultKeyCacheDir } from '../host/session.js';
 import { usageError as usage } from './usage.js';
 import { findSwtpm } from '../../emulators/device/tpm/swtpm.js';
+import { mdmTargetOption, type MdmTargetOpts } from './mdm-target.js';
 
-interface LoadOpts {
+interface LoadOpts extends MdmTargetOpts {
   devices: string;
   concurrency?: string;
   keys: string;
@@ -28,6 +29,7 @@ interface LoadOpts {
 export function formatSummary(s: LoadSummary): string {
   const lines = [
     `${s.devices} device(s) of ${s.scenario} (keys ${s.keys}, shard${s.shards.length > 1 ? 's' : ''} ${s.shards.map((x) => `${x.index}/${x.count}`).join(', ')}): ${s.ok} ok, ${s.failed} failed`,
+    ...(s.targetUrl ? [`into the ${s.target} MDM at ${s.targetUrl}`] : []),
     `${s.devicesPerS} devices/s over ${(s.wallMs / 1000).toFixed(1)} s, concurrency ${s.concurrency}, peak RSS ${s.peakRssMb} MiB`,
     '',
     `  ${'phase'.padEnd(11)} ${'p50 ms'.padStart(9)} ${'p90 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}`,
@@ -43,6 +45,7 @@ export function formatSummary(s: LoadSummary): string {
   const rows = s.rows.mdm ?? {};
   const shown = ['hosts', 'mdm_windows_enrollments', 'host_mdm_idp_accounts', 'mdm_idp_accounts', 'windows_mdm_commands'].filter((t) => t in rows);
   if (shown.length > 0) lines.push('', `MDM rows at the end: ${shown.map((t) => `${t} ${rows[t]}`).join(', ')}`);
+  for (const n of s.notes ?? []) lines.push(`note: ${n}`);
   if (s.duplicateIdentities !== undefined) lines.push(`identities shared between devices: ${s.duplicateIdentities}`);
   return `${lines.join('\n')}\n`;
 }
@@ -91,19 +94,31 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
   } catch (e) {
     return usage((e as Error).message);
   }
-  const summary = await runLoad({
-    devices,
-    concurrency,
-    keys: opts.keys,
-    tpm: opts.tpm,
-    scenario: opts.scenario as LoadScenario,
-    seed: opts.seed,
-    shard,
-    keyCacheDir: defaultKeyCacheDir(),
-    ...(opts.dataDir && { dataDir: opts.dataDir }),
-    progress: opts.quiet ? null : process.stderr,
-    workers,
-  });
+  const externalMdm = mdmTargetOption(opts);
+  if (externalMdm instanceof Error) return usage(externalMdm);
+  let summary: LoadSummary;
+  try {
+    summary = await runLoad({
+      devices,
+      concurrency,
+      keys: opts.keys,
+      tpm: opts.tpm,
+      scenario: opts.scenario as LoadScenario,
+      seed: opts.seed,
+      shard,
+      keyCacheDir: defaultKeyCacheDir(),
+      ...(opts.dataDir && { dataDir: opts.dataDir }),
+      progress: opts.quiet ? null : process.stderr,
+      workers,
+      ...(externalMdm && { target: { kind: 'external' as const, ...externalMdm } }),
+    });
+  } catch (e) {
+    // The load did not run (an external Fleet unreachable, its token refused, a lab switch a real Fleet lacks): as
+    // run does, one line and exit 2, apart from 1 (devices failed their story).
+    process.stderr.write(`load: ${(e as Error).message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+    return;
+  }
   writeOut(opts.json, summary);
   process.exitCode = summary.failed === 0 ? 0 : 1;
 }
@@ -126,6 +141,10 @@ export function registerLoad(program: Command): void {
     // The in-process TPM is load's default (#17): a swtpm per device costs a process and ~0.2 s per RSA-2048 key.
     .addOption(new Option('--tpm <backend>', 'the devices\' TPM: soft (in-process) or swtpm (a swtpm process per device; needs --keys fresh)').choices(['soft', 'swtpm']).default('soft'))
     .option('--quiet', 'no progress line on stderr')
-    // TODO(--mdm-url): `--mdm-url URL --mdm-token T [--mdm-ca FILE|--insecure]` arrives with the external Fleet target of `run`; engine.ts LoadTarget is the seam.
+    // As run's (bin.ts externalFleetOptions, less --mdm-mysql: a load keeps no per-step history to show rows in).
+    .option('--mdm-url <url>', 'enroll the devices into this MDM server (a Fleet, https://host:port) instead of the embedded one')
+    .option('--mdm-token <token>', 'the Fleet API token for --mdm-url (an API-only user\'s, or serve --json\'s fleetApiToken)')
+    .option('--mdm-ca <file>', 'the CA certificate (PEM) --mdm-url\'s certificate chains to')
+    .option('--insecure', 'accept every certificate from --mdm-url (loudly warned; never for a real network)')
     .action(loadCommand);
 }

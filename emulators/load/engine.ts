@@ -4,25 +4,25 @@ import type { WorkerInit, WorkerJob, WorkerResult } from './worker.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { KeyFactory } from '../lab/keys.js';
+import { pickSeededPorts } from '../lab/seeded-ports.js';
 import type { Store } from '../lab/store.js';
-import { startWorld, type World } from '../scenarios/world.js';
+import { fleetClient, startWorld, type ExternalMdm, type World } from '../scenarios/world.js';
 import { deviceIdentity, type DeviceIdentity } from './identity.js';
 import { KeyPool } from './key-pool.js';
 import { createEntraUsers } from './users.js';
 import { prepareWorld, runDevice, worldView, type DeviceRun, type LoadScenario } from './flows.js';
-import { checkDevice } from './checks.js';
+import { checkDevice, checkDeviceViaApi, type CheckFailure } from './checks.js';
 import { Progress } from './progress.js';
 import { PHASES, type Phase } from './stats.js';
 import { latencyOf, mergeErrors, round, type DeviceRecord, type ErrorKind, type LoadSummary } from './summary.js';
 import type { Shard } from './shard.js';
 
 /**
- * Where the devices enroll. Only the embedded world (one Entra, one MDM server in this process) for now.
- * TODO(--mdm-url): an external Fleet (`--mdm-url URL --mdm-token T [--mdm-ca FILE|--insecure]`, being built for
- * `run`) becomes `{ kind: 'external', url, token, caPem }` here: the world then starts Entra only, prepareWorld
- * talks to that Fleet's REST API, and checkDevice asks its hosts API instead of reading the MDM DB.
+ * Where the devices enroll: the embedded world (one Entra, one MDM server in this process), or an external Fleet
+ * (load --mdm-url, as run's): the world then starts Entra only and makes that Fleet trust it (world.ts trustThisEntra),
+ * prepareWorld talks to its REST API, and checkDeviceViaApi asks its hosts API instead of reading the MDM DB.
  */
-export type LoadTarget = { kind: 'embedded' };
+export type LoadTarget = { kind: 'embedded' } | ({ kind: 'external' } & ExternalMdm);
 
 export interface LoadOptions {
   devices: number;
@@ -93,6 +93,8 @@ class DevicePool {
   }
 }
 
+const externalOf = ({ kind: _k, ...mdm }: Extract<LoadTarget, { kind: 'external' }>): ExternalMdm => mdm;
+
 /** A failure's kind: the phase it happened in and its message without the ids and numbers that differ per device. */
 function errorKind(phase: string, message: string): string {
   const first = message.split('\n')[0] ?? '';
@@ -117,17 +119,35 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'enrollscope-load-'));
   // swtpm makes every key inside itself: a pool of ours would never reach it (the TPM 2.0 interface has no key import here).
   if (o.tpm === 'swtpm' && o.keys === 'pooled') throw new Error('--tpm swtpm makes every key inside swtpm: use it with --keys fresh');
-  const pool = o.keys === 'pooled' ? await KeyPool.open(o.seed, o.keyCacheDir, o.poolSize) : null;
-  const world = await startWorld({ dataDir: join(dir, 'world'), seed: o.seed, keyCacheDir: o.keyCacheDir, light: true });
+  const ext = o.target?.kind === 'external' ? externalOf(o.target) : undefined;
+  // The seed's Entra port when free (seeded-ports.ts, as run --seed): a real Fleet is started with this Entra's JWKS URL
+  // (FLEET_DEV_AZURE_JWT_JWKS_URI) before the load, so the URL must be known ahead (doctor --seed prints it).
+  const entraPort = ext ? (await pickSeededPorts(o.seed)).ports?.entra : undefined;
+  const world = await startWorld({
+    dataDir: join(dir, 'world'),
+    seed: o.seed,
+    keyCacheDir: o.keyCacheDir,
+    light: true,
+    // A Fleet reads the wall clock: a world pinned at the seeded instant would hand it expired Entra tokens, so the
+    // world's clock is pinned at the load's real start instead (a target with the lab's API is set to it: prepareWorld).
+    ...(ext && { externalMdm: ext, startAt: Date.now() }),
+    ...(entraPort !== undefined && { ports: { entra: entraPort } }),
+  }).catch((e: unknown) => {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   let peakRss = process.memoryUsage.rss();
   const sampleRss = () => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
   const sampler = setInterval(sampleRss, 250);
   sampler.unref();
   try {
+    // After the world: an external Fleet that refuses the load fails it before the pool's keys are made.
+    const pool = o.keys === 'pooled' ? await KeyPool.open(o.seed, o.keyCacheDir, o.poolSize) : null;
     const identities: DeviceIdentity[] = Array.from({ length: o.devices }, (_, n) => deviceIdentity(o.seed, o.shard, o.devices, n, world.entra.tenantDomain));
     createEntraUsers(world, identities);
     const { enrollSecret } = await prepareWorld(world, o.scenario);
     const view = worldView(world);
+    const check = async (run: DeviceRun): Promise<CheckFailure[]> => (ext ? checkDeviceViaApi(fleetClient(world), o.scenario, run) : checkDevice(world, o.scenario, run));
     const progress = new Progress(o.devices, o.progress === undefined ? process.stderr : o.progress);
     const runs: DeviceRun[] = new Array(o.devices);
     const failures: (ErrorKind & { device: number })[] = [];
@@ -154,7 +174,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
         runs[n] = run;
         const problems = run.error
           ? [{ kind: errorKind(run.timer.failed ?? 'setup', run.error.message), detail: run.error.message }]
-          : checkDevice(world, o.scenario, run);
+          : await check(run).catch((e: Error) => [{ kind: errorKind('check', e.message), detail: e.message }]);
         for (const p of problems) failures.push({ kind: p.kind, count: 1, sample: p.detail, sampleDevice: identity.globalIndex, device: identity.globalIndex });
         okOf[n] = problems.length === 0;
         if (problems.length > 0) failed++;
@@ -188,7 +208,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       scenario: o.scenario,
       seed: o.seed,
       keys: o.keys,
-      target: 'embedded',
+      target: ext ? 'external' : 'embedded',
+      ...(ext && { targetUrl: ext.url, notes: world.mdmTarget.notes }),
       shards: [o.shard],
       concurrency: o.concurrency,
       devices: o.devices,
@@ -199,7 +220,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       latency: latencyOf(samples),
       errors: mergeErrors([failures.map(({ device: _d, ...e }) => e)]),
       peakRssMb: round(peakRss / 1024 / 1024),
-      rows: { mdm: rowCounts(world.mdm.ctx.store), entra: rowCounts(world.entra.store) },
+      // An external Fleet's tables are not ours to count (its DB is MySQL behind its API): rows.mdm is absent then.
+      rows: { ...(!ext && { mdm: rowCounts(world.mdm.ctx.store) }), entra: rowCounts(world.entra.store) },
       samples,
       deviceList,
     };

@@ -7,10 +7,10 @@ import { createDevice, FLEETD_PRODUCT_ID, type MsiLauncher, type VirtualDevice }
 import { orbitLauncher, startOrbit, type OrbitResult } from '../orbit/index.js';
 import { MDE2, encodeDeviceEnrollmentUserToken } from '../protocols/mde2/envelope.js';
 import { espView } from '../device/csp/esp.js';
-import { fleetClient, type World } from '../scenarios/world.js';
-import { FleetClient } from '../lab/fleet-client.js';
+import { fleetClient, labSwitch, type World } from '../scenarios/world.js';
+import { FleetApiError, FleetClient } from '../lab/fleet-client.js';
 import type { LabTls } from '../lab/tls.js';
-import { fleetApiToken } from '../mdm/api/token.js';
+import type { PeerTrust } from '../lab/client.js';
 import type { DeviceIdentity } from './identity.js';
 import { PhaseTimer } from './stats.js';
 
@@ -31,8 +31,12 @@ export interface DeviceRun {
 /** The world-wide part of a scenario, done once before the first device starts (what the Fleet admin set up). */
 export async function prepareWorld(world: World, scenario: LoadScenario): Promise<{ enrollSecret: string }> {
   const fleet = fleetClient(world);
-  // Fleet ≥ #41381 puts the EUA token on the MSI command line; autopilot-no-eua is a Fleet without it.
-  await fleet.setLabSwitches({ euaTokenEnabled: scenario !== 'autopilot-no-eua' });
+  // The devices' requests go out of their own labs, never the world's, so world.ts followLabClock never fires for
+  // them: an external server with the lab's API is brought to this world's clock once, here (its tokens' iat/exp).
+  if (world.mdmTarget.labApi && !world.mdmTarget.embedded) await fleet.setLabClock(world.lab.clock.now());
+  // Fleet ≥ #41381 puts the EUA token on the MSI command line; autopilot-no-eua is a Fleet without it (which a real
+  // Fleet, having no lab API, cannot be made: LabApiMissingError).
+  await labSwitch(world, { euaTokenEnabled: scenario !== 'autopilot-no-eua' });
   const [secret] = await fleet.enrollSecrets();
   if (!secret) throw new Error('Fleet has no global enroll secret');
   return { enrollSecret: secret.secret };
@@ -44,15 +48,27 @@ export async function prepareWorld(world: World, scenario: LoadScenario): Promis
  */
 export interface WorldView {
   entraUrl: string;
+  /** The MDM server the devices enroll into: the embedded one, or the external Fleet of load --mdm-url. */
   mdmUrl: string;
   tls: LabTls | null;
+  /** An admin token of that MDM server (the embedded one's, or --mdm-token). */
   fleetToken: string;
+  /** Outside servers the devices trust on their own terms (an external MDM's --mdm-ca or --insecure), as lab.ts peers. */
+  peers: PeerTrust[];
   /** The world's clock when the device starts (a seeded world's is pinned). */
   now: number;
 }
 
 export function worldView(world: World): WorldView {
-  return { entraUrl: world.entra.url, mdmUrl: world.mdm.url, tls: world.lab.tls, fleetToken: fleetApiToken(world.mdm.ctx), now: world.lab.clock.now() };
+  const t = world.mdmTarget;
+  return { entraUrl: world.entra.url, mdmUrl: t.url, tls: world.lab.tls, fleetToken: t.token, peers: [...world.lab.peers], now: world.lab.clock.now() };
+}
+
+/** The admin's Fleet client of a device's view: the lab CA for the embedded server, the peer's trust for an external one. */
+function viewFleetClient(world: WorldView): FleetClient {
+  const peer = world.peers.find((p) => p.origin === new URL(world.mdmUrl).origin);
+  const caPem = peer ? peer.caPem : world.tls?.caPem;
+  return new FleetClient({ url: world.mdmUrl, token: world.fleetToken, ...(caPem && { caPem }), ...(peer?.insecure && { insecure: true }) });
 }
 
 export interface DeviceRunOptions {
@@ -75,7 +91,7 @@ export interface DeviceRunOptions {
  */
 export async function runDevice(o: DeviceRunOptions): Promise<DeviceRun> {
   const { world, identity } = o;
-  const lab = new Lab({ dataDir: join(o.dir, `d${identity.globalIndex}`), seed: identity.seed, startAt: world.now, keys: o.keys, light: true, tls: world.tls });
+  const lab = new Lab({ dataDir: join(o.dir, `d${identity.globalIndex}`), seed: identity.seed, startAt: world.now, keys: o.keys, light: true, tls: world.tls, peers: world.peers });
   if (o.tpm === 'swtpm') chooseTpm(lab, 'swtpm', 'load --tpm swtpm');
   const timer = new PhaseTimer();
   const run: DeviceRun = { identity, timer, mdmDeviceId: null, orbit: null, prompts: 0, error: null };
@@ -92,13 +108,26 @@ export async function runDevice(o: DeviceRunOptions): Promise<DeviceRun> {
   return run;
 }
 
+/**
+ * The device's user as the IdP's SCIM sync pushes it to Fleet. An external Fleet outlives a load: a user an earlier
+ * load pushed is kept (RFC 7644 §3.3: 409 uniqueness when the userName is taken), as a sync leaves an unchanged user.
+ */
+async function pushScimUser(fleet: FleetClient, id: DeviceIdentity): Promise<void> {
+  try {
+    await fleet.createScimUser({ userName: id.upn, emails: [{ value: id.upn, primary: true, type: 'work' }], givenName: 'Load' });
+  } catch (e) {
+    if (e instanceof FleetApiError && e.status === 409 && (await fleet.scimUsers(id.upn)).length > 0) return;
+    throw e;
+  }
+}
+
 const hardwareOf = (id: DeviceIdentity) => ({ hardwareUuid: id.hardwareUuid, serial: id.serial, deviceName: id.deviceName, mdmDeviceId: id.mdmDeviceId });
 
 /** flows/autopilot.ts runAutopilot, timed by phase: OOBE sign-in and join, PRT, enrollment, management, orbit. */
 async function autopilot(o: DeviceRunOptions, lab: Lab, run: DeviceRun, timer: PhaseTimer): Promise<void> {
   const { world, identity: id } = o;
-  const fleet = new FleetClient({ url: world.mdmUrl, token: world.fleetToken, ...(world.tls && { caPem: world.tls.caPem }) });
-  if (o.scimUser) await fleet.createScimUser({ userName: id.upn, emails: [{ value: id.upn, primary: true, type: 'work' }], givenName: 'Load' });
+  const fleet = viewFleetClient(world);
+  if (o.scimUser) await pushScimUser(fleet, id);
   const launchers: Record<string, MsiLauncher> = {};
   const device: VirtualDevice = await createDevice({
     lab,

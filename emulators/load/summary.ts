@@ -29,7 +29,11 @@ export interface LoadSummary {
   scenario: string;
   seed: string;
   keys: 'pooled' | 'fresh';
+  /** `embedded`, or `external` (load --mdm-url) with its URL in targetUrl. */
   target: string;
+  targetUrl?: string;
+  /** What the load could not set on the external Fleet and its operator must (world.ts MdmTarget.notes). */
+  notes?: string[];
   /** The shards this summary covers (one for a shard's own summary). */
   shards: Shard[];
   concurrency: number;
@@ -98,6 +102,8 @@ export function mergeSummaries(parts: LoadSummary[]): LoadSummary {
     seed: first.seed,
     keys: first.keys,
     target: first.target,
+    ...(first.targetUrl !== undefined && { targetUrl: first.targetUrl }),
+    ...(first.notes !== undefined && { notes: first.notes }),
     shards,
     concurrency: parts.reduce((a, p) => a + p.concurrency, 0),
     devices,
