@@ -1,5 +1,6 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
 test("advancing the lab clock by 2 h before orbit starts turns the EUA token's expiry verdict red", async ({ host, page }) => {
   await host.open(page);
@@ -16,7 +17,7 @@ test("advancing the lab clock by 2 h before orbit starts turns the EUA token's e
   await ui.waitUntilEnded(page);
 
   const enroll = host.session.steps().find((s) => s.request?.url.endsWith('/api/fleet/orbit/enroll') && s.tokens.length > 0)!;
-  await ui.steps(page).locator(`[data-step-index="${enroll.index}"]`).click();
+  await (await stepRow(page, enroll.index)).click();
   await ui.tab(page, 'Tokens').click();
   const verdict = page.getByRole('article').first().locator('[data-verdict="expiry"]');
   await expect(verdict).toHaveText('expired at the step');
@@ -57,7 +58,7 @@ test('after the lab clock is advanced at the gate, the step time, its duration a
   const date = Date.parse(step.response!.headers['date']!);
   expect(Math.abs(date - step.startedAt)).toBeLessThan(5_000);
 
-  const row = ui.steps(page).locator(`[data-step-index="${step.index}"]`);
+  const row = await stepRow(page, step.index);
   const shown = new Date(step.startedAt).toISOString().slice(11, 23);
   await expect(row.locator('.time')).toHaveText(shown);
   await row.click();

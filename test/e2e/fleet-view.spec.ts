@@ -1,9 +1,14 @@
 import type { Page } from '@playwright/test';
-import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
+import { test, expect, screenshotPath, type Host } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
-/** The step of a kind (its catalog id); the last one when the run has several. */
-const stepOf = (page: Page, catalogId: string) => ui.steps(page).locator(`[data-catalog-id="${catalogId}"]`).last();
+/** The row of the step of a kind (its catalog id), scrolled into view; the last one when the run has several. */
+async function stepOf(host: Host, page: Page, catalogId: string) {
+  const step = host.session.steps().findLast((s) => s.catalogId === catalogId);
+  if (!step) throw new Error(`no ${catalogId} step in the run`);
+  return stepRow(page, step.index);
+}
 
 /** device_mapping in the Fleet view agrees with the host_emails rows of the same step (null exactly when there are none). */
 async function expectDeviceMappingMatchesRows(page: Page): Promise<void> {
@@ -21,10 +26,10 @@ test('current: the mdm_enrolled activity orbit enroll claimed is in its step and
   await expect(ui.status(page)).toHaveText('done');
 
   // The enroll request (mde2.rst) wrote no activity under current: it is deferred until a host exists.
-  await stepOf(page, 'mde2.rst').click();
+  await (await stepOf(host, page, 'mde2.rst')).click();
   await expect(page.getByTestId('fleet-activity')).toHaveCount(0);
 
-  await stepOf(page, 'orbit.enroll').click();
+  await (await stepOf(host, page, 'orbit.enroll')).click();
   const activity = page.getByTestId('fleet-activity');
   await expect(activity).toBeVisible();
   await expect(activity.locator('[data-type="mdm_enrolled"]')).toContainText('(automatic)');
@@ -48,12 +53,12 @@ test('eua-first: mdm_enrolled comes with the enroll request, on no host; the hos
   await ui.waitUntilEnded(page);
   await expect(ui.status(page)).toHaveText('done');
 
-  await stepOf(page, 'mde2.rst').click();
+  await (await stepOf(host, page, 'mde2.rst')).click();
   const activity = page.getByTestId('fleet-activity');
   await expect(activity.locator('[data-type="mdm_enrolled"]')).toBeVisible();
   await expect(activity).toContainText("Not on any host's feed");
 
-  await stepOf(page, 'orbit.enroll').click();
+  await (await stepOf(host, page, 'orbit.enroll')).click();
   await ui.tab(page, 'DB').click();
   const dm = page.getByTestId('fleet-view').getByTestId('device-mapping').first();
   await expect(dm).toHaveAttribute('data-null', 'true');
@@ -72,7 +77,7 @@ test('the Fleet view at 150 %', async ({ host, page }) => {
   await host.session.run('autopilot-eua', {}, false, null, undefined, 'eua-first');
   await ui.waitUntilEnded(page);
   await page.evaluate(() => ((document.body.style as CSSStyleDeclaration & { zoom: string }).zoom = '1.5'));
-  await stepOf(page, 'orbit.enroll').click();
+  await (await stepOf(host, page, 'orbit.enroll')).click();
   await ui.tab(page, 'DB').click();
   await page.getByTestId('fleet-view').getByTestId('device-mapping').first().scrollIntoViewIfNeeded();
   await expect(page.getByTestId('fleet-view')).toBeVisible();

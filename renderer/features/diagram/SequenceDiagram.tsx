@@ -7,6 +7,9 @@ import { phaseMap, type PhaseBand } from '../../store/selectors/phases';
 import { GUTTER, METRICS, PRESENTER_METRICS, estimateText, fit, labelRoom, laneHeads, laneX, localLabelRoom, type DiagramMetrics, type MeasureText } from './layout';
 import { isUndone } from '../../store/selectors/run';
 
+/** Arrows drawn above and below the view: each new one costs its style, layout and paint in the frame it appears. */
+const OVERSCAN = 3;
+
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [w, setW] = useState(800);
   useEffect(() => {
@@ -61,7 +64,7 @@ export function SequenceDiagram() {
   // A band's head sits inside its first step's virtual item; a new key function makes the virtualizer re-measure.
   const estimateSize = useCallback((i: number) => m.row + (bandStart.has(i) ? m.bandHead : 0), [bandStart, m]);
   const getItemKey = useCallback((i: number) => i, [estimateSize]);
-  const virtualizer = useVirtualizer({ count: steps.length, getScrollElement: () => scroller.current, estimateSize, getItemKey, overscan: 10, paddingStart: 8, paddingEnd: 24 });
+  const virtualizer = useVirtualizer({ count: steps.length, getScrollElement: () => scroller.current, estimateSize, getItemKey, overscan: OVERSCAN, paddingStart: 8, paddingEnd: 24 });
 
   // Also when presenter mode changes the row heights: the selected step stays in view.
   useEffect(() => {
