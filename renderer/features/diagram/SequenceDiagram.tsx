@@ -65,6 +65,7 @@ export function SequenceDiagram() {
   const estimateSize = useCallback((i: number) => m.row + (bandStart.has(i) ? m.bandHead : 0), [bandStart, m]);
   const getItemKey = useCallback((i: number) => i, [estimateSize]);
   const virtualizer = useVirtualizer({ count: steps.length, getScrollElement: () => scroller.current, estimateSize, getItemKey, overscan: OVERSCAN, paddingStart: 8, paddingEnd: 24 });
+  const items = virtualizer.getVirtualItems();
 
   // Also when presenter mode changes the row heights: the selected step stays in view.
   useEffect(() => {
@@ -91,13 +92,14 @@ export function SequenceDiagram() {
           {lanes.map((p) => (
             <line key={p} className={`lifeline p-${p}`} x1={xs.get(p)} x2={xs.get(p)} y1={0} y2={height} />
           ))}
-          {virtualizer.getVirtualItems().map((v) => {
+          {items.map((v) => {
             const step = steps[v.index];
             if (!step) return null;
             const band = map.bands[map.bandOf[v.index] ?? -1];
             const bandHead = bandStart.get(v.index);
+            // Keyed by slot, as the step list's rows: a scroll updates the arrows in place rather than rebuilding the SVG.
             return (
-              <g key={step.id}>
+              <g key={`slot-${v.index % items.length}`}>
                 {band && <rect className="phase-stripe" data-phase={band.phase ?? 'none'} x={0} y={v.start} width={4} height={v.size} />}
                 {bandHead && <BandHead band={bandHead} y={v.start} width={width} m={m} />}
                 <StepArrow step={step} y={v.start + (bandHead ? m.bandHead : 0)} width={width} xs={xs} m={m} selected={step.index === selected} current={step.index === cursor} undone={isUndone(step, cursor, head)} onSelect={select} />

@@ -47,6 +47,7 @@ export function StepList() {
   // 10,000-step scroll: layout, not React, took most of a frame), so few rows are drawn beyond the view.
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scroller.current, estimateSize, getItemKey, overscan: OVERSCAN });
 
+  const items = virtualizer.getVirtualItems();
   const position = useMemo(() => (selected === null ? -1 : visible.indexOf(selected)), [visible, selected]);
   useEffect(() => {
     if (position >= 0) virtualizer.scrollToIndex(position, { align: 'auto' });
@@ -57,10 +58,13 @@ export function StepList() {
       <StepFilterBar shown={visible.length} total={total} />
       <div className="step-scroll" ref={scroller} tabIndex={-1}>
         <div role="list" aria-label="Steps" className="step-rows" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((v) => {
+          {items.map((v) => {
             const step = steps[visible[v.index]!]!;
             const band = bandAt.get(v.index);
-            const row = <StepRow key={step.id} step={step} undone={isUndone(step, cursor, head)} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
+            // Keyed by slot, not by step: a scroll hands the rows that left the view to the steps that came into it,
+            // so React updates their text in place instead of building and removing DOM every frame (the items are
+            // consecutive, so index mod their count never repeats within a render).
+            const row = <StepRow key={`slot-${v.index % items.length}`} step={step} undone={isUndone(step, cursor, head)} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
             return band ? [<PhaseHead key={`band-${band.band}`} band={band} top={v.start} height={headH} />, row] : row;
           })}
         </div>
