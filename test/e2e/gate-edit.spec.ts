@@ -1,5 +1,6 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
 test('an eua_token edited at the gate is refused with 401 END_USER_AUTH_REQUIRED and the user is asked a second time', async ({ host, page }) => {
   await host.open(page);
@@ -26,7 +27,7 @@ test('an eua_token edited at the gate is refused with 401 END_USER_AUTH_REQUIRED
   const step = host.session.steps()[waiting.index]!;
   expect(step.originalRequest?.body).toBe(original);
   expect(step.request?.body).toBe(edited);
-  await ui.steps(page).locator(`[data-step-index="${waiting.index}"]`).click();
+  await (await stepRow(page, waiting.index)).click();
   await expect(ui.steps(page).locator(`[data-step-index="${waiting.index}"] .status`)).toHaveText('401');
   await expect(page.getByRole('note')).toContainText('Edited at the gate');
   await ui.tab(page, 'Response').click();
@@ -60,7 +61,7 @@ test('a minified body is edited pretty-printed, sent minified as the client send
   const step = host.session.steps()[waiting.index]!;
   expect(step.request?.body).toBe(JSON.stringify(rest));
   expect(step.title).toMatch(/\(edited at the gate\)$/);
-  await ui.steps(page).locator(`[data-step-index="${waiting.index}"]`).click();
+  await (await stepRow(page, waiting.index)).click();
   await expect(ui.steps(page).locator(`[data-step-index="${waiting.index}"]`)).toContainText('edited at the gate');
   await page.getByRole('button', { name: 'Diff' }).click();
   const diff = page.getByLabel('Edit diff');
