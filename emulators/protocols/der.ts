@@ -132,3 +132,22 @@ const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 export function derDirectoryString(s: string): Buffer {
   return PRINTABLE.test(s) ? derTlv(0x13, Buffer.from(s, 'latin1')) : derTlv(0x0c, Buffer.from(s, 'utf8'));
 }
+
+/** The fields of a DER certificate's TBSCertificate (RFC 5280 §4.1), `version` absent for a v1 certificate. */
+function tbsFields(certDer: Buffer): { fields: Tlv[]; offset: number } {
+  const fields = tlvChildren(certDer, tlvChildren(certDer, readTlv(certDer, 0))[0]!);
+  return { fields, offset: fields[0]!.tag === 0xa0 ? 1 : 0 };
+}
+
+/** A DER certificate's subject Name, byte for byte: the issuer field of what it signs. */
+export function certSubjectDer(certDer: Buffer): Buffer {
+  const { fields, offset } = tbsFields(certDer);
+  return Buffer.from(tlvBytes(certDer, fields[offset + 4]!));
+}
+
+/** The subjectPublicKey bits of a DER certificate (RFC 5280 §4.2.1.2 method 1 hashes them for a key identifier). */
+export function certPublicKeyBits(certDer: Buffer): Buffer {
+  const { fields, offset } = tbsFields(certDer);
+  const spki = tlvChildren(certDer, fields[offset + 5]!);
+  return Buffer.from(tlvContent(certDer, spki[1]!).subarray(1));
+}

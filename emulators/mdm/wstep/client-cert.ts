@@ -3,6 +3,7 @@ import type { Db } from '../../lab/store.js';
 import { thumbprint } from '../../protocols/x509.js';
 import { OID, type ParsedCsr } from '../../protocols/pkcs10.js';
 import {
+  certSubjectDer,
   derBitString,
   derBool,
   derDirectoryString,
@@ -16,8 +17,6 @@ import {
   derTlv,
   derUint,
   readTlv,
-  tlvBytes,
-  tlvChildren,
   tlvContent,
 } from '../../protocols/der.js';
 import type { WstepIdentity } from './identity.js';
@@ -43,15 +42,6 @@ export interface IssuedClientCert {
   fingerprint: string;
   notBefore: Date;
   notAfter: Date;
-}
-
-/** The raw subject Name of a DER certificate (the issuer of what it signs, byte for byte). */
-function subjectNameDer(certDer: Buffer): Buffer {
-  const cert = readTlv(certDer, 0);
-  const tbs = tlvChildren(certDer, cert)[0]!;
-  const fields = tlvChildren(certDer, tbs);
-  const offset = fields[0]!.tag === 0xa0 ? 1 : 0;
-  return Buffer.from(tlvBytes(certDer, fields[offset + 4]!));
 }
 
 /** The identity cert's SubjectKeyIdentifier, when it has one (Go copies it as the child's AuthorityKeyId). */
@@ -108,7 +98,7 @@ export function signClientCsr(db: Db, identity: WstepIdentity, csr: ParsedCsr, s
     derExplicit(0, derUint(2n)),
     derUint(BigInt(serial)),
     sigAlg,
-    subjectNameDer(identity.certDer),
+    certSubjectDer(identity.certDer),
     derSeq(derTime(notBefore), derTime(notAfter)),
     subject,
     csr.spki,
