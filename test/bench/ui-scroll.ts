@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { Session } from '../../app/host/session.js';
 import { startUiServer } from '../../app/api/server.js';
+import { discoveryProbes } from '../helpers/discovery-probes.js';
 
 const STEPS = 10_000;
 const MOVES = 120;
@@ -24,17 +25,6 @@ const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-frame-rate-limit', '--disable-gpu-vsync'],
 };
-
-async function probe(mdm: string, n: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      await (await fetch(`${mdm}/EnrollmentServer/Discovery.svc`)).arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-}
 
 interface Scroll {
   median: number;
@@ -91,7 +81,7 @@ export async function uiScrollBench(): Promise<{ rows: [string, string][]; json:
     await page.goto(ui.openUrl);
     await page.locator('[data-app-state="loaded"]').waitFor();
     const t0 = performance.now();
-    await probe(session.current.mdm.url, STEPS);
+    await discoveryProbes(session.current.mdm.url, STEPS);
     const sent = performance.now() - t0;
     await page.locator('.filter-bar .count').filter({ hasText: new RegExp(`^${STEPS}$`) }).waitFor({ timeout: 180_000 });
     const shown = performance.now() - t0;

@@ -1,25 +1,13 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { discoveryProbes } from '../helpers/discovery-probes.js';
 
 const STEPS = 10_000;
-
-/** Send `n` Discovery probes as an outside client would, a few at a time; each one is a real recorded step. */
-async function probe(mdm: string, n: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const res = await fetch(`${mdm}/EnrollmentServer/Discovery.svc`);
-      await res.arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-}
 
 test('10,000 steps: the list and the diagram keep only the rows in view in the page, down to the last one', async ({ host, page }) => {
   test.setTimeout(300_000);
   await host.open(page);
-  await probe(host.session.current.mdm.url, STEPS);
+  await discoveryProbes(host.session.current.mdm.url, STEPS);
   await expect(page.locator('.filter-bar .count')).toHaveText(String(STEPS), { timeout: 120_000 });
 
   const rows = ui.steps(page).getByRole('listitem');

@@ -6,6 +6,7 @@ import { lanesOf, statusTone, stepAction, stepPath, stepStatus } from '../../sto
 import { phaseMap, type PhaseBand } from '../../store/selectors/phases';
 import { GUTTER, METRICS, PRESENTER_METRICS, estimateText, fit, labelRoom, laneHeads, laneX, localLabelRoom, type DiagramMetrics, type MeasureText } from './layout';
 import { isUndone } from '../../store/selectors/run';
+import { slotKey } from '../../lib/slot-keys';
 
 /** Arrows drawn above and below the view: each new one costs its style, layout and paint in the frame it appears. */
 const OVERSCAN = 3;
@@ -97,9 +98,9 @@ export function SequenceDiagram() {
             if (!step) return null;
             const band = map.bands[map.bandOf[v.index] ?? -1];
             const bandHead = bandStart.get(v.index);
-            // Keyed by slot, as the step list's rows: a scroll updates the arrows in place rather than rebuilding the SVG.
+            // Keyed by slot, as the step list's rows (lib/slot-keys.ts): a scroll updates the arrows in place.
             return (
-              <g key={`slot-${v.index % items.length}`}>
+              <g key={slotKey(v.index, items[0]!.index)}>
                 {band && <rect className="phase-stripe" data-phase={band.phase ?? 'none'} x={0} y={v.start} width={4} height={v.size} />}
                 {bandHead && <BandHead band={bandHead} y={v.start} width={width} m={m} />}
                 <StepArrow step={step} y={v.start + (bandHead ? m.bandHead : 0)} width={width} xs={xs} m={m} selected={step.index === selected} current={step.index === cursor} undone={isUndone(step, cursor, head)} onSelect={select} />

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Step } from '../../../app/contract';
 import { useLab } from '../../store';
@@ -10,6 +10,7 @@ import { isUndone } from '../../store/selectors/run';
 import { StepFilterBar } from './StepFilterBar';
 import { PromptBadge, StepParties } from './StepParties';
 import { phaseMap, visibleBands, type VisibleBand } from '../../store/selectors/phases';
+import { slotKey } from '../../lib/slot-keys';
 
 const ROW_HEIGHT = 48;
 /** Presenter mode's larger text needs taller rows (styles.css `[data-presenter] .step-row`). */
@@ -61,11 +62,14 @@ export function StepList() {
           {items.map((v) => {
             const step = steps[visible[v.index]!]!;
             const band = bandAt.get(v.index);
-            // Keyed by slot, not by step: a scroll hands the rows that left the view to the steps that came into it,
-            // so React updates their text in place instead of building and removing DOM every frame (the items are
-            // consecutive, so index mod their count never repeats within a render).
-            const row = <StepRow key={`slot-${v.index % items.length}`} step={step} undone={isUndone(step, cursor, head)} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />;
-            return band ? [<PhaseHead key={`band-${band.band}`} band={band} top={v.start} height={headH} />, row] : row;
+            // Keyed by slot, not by step (lib/slot-keys.ts), and the same shape with or without a band head, so a
+            // scroll updates the rows in place.
+            return (
+              <Fragment key={slotKey(v.index, items[0]!.index)}>
+                {band && <PhaseHead band={band} top={v.start} height={headH} />}
+                <StepRow step={step} undone={isUndone(step, cursor, head)} selected={step.index === selected} top={v.start + (band ? headH : 0)} pos={v.index + 1} size={visible.length} onSelect={select} words={words} onShowMatch={setTab} />
+              </Fragment>
+            );
           })}
         </div>
         {steps.length === 0 && <p className="empty">No steps yet. Press <kbd>Run</kbd> to play the scenario, or <kbd>Step</kbd> to go message by message. Requests from outside clients appear here too.</p>}
