@@ -1,4 +1,5 @@
 import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
+import './xml-regex-cache.js';
 
 /**
  * The XML toolkit every codec shares (SOAP, the MS-MDE2 messages, SyncML). One null convention: an element that is

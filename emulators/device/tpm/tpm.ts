@@ -99,6 +99,9 @@ export class SoftwareTpm implements Tpm {
           .prepare(`INSERT INTO tpm_objects(handle, kind, purpose, parent, public_spki, sealed, created_at) VALUES (?, 'rsa-2048', ?, NULL, ?, ?, ?)`)
           .run(handle, purpose, spki, sealed, this.lab.clock.date().toISOString()),
       );
+      // TPM2_CreateLoaded (TPM 2.0 Part 3 §12.9): the new object is loaded as it is created, so its first use does
+      // not unseal the blob just sealed; privateKey() still unseals when the stored blob is not this one.
+      this.loaded.set(handle, { sealed: Buffer.from(sealed), key: pair.privateKey });
       return { handle, purpose, spki, spkiSha256: sha256Hex(spki) };
     }, (k) => ({ handle: k.handle, spkiSha256: k.spkiSha256 }));
   }
