@@ -23,9 +23,3 @@ export function parentOf(path: string): string | null {
   const i = path.lastIndexOf('/');
   return i <= 1 ? null : path.slice(0, i);
 }
-
-export function ancestorsOf(path: string): string[] {
-  const out: string[] = [];
-  for (let p = parentOf(path); p !== null && p !== '.'; p = parentOf(p)) out.unshift(p);
-  return out;
-}

@@ -1,7 +1,7 @@
 import type { Store, Db } from '../../lab/store.js';
 import { STATUS } from '../../protocols/syncml.js';
 import { allowedCommands, type CspCommand } from './access.js';
-import { ancestorsOf, normalizePath } from './paths.js';
+import { normalizePath, parentOf } from './paths.js';
 
 /** Item formats of syncml:metinf Format (MS-MDM). */
 export type CspFormat = 'chr' | 'int' | 'bool' | 'b64' | 'xml' | 'node';
@@ -155,9 +155,17 @@ export class CspTree {
     return rows.map((p) => p.slice(path.length + 1));
   }
 
+  /**
+   * Create the missing interior parents of `path`, nearest first up to one that exists: every node is written here
+   * with its parents (set, add) and a delete takes the subtree, so a node that exists has all of its ancestors.
+   */
   private ensureParents(db: Db, path: string): void {
-    const ins = db.prepare(`INSERT OR IGNORE INTO csp_nodes(path, interior, value, format, access) VALUES (?, 1, NULL, 'node', ?)`);
-    for (const p of ancestorsOf(path)) ins.run(p, (allowedCommands(p) ?? ['Get']).filter((c) => c !== 'Exec').join(','));
+    const has = db.prepare(`SELECT 1 FROM csp_nodes WHERE path = ?`).pluck();
+    const missing: string[] = [];
+    for (let p = parentOf(path); p !== null && p !== '.' && has.get(p) === undefined; p = parentOf(p)) missing.unshift(p);
+    if (missing.length === 0) return;
+    const ins = db.prepare(`INSERT INTO csp_nodes(path, interior, value, format, access) VALUES (?, 1, NULL, 'node', ?)`);
+    for (const p of missing) ins.run(p, (allowedCommands(p) ?? ['Get']).filter((c) => c !== 'Exec').join(','));
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import type { MdmContext } from '../context.js';
 import { loadIdentity } from '../wstep/identity.js';
 
@@ -9,6 +9,16 @@ import { loadIdentity } from '../wstep/identity.js';
  * ids and bytes). Shape: base64 (std) of 32 bytes, as Fleet's session keys (UNCONFIRMED).
  */
 export function fleetApiToken(ctx: MdmContext): string {
-  const key = loadIdentity(ctx).privateKey.export({ type: 'pkcs8', format: 'der' });
-  return createHmac('sha256', key).update('enrollscope: fleet admin API token').digest('base64');
+  // Every API request checks the token: it is derived once per identity key (loadIdentity hands out the same object
+  // until the identity changes), not by exporting the key at each request.
+  const privateKey = loadIdentity(ctx).privateKey;
+  let token = derived.get(privateKey);
+  if (token === undefined) {
+    const key = privateKey.export({ type: 'pkcs8', format: 'der' });
+    token = createHmac('sha256', key).update('enrollscope: fleet admin API token').digest('base64');
+    derived.set(privateKey, token);
+  }
+  return token;
 }
+
+const derived = new WeakMap<KeyObject, string>();
