@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRowMatching } from './step-rows.js';
 
 test('a failing run gives its seed, its failed expectation with the deciding step, the repro command and a redacted export named for it', async ({ host, page }, info) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -32,7 +33,7 @@ test('a failing run gives its seed, its failed expectation with the deciding ste
 
   // Copy as curl, and the token and body copy buttons, on the orbit enroll that carried no EUA token.
   await page.locator('details.report-menu > summary').click();
-  await ui.steps(page).locator('[data-catalog-id="orbit.enroll"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="orbit.enroll"]')).click();
   await ui.tab(page, 'Request').click();
   await page.getByRole('button', { name: 'Copy as curl' }).click();
   const curl = await page.evaluate(() => navigator.clipboard.readText());

@@ -1,5 +1,6 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
 test('a large body is pretty-printed in the decode worker, off the UI thread', async ({ host, page }) => {
   await host.open(page);
@@ -13,7 +14,7 @@ test('a large body is pretty-printed in the decode worker, off the UI thread', a
   await expect.poll(() => host.session.steps().filter((s) => s.request?.body === body).length).toBe(1);
 
   const step = host.session.steps().find((s) => s.request?.body === body)!;
-  await ui.steps(page).locator(`[data-step-index="${step.index}"]`).click();
+  await (await stepRow(page, step.index)).click();
   await ui.tab(page, 'Request').click();
   const editor = page.getByRole('textbox', { name: 'Request body' });
   await expect(editor.locator('.cm-line').nth(1)).toHaveText('  <SyncHdr>');

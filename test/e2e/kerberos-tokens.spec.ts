@@ -1,5 +1,6 @@
 import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
 test("the PRT reply's Kerberos TGT shows on the Tokens tab as its JSON and the decoded KRB-AS-REP", async ({ host, page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -10,7 +11,7 @@ test("the PRT reply's Kerberos TGT shows on the Tokens tab as its JSON and the d
   expect(prt).toBeDefined();
   // The filter reads response bodies: the PRT reply is the step that carries tgt_cloud.
   await page.getByLabel('Filter steps').fill('tgt_cloud');
-  await ui.steps(page).locator(`[data-catalog-id="prt.request"][data-step-index="${prt.index}"]`).click();
+  await (await stepRow(page, prt.index)).click();
   await ui.tab(page, 'Tokens').click();
   const card = page.getByRole('article', { name: 'Kerberos TGT in tgt_cloud' });
   await expect(card).toBeVisible();

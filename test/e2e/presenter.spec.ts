@@ -2,6 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
 import { PHASES, stepKind, type PhaseId, type StepKindId } from '../../emulators/protocols/steps.js';
+import { stepRowMatching } from './step-rows.js';
 
 // 150 % zoom on a 1280×720 screen: 853×480 CSS px drawn at a device scale factor of 1.5.
 test.use({ viewport: { width: 853, height: 480 }, deviceScaleFactor: 1.5 });
@@ -127,7 +128,7 @@ test('presenter mode at 150 % zoom on 1280×720: phase bands, the guided walk, t
   expect(await page.locator('.topbar').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
   // The inspector is on screen and scrolls to its end: the orbit enroll's request, headers and body.
-  await ui.steps(page).locator('[data-catalog-id="orbit.enroll"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="orbit.enroll"]')).click();
   await ui.tab(page, 'Request').click();
   const inspector = page.getByRole('region', { name: 'Inspector' });
   await expectInsideViewport(page, inspector, 'the inspector');
@@ -143,7 +144,7 @@ test('presenter mode at 150 % zoom on 1280×720: phase bands, the guided walk, t
   expect(lastBox.y + lastBox.height).toBeLessThanOrEqual((await box(panel)).y + (await box(panel)).height + 1);
   await expectInsideViewport(page, panel, 'the inspector panel');
 
-  await ui.steps(page).locator('[data-catalog-id="orbit.sso-prompt"]').click();
+  await (await stepRowMatching(page, '[data-catalog-id="orbit.sso-prompt"]')).click();
   await panel.evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: screenshotPath('presenter-150.png') });
 

@@ -1,5 +1,6 @@
 import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRowMatching } from './step-rows.js';
 
 test('with the MDM token by PRT SSO, the authorize step shows the PRT cookie decoded with its KDF on the Tokens tab', async ({ host, page }) => {
   await host.open(page);
@@ -13,7 +14,7 @@ test('with the MDM token by PRT SSO, the authorize step shows the PRT cookie dec
   expect(step, 'the run has a PRT SSO step').toBeTruthy();
   // The list is virtual: filter it down to the step so that its row is rendered (a long run scrolls it away).
   await page.getByLabel('Filter steps').fill(step!.title);
-  await ui.steps(page).locator('[data-catalog-id="entra.authorize.prt-sso"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="entra.authorize.prt-sso"]')).click();
   await page.getByLabel('Filter steps').fill('');
   await ui.tab(page, 'Tokens').click();
   const cookie = page.locator('.token-card', { has: page.locator('.token-kdf') }).first();

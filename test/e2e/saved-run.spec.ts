@@ -1,5 +1,6 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
 test('an exported bundle opened again shows its steps, and the DB tab at an earlier step', async ({ host, page }, info) => {
   await host.open(page);
@@ -22,7 +23,7 @@ test('an exported bundle opened again shows its steps, and the DB tab at an earl
   const inserted = inserting.changes.filter((c) => c.table === table && c.op === 'insert').length;
   await page.locator('.diagram').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Home');
-  await ui.steps(page).locator(`[data-step-index="${inserting.index}"]`).click();
+  await (await stepRow(page, inserting.index)).click();
   await ui.tab(page, 'DB').click();
   const after = page.getByRole('region', { name: `DB after step ${inserting.index + 1}` }).locator(`[data-table="${table}"]`);
   const rows = Number(await after.getAttribute('data-rows'));

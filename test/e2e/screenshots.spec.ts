@@ -1,6 +1,7 @@
 import { test, expect, screenshotPath, type Host } from '../helpers/e2e-host.js';
 import type { Page } from '@playwright/test';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRowMatching } from './step-rows.js';
 
 /**
  * Screenshots of each main view for docs/screenshots/ (shown in the README): real runs of the scenarios, each view
@@ -145,7 +146,7 @@ test('screenshots: a TPM2_Create on swtpm, the command decoded with its bytes an
   await runToEnd(page, host);
   // Picked by catalog id (the filter matches it), the first TPM2_Create: the device key under the SRK.
   await page.getByLabel('Filter steps').fill('tpm2.create');
-  await ui.steps(page).locator('[data-catalog-id="tpm2.create"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="tpm2.create"]')).click();
   await page.getByLabel('Filter steps').fill('');
   await expect(page.getByTestId('tpm2-rc')).toHaveAttribute('data-rc', 'TPM_RC_SUCCESS');
   await page.locator('.diagram').click({ position: { x: 2, y: 2 } });

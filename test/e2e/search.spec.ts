@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRowMatching } from './step-rows.js';
 
 /** Search everything (issue 11): the filter reads bodies, claims and DB values; the inspector marks the match. */
 
@@ -89,7 +90,7 @@ test("row history: the mdm_idp_accounts row written at orbit enroll, and the enr
   await expect(entries.first().locator('table.rowdiff')).toContainText('alice@enrollscope.onmicrosoft.com');
 
   // From a later step, the history stays and its link goes back to the step that wrote the row.
-  await ui.steps(page).locator('[data-catalog-id="orbit.config"]').click();
+  await (await stepRowMatching(page, '[data-catalog-id="orbit.config"]')).click();
   await expect(entries.first()).toHaveClass(/op-insert/);
   await entries.first().locator('button.step-link').click();
   await expect(ui.steps(page).locator('[aria-current="true"]')).toHaveAttribute('data-catalog-id', 'orbit.enroll');

@@ -1,5 +1,6 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRow } from './step-rows.js';
 
 test('Step sends one message: one more arrow in the diagram each time', async ({ host, page }) => {
   await host.open(page);
@@ -28,7 +29,7 @@ test('Back restores the world one step earlier: the DB tab shows the earlier sta
   const inserted = step.changes.filter((c) => c.table === table && c.op === 'insert').length;
   expect(host.session.state().cursor).toBe(step.index);
 
-  await ui.steps(page).locator(`[data-step-index="${step.index}"]`).click();
+  await (await stepRow(page, step.index)).click();
   await ui.tab(page, 'DB').click();
   const now = page.getByRole('region', { name: `DB after step ${step.index + 1}` }).locator(`[data-table="${table}"]`);
   await expect(now).toHaveCount(1);

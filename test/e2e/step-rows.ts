@@ -26,3 +26,28 @@ export async function stepRow(page: Page, index: number): Promise<Locator> {
   }, index);
   return ui.steps(page).locator(`[data-step-index="${index}"]`);
 }
+
+/**
+ * The first step row that matches `selector` (an attribute selector such as `[data-catalog-id="orbit.enroll"]`),
+ * scrolled into view first as stepRow does. The rows are keyed by their place in the view, so a scroll shows other
+ * steps in the same elements: a row found before a scroll is not the step's row after it, hence the step's index.
+ */
+export async function stepRowMatching(page: Page, selector: string): Promise<Locator> {
+  const index = await page.locator('.step-scroll').evaluate(async (el, sel) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    const find = () => el.querySelector<HTMLElement>(`[role="listitem"]${sel}`);
+    if (!find()) {
+      el.scrollTop = 0;
+      await frame();
+    }
+    for (;;) {
+      const row = find();
+      if (row) return Number(row.dataset['stepIndex']);
+      const before = el.scrollTop;
+      el.scrollTop += Math.max(1, el.clientHeight / 2);
+      await frame();
+      if (el.scrollTop === before) throw new Error(`no step row matches ${sel}`);
+    }
+  }, selector);
+  return stepRow(page, index);
+}

@@ -1,5 +1,6 @@
 import { test, expect, screenshotPath } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
+import { stepRowMatching } from './step-rows.js';
 
 test('the HTTPS run option: every party on https from the lab CA, whose file the options name', async ({ host, page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -14,7 +15,7 @@ test('the HTTPS run option: every party on https from the lab CA, whose file the
   await expect(page.locator('[data-status="done"]').first()).toBeVisible();
 
   // Orbit, started by the MSI at the end of the run, enrolled over HTTPS too: it trusts the lab CA.
-  await ui.steps(page).locator('[data-catalog-id="orbit.enroll"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="orbit.enroll"]')).click();
   await ui.tab(page, 'Request').click();
   await expect(page.getByText(/https:\/\/127\.0\.0\.1:\d+\/api\/fleet\/orbit\/enroll/).first()).toBeVisible();
 

@@ -1,6 +1,7 @@
 import { test, expect } from '../helpers/e2e-host.js';
 import { ui } from '../helpers/e2e-ui.js';
 import { findSwtpm } from '../../emulators/device/tpm/swtpm.js';
+import { stepRowMatching } from './step-rows.js';
 
 test('the TPM run option: swtpm chosen in the picker, the run says so and a TPM2 command shows its response code', async ({ host, page }) => {
   if (!findSwtpm()) throw new Error('swtpm is not installed: run .ci/run (or apt-get install swtpm swtpm-tools)');
@@ -20,10 +21,10 @@ test('the TPM run option: swtpm chosen in the picker, the run says so and a TPM2
 
   // The list is virtual: the filter (which matches catalog ids) brings the row into it, then it is picked by its id.
   await page.getByLabel('Filter steps').fill('tpm.backend');
-  await ui.steps(page).locator('[data-catalog-id="tpm.backend"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="tpm.backend"]')).click();
   await expect(page.locator('[aria-label="Local step detail"]')).toContainText('"backend": "swtpm"');
   await page.getByLabel('Filter steps').fill('tpm2.create');
-  await ui.steps(page).locator('[data-catalog-id="tpm2.create"]').first().click();
+  await (await stepRowMatching(page, '[data-catalog-id="tpm2.create"]')).click();
   await expect(page.getByTestId('tpm2-command')).toContainText('TPM_CC_Create');
   await expect(page.getByTestId('tpm2-rc')).toHaveAttribute('data-rc', 'TPM_RC_SUCCESS');
   await ui.tab(page, 'Response').click();
