@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { runLoad } from '../../emulators/load/engine.js';
+import { defaultWorkers, runLoad } from '../../emulators/load/engine.js';
 import { LOAD_SCENARIOS, type LoadScenario } from '../../emulators/load/flows.js';
 import { parseShard, type Shard } from '../../emulators/load/shard.js';
 import { mergeSummaries, type LoadSummary } from '../../emulators/load/summary.js';
@@ -31,6 +31,7 @@ export function formatSummary(s: LoadSummary): string {
     `${s.devices} device(s) of ${s.scenario} (keys ${s.keys}, shard${s.shards.length > 1 ? 's' : ''} ${s.shards.map((x) => `${x.index}/${x.count}`).join(', ')}): ${s.ok} ok, ${s.failed} failed`,
     ...(s.targetUrl ? [`into the ${s.target} MDM at ${s.targetUrl}`] : []),
     `${s.devicesPerS} devices/s over ${(s.wallMs / 1000).toFixed(1)} s, concurrency ${s.concurrency}, peak RSS ${s.peakRssMb} MiB`,
+    `CPU ${(s.cpuMs / 1000).toFixed(1)} s while the devices ran: ${(s.cpuMs / s.devices).toFixed(1)} ms a device`,
     '',
     `  ${'phase'.padEnd(11)} ${'p50 ms'.padStart(9)} ${'p90 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}`,
     ...PHASES.map((p) => {
@@ -86,7 +87,7 @@ export async function loadCommand(args: string[], opts: LoadOpts): Promise<void>
   if (opts.tpm === 'swtpm' && opts.keys !== 'fresh') return usage('--tpm swtpm makes every key inside swtpm: use it with --keys fresh');
   if (opts.tpm === 'swtpm' && !findSwtpm()) return usage('--tpm swtpm: swtpm is not installed (apt-get install swtpm swtpm-tools)');
   if (!(LOAD_SCENARIOS as readonly string[]).includes(opts.scenario)) return usage(`--scenario must be one of ${LOAD_SCENARIOS.join(', ')}, not "${opts.scenario}"`);
-  const workers = opts.workers === undefined ? availableParallelism() : /^\d+$/.test(opts.workers) ? Number(opts.workers) : new Error(`--workers must be a whole number (0: none), not "${opts.workers}"`);
+  const workers = opts.workers === undefined ? defaultWorkers(opts.keys, availableParallelism()) : /^\d+$/.test(opts.workers) ? Number(opts.workers) : new Error(`--workers must be a whole number (0: none), not "${opts.workers}"`);
   if (workers instanceof Error) return usage(workers.message);
   let shard: Shard;
   try {
@@ -137,7 +138,7 @@ export function registerLoad(program: Command): void {
     .option('--shard <i/N>', 'this copy is shard i of N (disjoint identities); "/N" takes i from JOB_COMPLETION_INDEX')
     .option('--json <file>', 'write the JSON summary here ("-": stdout instead of the table)')
     .option('--data-dir <dir>', 'folder for the DB files (default: a temporary folder, removed at the end)')
-    .option('--workers <n>', 'worker threads the devices run in, beside the servers on the main thread (default one per core; 0: none)')
+    .option('--workers <n>', 'worker threads the devices run in, beside the servers on the main thread (default: one per core with pooled keys, one per 4 cores with fresh; 0: none)')
     // The in-process TPM is load's default (#17): a swtpm per device costs a process and ~0.2 s per RSA-2048 key.
     .addOption(new Option('--tpm <backend>', 'the devices\' TPM: soft (in-process) or swtpm (a swtpm process per device; needs --keys fresh)').choices(['soft', 'swtpm']).default('soft'))
     .option('--quiet', 'no progress line on stderr')

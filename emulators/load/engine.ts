@@ -51,6 +51,18 @@ export interface LoadOptions {
   inspect?: (world: World, runs: readonly DeviceRun[]) => void | Promise<void>;
 }
 
+/**
+ * Device worker threads a load uses when not told (load --workers). Pooled keys: one per core, since the devices'
+ * TPM, XML and JWT work is most of the CPU. Fresh keys: RSA key generation runs in libuv's thread pool whichever
+ * thread asks, and a device's own JS is ~1/15 of its CPU (33 of ~500 ms, bench fresh), so one thread carries the
+ * device side of about four cores' key generation; each further worker only adds its own warm-up (module load and
+ * JIT, ~0.3 s CPU) and heap (50 fresh devices on 2 cores: 3.47 s non-key CPU with none, 3.8 with 1, 4.1 with 2;
+ * peak RSS 176 / 271 / 375 MiB).
+ */
+export function defaultWorkers(keys: 'pooled' | 'fresh', cores: number): number {
+  return keys === 'pooled' ? cores : Math.floor(cores / 4);
+}
+
 /** Device worker threads (worker.ts); a slot's devices always go to the same worker. */
 class DevicePool {
   private readonly workers: Worker[];
@@ -163,6 +175,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       throw e;
     }
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const worker = async (slot: number) => {
       while (next < o.devices) {
         const n = next++;
@@ -189,6 +202,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       await pool2?.close();
     }
     const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     sampleRss();
     progress.end(done, failed);
     await o.inspect?.(world, runs);
@@ -220,6 +234,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       latency: latencyOf(samples),
       errors: mergeErrors([failures.map(({ device: _d, ...e }) => e)]),
       peakRssMb: round(peakRss / 1024 / 1024),
+      cpuMs: round((cpu.user + cpu.system) / 1000),
       // An external Fleet's tables are not ours to count (its DB is MySQL behind its API): rows.mdm is absent then.
       rows: { ...(!ext && { mdm: rowCounts(world.mdm.ctx.store) }), entra: rowCounts(world.entra.store) },
       samples,

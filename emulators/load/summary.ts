@@ -46,6 +46,12 @@ export interface LoadSummary {
   latency: Record<Phase, Percentiles>;
   errors: ErrorKind[];
   peakRssMb: number;
+  /**
+   * CPU time the process used while its devices ran, every thread counted (servers, device workers, key generation;
+   * getrusage via process.cpuUsage): cpuMs ÷ devices is what a device costs, cpuMs ÷ (wallMs × cores) how busy the
+   * machine was. Summed over shards.
+   */
+  cpuMs: number;
   /** Rows per table of each server's DB at the end (sums over shards: every shard has its own world). */
   rows: Record<string, Record<string, number>>;
   /** Wall time of each phase per device, in device order, for merging percentiles exactly. */
@@ -114,6 +120,7 @@ export function mergeSummaries(parts: LoadSummary[]): LoadSummary {
     latency: latencyOf(samples),
     errors: mergeErrors(parts.map((p) => p.errors)),
     peakRssMb: Math.max(...parts.map((p) => p.peakRssMb)),
+    cpuMs: round(parts.reduce((a, p) => a + p.cpuMs, 0)),
     rows,
     samples,
     deviceList,

@@ -24,6 +24,9 @@ describe('load --shard', () => {
     expect(m).toMatchObject({ devices: 6, ok: 6, failed: 0, duplicateIdentities: 0, shards: [{ index: 0, count: 2 }, { index: 1, count: 2 }] });
     expect(m.latency.device.n).toBe(6);
     expect(m.rows.mdm!.hosts).toBe(6);
+    // CPU is summed: what the pods together spent.
+    expect(a.cpuMs).toBeGreaterThan(0);
+    expect(m.cpuMs).toBeCloseTo(a.cpuMs + b.cpuMs, 0);
     // The same shard twice is refused: its devices would be counted twice.
     expect(() => mergeSummaries([a, a])).toThrow(/shard 0\/2 is in more than one summary/);
   });
