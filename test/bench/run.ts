@@ -134,16 +134,27 @@ const pooledLoad: Section = async () => {
 };
 
 /** RSA-2048 key generation alone, `inFlight` at a time: how many keys, in what wall time, for what process CPU. */
-async function keygenAlone(n: number, inFlight: number): Promise<{ keys: number; wallMs: number; cpuMs: number }> {
+async function keygenAlone(n: number, inFlight: number): Promise<{ keys: number; wallMs: number; cpuMs: number; eachMs: number[] }> {
   const f = new KeyFactory(null, null);
   let next = 0;
+  const eachMs: number[] = [];
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next++ < n) await f.rsa('bench');
+    while (next++ < n) {
+      const t = performance.now();
+      await f.rsa('bench');
+      eachMs.push(performance.now() - t);
+    }
   }));
   const c = process.cpuUsage(c0);
-  return { keys: n, wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+  return { keys: n, wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, eachMs };
+}
+
+/** Coefficient of variation (standard deviation ÷ mean). */
+function cv(xs: number[]): number {
+  const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) / mean;
 }
 
 const freshLoad: Section = async () => {
@@ -156,6 +167,9 @@ const freshLoad: Section = async () => {
   const s = await runLoad({ devices: 50, concurrency: 4 * cores, keys: 'fresh', scenario: 'autopilot-eua', seed: 'bench-load-fresh', shard: { index: 0, count: 1 }, keyCacheDir: defaultKeyCacheDir(), progress: quiet ? null : process.stderr, workers: defaultWorkers('fresh', cores) });
   const after = await keygenAlone(48 * cores, cores);
   const alone = { keys: before.keys + after.keys, wallMs: before.wallMs + after.wallMs, cpuMs: before.cpuMs + after.cpuMs };
+  // One key's time varies by about half its mean (the primes found), so the load's own 150 keys and the ones made
+  // alone are both samples: the efficiency's standard deviation from that alone, one key's spread over √keys on each side.
+  const keyCv = cv([...before.eachMs, ...after.eachMs]);
   const keysPerS = alone.keys / (alone.wallMs / 1000);
   const ceiling = keysPerS / KEYS_PER_DEVICE;
   const efficiency = s.devicesPerS / ceiling;
@@ -165,15 +179,16 @@ const freshLoad: Section = async () => {
   const deviceCpuMs = s.cpuMs / s.devices;
   const keyShare = (KEYS_PER_DEVICE * keyCpuMs) / deviceCpuMs;
   const busyRatio = s.cpuMs / (s.devices / s.devicesPerS) / 1000 / (alone.cpuMs / alone.wallMs);
+  const efficiencySd = efficiency * keyCv * Math.sqrt(1 / (KEYS_PER_DEVICE * s.devices) + 1 / alone.keys);
   const errors = s.errors.reduce((a, e) => a + e.count, 0);
   return {
     rows: [
       [`RSA-2048 key generation alone (${cores} in flight)`, `${keysPerS.toFixed(2)} keys/s, ${keyCpuMs.toFixed(0)} ms CPU a key → at most ${ceiling.toFixed(2)} devices/s at ${KEYS_PER_DEVICE} keys a device`],
-      ['load: 50 devices, fresh keys in each TPM', `${s.devicesPerS} devices/s (efficiency ${efficiency.toFixed(2)}), ${errors} error(s)`],
+      ['load: 50 devices, fresh keys in each TPM', `${s.devicesPerS} devices/s (efficiency ${efficiency.toFixed(2)} ± ${efficiencySd.toFixed(2)} from one key's spread, ${(100 * keyCv).toFixed(0)} %), ${errors} error(s)`],
       ['  … CPU a device / its keys\' share', `${deviceCpuMs.toFixed(0)} ms / ${keyShare.toFixed(2)} (the rest: the flow's own work)`],
       ['  … cores kept busy against key generation alone', busyRatio.toFixed(2)],
     ],
-    json: { keygen_keys_per_s: r3(keysPerS), keygen_cpu_ms: r3(keyCpuMs), fresh_devices_per_s: s.devicesPerS, fresh_efficiency: r3(efficiency), fresh_errors: errors, fresh_cpu_ms_per_device: r3(deviceCpuMs), fresh_key_cpu_share: r3(keyShare), fresh_busy_ratio: r3(busyRatio) },
+    json: { keygen_keys_per_s: r3(keysPerS), keygen_cpu_ms: r3(keyCpuMs), fresh_devices_per_s: s.devicesPerS, fresh_efficiency: r3(efficiency), fresh_efficiency_sd: r3(efficiencySd), fresh_errors: errors, fresh_cpu_ms_per_device: r3(deviceCpuMs), fresh_key_cpu_share: r3(keyShare), fresh_busy_ratio: r3(busyRatio) },
   };
 };
 
