@@ -178,7 +178,7 @@ const freshLoad: Section = async () => {
   const keyCpuMs = alone.cpuMs / alone.keys;
   const deviceCpuMs = s.cpuMs / s.devices;
   const keyShare = (KEYS_PER_DEVICE * keyCpuMs) / deviceCpuMs;
-  const busyRatio = s.cpuMs / (s.devices / s.devicesPerS) / 1000 / (alone.cpuMs / alone.wallMs);
+  const busyRatio = s.cpuMs / s.wallMs / (alone.cpuMs / alone.wallMs);
   const efficiencySd = efficiency * keyCv * Math.sqrt(1 / (KEYS_PER_DEVICE * s.devices) + 1 / alone.keys);
   const errors = s.errors.reduce((a, e) => a + e.count, 0);
   return {
