@@ -167,8 +167,8 @@ const freshLoad: Section = async () => {
   const s = await runLoad({ devices: 50, concurrency: 4 * cores, keys: 'fresh', scenario: 'autopilot-eua', seed: 'bench-load-fresh', shard: { index: 0, count: 1 }, keyCacheDir: defaultKeyCacheDir(), progress: quiet ? null : process.stderr, workers: defaultWorkers('fresh', cores) });
   const after = await keygenAlone(48 * cores, cores);
   const alone = { keys: before.keys + after.keys, wallMs: before.wallMs + after.wallMs, cpuMs: before.cpuMs + after.cpuMs };
-  // One key's time varies by about half its mean (the primes found), so the load's own 150 keys and the ones made
-  // alone are both samples: the efficiency's standard deviation from that alone, one key's spread over √keys on each side.
+  // That spread also makes the load's own keys a sample: the efficiency's standard deviation from it alone is one
+  // key's spread over √keys, the load's and those made alone.
   const keyCv = cv([...before.eachMs, ...after.eachMs]);
   const keysPerS = alone.keys / (alone.wallMs / 1000);
   const ceiling = keysPerS / KEYS_PER_DEVICE;
