@@ -1,31 +1,37 @@
-import { generateKeyPair, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
-
-const generateRsa = promisify(generateKeyPair);
+import { keygenThreads, type KeygenWatch } from './keygen-threads.js';
 
 /**
- * RSA key generations running at once in this thread: as many as cores. libuv's pool has 4 threads whatever the
- * cores (UV_THREADPOOL_SIZE), so 8 devices in flight on 2 cores ran 4 generations beside the servers' JS: the same
- * fixed work costs ~5 % more CPU with 4 busy threads on 2 cores than with 2 (fixed-key RSA signatures, 0.268 vs
- * 0.255 ms each), and the pool's other jobs (WebCrypto, fs) waited behind the keys.
+ * Where this thread's fresh RSA keys come from. Default: the process's key generation threads, one per core
+ * (keygen-threads.ts), which queue what is asked beyond them; 8 devices in flight on 2 cores then run 2
+ * generations beside the servers' JS, not libuv's 4 (the same fixed work costs ~5 % more CPU with 4 busy threads
+ * on 2 cores than with 2: fixed-key RSA signatures, 0.268 vs 0.255 ms each). A load's device worker threads ask
+ * the main thread instead (load/worker.ts), so the whole process stays at one generation a core.
  */
-const KEYGEN_SLOTS = availableParallelism();
-let keygenRunning = 0;
-const keygenWaiting: (() => void)[] = [];
-async function withKeygenSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (keygenRunning >= KEYGEN_SLOTS) await new Promise<void>((resolve) => keygenWaiting.push(resolve));
-  else keygenRunning++;
-  try {
-    return await fn();
-  } finally {
-    // The slot passes straight to the next waiter (keygenRunning unchanged), or is freed.
-    const next = keygenWaiting.shift();
-    if (next) next();
-    else keygenRunning--;
-  }
+export type RsaGenerator = (bits: number, watch: KeygenWatch) => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+
+let generator: RsaGenerator = (bits, watch) => keygenThreads().generate(bits, watch);
+
+/** Replace this thread's generator (a load's device worker: the main thread's threads). */
+export function setRsaGenerator(g: RsaGenerator): void {
+  generator = g;
+}
+
+/** A fresh RSA pair from this thread's generator, counted by `keygenMeter` while a thread works on it. */
+export async function generateRsaPair(bits: number): Promise<RsaKeyPair> {
+  const { privateKey, publicKey } = await generator(bits, {
+    started() {
+      if (keygenMeter.inFlight++ === 0) keygenMeter.since = performance.now();
+      keygenMeter.peakInFlight = Math.max(keygenMeter.peakInFlight, keygenMeter.inFlight);
+    },
+    finished() {
+      if (--keygenMeter.inFlight === 0) keygenMeter.busyMs += performance.now() - keygenMeter.since;
+    },
+  });
+  keygenMeter.keys++;
+  return { privateKey, publicKey };
 }
 
 export interface RsaKeyPair {
@@ -55,16 +61,7 @@ export class KeyFactory {
       const privateKey = createPrivateKey(readFileSync(file, 'utf8'));
       return { privateKey, publicKey: createPublicKey(privateKey) };
     }
-    const pair = await withKeygenSlot(async (): Promise<RsaKeyPair> => {
-      if (keygenMeter.inFlight++ === 0) keygenMeter.since = performance.now();
-      keygenMeter.peakInFlight = Math.max(keygenMeter.peakInFlight, keygenMeter.inFlight);
-      try {
-        return await generateRsa('rsa', { modulusLength, publicExponent: 0x10001 });
-      } finally {
-        if (--keygenMeter.inFlight === 0) keygenMeter.busyMs += performance.now() - keygenMeter.since;
-      }
-    });
-    keygenMeter.keys++;
+    const pair = await generateRsaPair(modulusLength);
     if (file) {
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });

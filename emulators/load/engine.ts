@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { WorkerInit, WorkerJob, WorkerResult } from './worker.js';
+import type { KeygenAnswer, KeygenAsk, WorkerInit, WorkerJob, WorkerResult } from './worker.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { KeyFactory } from '../lab/keys.js';
+import { KeyFactory, generateRsaPair } from '../lab/keys.js';
 import { pickSeededPorts } from '../lab/seeded-ports.js';
 import type { Store } from '../lab/store.js';
 import { fleetClient, startWorld, type ExternalMdm, type World } from '../scenarios/world.js';
@@ -53,11 +53,11 @@ export interface LoadOptions {
 
 /**
  * Device worker threads a load uses when not told (load --workers). Pooled keys: one per core, since the devices'
- * TPM, XML and JWT work is most of the CPU. Fresh keys: RSA key generation runs in libuv's thread pool whichever
- * thread asks, and a device's own JS is ~1/15 of its CPU (33 of ~500 ms, bench fresh), so one thread carries the
- * device side of about four cores' key generation; each further worker only adds its own warm-up (module load and
- * JIT, ~0.3 s CPU) and heap (50 fresh devices on 2 cores: 3.47 s non-key CPU with none, 3.8 with 1, 4.1 with 2;
- * peak RSS 176 / 271 / 375 MiB).
+ * TPM, XML and JWT work is most of the CPU. Fresh keys: RSA key generation runs on the main thread's generation
+ * threads whichever thread asks (lab/keygen-threads.ts), and a device's own JS is ~1/15 of its CPU (33 of ~500 ms,
+ * bench fresh), so one thread carries the device side of about four cores' key generation; each further worker only
+ * adds its own warm-up (module load and JIT, ~0.3 s CPU) and heap (50 fresh devices on 2 cores: 3.47 s non-key CPU
+ * with none, 3.8 with 1, 4.1 with 2; peak RSS 176 / 271 / 375 MiB).
  */
 export function defaultWorkers(keys: 'pooled' | 'fresh', cores: number): number {
   return keys === 'pooled' ? cores : Math.floor(cores / 4);
@@ -78,8 +78,15 @@ class DevicePool {
         w.once('message', () => resolve());
         w.once('error', reject);
       }));
-      w.on('message', (m: WorkerResult | { ready: true }) => {
+      w.on('message', (m: WorkerResult | KeygenAsk | { ready: true }) => {
         if ('ready' in m) return;
+        if ('keygen' in m) {
+          void generateRsaPair(m.bits).then(
+            (p) => w.postMessage({ keyFor: m.keygen, privateKey: p.privateKey, publicKey: p.publicKey } satisfies KeygenAnswer),
+            (e: Error) => w.postMessage({ keyFor: m.keygen, error: e.message } satisfies KeygenAnswer),
+          );
+          return;
+        }
         const p = this.waiting.get(m.n);
         this.waiting.delete(m.n);
         p?.resolve({ ...m.run, error: m.run.error === null ? null : new Error(m.run.error) });

@@ -13,7 +13,7 @@ export const KEYS_PER_DEVICE = 3;
 export class KeyPool {
   private constructor(private readonly pairs: RsaKeyPair[]) {}
 
-  /** Load or make `size` keys for `seed`, as many at a time as there are cores (generateKeyPair runs on the threadpool). */
+  /** Load or make `size` keys for `seed`, as many at a time as there are cores (lab/keygen-threads.ts: one generation thread a core). */
   static async open(seed: string, cacheDir: string, size = 64): Promise<KeyPool> {
     const factory = new KeyFactory(`load-pool/${seed}`, cacheDir);
     const pairs: RsaKeyPair[] = new Array(size);

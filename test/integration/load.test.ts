@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runLoad } from '../../emulators/load/engine.js';
+import { KEYS_PER_DEVICE } from '../../emulators/load/key-pool.js';
+import { keygenMeter } from '../../emulators/lab/keys.js';
 import type { DeviceRun } from '../../emulators/load/flows.js';
 import type { World } from '../../emulators/scenarios/world.js';
 
@@ -62,6 +64,16 @@ describe('load', () => {
     const summary = await runLoad({ devices: 2, concurrency: 2, keys: 'fresh', tpm: 'swtpm', scenario: 'autopilot-eua', seed: 'load-test-swtpm', shard: { index: 0, count: 1 }, keyCacheDir, progress: null });
     expect(summary.errors).toEqual([]);
     expect(summary).toMatchObject({ devices: 2, ok: 2, failed: 0 });
+  });
+
+  it('a fresh-key load in a device worker gets its keys from the main thread\'s generation threads', async () => {
+    const before = keygenMeter.keys;
+    const summary = await runLoad({ devices: 2, concurrency: 2, keys: 'fresh', scenario: 'autopilot-eua', seed: 'load-test-fresh-worker', shard: { index: 0, count: 1 }, keyCacheDir, progress: null, workers: 1 });
+    expect(summary.errors).toEqual([]);
+    expect(summary).toMatchObject({ devices: 2, ok: 2, failed: 0 });
+    // Every TPM key of both devices was made on this thread's behalf: none by the worker on its own.
+    expect(keygenMeter.keys - before).toBe(2 * KEYS_PER_DEVICE);
+    expect(keygenMeter.inFlight).toBe(0);
   });
 
   it('refuses --tpm swtpm with pooled keys: a pool of ours never reaches swtpm', async () => {
