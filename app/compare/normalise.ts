@@ -31,6 +31,9 @@ export const VOLATILE_NAMES = new Set(
     // JWT and OAuth (RFC 7519 §4.1; Entra's uti, rh, aio, ctx are per-token)
     'iat', 'nbf', 'exp', 'jti', 'uti', 'rh', 'aio', 'ctx', 'nonce', 'request_nonce', 'srv_challenge', 'expires_on', 'ext_expires_in', 'not_before',
     'correlation_id', 'trace_id', 'timestamp',
+    // JWK and JWS key ids: a thumbprint of the run's own key (RFC 7517 §4.5, §4.8), base64url that holds no digit
+    // about once in a hundred keys (27 characters), which the opaque shape below would miss
+    'kid', 'x5t', 'x5t#s256',
     // Fleet: node keys and timestamps of every row (server/fleet/hosts.go)
     'node_key', 'orbit_node_key', 'created_at', 'updated_at', 'last_seen_at', 'detail_updated_at', 'label_updated_at', 'seen_time', 'enroll_secret',
     // WS-Addressing and WS-Security headers (MS-MDE2 §2.2.x), XML-DSig values

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { runLoad } from '../../emulators/load/engine.js';
 import { KEYS_PER_DEVICE } from '../../emulators/load/key-pool.js';
 import { keygenMeter } from '../../emulators/lab/keys.js';
 import type { DeviceRun } from '../../emulators/load/flows.js';
-import type { World } from '../../emulators/scenarios/world.js';
+import { startWorld, type World } from '../../emulators/scenarios/world.js';
 
 /**
  * `load`: 20 virtual devices through the whole autopilot-eua story at once against one world. Correctness only
@@ -67,8 +68,14 @@ describe('load', () => {
   });
 
   it('a fresh-key load in a device worker gets its keys from the main thread\'s generation threads', async () => {
+    // The world's own server keys come from the seed's key cache; a first run on a clean machine makes them here,
+    // so the world is started once before counting.
+    const seed = 'load-test-fresh-worker';
+    const dataDir = mkdtempSync(join(tmpdir(), 'load-test-'));
+    await (await startWorld({ dataDir, seed, keyCacheDir, light: true })).close();
+    rmSync(dataDir, { recursive: true, force: true });
     const before = keygenMeter.keys;
-    const summary = await runLoad({ devices: 2, concurrency: 2, keys: 'fresh', scenario: 'autopilot-eua', seed: 'load-test-fresh-worker', shard: { index: 0, count: 1 }, keyCacheDir, progress: null, workers: 1 });
+    const summary = await runLoad({ devices: 2, concurrency: 2, keys: 'fresh', scenario: 'autopilot-eua', seed, shard: { index: 0, count: 1 }, keyCacheDir, progress: null, workers: 1 });
     expect(summary.errors).toEqual([]);
     expect(summary).toMatchObject({ devices: 2, ok: 2, failed: 0 });
     // Every TPM key of both devices was made on this thread's behalf: none by the worker on its own.

@@ -16,6 +16,11 @@ describe('body lines for a diff', () => {
     expect(b.masked).toEqual(['{', '  "created_at": <volatile>', '  "name": "abc"', '  "nonce": <volatile>', '  "orbit_node_key": <volatile>', '}']);
   });
 
+  it('masks a JWK\'s kid and x5t by name: a key thumbprint of 27 base64url characters may hold no digit', () => {
+    const b = jsonBodyLines({ keys: [{ kid: 'vnvCyIuBtraDQQhYrdUZOreWJlM', x5t: 'vnvCyIuBtraDQQhYrdUZOreWJlM', kty: 'RSA' }] });
+    expect(b.masked).toEqual(['{', '  "keys": [', '    {', '      "kid": <volatile>', '      "kty": "RSA"', '      "x5t": <volatile>', '    }', '  ]', '}']);
+  });
+
   it('masks ids, ports, times, MACs and opaque base64 by their shape, and leaves words and LocURIs alone', () => {
     expect(maskValue('http://127.0.0.1:34755/api/mdm/microsoft/management')).toBe('http://127.0.0.1:<port>/api/mdm/microsoft/management');
     expect(maskValue('urn:uuid:1d899474-4bb6-4b33-8df4-f09f6896f28f')).toBe('urn:uuid:<uuid>');
