@@ -1,5 +1,6 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { TokenView, SignatureVerdict, TimeVerdict } from './step.js';
+import { publicKeyOfSpki } from '../protocols/rsa-key-der.js';
 
 /**
  * Finds every JWT/JWE in a message (headers, form fields, JSON, SOAP BinarySecurityTokens that hold a base64
@@ -37,7 +38,7 @@ function x5cKey(header: Record<string, unknown>): KeyObject | null {
   const first = Array.isArray(x5c) ? x5c[0] : x5c;
   if (typeof first !== 'string') return null;
   try {
-    return createPublicKey({ key: Buffer.from(first, 'base64'), format: 'der', type: 'spki' });
+    return publicKeyOfSpki(Buffer.from(first, 'base64'));
   } catch {
     try {
       const pem = `-----BEGIN CERTIFICATE-----\n${first}\n-----END CERTIFICATE-----`;

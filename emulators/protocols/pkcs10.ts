@@ -1,5 +1,6 @@
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { DerError, decodeOid, readTlv, tlvBytes, tlvChildren, tlvContent, type Tlv } from './der.js';
+import { publicKeyOfSpki } from './rsa-key-der.js';
 
 /**
  * PKCS#10 certification requests as real Windows sends them (fleet.md §1.5, TOOLCHAIN.md): a tolerant reader
@@ -135,7 +136,7 @@ function readCsr(input: Buffer): ParsedCsr {
   const keyAlg = tlvChildren(der, tlvChildren(der, spki)[0] ?? spki)[0];
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+    publicKey = publicKeyOfSpki(spkiDer);
   } catch (e) {
     throw new CsrError(`invalid public key: ${(e as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { spkiDer } from './rsa-key-der.js';
 
 /**
  * # TPM 2.0 command interface codec
@@ -623,5 +624,5 @@ export function rsaPublicToSpki(p: TpmtPublic): Buffer {
   const eb = Buffer.alloc(4); eb.writeUInt32BE(e);
   let i = 0; while (i < 3 && eb[i] === 0) i++;
   const key = createPublicKey({ key: { kty: 'RSA', n: p.unique.toString('base64url'), e: eb.subarray(i).toString('base64url') }, format: 'jwk' });
-  return key.export({ type: 'spki', format: 'der' });
+  return spkiDer(key);
 }

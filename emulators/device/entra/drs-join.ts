@@ -7,6 +7,7 @@ import { ENTRA_PATHS } from '../../protocols/paths/entra.js';
 import { OID_SHA256_RSA } from '../tpm/csr.js';
 import { expectJson, send, type DeviceContext } from '../context.js';
 import type { JoinState } from '../state.js';
+import { spkiDer } from '../../protocols/rsa-key-der.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -99,7 +100,7 @@ export async function drsJoin(ctx: DeviceContext): Promise<JoinState> {
   return ctx.lab.local({ party: 'device', catalogId: 'device.dsreg.store-cert' }, () => {
     const cert = new X509Certificate(der);
     // ms_device_enrolment_finalise: the certificate must carry the key the TPM made the CSR with.
-    if (!cert.publicKey.export({ type: 'spki', format: 'der' }).equals(deviceKey.spki)) throw new Error('the device certificate does not carry the device key');
+    if (!spkiDer(cert.publicKey).equals(deviceKey.spki)) throw new Error('the device certificate does not carry the device key');
     const deviceId = /CN=([^,\n]+)/.exec(cert.subject)?.[1]?.trim() ?? '';
     const state: JoinState = {
       deviceId,

@@ -8,6 +8,7 @@ import {
 } from '../../protocols/mde2/provisioning-doc.js';
 import type { DeviceContext } from '../context.js';
 import { clientCredPath, dmAccountId, dmAccPath, serverCredPath } from './dmacc.js';
+import { spkiDer } from '../../protocols/rsa-key-der.js';
 
 /**
  * Install a wap-provisioningdoc (MS-MDE2 2.2.9.1, entra-mde2.md §7.6) into the device: the root CA into
@@ -22,7 +23,7 @@ export function installProvisioningDoc(ctx: DeviceContext, db: Db, xml: string, 
   const clientDer = Buffer.from(p.clientCertBase64, 'base64');
   const client = new X509Certificate(clientDer);
   const tpmSpki = ctx.tpm.keyInfo(clientKeyHandle).spki;
-  if (!client.publicKey.export({ type: 'spki', format: 'der' }).equals(tpmSpki)) {
+  if (!spkiDer(client.publicKey).equals(tpmSpki)) {
     throw new Error('the enrollment certificate does not carry the key of the CSR the TPM signed');
   }
   const rootDer = Buffer.from(p.rootCertBase64, 'base64');

@@ -1,5 +1,5 @@
 import { SWTPM_SCHEMA } from './schema.js';
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/lab.js';
 import type { Store } from '../../lab/store.js';
@@ -12,6 +12,7 @@ import { describeKdfInput, hs256Segments, hs256WithDerivedKey, kdfContext, kdfFi
 import { startSwtpm, type SwtpmProcess } from './swtpm.js';
 import { keyInfoOf, spkiKey, type KeyPurpose, type PublicFormat, type TpmKeyInfo } from './tpm.js';
 import type { Tpm } from './backend.js';
+import { publicKeyOfSpki } from '../../protocols/rsa-key-der.js';
 
 
 const A = T.TPMA_OBJECT;
@@ -175,7 +176,7 @@ export class SwtpmTpm implements Tpm {
     return this.op('tpm.read-public', `TPM: export public key ${handle} as ${format === 'spki' ? 'SPKI' : 'BCRYPT_RSAKEY_BLOB'}`, { handle, format }, async () => {
       const res = await this.withLoaded(handle, (h) => this.run('ReadPublic', T.readPublicCmd(h)));
       const spki = T.rsaPublicToSpki(res.params.outPublic as T.TpmtPublic);
-      return format === 'spki' ? spki : bcryptRsaKeyBlob(createPublicKey({ key: spki, format: 'der', type: 'spki' }));
+      return format === 'spki' ? spki : bcryptRsaKeyBlob(publicKeyOfSpki(spki));
     }, (b) => ({ bytes: b.length }));
   }
 

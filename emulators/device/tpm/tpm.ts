@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createHash, hkdfSync, privateDecrypt, sign as rsaSign, constants, type KeyObject } from 'node:crypto';
+import { createHash, hkdfSync, privateDecrypt, sign as rsaSign, constants, type KeyObject } from 'node:crypto';
 import type { Lab } from '../../lab/lab.js';
 import type { Store } from '../../lab/store.js';
 import type { StepKindId } from '../../protocols/steps.js';
@@ -9,6 +9,7 @@ import { seal, unseal } from './seal.js';
 import { buildCsr, hashFor, type CsrSpec } from './csr.js';
 import { bcryptRsaKeyBlob } from '../../protocols/bcrypt-blob.js';
 import { sessionKeyDecryptJwe, sessionKeySignJwt, unwrapSessionKeyJwe } from './session-key.js';
+import { pkcs8Der, privateKeyOfPkcs8, publicKeyOfSpki, spkiDer } from '../../protocols/rsa-key-der.js';
 
 /** What each key is for (reference/entra-mde2.md §10, §11.1). */
 export type KeyPurpose = 'transport' | 'device' | 'mdm-client' | 'ngc';
@@ -58,7 +59,7 @@ export function keyInfoOf(handle: string, row: { purpose: string; public_spki: B
   return { handle, purpose: row.purpose as KeyPurpose, spki: row.public_spki, spkiSha256: sha256Hex(row.public_spki) };
 }
 
-export const spkiKey = (spki: Buffer): KeyObject => createPublicKey({ key: spki, format: 'der', type: 'spki' });
+export const spkiKey = (spki: Buffer): KeyObject => publicKeyOfSpki(spki);
 
 /**
  * The virtual device's software TPM. Keys are created here and never leave in the clear: the DB holds them only
@@ -92,8 +93,8 @@ export class SoftwareTpm implements Tpm {
       const handle = `0x${(0x81000001 + n).toString(16)}`;
       const used = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects WHERE purpose = ?`).pluck().get(purpose) as number);
       const pair = await this.lab.keys.rsa(`device-tpm-${purpose}-${used + 1}`);
-      const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
-      const sealed = seal(this.srk, pair.privateKey.export({ type: 'pkcs8', format: 'der' }), handle);
+      const spki = spkiDer(pair.publicKey);
+      const sealed = seal(this.srk, pkcs8Der(pair.privateKey), handle);
       this.store.tx((db) =>
         db
           .prepare(`INSERT INTO tpm_objects(handle, kind, purpose, parent, public_spki, sealed, created_at) VALUES (?, 'rsa-2048', ?, NULL, ?, ?, ?)`)
@@ -205,8 +206,8 @@ export class SoftwareTpm implements Tpm {
       const handle = `0x${(0x81000001 + n).toString(16)}`;
       const used = this.store.read((db) => db.prepare(`SELECT COUNT(*) FROM tpm_objects WHERE purpose = 'ngc'`).pluck().get() as number);
       const pair = await this.lab.keys.rsa(`device-tpm-ngc-${used + 1}`);
-      const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
-      const sealed = seal(this.pinKey(handle, pin), pair.privateKey.export({ type: 'pkcs8', format: 'der' }), handle);
+      const spki = spkiDer(pair.publicKey);
+      const sealed = seal(this.pinKey(handle, pin), pkcs8Der(pair.privateKey), handle);
       this.store.tx((db) =>
         db
           .prepare(`INSERT INTO tpm_objects(handle, kind, purpose, parent, public_spki, sealed, created_at) VALUES (?, 'rsa-2048-pin', 'ngc', NULL, ?, ?, ?)`)
@@ -256,7 +257,7 @@ export class SoftwareTpm implements Tpm {
       throw new Error(`TPM_RC_AUTH_FAIL: the PIN does not unlock ${handle}`);
     }
     try {
-      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      return privateKeyOfPkcs8(der);
     } finally {
       der.fill(0);
     }
@@ -273,7 +274,7 @@ export class SoftwareTpm implements Tpm {
     if (loaded && loaded.sealed.equals(row.sealed)) return loaded.key;
     const der = unseal(this.srk, row.sealed, handle);
     try {
-      const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      const key = privateKeyOfPkcs8(der);
       this.loaded.set(handle, { sealed: Buffer.from(row.sealed), key });
       return key;
     } finally {
