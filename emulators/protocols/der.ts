@@ -113,9 +113,15 @@ export function derOid(oid: string): Buffer {
 export function derUint(n: bigint): Buffer {
   let h = n.toString(16);
   if (h.length % 2) h = `0${h}`;
-  let b = Buffer.from(h, 'hex');
-  if (b[0]! & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
-  return derTlv(0x02, b);
+  return derUintBytes(Buffer.from(h, 'hex'));
+}
+
+/** An INTEGER of unsigned big-endian bytes: minimal, with a 00 byte when the high bit is set (X.690 §8.3.2). */
+export function derUintBytes(b: Buffer): Buffer {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  const v = b.subarray(i);
+  return derTlv(0x02, ...(v[0]! & 0x80 ? [Buffer.from([0]), v] : [v]));
 }
 
 /** X.509 Time: UTCTime through 2049, GeneralizedTime after (RFC 5280 4.1.2.5). */

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { DerError, derBitString, derNull, derOctets, derOid, derSeq, derTlv, readTlv, tlvChildren, tlvContent, type Tlv } from './der.js';
+import { DerError, derBitString, derNull, derOctets, derOid, derSeq, derTlv, derUintBytes, readTlv, tlvChildren, tlvContent, type Tlv } from './der.js';
 
 /**
  * An RSA key's DER forms, SubjectPublicKeyInfo (RFC 5280 §4.1.2.7, RFC 8017 A.1.1) and PKCS#8 (RFC 5208 §5,
@@ -16,14 +16,6 @@ const RSA_ALGORITHM = derSeq(derOid(RSA_ENCRYPTION), derNull());
 const PUBLIC_FIELDS = ['n', 'e'] as const;
 /** RSAPrivateKey's integers after its version, in order (RFC 8017 A.1.2), as JWK names them (RFC 7518 §6.3.2). */
 const PRIVATE_FIELDS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
-
-/** An INTEGER of unsigned big-endian bytes: minimal, with a 00 byte when the high bit is set (X.690 §8.3.2). */
-function derUintBytes(b: Buffer): Buffer {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  const v = b.subarray(i);
-  return derTlv(0x02, ...(v[0]! & 0x80 ? [Buffer.from([0]), v] : [v]));
-}
 
 const intOf = (jwk: JsonWebKey, f: string): Buffer => derUintBytes(Buffer.from(jwk[f] as string, 'base64url'));
 
