@@ -88,7 +88,11 @@ test('Reset keeps the breakpoints; Clear removes them all', async ({ host, page 
 
 test('the first Step shows the lab starting, with the controls disabled, then waiting', async ({ host, page }) => {
   await host.open(page);
-  // Every status the header shows, with whether Step could be pressed then.
+  // The page enables Step once it has the host's state; Playwright's click waits for that, so a watcher installed
+  // before it would see the page's own idle:disabled -> idle:enabled, not the click's effect.
+  await expect(page.locator('[data-status]').first()).toHaveAttribute('data-status', 'idle');
+  await expect(ui.button(page, 'Step')).toBeEnabled();
+  // Every status the header shows from the click on, with whether Step could be pressed then.
   await page.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { seen: string[] }).seen = seen;
