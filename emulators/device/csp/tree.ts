@@ -92,8 +92,13 @@ export class CspTree {
 
   add(db: Db, locUri: string, value: string | undefined, format: CspFormat = 'chr'): CspResult {
     const path = normalizePath(locUri);
-    const allow = allowedCommands(path);
     if (this.nodeIn(db, path)) return { status: STATUS.alreadyExists };
+    return this.addMissing(db, path, value, format);
+  }
+
+  /** Add at a normalised path the caller has just found no node at. */
+  private addMissing(db: Db, path: string, value: string | undefined, format: CspFormat): CspResult {
+    const allow = allowedCommands(path);
     if (!allow) return { status: STATUS.notFound };
     if (!allow.includes('Add')) return { status: STATUS.notAllowed };
     this.ensureParents(db, path);
@@ -116,7 +121,8 @@ export class CspTree {
       const allow = allowedCommands(path);
       if (!allow) return { status: STATUS.notFound };
       if (!allow.includes('Replace') || !allow.includes('Add')) return { status: allow.includes('Replace') ? STATUS.notFound : STATUS.notAllowed };
-      return this.add(db, locUri, value, format);
+      // It was just found missing: no second look-up (nothing was written in between).
+      return this.addMissing(db, path, value, format);
     }
     if (!node.access.includes('Replace')) return { status: STATUS.notAllowed };
     if (node.interior) return { status: STATUS.notAllowed };

@@ -74,4 +74,34 @@ describe('CSP tree (MS-MDM command semantics)', () => {
     expect(store.tx((db) => tree.add(db, './Device/Vendor/MSFT/NoSuchCSP/X', 'v')).status).toBe('404');
     expect(store.tx((db) => tree.add(db, './DevDetail/Ext/Microsoft/New', 'v')).status).toBe('405');
   });
+
+  it('creates missing interior parents outermost first, with their CSP ACL (no Exec), once', () => {
+    const rows = () => store.read((db) => db.prepare(`SELECT path, interior, value, format, access FROM csp_nodes ORDER BY rowid`).all());
+    // ./Device/Vendor/MSFT is there already (the DMClient node): the walk stops at it.
+    const before = rows();
+    store.tx((db) => tree.set(db, `${MSI}/Status`, '10', 'int'));
+    store.tx((db) => tree.set(db, `${MSI}/LastError`, '0', 'int'));
+    expect(rows().slice(before.length)).toEqual([
+      { path: './Device/Vendor/MSFT/EnterpriseDesktopAppManagement', interior: 1, value: null, format: 'node', access: 'Get' },
+      { path: './Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI', interior: 1, value: null, format: 'node', access: 'Get' },
+      { path: MSI.replace(/%7B/g, '{').replace(/%7D/g, '}'), interior: 1, value: null, format: 'node', access: 'Get,Delete' },
+      { path: `${MSI.replace(/%7B/g, '{').replace(/%7D/g, '}')}/Status`, interior: 0, value: '10', format: 'int', access: 'Get' },
+      { path: `${MSI.replace(/%7B/g, '{').replace(/%7D/g, '}')}/LastError`, interior: 0, value: '0', format: 'int', access: 'Get' },
+    ]);
+  });
+
+  it('a node written under a leaf is stored there and the leaf stays a leaf (no check that a parent is interior)', () => {
+    store.tx((db) => tree.set(db, './DevInfo/Man/Sub', 'x'));
+    expect(tree.node('./DevInfo/Man')).toMatchObject({ interior: false, value: 'Microsoft Corporation' });
+    expect(tree.value('./DevInfo/Man/Sub')).toBe('x');
+    expect(store.read((db) => tree.get(db, './DevInfo/Man')).value).toBe('Microsoft Corporation');
+  });
+
+  it('Replace that creates a node creates its missing parents too, as Add does', () => {
+    const leaf = './Device/Vendor/MSFT/DMClient/Provider/Other/Poll/NumberOfFirstRetries';
+    expect(store.tx((db) => tree.replace(db, leaf, '8', 'int'))).toEqual({ status: '200' });
+    expect(tree.children('./Device/Vendor/MSFT/DMClient/Provider')).toEqual(['Fleet', 'Other']);
+    expect(tree.node('./Device/Vendor/MSFT/DMClient/Provider/Other/Poll')).toMatchObject({ interior: true, format: 'node' });
+    expect(tree.node(leaf)).toMatchObject({ value: '8', format: 'int', interior: false });
+  });
 });
