@@ -1,5 +1,4 @@
-import type { Element, Node } from '@xmldom/xmldom';
-import { parseXmlDocument } from '../../emulators/protocols/xml.js';
+import { parseXmlDocument, type XmlEl, type XmlNode } from '../../emulators/protocols/xml.js';
 
 /**
  * A body as lines a diff can pair: JSON, XML and forms in one canonical, pretty form, each line with a masked twin in
@@ -117,14 +116,10 @@ export function jsonBodyLines(value: unknown): BodyLines {
 // ---- XML: element by element, attributes sorted (their order carries no meaning, XML 1.0 §3.1), whitespace-only
 // text dropped, an element with only text on one line.
 
-const isElement = (n: Node): n is Element => n.nodeType === 1;
+const isElement = (n: XmlNode): n is XmlEl => n.nodeType === 1;
 
-function attrsOf(el: Element): { real: string; masked: string } {
-  const list: [string, string][] = [];
-  for (let i = 0; i < el.attributes.length; i++) {
-    const a = el.attributes.item(i)!;
-    list.push([a.name, a.value]);
-  }
+function attrsOf(el: XmlEl): { real: string; masked: string } {
+  const list: [string, string][] = el.attributes.map((a) => [a.name, a.value]);
   list.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return {
     real: list.map(([n, v]) => ` ${n}="${v}"`).join(''),
@@ -132,10 +127,10 @@ function attrsOf(el: Element): { real: string; masked: string } {
   };
 }
 
-function xmlLines(el: Element, indent: string, lines: string[], masked: string[]): void {
+function xmlLines(el: XmlEl, indent: string, lines: string[], masked: string[]): void {
   const name = el.tagName;
   const attrs = attrsOf(el);
-  const kids: Node[] = [];
+  const kids: XmlNode[] = [];
   for (let n = el.firstChild; n; n = n.nextSibling) {
     if (n.nodeType === 3 || n.nodeType === 4) {
       if ((n.nodeValue ?? '').trim() !== '') kids.push(n);
@@ -159,7 +154,7 @@ function xmlLines(el: Element, indent: string, lines: string[], masked: string[]
 /** XML as element lines, or null when it is not well formed (then it is compared as text). */
 export function xmlBodyLines(xml: string): BodyLines | null {
   try {
-    const doc = parseXmlDocument(xml, { report: (m) => new Error(m), wrapped: (m) => new Error(m) });
+    const doc = parseXmlDocument(xml, (m) => new Error(m));
     const root = doc.documentElement;
     if (!root) return null;
     const lines: string[] = [];

@@ -1,5 +1,4 @@
-import type { Element } from '@xmldom/xmldom';
-import { child, childElements, parseXmlDocument, path, text as rawText } from '../protocols/xml.js';
+import { child, childElements, parseXmlDocument, path, text as rawText, type XmlEl } from '../protocols/xml.js';
 import type { HttpRequestRecord, HttpResponseRecord, StepProtocol, SyncMessageFacts } from './step.js';
 
 /**
@@ -12,8 +11,8 @@ const SYNCML_COMMANDS = new Set(['Add', 'Alert', 'Atomic', 'Delete', 'Exec', 'Ge
 /** Bodies bigger than this are not parsed (an MSI, a big Results): the facts say nothing rather than stall a step. */
 const MAX_PARSE = 512 * 1024;
 
-type El = Element;
-const NOT_XML = { report: (m: string) => new Error(m), wrapped: (m: string) => new Error(m) };
+type El = XmlEl;
+const NOT_XML = (m: string) => new Error(m);
 
 /** The last bodies parsed: a step's request is decoded when it opens and again with its response, parsed once. */
 const parsed = new Map<string, El | null>();

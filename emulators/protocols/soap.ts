@@ -1,5 +1,4 @@
-import type { Element } from '@xmldom/xmldom';
-import { attr, child, childElements, el, escapeXml, marshalIndent, parseXmlDocument, path, text, textEl, type XmlElement } from './xml.js';
+import { attr, child, childElements, el, escapeXml, marshalIndent, parseXmlDocument, path, text, textEl, type XmlElement, type XmlEl } from './xml.js';
 
 /**
  * SOAP 1.2 as MS-MDE2 uses it (reference/entra-mde2.md §7): parse an incoming envelope namespace-aware, read its
@@ -51,24 +50,21 @@ export interface SoapEnvelope {
   declaresA: boolean;
   header: SoapHeader;
   /** The Body element (null when absent). */
-  body: Element | null;
+  body: XmlEl | null;
   /** The Body's element children: the message(s). */
-  messages: Element[];
+  messages: XmlEl[];
 }
 
 /** Parse XML strictly: every well-formedness error throws SoapParseError (Fleet: xml.Unmarshal fails). */
-export function parseXml(xml: string): Element {
-  const doc = parseXmlDocument(xml, {
-    report: (msg) => new SoapParseError(msg.trim()),
-    wrapped: (msg) => new SoapParseError(msg.split('\n')[0] ?? 'invalid XML'),
-  });
+export function parseXml(xml: string): XmlEl {
+  const doc = parseXmlDocument(xml, (msg) => new SoapParseError(msg.trim()));
   const root = doc.documentElement;
   if (!root) throw new SoapParseError('missing root element');
   return root;
 }
 
 /** A wsse:BinarySecurityToken's attributes and trimmed text ('' for each when the element is absent). */
-export function readBinarySecurityToken(el: Element | null): BinarySecurityToken {
+export function readBinarySecurityToken(el: XmlEl | null): BinarySecurityToken {
   return { valueType: attr(el, 'ValueType'), encodingType: attr(el, 'EncodingType'), content: text(el).trim() };
 }
 
@@ -187,7 +183,7 @@ export interface SoapFault {
 export function readSoapFault(env: SoapEnvelope): SoapFault | null {
   const f = env.messages.find((m) => (m.localName ?? '').toLowerCase() === 'fault');
   if (!f) return null;
-  const ci = (e: Element | null, n: string) => childElements(e).find((c) => (c.localName ?? '').toLowerCase() === n.toLowerCase()) ?? null;
+  const ci = (e: XmlEl | null, n: string) => childElements(e).find((c) => (c.localName ?? '').toLowerCase() === n.toLowerCase()) ?? null;
   const code = ci(f, 'code');
   return {
     code: text(ci(code, 'value')).trim(),

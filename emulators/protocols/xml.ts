@@ -1,5 +1,8 @@
-import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
-import './xml-regex-cache.js';
+import { ELEMENT_NODE, parseXmlTree, type XmlNode, type XmlTree, type XmlTreeElement } from './xml-tree.js';
+
+export type { XmlNode, XmlTree };
+/** An element of a parsed message (xml-tree.ts). */
+export type XmlEl = XmlTreeElement;
 
 /**
  * The XML toolkit every codec shares (SOAP, the MS-MDE2 messages, SyncML). One null convention: an element that is
@@ -11,38 +14,20 @@ import './xml-regex-cache.js';
 // ---------------------------------------------------------------------------------------------------------------
 // Reading
 
-/** How a parser reports a document that is not well formed: xmldom wraps what `report` throws in a ParseError
- * ("Reporting <level> "<msg>" caused <error>"), whose message `wrapped` turns into the error the caller throws. */
-export interface XmlParseFailure {
-  report(message: string): Error;
-  wrapped(message: string): Error;
+/** Parse XML strictly: every well-formedness or namespace error throws `fail`'s error (made from the parser's
+ * reason), never a half-built tree. */
+export function parseXmlDocument(xml: string, fail: (message: string) => Error): XmlTree {
+  return parseXmlTree(xml, fail);
 }
 
-/** Parse XML strictly: every error (not a warning) throws the caller's own error, never a half-built document. */
-export function parseXmlDocument(xml: string, failure: XmlParseFailure): Document {
-  let reported: Error | undefined;
-  try {
-    return new DOMParser({
-      onError: (level, msg) => {
-        if (level === 'warning') return;
-        reported = failure.report(msg);
-        throw reported;
-      },
-    }).parseFromString(xml, 'text/xml');
-  } catch (e) {
-    if (reported !== undefined && e === reported) throw e;
-    throw failure.wrapped((e as Error).message);
-  }
-}
-
-function isElement(n: Node): n is Element {
-  return n.nodeType === 1;
+function isElement(n: XmlNode): n is XmlEl {
+  return n.nodeType === ELEMENT_NODE;
 }
 
 /** Element children of `el`, optionally only those with a local name. */
-export function childElements(el: Element | null, localName?: string): Element[] {
+export function childElements(el: XmlEl | null, localName?: string): XmlEl[] {
   if (!el) return [];
-  const out: Element[] = [];
+  const out: XmlEl[] = [];
   for (let n = el.firstChild; n; n = n.nextSibling) {
     if (isElement(n) && (localName === undefined || n.localName === localName)) out.push(n);
   }
@@ -50,35 +35,34 @@ export function childElements(el: Element | null, localName?: string): Element[]
 }
 
 /** The first child element with this local name (Go's xml decoding matches names without namespaces). */
-export function child(el: Element | null, localName: string): Element | null {
-  return childElements(el, localName)[0] ?? null;
+export function child(el: XmlEl | null, localName: string): XmlEl | null {
+  if (!el) return null;
+  for (let n = el.firstChild; n; n = n.nextSibling) if (isElement(n) && n.localName === localName) return n;
+  return null;
 }
 
 /** Follow a path of local names from `el`. */
-export function path(el: Element | null, ...names: string[]): Element | null {
+export function path(el: XmlEl | null, ...names: string[]): XmlEl | null {
   let cur = el;
   for (const n of names) cur = child(cur, n);
   return cur;
 }
 
 /** Text content of an element, as is ('' when absent). */
-export function text(el: Element | null): string {
+export function text(el: XmlEl | null): string {
   return el?.textContent ?? '';
 }
 
 /** The trimmed text of the first child with this local name; undefined when there is no such child. */
-export function childText(el: Element | null, localName: string): string | undefined {
+export function childText(el: XmlEl | null, localName: string): string | undefined {
   const c = child(el, localName);
   return c ? text(c).trim() : undefined;
 }
 
 /** An attribute by local name, whatever its prefix ('' when absent). */
-export function attr(el: Element | null, localName: string): string {
+export function attr(el: XmlEl | null, localName: string): string {
   if (!el) return '';
-  for (let i = 0; i < el.attributes.length; i++) {
-    const a = el.attributes.item(i);
-    if (a && (a.localName ?? a.name) === localName) return a.value;
-  }
+  for (const a of el.attributes) if (a.localName === localName) return a.value;
   return '';
 }
 

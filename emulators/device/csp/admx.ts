@@ -1,7 +1,6 @@
-import type { Element } from '@xmldom/xmldom';
 import type { Db } from '../../lab/store.js';
 import { STATUS } from '../../protocols/syncml.js';
-import { attr, child, childElements, parseXmlDocument } from '../../protocols/xml.js';
+import { attr, child, childElements, parseXmlDocument, type XmlEl } from '../../protocols/xml.js';
 import { deleteRegistryValue, writeRegistryValue, type RegistryType } from '../registry.js';
 import { normalizePath } from './paths.js';
 
@@ -46,9 +45,9 @@ export function admxPolicyOf(locUri: string): { area: string; policy: string } |
   return m ? { area: m[1]!, policy: m[2]! } : null;
 }
 
-function parse(xml: string): Element | null {
+function parse(xml: string): XmlEl | null {
   try {
-    return parseXmlDocument(xml, { report: (m) => new Error(m), wrapped: (m) => new Error(m) }).documentElement as Element | null;
+    return parseXmlDocument(xml, (m) => new Error(m)).documentElement as XmlEl | null;
   } catch {
     return null;
   }

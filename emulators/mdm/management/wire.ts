@@ -1,5 +1,4 @@
-import type { Element } from '@xmldom/xmldom';
-import { childElements, goEscape, parseXmlDocument, text } from '../../protocols/xml.js';
+import { childElements, goEscape, parseXmlDocument, text, type XmlEl } from '../../protocols/xml.js';
 import { currentStep } from '../../lab/context.js';
 import type { MdmContext } from '../context.js';
 
@@ -37,7 +36,7 @@ function goEntityError(raw: string): string | null {
   return null;
 }
 
-function lastChildText(el: Element, name: string): string | undefined {
+function lastChildText(el: XmlEl, name: string): string | undefined {
   const found = childElements(el, name);
   return found.length === 0 ? undefined : text(found[found.length - 1]!);
 }
@@ -47,17 +46,14 @@ function simple(name: string, value: string | undefined, attrs = ''): string {
   return value === undefined ? '' : `<${name}${attrs}>${goEscape(value)}</${name}>`;
 }
 
-function attrsOf(el: Element): string {
+function attrsOf(el: XmlEl): string {
   let out = '';
-  for (let i = 0; i < el.attributes.length; i++) {
-    const a = el.attributes.item(i)!;
-    out += ` ${a.name}="${goEscape(a.value)}"`;
-  }
+  for (const a of el.attributes) out += ` ${a.name}="${goEscape(a.value)}"`;
   return out;
 }
 
 /** MetaAttr {XMLNS `xmlns,attr`, Content `,chardata`}: the xmlns attribute is always written, empty or not. */
-function metaAttr(meta: Element, name: string): string {
+function metaAttr(meta: XmlEl, name: string): string {
   const found = childElements(meta, name);
   if (found.length === 0) return '';
   const el = found[found.length - 1]!;
@@ -65,7 +61,7 @@ function metaAttr(meta: Element, name: string): string {
 }
 
 /** CmdItem {Source>LocURI, Target>LocURI, Meta {Type, Format}, Data RawXmlData {any attrs, innerxml}}. */
-function item(el: Element, dataInner: () => string): string {
+function item(el: XmlEl, dataInner: () => string): string {
   const loc = (name: string): string => {
     const box = childElements(el, name);
     if (box.length === 0) return '';
@@ -80,7 +76,7 @@ function item(el: Element, dataInner: () => string): string {
 }
 
 /** SyncMLCmd {XMLName, CmdID, MsgRef, CmdRef, Cmd, Data, Item[], Replace[], Add[]} in struct order. */
-function command(el: Element, dataInner: () => string, top: boolean): string {
+function command(el: XmlEl, dataInner: () => string, top: boolean): string {
   const name = el.localName;
   // XMLName keeps the namespace the element was in: a declared default namespace is written back.
   const ns = top && el.namespaceURI ? ` xmlns="${goEscape(el.namespaceURI)}"` : '';
@@ -106,7 +102,7 @@ function command(el: Element, dataInner: () => string, top: boolean): string {
 }
 
 /** An element the struct has no field for: its Data descendants still consume their raw contents. */
-function skipData(el: Element, dataInner: () => string): void {
+function skipData(el: XmlEl, dataInner: () => string): void {
   for (const c of childElements(el)) {
     if (c.localName === 'Data') dataInner();
     skipData(c, dataInner);
@@ -120,10 +116,10 @@ function skipData(el: Element, dataInner: () => string): void {
 export function marshalPendingCommand(raw: string): WireResult {
   const entity = goEntityError(raw);
   if (entity) return { ok: false, error: entity };
-  let root: Element;
+  let root: XmlEl;
   try {
-    const doc = parseXmlDocument(`<r>${raw}</r>`, { report: (m) => new Error(m), wrapped: (m) => new Error(m) });
-    root = doc.documentElement as Element;
+    const doc = parseXmlDocument(`<r>${raw}</r>`, (m) => new Error(m));
+    root = doc.documentElement as XmlEl;
   } catch (e) {
     // Not Go's wording for every case (only the entity errors above are); the reason is the same malformed XML.
     return { ok: false, error: `XML syntax error: ${(e as Error).message}` };

@@ -1,4 +1,4 @@
-import type { Element } from '@xmldom/xmldom';
+import type { XmlEl } from '../xml.js';
 import { NS, BASE64_BINARY, type SoapEnvelope, type BinarySecurityToken } from '../soap.js';
 
 /**
@@ -42,7 +42,7 @@ export const MDE2 = {
 } as const;
 
 /** The body message with this local name (null when the body has none). */
-export function message(env: SoapEnvelope, localName: string): Element | null {
+export function message(env: SoapEnvelope, localName: string): XmlEl | null {
   return env.messages.find((m) => m.localName === localName) ?? null;
 }
 

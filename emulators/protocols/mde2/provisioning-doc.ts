@@ -1,6 +1,5 @@
-import type { Element } from '@xmldom/xmldom';
 import { parseXml } from '../soap.js';
-import { attr, childElements, el, marshalIndent, type XmlElement } from '../xml.js';
+import { attr, childElements, el, marshalIndent, type XmlElement, type XmlEl } from '../xml.js';
 
 /**
  * The wap-provisioningdoc (MS-MDE2 2.2.9.1; Fleet's doc in fleet.md §2.6) that the RSTRC carries base64: the
@@ -44,7 +43,7 @@ export function buildWapProvisioningDoc(characteristics: WapCharacteristic[], ve
   return `<?xml version="1.0" encoding="UTF-8"?>\n${marshalIndent(doc, '  ')}`.replace(/[\n\t]/g, '');
 }
 
-function readCharacteristic(e: Element): WapCharacteristic {
+function readCharacteristic(e: XmlEl): WapCharacteristic {
   return {
     type: attr(e, 'type'),
     parms: childElements(e, 'parm').map((p) => {

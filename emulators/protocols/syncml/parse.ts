@@ -1,22 +1,20 @@
-import { XMLSerializer, type Element, type Node } from '@xmldom/xmldom';
-import { child, childElements, childText, parseXmlDocument, text } from '../xml.js';
+import { serializeNode } from '../xml-tree.js';
+import { child, childElements, childText, parseXmlDocument, text, type XmlEl, type XmlNode } from '../xml.js';
 import { SyncMLParseError, VERBS, type SyncHdr, type SyncMLCommand, type ParsedSyncMLCommand, type ParsedSyncMLMessage, type SyncMLData, type SyncMLItem, type SyncMLMeta, type SyncMLVerb } from './model.js';
 
 /** Reading a SyncML package (MS-MDM 2.2.4): namespace-tolerant (SYNCML:SYNCML1.2 or 1.1, `syncml:metinf`, any prefix). */
-function locUri(el: Element | null): string | undefined {
+function locUri(el: XmlEl | null): string | undefined {
   return childText(el, 'LocURI');
 }
-
-const serializer = new XMLSerializer();
 
 /**
  * Markup of a node as sent. The serializer declares the inherited SyncML default namespace on the node it starts
  * from; that declaration was not in the message, so it is dropped from the first start tag.
  */
-function markup(n: Node): string {
-  const xml = serializer.serializeToString(n);
+function markup(n: XmlNode): string {
+  const xml = serializeNode(n);
   if (n.nodeType !== 1) return xml;
-  const ns = (n as Element).namespaceURI;
+  const ns = n.namespaceURI;
   if (!ns || !/^SYNCML:SYNCML1\.[12]$/i.test(ns)) return xml;
   const end = xml.indexOf('>');
   const head = xml.slice(0, end).replace(` xmlns="${ns}"`, '');
@@ -24,15 +22,15 @@ function markup(n: Node): string {
 }
 
 /** Item/Data content: text when it holds only text (entities decoded), else the inner XML exactly as sent. */
-function dataOf(el: Element | null): SyncMLData | undefined {
+function dataOf(el: XmlEl | null): SyncMLData | undefined {
   if (!el) return undefined;
   if (childElements(el).length === 0) return text(el);
   let xml = '';
-  for (let n: Node | null = el.firstChild; n; n = n.nextSibling) xml += markup(n);
+  for (let n: XmlNode | null = el.firstChild; n; n = n.nextSibling) xml += markup(n);
   return { xml: xml.trim() };
 }
 
-function metaOf(el: Element | null): SyncMLMeta | undefined {
+function metaOf(el: XmlEl | null): SyncMLMeta | undefined {
   if (!el) return undefined;
   const m: SyncMLMeta = {};
   const t = childText(el, 'Type');
@@ -50,7 +48,7 @@ function metaOf(el: Element | null): SyncMLMeta | undefined {
   return m;
 }
 
-function itemOf(el: Element): SyncMLItem {
+function itemOf(el: XmlEl): SyncMLItem {
   const item: SyncMLItem = {};
   const target = locUri(child(el, 'Target'));
   const source = locUri(child(el, 'Source'));
@@ -63,7 +61,7 @@ function itemOf(el: Element): SyncMLItem {
   return item;
 }
 
-function commandOf(el: Element): ParsedSyncMLCommand {
+function commandOf(el: XmlEl): ParsedSyncMLCommand {
   const verb = el.localName as SyncMLVerb;
   const cmd: ParsedSyncMLCommand = {
     verb,
@@ -100,7 +98,7 @@ function commandOf(el: Element): ParsedSyncMLCommand {
  * that parses but lacks header fields is returned as is (the server's `validateSyncML` says what is missing).
  */
 export function parseSyncML(xml: string): ParsedSyncMLMessage {
-  const doc = parseXmlDocument(xml, { report: (msg) => new SyncMLParseError(msg), wrapped: (msg) => new SyncMLParseError(msg) });
+  const doc = parseXmlDocument(xml, (msg) => new SyncMLParseError(msg));
   const root = doc.documentElement;
   if (!root || root.localName !== 'SyncML') throw new SyncMLParseError('root element is not SyncML');
   const hdrEl = child(root, 'SyncHdr');
