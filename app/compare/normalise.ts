@@ -156,7 +156,6 @@ export function xmlBodyLines(xml: string): BodyLines | null {
   try {
     const doc = parseXmlDocument(xml, (m) => new Error(m));
     const root = doc.documentElement;
-    if (!root) return null;
     const lines: string[] = [];
     const masked: string[] = [];
     xmlLines(root, '', lines, masked);

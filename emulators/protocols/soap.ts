@@ -57,10 +57,7 @@ export interface SoapEnvelope {
 
 /** Parse XML strictly: every well-formedness error throws SoapParseError (Fleet: xml.Unmarshal fails). */
 export function parseXml(xml: string): XmlEl {
-  const doc = parseXmlDocument(xml, (msg) => new SoapParseError(msg.trim()));
-  const root = doc.documentElement;
-  if (!root) throw new SoapParseError('missing root element');
-  return root;
+  return parseXmlDocument(xml, (msg) => new SoapParseError(msg.trim())).documentElement;
 }
 
 /** A wsse:BinarySecurityToken's attributes and trimmed text ('' for each when the element is absent). */

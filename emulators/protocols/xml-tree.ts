@@ -99,7 +99,8 @@ export class XmlTreeElement {
 export type XmlNode = XmlTreeElement | XmlCharacterNode;
 
 export interface XmlTree {
-  readonly documentElement: XmlTreeElement | null;
+  /** Never absent: a document without a root element is not well formed (XML 1.0 §2.1), so parsing it fails. */
+  readonly documentElement: XmlTreeElement;
 }
 
 /** saxes' error messages begin with the position (`1:5: ...`); the reason is what a caller shows. */
@@ -148,6 +149,8 @@ export function parseXmlTree(xml: string, fail: (message: string) => Error): Xml
   } catch (e) {
     throw fail(reason(e as Error));
   }
+  // saxes refuses a document without a root at close(); this states it for the type.
+  if (root === null) throw fail('document must contain a root element');
   return { documentElement: root };
 }
 

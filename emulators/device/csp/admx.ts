@@ -47,7 +47,7 @@ export function admxPolicyOf(locUri: string): { area: string; policy: string } |
 
 function parse(xml: string): XmlEl | null {
   try {
-    return parseXmlDocument(xml, (m) => new Error(m)).documentElement as XmlEl | null;
+    return parseXmlDocument(xml, (m) => new Error(m)).documentElement;
   } catch {
     return null;
   }

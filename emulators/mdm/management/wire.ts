@@ -119,7 +119,7 @@ export function marshalPendingCommand(raw: string): WireResult {
   let root: XmlEl;
   try {
     const doc = parseXmlDocument(`<r>${raw}</r>`, (m) => new Error(m));
-    root = doc.documentElement as XmlEl;
+    root = doc.documentElement;
   } catch (e) {
     // Not Go's wording for every case (only the entity errors above are); the reason is the same malformed XML.
     return { ok: false, error: `XML syntax error: ${(e as Error).message}` };

@@ -100,7 +100,7 @@ function commandOf(el: XmlEl): ParsedSyncMLCommand {
 export function parseSyncML(xml: string): ParsedSyncMLMessage {
   const doc = parseXmlDocument(xml, (msg) => new SyncMLParseError(msg));
   const root = doc.documentElement;
-  if (!root || root.localName !== 'SyncML') throw new SyncMLParseError('root element is not SyncML');
+  if (root.localName !== 'SyncML') throw new SyncMLParseError('root element is not SyncML');
   const hdrEl = child(root, 'SyncHdr');
   const bodyEl = child(root, 'SyncBody');
   if (!hdrEl || !bodyEl) throw new SyncMLParseError('SyncML without SyncHdr or SyncBody');
